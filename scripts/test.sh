@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh Debian machine with the .NET SDK: installs what the tests need when it
+# is missing (Debian packages, Azurite from npm into ./.tools), builds once in Release, runs every test project.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+need_apt=()
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need_apt+=(dataset-fashion-mnist)
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${need_apt[*]}"
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -x "$root/.tools/azurite/node_modules/.bin/azurite-blob" ]; then
+  echo "installing azurite into .tools/azurite"
+  mkdir -p "$root/.tools/azurite"
+  (cd "$root/.tools/azurite" && npm install --no-audit --no-fund --silent azurite@3 >/dev/null)
+fi
+export VECTORD_AZURITE="$root/.tools/azurite/node_modules/.bin/azurite-blob"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+dotnet build Vectord.sln -c Release -nologo -clp:ErrorsOnly
+
+log=$(mktemp)
+status=0
+dotnet test --solution Vectord.sln -c Release --no-build "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line in the plain form: "N passed, N failed" (from the runner's final summary block).
+summary() { sed -n '/Test run summary/,$p' "$log" | sed -nE "s/^ *$1: ([0-9]+)\r?$/\1/p" | tail -1; }
+passed=$(summary succeeded); failed=$(summary failed); skipped=$(summary skipped)
+passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
+rm -f "$log"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
