@@ -1,0 +1,71 @@
+namespace Vectord;
+
+/// <summary>Distance function of an index.</summary>
+public enum IndexDistance
+{
+    /// <summary>1 − cos(q, v). Zero vectors are rejected.</summary>
+    Cosine = 0,
+    /// <summary>The L2 distance.</summary>
+    Euclidean = 1,
+    /// <summary>−(q·v).</summary>
+    Dot = 2,
+}
+
+/// <summary>What to create.</summary>
+/// <param name="Dimension">Vector length, 1–65536.</param>
+/// <param name="M">Max links per node, 2–128; 0 = default (16).</param>
+/// <param name="EfSearch">Default search beam width, 1–10000; 0 = default.</param>
+/// <param name="Distance">Distance function.</param>
+[GenerateSerializer, Immutable, Alias("vectord.IndexSpec")]
+public sealed record IndexSpec(
+    [property: Id(0)] int Dimension,
+    [property: Id(1)] int M = 0,
+    [property: Id(2)] int EfSearch = 0,
+    [property: Id(3)] IndexDistance Distance = IndexDistance.Cosine);
+
+/// <summary>An index's effective parameters and its number of items.</summary>
+[GenerateSerializer, Immutable, Alias("vectord.IndexInfo")]
+public sealed record IndexInfo(
+    [property: Id(0)] string Name,
+    [property: Id(1)] int Dimension,
+    [property: Id(2)] int M,
+    [property: Id(3)] int EfSearch,
+    [property: Id(4)] IndexDistance Distance,
+    [property: Id(5)] int Length);
+
+/// <summary>One item. <paramref name="Metadata"/> is opaque JSON text kept byte for byte; null means no metadata.</summary>
+[GenerateSerializer, Immutable, Alias("vectord.IndexItem")]
+public sealed record IndexItem(
+    [property: Id(0)] string Id,
+    [property: Id(1)] float[] Vector,
+    [property: Id(2)] string? Metadata = null);
+
+/// <summary>One search result: <paramref name="Distance"/> is 1 − cos under cosine, the L2 distance under
+/// euclidean, −(q·v) under dot.</summary>
+[GenerateSerializer, Immutable, Alias("vectord.SearchHit")]
+public sealed record SearchHit(
+    [property: Id(0)] string Id,
+    [property: Id(1)] float Distance,
+    [property: Id(2)] string? Metadata);
+
+/// <summary>Outcome of an add: items applied and the index's length after it.</summary>
+[GenerateSerializer, Immutable, Alias("vectord.AddResult")]
+public sealed record AddResult([property: Id(0)] int Added, [property: Id(1)] int Length);
+
+/// <summary>Outcome of a delete: ids that existed and the index's length after it.</summary>
+[GenerateSerializer, Immutable, Alias("vectord.DeleteResult")]
+public sealed record DeleteResult([property: Id(0)] int Deleted, [property: Id(1)] int Length);
+
+/// <summary>Outcome of a merge.</summary>
+[GenerateSerializer, Immutable, Alias("vectord.MergeResult")]
+public sealed record MergeResult(
+    [property: Id(0)] int Merged,
+    [property: Id(1)] int SkippedAlreadyPresent,
+    [property: Id(2)] int Failed,
+    [property: Id(3)] int LengthDest,
+    [property: Id(4)] int LengthSource,
+    [property: Id(5)] string? FirstError);
+
+/// <summary>One page of items; <paramref name="Next"/> is the <c>after</c> value for the next page, null at the end.</summary>
+[GenerateSerializer, Immutable, Alias("vectord.ItemPage")]
+public sealed record ItemPage([property: Id(0)] IndexItem[] Items, [property: Id(1)] string? Next);

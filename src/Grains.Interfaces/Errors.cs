@@ -1,0 +1,29 @@
+namespace Vectord;
+
+/// <summary>Base of the errors an index grain raises on purpose; its message says what is wrong.</summary>
+[GenerateSerializer, Alias("vectord.VectordException")]
+public abstract class VectordException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    protected VectordException(string message) : base(message) { }
+}
+
+/// <summary>The index (or, in a merge, the source or destination) does not exist.</summary>
+[GenerateSerializer, Alias("vectord.IndexNotFoundException")]
+public sealed class IndexNotFoundException(string message) : VectordException(message);
+
+/// <summary>An index of that name exists already.</summary>
+[GenerateSerializer, Alias("vectord.IndexAlreadyExistsException")]
+public sealed class IndexAlreadyExistsException(string message) : VectordException(message);
+
+/// <summary>The request is invalid; nothing was changed.</summary>
+[GenerateSerializer, Alias("vectord.InvalidIndexArgumentException")]
+public sealed class InvalidIndexArgumentException(string message) : VectordException(message);
+
+/// <summary>Storage refused or failed a read or write; nothing was changed. Retry later.</summary>
+[GenerateSerializer, Alias("vectord.StorageUnavailableException")]
+public sealed class StorageUnavailableException(string message) : VectordException(message);
+
+/// <summary>The index's stored data is corrupt and it cannot be served; other indexes are unaffected.</summary>
+[GenerateSerializer, Alias("vectord.IndexCorruptException")]
+public sealed class IndexCorruptException(string message) : VectordException(message);

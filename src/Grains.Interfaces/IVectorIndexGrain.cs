@@ -1,0 +1,78 @@
+using Orleans.Concurrency;
+
+namespace Vectord;
+
+/// <summary>
+/// One vector index, keyed by its name (1–128 characters of <c>A-Z a-z 0-9 . _ -</c>, starting with a letter or
+/// digit). Writes (create, add, delete, merge, drop) are serialised by the activation; searches and reads run in
+/// parallel with each other, never with a write. A write completes only once it is durable in storage.
+/// </summary>
+/// <remarks>
+/// Errors: <see cref="IndexNotFoundException"/>, <see cref="IndexAlreadyExistsException"/>,
+/// <see cref="InvalidIndexArgumentException"/> (nothing was changed), <see cref="StorageUnavailableException"/>
+/// (nothing was changed; retry later), <see cref="IndexCorruptException"/>.
+/// </remarks>
+[Alias("vectord.IVectorIndexGrain")]
+public interface IVectorIndexGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the index. Zero for <see cref="IndexSpec.M"/> or <see cref="IndexSpec.EfSearch"/> means the default.</summary>
+    /// <returns>The effective parameters and a length of 0.</returns>
+    [Alias("Create")]
+    Task<IndexInfo> CreateAsync(IndexSpec spec);
+
+    /// <summary>The index's parameters and its number of items.</summary>
+    [ReadOnly, Alias("GetInfo")]
+    Task<IndexInfo> GetInfoAsync();
+
+    /// <summary>Deletes the index and all of its stored data.</summary>
+    [Alias("Drop")]
+    Task DropAsync();
+
+    /// <summary>Adds or replaces (upsert) a batch of items. The batch is validated whole and rejected whole;
+    /// duplicate ids inside it: the last one wins.</summary>
+    [Alias("Add")]
+    Task<AddResult> AddAsync(IndexItem[] items);
+
+    /// <summary>Deletes the items with these ids; ids that are not present are ignored and not counted.</summary>
+    [Alias("Delete")]
+    Task<DeleteResult> DeleteAsync(string[] ids);
+
+    /// <summary>One item by id, or null when the index has no such item.</summary>
+    [ReadOnly, Alias("GetItem")]
+    Task<IndexItem?> GetItemAsync(string id);
+
+    /// <summary>The k nearest items to <paramref name="vector"/>, by ascending distance.</summary>
+    /// <param name="vector">The query; its length must equal the index's dimension and its components be finite.</param>
+    /// <param name="k">Results wanted: ≤ 0 means 10, more than 1000 means 1000.</param>
+    /// <param name="ef">Beam width for this query; null or ≤ 0 uses the index's ef_search. At least k is used.</param>
+    [ReadOnly, Alias("Search")]
+    Task<SearchHit[]> SearchAsync(float[] vector, int k = 10, int? ef = null);
+
+    /// <summary>Copies every item of this index into <paramref name="destination"/>. Ids the destination already
+    /// has are skipped, so merging again is safe; with <paramref name="clearSource"/> the merged and skipped items
+    /// are removed from this index.</summary>
+    [AlwaysInterleave, Alias("MergeInto")]
+    Task<MergeResult> MergeIntoAsync(string destination, bool clearSource);
+
+    /// <summary>Pages through the items in id order: up to <paramref name="limit"/> items whose id sorts after
+    /// <paramref name="after"/> (ordinal), with vectors when <paramref name="includeVectors"/>.</summary>
+    [ReadOnly, Alias("ListItems")]
+    Task<ItemPage> ListItemsAsync(string? after = null, int limit = 100, bool includeVectors = false);
+}
+
+/// <summary>The names of all indexes in the cluster (a single activation, key 0).</summary>
+[Alias("vectord.IIndexCatalogGrain")]
+public interface IIndexCatalogGrain : IGrainWithIntegerKey
+{
+    /// <summary>Every index name, sorted ordinally.</summary>
+    [ReadOnly, Alias("ListNames")]
+    Task<string[]> ListNamesAsync();
+
+    /// <summary>Records a name; called by an index grain when it is created.</summary>
+    [Alias("Register")]
+    Task RegisterAsync(string name);
+
+    /// <summary>Forgets a name; called by an index grain when it is dropped.</summary>
+    [Alias("Unregister")]
+    Task UnregisterAsync(string name);
+}
