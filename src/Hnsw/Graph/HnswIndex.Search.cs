@@ -133,7 +133,12 @@ public sealed partial class HnswIndex
         nint dim = _dim;
         nint stride = _stride0;
 
-        visited.TryVisit(entry);
+        ref int marks = ref MemoryMarshal.GetArrayDataReference(visited.Marks);
+        int epoch = visited.Epoch;
+        Span<int> fresh = stackalloc int[_m0];
+        ref int freshRef = ref MemoryMarshal.GetReference(fresh);
+
+        Unsafe.Add(ref marks, entry) = epoch;
         candidates.Push(entryDistance, entry);
         float bound = float.PositiveInfinity;
         if (!Unsafe.Add(ref deleted, entry))
@@ -153,20 +158,33 @@ public sealed partial class HnswIndex
             candidates.Pop();
             ref int block = ref Unsafe.Add(ref links, current.Node * stride);
             int count = block;
-            if (Sse.IsSupported && count > 0)
-            {
-                PrefetchVector(ref Unsafe.Add(ref vectors, Unsafe.Add(ref block, 1) * dim));
-            }
+
+            // Gather the unvisited neighbours first, so their vectors can be prefetched one step ahead.
+            int n = 0;
             for (int j = 1; j <= count; j++)
             {
                 int neighbour = Unsafe.Add(ref block, j);
-                if (Sse.IsSupported && j < count)
+                ref int mark = ref Unsafe.Add(ref marks, neighbour);
+                if (mark != epoch)
                 {
-                    PrefetchVector(ref Unsafe.Add(ref vectors, Unsafe.Add(ref block, j + 1) * dim));
+                    mark = epoch;
+                    Unsafe.Add(ref freshRef, n++) = neighbour;
                 }
-                if (!visited.TryVisit(neighbour))
+            }
+            if (n == 0)
+            {
+                continue;
+            }
+            if (Sse.IsSupported)
+            {
+                PrefetchVector(ref Unsafe.Add(ref vectors, freshRef * dim), dim);
+            }
+            for (int j = 0; j < n; j++)
+            {
+                int neighbour = Unsafe.Add(ref freshRef, j);
+                if (Sse.IsSupported && j + 1 < n)
                 {
-                    continue;
+                    PrefetchVector(ref Unsafe.Add(ref vectors, Unsafe.Add(ref freshRef, j + 1) * dim), dim);
                 }
                 float d = TSpace.Distance(ref query, ref Unsafe.Add(ref vectors, neighbour * dim), (nuint)dim);
                 if (results.Count < ef || d < bound)
@@ -186,11 +204,17 @@ public sealed partial class HnswIndex
         }
     }
 
+    /// <summary>Cache lines of each neighbour vector fetched ahead of its distance computation.</summary>
+    private const int PrefetchLines = 2;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void PrefetchVector(ref float start)
+    private static unsafe void PrefetchVector(ref float start, nint dim)
     {
         byte* p = (byte*)Unsafe.AsPointer(ref start);
-        Sse.Prefetch0(p);
-        Sse.Prefetch0(p + 64);
+        nint bytes = Math.Min(dim * sizeof(float), PrefetchLines * 64);
+        for (nint o = 0; o < bytes; o += 64)
+        {
+            Sse.Prefetch0(p + o);
+        }
     }
 }

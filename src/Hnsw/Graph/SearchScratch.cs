@@ -32,6 +32,12 @@ internal sealed class VisitedSet
         }
     }
 
+    /// <summary>The mark array and the current epoch, for loops that inline the test.</summary>
+    public int[] Marks => _marks;
+
+    /// <summary>The value marking a node as visited in the current traversal.</summary>
+    public int Epoch => _epoch;
+
     /// <summary>Marks <paramref name="node"/>; false when it was already marked in this traversal.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryVisit(int node)
