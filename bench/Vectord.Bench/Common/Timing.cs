@@ -21,6 +21,27 @@ internal static class Timing
         return (result, Stopwatch.GetElapsedTime(start).TotalSeconds);
     }
 
+    /// <summary>
+    /// Calls <paramref name="run"/> with 0, 1, 2, ... (modulo <paramref name="items"/>) until it ran at least
+    /// <paramref name="minCalls"/> times and for at least <paramref name="minSeconds"/>, or for
+    /// <paramref name="maxSeconds"/>. Tiered compilation recompiles hot methods with full optimisation only after
+    /// about 30 calls and a short delay, so a fixed handful of calls leaves the timed pass on unoptimised code.
+    /// </summary>
+    public static void WarmUp(Action<int> run, int items, int minCalls, double minSeconds, double maxSeconds = 5)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(items, 1);
+        var start = Stopwatch.GetTimestamp();
+        for (var calls = 0; ; calls++)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if ((calls >= minCalls && elapsed >= minSeconds) || elapsed >= maxSeconds)
+            {
+                return;
+            }
+            run(calls % items);
+        }
+    }
+
     /// <summary>Full blocking collection, so garbage from the previous phase is not charged to the next one.</summary>
     public static void SettleMemory()
     {

@@ -15,7 +15,6 @@ internal sealed class AnnMode : IBenchMode
 {
     private const int K = 10;
     private const int ExactQpsQueries = 100;
-    private const int WarmupQueries = 100;
     private static readonly int[] s_defaultEfs = [16, 32, 64, 128, 256];
 
     private static readonly Dictionary<string, DistanceKind> s_distances = new(StringComparer.OrdinalIgnoreCase)
@@ -68,32 +67,14 @@ internal sealed class AnnMode : IBenchMode
         output.WriteLine(Invariant($"dataset     {dataset.Name}: {n} base vectors, {dataset.Queries.Length} queries, dim {dataset.Dimension} (loaded in {loadSeconds:F1} s)"));
 
         // 2. Exact top-10, cached on disk.
-        var preparedBase = ExactSearch.Prepare(dataset.Base, distance, "base");
-        var preparedQueries = ExactSearch.Prepare(dataset.Queries, distance, "query");
-        var cache = new GroundTruthCache(cacheDir);
-        var truth = noCache ? null : cache.TryLoad(dataset, distance, K);
-        if (truth is not null)
-        {
-            output.WriteLine($"exact top-{K} read from {cache.PathFor(dataset, distance, K)}");
-        }
-        else
-        {
-            var scanThreads = Environment.ProcessorCount;
-            (truth, var scanSeconds) = Timing.Measure(() =>
-                ExactSearch.TopK(preparedBase, preparedQueries, K, distance, scanThreads, cancellationToken));
-            var where = "not cached (--no-cache)";
-            if (!noCache)
-            {
-                cache.Save(dataset, distance, K, truth);
-                where = "cached in " + cache.PathFor(dataset, distance, K);
-            }
-            output.WriteLine(Invariant($"exact top-{K} computed in {scanSeconds:F1} s on {scanThreads} threads, {where}"));
-        }
+        PreparedVectors? prepared = new(dataset, distance);
+        var truth = GroundTruth.GetOrCompute(dataset, prepared, distance, K,
+            noCache ? null : new GroundTruthCache(cacheDir), output, cancellationToken);
 
         // 3. Brute-force throughput on one thread; its answers double as a check of the (possibly cached) truth.
-        var exactQps = MeasureExactQps(preparedBase, preparedQueries, truth, distance, cancellationToken);
+        var exactQps = MeasureExactQps(prepared.Base, prepared.Queries, truth, distance, cancellationToken);
+        prepared = null; // under cosine these are normalised copies: let them go before the build
         output.WriteLine(Invariant($"exact       {exactQps:F1} queries/s single-threaded (brute force over {n} vectors, {Math.Min(ExactQpsQueries, dataset.Queries.Length)} queries)"));
-        preparedBase = null;
 
         // 4. Build.
         var items = new VectorItem[n];
@@ -120,14 +101,14 @@ internal sealed class AnnMode : IBenchMode
         foreach (var ef in efs)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var measured = MeasureSearch(index, dataset.Queries, ef, cancellationToken);
+            var measured = SearchMeasurement.Run(index, dataset.Queries, K, ef, cancellationToken);
             var recall = Recall.AtK(measured.Hits, truth, K);
-            var qps = dataset.Queries.Length / measured.TotalSeconds;
+            var qps = measured.QueriesPerSecond;
             table.WriteRow(output,
                 Invariant($"{ef}"),
                 Invariant($"{recall:F4}"),
                 Invariant($"{qps:F0}"),
-                Invariant($"{measured.TotalSeconds * 1000 / dataset.Queries.Length:F3}"),
+                Invariant($"{measured.MeanSeconds * 1000:F3}"),
                 Invariant($"{measured.Percentile(0.50) * 1000:F3}"),
                 Invariant($"{measured.Percentile(0.99) * 1000:F3}"),
                 Invariant($"{qps / exactQps:F0}x"));
@@ -153,7 +134,7 @@ internal sealed class AnnMode : IBenchMode
         CancellationToken cancellationToken)
     {
         var count = Math.Min(ExactQpsQueries, queries.Length);
-        ExactSearch.TopK(baseVectors, queries[0], K, distance); // warm-up
+        Timing.WarmUp(q => ExactSearch.TopK(baseVectors, queries[q], K, distance), queries.Length, minCalls: 40, minSeconds: 0.5);
         var answers = new int[count][];
         var seconds = Timing.Seconds(() =>
         {
@@ -173,34 +154,6 @@ internal sealed class AnnMode : IBenchMode
         return count / seconds;
     }
 
-    private static SearchRun MeasureSearch(HnswIndex index, float[][] queries, int ef, CancellationToken cancellationToken)
-    {
-        for (var q = 0; q < Math.Min(WarmupQueries, queries.Length); q++)
-        {
-            index.Search(queries[q], K, ef);
-        }
-        var hits = new SearchHit[queries.Length][];
-        var latencies = new double[queries.Length];
-        var start = Stopwatch.GetTimestamp();
-        for (var q = 0; q < queries.Length; q++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var before = Stopwatch.GetTimestamp();
-            hits[q] = index.Search(queries[q], K, ef);
-            latencies[q] = Stopwatch.GetElapsedTime(before).TotalSeconds;
-        }
-        var total = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return new SearchRun(hits, latencies, total);
-    }
-
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 
-    private sealed record SearchRun(SearchHit[][] Hits, double[] Latencies, double TotalSeconds)
-    {
-        public double Percentile(double p)
-        {
-            var sorted = Latencies.Order().ToArray();
-            return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-        }
-    }
 }
