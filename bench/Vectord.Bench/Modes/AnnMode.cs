@@ -11,8 +11,10 @@ namespace Vectord.Bench.Modes;
 /// measures single-threaded brute-force queries per second, builds one index, then for each ef measures
 /// recall@10 and single-threaded queries per second.
 /// </summary>
-internal sealed class AnnMode : IBenchMode
+internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
 {
+    private readonly TextWriter _output = output ?? Console.Out;
+
     private const int K = 10;
     private const int ExactQpsQueries = 100;
     private static readonly int[] s_defaultEfs = [16, 32, 64, 128, 256];
@@ -58,7 +60,7 @@ internal sealed class AnnMode : IBenchMode
         var noCache = args.GetFlag("no-cache");
         args.EnsureAllUsed();
 
-        var output = Console.Out;
+        var output = _output;
         var distanceName = distance.ToString().ToLowerInvariant();
 
         // 1. Data.
