@@ -1,0 +1,24 @@
+using System.Net;
+using Vectord.Gateway;
+using Vectord.Grains.Hosting;
+using Vectord.Silo;
+
+// One silo with the HTTP gateway co-hosted: `dotnet run --project src/Silo` is the embedded default
+// (localhost clustering, file storage under ./data, http://127.0.0.1:8080).
+var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:8080");   // --urls / ASPNETCORE_URLS win
+builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));   // in-flight writes finish
+
+var cluster = ClusterSettings.From(builder.Configuration);
+builder.UseOrleans(silo =>
+{
+    cluster.Apply(silo);
+    silo.AddVectord(builder.Configuration);
+});
+builder.Services.AddVectordGateway(builder.Configuration);
+
+var app = builder.Build();
+app.MapVectordApi();
+app.Lifetime.ApplicationStarted.Register(() => SiloLog.Ready(app.Logger, Dns.GetHostName(), string.Join(", ", app.Urls),
+    cluster.ClusterId, cluster.Provider, builder.Configuration["Storage:Provider"] ?? "file"));
+await app.RunAsync();
