@@ -5,7 +5,8 @@ using Vectord.Silo;
 
 // One silo with the HTTP gateway co-hosted: `dotnet run --project src/Silo` is the embedded default
 // (localhost clustering, file storage under ./data, http://127.0.0.1:8080).
-var builder = WebApplication.CreateBuilder(args);
+// Settings (appsettings.json) come from beside the binaries; relative paths such as ./data from where the user stands.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:8080");   // --urls / ASPNETCORE_URLS win
 builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));   // in-flight writes finish
 
