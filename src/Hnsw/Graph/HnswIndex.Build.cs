@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.IO.Hashing;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Vectord.Hnsw.Distance;
 using Vectord.Hnsw.Graph;
 
@@ -67,7 +69,7 @@ public sealed partial class HnswIndex
         EnsureCapacity(_slotCount + fresh.Count - reused);
         for (int i = 0; i < reused; i++)
         {
-            int slot = _free.Pop();
+            int slot = _free.Dequeue();
             VectorItem item = fresh[i];
             _ids[slot] = item.Id;
             _slots[item.Id] = slot;
@@ -101,7 +103,7 @@ public sealed partial class HnswIndex
             _deleted[slot] = false;
             SetMetadata(slot, item.Metadata);
             StoreVector(slot, item.Vector);
-            int level = DrawLevel();
+            int level = DrawLevel(item.Id);
             _levels[slot] = (byte)level;
             _links0[slot * _stride0] = 0;
             if (level > 0)
@@ -141,9 +143,12 @@ public sealed partial class HnswIndex
         return last.Count;
     }
 
-    private int DrawLevel()
+    /// <summary>The layer of a new node: −ln(u)·mL with u uniform in (0, 1], drawn from a seeded hash of the id so
+    /// that it depends neither on the order of earlier writes nor on whether the index was saved and loaded since.</summary>
+    private int DrawLevel(string id)
     {
-        double u = 1.0 - _random.NextDouble();
+        ulong hash = XxHash64.HashToUInt64(MemoryMarshal.AsBytes(id.AsSpan()), _options.Seed);
+        double u = ((hash >> 11) + 1) * (1.0 / (1UL << 53));
         return (int)Math.Min(-Math.Log(u) * _levelMultiplier, MaxLevelCap);
     }
 
@@ -448,8 +453,11 @@ public sealed partial class HnswIndex
     }
 
     /// <summary>Gives an existing slot (a live item being replaced, or a reused tombstone) a new vector and repairs
-    /// the graph around it: neighbours that linked to the old vector re-select their links among their own and the
-    /// old vector's neighbours, then the slot is connected again as if newly inserted (keeping its level).</summary>
+    /// the graph around it, then connects the slot again as if newly inserted (keeping its level).</summary>
+    /// <remarks>The old neighbours may have been reachable only through this slot. Each one that linked back to it
+    /// re-selects its links among its own and the slot's old neighbours, and every link it gains is made two-way
+    /// (as on insert); and each one gets an in-link from its nearest fellow old neighbour, replacing the one from
+    /// this slot.</remarks>
     private void ReplaceVector<TSpace>(int slot, float[] vector) where TSpace : struct, ISpace
     {
         int level = _levels[slot];
@@ -466,7 +474,12 @@ public sealed partial class HnswIndex
         {
             foreach (int neighbour in old[l])
             {
-                RepairLinks<TSpace>(neighbour, l, slot, old[l], scratch);
+                Span<int> block = LinkBlock(neighbour, l);
+                if (block.Slice(1, block[0]).Contains(slot))
+                {
+                    RepairLinks<TSpace>(neighbour, l, slot, old[l], scratch);
+                }
+                LinkFromNearest<TSpace>(neighbour, l, slot, old[l], scratch);
             }
         }
 
@@ -476,21 +489,17 @@ public sealed partial class HnswIndex
         }
     }
 
-    /// <summary>Drops <paramref name="moved"/> from the links of <paramref name="node"/> and re-selects them among
-    /// its remaining links and <paramref name="extra"/>.</summary>
+    /// <summary>Drops <paramref name="moved"/> from the links of <paramref name="node"/>, re-selects them among its
+    /// remaining links and <paramref name="extra"/>, and adds the reverse of every link it gained.</summary>
     private void RepairLinks<TSpace>(int node, int level, int moved, int[] extra, SearchScratch scratch) where TSpace : struct, ISpace
     {
         Span<int> block = LinkBlock(node, level);
         int count = block[0];
-        Span<int> links = block.Slice(1, count);
-        if (!links.Contains(moved))
-        {
-            return;
-        }
+        int[] before = block.Slice(1, count).ToArray();
         Span<Candidate> candidates = SearchScratch.Take(ref scratch.PruneCandidates, count + extra.Length);
         ref float nodeVector = ref VectorRef(node);
         int n = 0;
-        foreach (int other in links)
+        foreach (int other in before)
         {
             if (other != moved)
             {
@@ -499,7 +508,7 @@ public sealed partial class HnswIndex
         }
         foreach (int other in extra)
         {
-            if (other != node && other != moved && !links.Contains(other) && _levels[other] >= level)
+            if (other != node && other != moved && !before.AsSpan().Contains(other) && _levels[other] >= level)
             {
                 candidates[n++] = new Candidate(TSpace.Distance(ref nodeVector, ref VectorRef(other), (nuint)_dim), other);
             }
@@ -508,10 +517,45 @@ public sealed partial class HnswIndex
         SortByDistance(candidates);
         Span<Candidate> selected = SearchScratch.Take(ref scratch.PruneSelected, MaxLinks(level));
         int kept = SelectNeighbours<TSpace>(candidates, selected);
+        var gained = new List<Candidate>();
         block[0] = kept;
         for (int i = 0; i < kept; i++)
         {
             block[i + 1] = selected[i].Node;
+            if (!before.AsSpan().Contains(selected[i].Node))
+            {
+                gained.Add(selected[i]);
+            }
+        }
+        foreach (Candidate c in gained)
+        {
+            AddLink<TSpace>(c.Node, node, level, c.Distance, scratch);
+        }
+    }
+
+    /// <summary>Links the nearest of <paramref name="others"/> (other than <paramref name="node"/> and
+    /// <paramref name="moved"/>) to <paramref name="node"/>, which has just lost its in-link from the moved slot.</summary>
+    private void LinkFromNearest<TSpace>(int node, int level, int moved, int[] others, SearchScratch scratch) where TSpace : struct, ISpace
+    {
+        ref float nodeVector = ref VectorRef(node);
+        int nearest = -1;
+        float best = float.PositiveInfinity;
+        foreach (int other in others)
+        {
+            if (other == node || other == moved || _levels[other] < level)
+            {
+                continue;
+            }
+            float d = TSpace.Distance(ref nodeVector, ref VectorRef(other), (nuint)_dim);
+            if (nearest < 0 || d < best)
+            {
+                nearest = other;
+                best = d;
+            }
+        }
+        if (nearest >= 0)
+        {
+            AddLink<TSpace>(nearest, node, level, best, scratch);
         }
     }
 }
