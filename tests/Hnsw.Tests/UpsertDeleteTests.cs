@@ -168,6 +168,29 @@ public sealed class UpsertDeleteTests
     }
 
     [Fact]
+    public void HeavyChurnLeavesEveryItemReachable()
+    {
+        // Each cycle deletes the oldest 40 % and reuses their slots for new items; an exhaustive search
+        // (ef = k = Count, no tombstones left) must then reach every live item through the graph.
+        var index = new HnswIndex(new HnswOptions(Dim, DistanceKind.Euclidean, EfConstruction: 64));
+        var live = TestData.Items(TestData.Clustered(500, Dim, seed: 73), "a").ToList();
+        index.AddBatch(live, 1);
+        for (int cycle = 0; cycle < 40; cycle++)
+        {
+            foreach (VectorItem gone in live.Take(200))
+            {
+                Assert.True(index.Delete(gone.Id));
+            }
+            live.RemoveRange(0, 200);
+            VectorItem[] fresh = TestData.Items(TestData.Clustered(200, Dim, seed: 500 + cycle), $"c{cycle}-");
+            index.AddBatch(fresh, 1);
+            live.AddRange(fresh);
+            SearchHit[] all = index.Search(live[^1].Vector, 500, ef: 500);
+            Assert.True(all.Length == 500, $"cycle {cycle}: {500 - all.Length} live items unreachable");
+        }
+    }
+
+    [Fact]
     public void DeletingEverythingThenAddingStartsFresh()
     {
         var index = new HnswIndex(new HnswOptions(2, DistanceKind.Euclidean));

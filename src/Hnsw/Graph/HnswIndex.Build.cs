@@ -489,47 +489,63 @@ public sealed partial class HnswIndex
         }
     }
 
-    /// <summary>Drops <paramref name="moved"/> from the links of <paramref name="node"/>, re-selects them among its
-    /// remaining links and <paramref name="extra"/>, and adds the reverse of every link it gained.</summary>
+    /// <summary>Drops <paramref name="moved"/> from the links of <paramref name="node"/>, keeps the others (dropping
+    /// one could leave its target without an in-link), adds those of <paramref name="extra"/> the selection
+    /// heuristic accepts while there is room, and adds the reverse of every link gained.</summary>
     private void RepairLinks<TSpace>(int node, int level, int moved, int[] extra, SearchScratch scratch) where TSpace : struct, ISpace
     {
         Span<int> block = LinkBlock(node, level);
         int count = block[0];
-        int[] before = block.Slice(1, count).ToArray();
-        Span<Candidate> candidates = SearchScratch.Take(ref scratch.PruneCandidates, count + extra.Length);
-        ref float nodeVector = ref VectorRef(node);
-        int n = 0;
-        foreach (int other in before)
+        int max = MaxLinks(level);
+        Span<int> links = SearchScratch.Take(ref scratch.OldLinks, max);
+        int kept = 0;
+        foreach (int other in block.Slice(1, count))
         {
             if (other != moved)
             {
-                candidates[n++] = new Candidate(TSpace.Distance(ref nodeVector, ref VectorRef(other), (nuint)_dim), other);
+                links[kept++] = other;
             }
         }
+        Span<Candidate> candidates = SearchScratch.Take(ref scratch.PruneCandidates, extra.Length);
+        ref float nodeVector = ref VectorRef(node);
+        int n = 0;
         foreach (int other in extra)
         {
-            if (other != node && other != moved && !before.AsSpan().Contains(other) && _levels[other] >= level)
+            if (other != node && other != moved && !links[..kept].Contains(other) && _levels[other] >= level)
             {
                 candidates[n++] = new Candidate(TSpace.Distance(ref nodeVector, ref VectorRef(other), (nuint)_dim), other);
             }
         }
         candidates = candidates[..n];
         SortByDistance(candidates);
-        Span<Candidate> selected = SearchScratch.Take(ref scratch.PruneSelected, MaxLinks(level));
-        int kept = SelectNeighbours<TSpace>(candidates, selected);
-        var gained = new List<Candidate>();
-        block[0] = kept;
-        for (int i = 0; i < kept; i++)
+        int first = kept;
+        foreach (Candidate c in candidates)
         {
-            block[i + 1] = selected[i].Node;
-            if (!before.AsSpan().Contains(selected[i].Node))
+            if (kept == max)
             {
-                gained.Add(selected[i]);
+                break;
+            }
+            ref float vector = ref VectorRef(c.Node);
+            bool keep = true;
+            for (int i = 0; i < kept; i++)
+            {
+                if (TSpace.Distance(ref vector, ref VectorRef(links[i]), (nuint)_dim) < c.Distance)
+                {
+                    keep = false;
+                    break;
+                }
+            }
+            if (keep)
+            {
+                links[kept++] = c.Node;
             }
         }
-        foreach (Candidate c in gained)
+        block[0] = kept;
+        links[..kept].CopyTo(block[1..]);
+        for (int i = first; i < kept; i++)
         {
-            AddLink<TSpace>(c.Node, node, level, c.Distance, scratch);
+            int gained = links[i];
+            AddLink<TSpace>(gained, node, level, TSpace.Distance(ref nodeVector, ref VectorRef(gained), (nuint)_dim), scratch);
         }
     }
 
