@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using Vectord.Hnsw.Distance;
 using Vectord.Hnsw.Graph;
 
@@ -225,6 +226,10 @@ public sealed partial class HnswIndex
 
     /// <summary>Finds the neighbours of <paramref name="node"/> on each of its layers starting from
     /// <paramref name="entry"/>, sets its links and links back to it.</summary>
+    /// <remarks>The node's own links are set on every layer before any other node links to it: in a parallel build
+    /// the back-links make it reachable, and a node reached on an upper layer must already have its lower-layer
+    /// links, or a concurrent insert descending onto it would search an empty neighbourhood (and its own back-link
+    /// there would later be overwritten).</remarks>
     private void Connect<TSpace>(int node, int level, int entry, int top) where TSpace : struct, ISpace
     {
         SearchScratch scratch = SearchScratch.Current;
@@ -240,7 +245,10 @@ public sealed partial class HnswIndex
             entryDistance = entry == node ? float.PositiveInfinity : TSpace.Distance(ref vector, ref VectorRef(entry), (nuint)_dim);
         }
 
-        for (int l = Math.Min(level, top); l >= 0; l--)
+        int highest = Math.Min(level, top);
+        Span<Candidate> chosen = SearchScratch.Take(ref scratch.Chosen, (highest + 1) * _m);
+        Span<int> chosenCount = stackalloc int[highest + 1];
+        for (int l = highest; l >= 0; l--)
         {
             SearchLayerBuild<TSpace>(ref vector, current, entryDistance, l, node, scratch);
             ref MaxHeap results = ref scratch.Results;
@@ -251,19 +259,23 @@ public sealed partial class HnswIndex
             }
             if (sorted.IsEmpty)
             {
-                SetLinks(node, l, []);
+                chosenCount[l] = 0;
                 continue;
             }
-            Span<Candidate> selected = SearchScratch.Take(ref scratch.Selected, _m);
-            int n = SelectNeighbours<TSpace>(sorted, selected);
-            selected = selected[..n];
-            SetLinks(node, l, selected);
-            foreach (Candidate c in selected)
+            chosenCount[l] = SelectNeighbours<TSpace>(sorted, chosen.Slice(l * _m, _m));
+            current = sorted[0].Node;
+            entryDistance = sorted[0].Distance;
+        }
+        for (int l = highest; l >= 0; l--)
+        {
+            SetLinks(node, l, chosen.Slice(l * _m, chosenCount[l]));
+        }
+        for (int l = highest; l >= 0; l--)
+        {
+            foreach (Candidate c in chosen.Slice(l * _m, chosenCount[l]))
             {
                 AddLink<TSpace>(c.Node, node, l, c.Distance, scratch);
             }
-            current = sorted[0].Node;
-            entryDistance = sorted[0].Distance;
         }
     }
 
@@ -409,6 +421,7 @@ public sealed partial class HnswIndex
         candidates.Clear();
         results.Clear();
 
+        Span<int> fresh = stackalloc int[_m0];
         visited.TryVisit(entry);
         candidates.Push(entryDistance, entry);
         float bound = float.PositiveInfinity;
@@ -427,12 +440,27 @@ public sealed partial class HnswIndex
             candidates.Pop();
             Span<int> block = ReadLinks(current.Node, level);
             int count = block[0];
+
+            // Unvisited neighbours first, so each vector can be prefetched while the previous one is compared.
+            int n = 0;
             for (int j = 1; j <= count; j++)
             {
                 int neighbour = block[j];
-                if (!visited.TryVisit(neighbour))
+                if (visited.TryVisit(neighbour))
                 {
-                    continue;
+                    fresh[n++] = neighbour;
+                }
+            }
+            if (n > 0 && Sse.IsSupported)
+            {
+                PrefetchVector(ref VectorRef(fresh[0]), _dim);
+            }
+            for (int j = 0; j < n; j++)
+            {
+                int neighbour = fresh[j];
+                if (Sse.IsSupported && j + 1 < n)
+                {
+                    PrefetchVector(ref VectorRef(fresh[j + 1]), _dim);
                 }
                 float d = TSpace.Distance(ref query, ref VectorRef(neighbour), (nuint)_dim);
                 if (results.Count < ef || d < bound)
