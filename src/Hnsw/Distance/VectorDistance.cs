@@ -59,7 +59,7 @@ public static class VectorDistance
             {
                 // Overlapping final load with the lanes already summed masked out.
                 nuint start = n - W;
-                Vector512<float> mask = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(TailMask512), (nuint)W - (n - i));
+                Vector512<float> mask = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(TailMask512), n - i);
                 Vector512<float> x = Vector512.LoadUnsafe(ref a, start) * mask;
                 acc1 = Vector512.MultiplyAddEstimate(x, Vector512.LoadUnsafe(ref b, start), acc1);
                 i = n;
@@ -148,7 +148,7 @@ public static class VectorDistance
             if (i < n)
             {
                 nuint start = n - W;
-                Vector512<float> mask = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(TailMask512), (nuint)W - (n - i));
+                Vector512<float> mask = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(TailMask512), n - i);
                 Vector512<float> d = (Vector512.LoadUnsafe(ref a, start) - Vector512.LoadUnsafe(ref b, start)) * mask;
                 acc1 = Vector512.MultiplyAddEstimate(d, d, acc1);
                 i = n;
@@ -220,7 +220,8 @@ public static class VectorDistance
         return sum;
     }
 
-    /// <summary>Sixteen zeros then sixteen ones: loading 16 floats at offset 16 − r keeps the last r lanes.</summary>
+    /// <summary>Sixteen zeros then sixteen ones: loading 16 floats at offset r gives lanes 0 … 15 − r zero and the
+    /// last r lanes one, which keeps exactly the r elements the main loops have not summed.</summary>
     private static ReadOnlySpan<float> TailMask512 =>
     [
         0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f,
