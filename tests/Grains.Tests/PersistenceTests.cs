@@ -124,4 +124,42 @@ public sealed class PersistenceTests(FileClusterFixture fixture)
         await other.CreateAsync(new IndexSpec(4));
         Assert.Equal(5, (await other.AddAsync(TestData.Items(5, 4, seed: 1))).Length);
     }
+
+    [Fact]
+    public async Task A_stale_activation_fails_its_write_and_the_next_one_sees_the_other_writer()
+    {
+        var name = TestData.Name("fence");
+        var grain = Index(name);
+        await grain.CreateAsync(new IndexSpec(2, Distance: IndexDistance.Euclidean));
+        await grain.AddAsync([new IndexItem("mine", [1, 1])]);
+
+        // Another activation of the same index (e.g. on a silo this one could not see) wrote log record 2.
+        var generation = Path.GetFileName(DataDirectory(name));
+        var store = new Storage.FileIndexBlobStore(fixture.StoragePath);
+        var foreign = Persistence.WalRecord.Add(2, [new Hnsw.VectorItem("theirs", [2, 2], "{\"by\":\"other\"}"u8.ToArray())]);
+        Assert.True(await store.TryCreateAsync(Storage.StorageKeys.Wal(name, generation, 2), foreign.Encode(), TestContext.Current.CancellationToken));
+
+        var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => grain.AddAsync([new IndexItem("lost", [3, 3])]));
+        Assert.Equal("the index was changed by another activation; retry", error.Message);
+        Assert.Equal(["000000000001", "000000000002"], Files(Path.Combine(DataDirectory(name), "wal")));
+
+        // The stale activation deactivates itself; the next one replays both writers' records.
+        IndexInfo? info = null;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (info is null && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                info = await grain.GetInfoAsync();
+            }
+            catch (StorageUnavailableException)
+            {
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+            }
+        }
+        Assert.Equal(2, info?.Length);
+        Assert.Equal("""{"by":"other"}""", (await grain.GetItemAsync("theirs"))!.Metadata);
+        Assert.Null(await grain.GetItemAsync("lost"));
+        Assert.Equal(3, (await grain.AddAsync([new IndexItem("lost", [3, 3])])).Length);
+    }
 }
