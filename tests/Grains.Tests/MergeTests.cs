@@ -122,4 +122,23 @@ public sealed class MergeTests(FileClusterFixture fixture)
         Assert.Equal(6000, (await left.GetInfoAsync()).Length);
         Assert.Equal(6000, (await right.GetInfoAsync()).Length);
     }
+
+    [Fact]
+    public async Task Clearing_removes_only_items_unchanged_since_they_were_exported()
+    {
+        // The steps a clearing merge takes, with a write to the source landing between export and removal.
+        var name = TestData.Name("mfp");
+        await Index(name).CreateAsync(new IndexSpec(2, Distance: IndexDistance.Euclidean));
+        await Index(name).AddAsync([new IndexItem("same", [1, 1]), new IndexItem("changed", [2, 2]), new IndexItem("meta", [3, 3], "1")]);
+        var source = fixture.Grains.GetGrain<IVectorIndexMergeGrain>(name);
+        var page = await source.ExportPageAsync(null, 10);
+        Assert.Equal(["changed", "meta", "same"], page.Items.Select(i => i.Id));
+        Assert.Null(page.Next);
+
+        await Index(name).AddAsync([new IndexItem("changed", [2, 2.5f]), new IndexItem("meta", [3, 3], "2")]);
+        var length = await source.RemoveIfUnchangedAsync([.. page.Items.Select(i => i.Id)], page.Fingerprints);
+
+        Assert.Equal(2, length);
+        Assert.Equal(["changed", "meta"], (await Index(name).ListItemsAsync()).Items.Select(i => i.Id));
+    }
 }
