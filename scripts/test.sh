@@ -34,7 +34,23 @@ dotnet test --solution Vectord.sln -c Release --no-build "$@" 2>&1 | tee "$log" 
 summary() { sed -n '/Test run summary/,$p' "$log" | sed -nE "s/^ *$1: ([0-9]+)\r?$/\1/p" | tail -1; }
 passed=$(summary succeeded); failed=$(summary failed); skipped=$(summary skipped)
 passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
-rm -f "$log"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+
+# The distance kernels again on the narrower SIMD paths: without AVX-512 (Vector256), without AVX2 (Vector128),
+# then without any hardware intrinsics (scalar). .NET 10 reads DOTNET_EnableAVX512; DOTNET_EnableAVX512F is the name older runtimes read.
+# The class checks that each switch really took effect, so a re-run cannot silently test the default path.
+kernel_project=tests/Hnsw.Tests/Vectord.Hnsw.Tests.csproj
+for isa in "DOTNET_EnableAVX512F=0 DOTNET_EnableAVX512=0" "DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0" "DOTNET_EnableHWIntrinsic=0"; do
+  echo "== DistanceKernelTests with $isa"
+  run_status=0
+  env $isa dotnet test --project "$kernel_project" -c Release --no-build --filter-class '*DistanceKernelTests' 2>&1 | tee "$log" || run_status=$?
+  run_passed=$(summary succeeded); run_failed=$(summary failed)
+  run_passed=${run_passed:-0}; run_failed=${run_failed:-0}
+  if [ "$run_status" -ne 0 ] && [ "$run_failed" -eq 0 ]; then run_failed=1; fi
+  if [ "$run_passed" -eq 0 ] && [ "$run_failed" -eq 0 ]; then run_failed=1; fi
+  passed=$((passed + run_passed)); failed=$((failed + run_failed))
+  if [ "$run_status" -ne 0 ] || [ "$run_failed" -ne 0 ]; then status=1; fi
+done
+rm -f "$log"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -26,8 +26,10 @@ public sealed record HnswOptions(
     public const int DefaultM = 16;
     /// <summary>Default beam width while building.</summary>
     public const int DefaultEfConstruction = 200;
-    /// <summary>Default beam width while searching (chosen by measurement: recall@10 ≥ 0.95 on fashion-mnist).</summary>
-    public const int DefaultEfSearch = 64;
+    /// <summary>Default beam width while searching: the smallest of 16, 32, 64, … reaching recall@10 ≥ 0.95 on
+    /// fashion-mnist (60,000 base vectors, 1,000 queries, M 16, ef_construction 200) under both distances. Measured
+    /// at ef 16: recall@10 0.969 euclidean, 0.953 cosine (at ef 32: 0.993 and 0.983).</summary>
+    public const int DefaultEfSearch = 16;
 }
 
 /// <summary>One item: a string id, its vector and optional opaque metadata (raw UTF-8 JSON; null = none).</summary>

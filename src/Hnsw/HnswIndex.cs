@@ -29,7 +29,6 @@ public sealed partial class HnswIndex
     private readonly int _stride0;
     private readonly int _efConstruction;
     private readonly double _levelMultiplier;
-    private readonly Random _random;
     private readonly object[] _locks;
     private readonly object _entryLock = new();
 
@@ -44,7 +43,9 @@ public sealed partial class HnswIndex
     private string?[] _ids = [];
     private byte[]?[] _metadata = [];
     private readonly Dictionary<string, int> _slots = new(StringComparer.Ordinal);
-    private readonly Stack<int> _free = new();
+    /// <summary>Tombstoned slots, lowest first: reuse order depends only on the index's state, so a loaded index
+    /// and the one that was saved stay identical under the same later writes.</summary>
+    private readonly PriorityQueue<int, int> _free = new();
     private int _entryPoint = -1;
     private int _maxLevel = -1;
     private bool _concurrent;
@@ -86,7 +87,6 @@ public sealed partial class HnswIndex
         _stride0 = 1 + _m0;
         _efConstruction = Math.Max(efc, m);
         _levelMultiplier = 1.0 / Math.Log(m);
-        _random = new Random(options.Seed);
         _locks = new object[LockStripes];
         for (int i = 0; i < _locks.Length; i++)
         {
@@ -198,7 +198,7 @@ public sealed partial class HnswIndex
         }
         else
         {
-            _free.Push(slot);
+            _free.Enqueue(slot, slot);
         }
         return true;
     }

@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.IO.Hashing;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using Vectord.Hnsw.Distance;
 using Vectord.Hnsw.Graph;
 
@@ -67,7 +70,7 @@ public sealed partial class HnswIndex
         EnsureCapacity(_slotCount + fresh.Count - reused);
         for (int i = 0; i < reused; i++)
         {
-            int slot = _free.Pop();
+            int slot = _free.Dequeue();
             VectorItem item = fresh[i];
             _ids[slot] = item.Id;
             _slots[item.Id] = slot;
@@ -101,7 +104,7 @@ public sealed partial class HnswIndex
             _deleted[slot] = false;
             SetMetadata(slot, item.Metadata);
             StoreVector(slot, item.Vector);
-            int level = DrawLevel();
+            int level = DrawLevel(item.Id);
             _levels[slot] = (byte)level;
             _links0[slot * _stride0] = 0;
             if (level > 0)
@@ -141,9 +144,12 @@ public sealed partial class HnswIndex
         return last.Count;
     }
 
-    private int DrawLevel()
+    /// <summary>The layer of a new node: −ln(u)·mL with u uniform in (0, 1], drawn from a seeded hash of the id so
+    /// that it depends neither on the order of earlier writes nor on whether the index was saved and loaded since.</summary>
+    private int DrawLevel(string id)
     {
-        double u = 1.0 - _random.NextDouble();
+        ulong hash = XxHash64.HashToUInt64(MemoryMarshal.AsBytes(id.AsSpan()), _options.Seed);
+        double u = ((hash >> 11) + 1) * (1.0 / (1UL << 53));
         return (int)Math.Min(-Math.Log(u) * _levelMultiplier, MaxLevelCap);
     }
 
@@ -220,6 +226,10 @@ public sealed partial class HnswIndex
 
     /// <summary>Finds the neighbours of <paramref name="node"/> on each of its layers starting from
     /// <paramref name="entry"/>, sets its links and links back to it.</summary>
+    /// <remarks>The node's own links are set on every layer before any other node links to it: in a parallel build
+    /// the back-links make it reachable, and a node reached on an upper layer must already have its lower-layer
+    /// links, or a concurrent insert descending onto it would search an empty neighbourhood (and its own back-link
+    /// there would later be overwritten).</remarks>
     private void Connect<TSpace>(int node, int level, int entry, int top) where TSpace : struct, ISpace
     {
         SearchScratch scratch = SearchScratch.Current;
@@ -235,7 +245,10 @@ public sealed partial class HnswIndex
             entryDistance = entry == node ? float.PositiveInfinity : TSpace.Distance(ref vector, ref VectorRef(entry), (nuint)_dim);
         }
 
-        for (int l = Math.Min(level, top); l >= 0; l--)
+        int highest = Math.Min(level, top);
+        Span<Candidate> chosen = SearchScratch.Take(ref scratch.Chosen, (highest + 1) * _m);
+        Span<int> chosenCount = stackalloc int[highest + 1];
+        for (int l = highest; l >= 0; l--)
         {
             SearchLayerBuild<TSpace>(ref vector, current, entryDistance, l, node, scratch);
             ref MaxHeap results = ref scratch.Results;
@@ -246,19 +259,23 @@ public sealed partial class HnswIndex
             }
             if (sorted.IsEmpty)
             {
-                SetLinks(node, l, []);
+                chosenCount[l] = 0;
                 continue;
             }
-            Span<Candidate> selected = SearchScratch.Take(ref scratch.Selected, _m);
-            int n = SelectNeighbours<TSpace>(sorted, selected);
-            selected = selected[..n];
-            SetLinks(node, l, selected);
-            foreach (Candidate c in selected)
+            chosenCount[l] = SelectNeighbours<TSpace>(sorted, chosen.Slice(l * _m, _m));
+            current = sorted[0].Node;
+            entryDistance = sorted[0].Distance;
+        }
+        for (int l = highest; l >= 0; l--)
+        {
+            SetLinks(node, l, chosen.Slice(l * _m, chosenCount[l]));
+        }
+        for (int l = highest; l >= 0; l--)
+        {
+            foreach (Candidate c in chosen.Slice(l * _m, chosenCount[l]))
             {
                 AddLink<TSpace>(c.Node, node, l, c.Distance, scratch);
             }
-            current = sorted[0].Node;
-            entryDistance = sorted[0].Distance;
         }
     }
 
@@ -404,6 +421,7 @@ public sealed partial class HnswIndex
         candidates.Clear();
         results.Clear();
 
+        Span<int> fresh = stackalloc int[_m0];
         visited.TryVisit(entry);
         candidates.Push(entryDistance, entry);
         float bound = float.PositiveInfinity;
@@ -422,12 +440,27 @@ public sealed partial class HnswIndex
             candidates.Pop();
             Span<int> block = ReadLinks(current.Node, level);
             int count = block[0];
+
+            // Unvisited neighbours first, so each vector can be prefetched while the previous one is compared.
+            int n = 0;
             for (int j = 1; j <= count; j++)
             {
                 int neighbour = block[j];
-                if (!visited.TryVisit(neighbour))
+                if (visited.TryVisit(neighbour))
                 {
-                    continue;
+                    fresh[n++] = neighbour;
+                }
+            }
+            if (n > 0 && Sse.IsSupported)
+            {
+                PrefetchVector(ref VectorRef(fresh[0]), _dim);
+            }
+            for (int j = 0; j < n; j++)
+            {
+                int neighbour = fresh[j];
+                if (Sse.IsSupported && j + 1 < n)
+                {
+                    PrefetchVector(ref VectorRef(fresh[j + 1]), _dim);
                 }
                 float d = TSpace.Distance(ref query, ref VectorRef(neighbour), (nuint)_dim);
                 if (results.Count < ef || d < bound)
@@ -448,8 +481,11 @@ public sealed partial class HnswIndex
     }
 
     /// <summary>Gives an existing slot (a live item being replaced, or a reused tombstone) a new vector and repairs
-    /// the graph around it: neighbours that linked to the old vector re-select their links among their own and the
-    /// old vector's neighbours, then the slot is connected again as if newly inserted (keeping its level).</summary>
+    /// the graph around it, then connects the slot again as if newly inserted (keeping its level).</summary>
+    /// <remarks>The old neighbours may have been reachable only through this slot. Each one that linked back to it
+    /// re-selects its links among its own and the slot's old neighbours, and every link it gains is made two-way
+    /// (as on insert); and each one gets an in-link from its nearest fellow old neighbour, replacing the one from
+    /// this slot.</remarks>
     private void ReplaceVector<TSpace>(int slot, float[] vector) where TSpace : struct, ISpace
     {
         int level = _levels[slot];
@@ -466,7 +502,12 @@ public sealed partial class HnswIndex
         {
             foreach (int neighbour in old[l])
             {
-                RepairLinks<TSpace>(neighbour, l, slot, old[l], scratch);
+                Span<int> block = LinkBlock(neighbour, l);
+                if (block.Slice(1, block[0]).Contains(slot))
+                {
+                    RepairLinks<TSpace>(neighbour, l, slot, old[l], scratch);
+                }
+                LinkFromNearest<TSpace>(neighbour, l, slot, old[l], scratch);
             }
         }
 
@@ -476,42 +517,89 @@ public sealed partial class HnswIndex
         }
     }
 
-    /// <summary>Drops <paramref name="moved"/> from the links of <paramref name="node"/> and re-selects them among
-    /// its remaining links and <paramref name="extra"/>.</summary>
+    /// <summary>Drops <paramref name="moved"/> from the links of <paramref name="node"/>, keeps the others (dropping
+    /// one could leave its target without an in-link), adds those of <paramref name="extra"/> the selection
+    /// heuristic accepts while there is room, and adds the reverse of every link gained.</summary>
     private void RepairLinks<TSpace>(int node, int level, int moved, int[] extra, SearchScratch scratch) where TSpace : struct, ISpace
     {
         Span<int> block = LinkBlock(node, level);
         int count = block[0];
-        Span<int> links = block.Slice(1, count);
-        if (!links.Contains(moved))
-        {
-            return;
-        }
-        Span<Candidate> candidates = SearchScratch.Take(ref scratch.PruneCandidates, count + extra.Length);
-        ref float nodeVector = ref VectorRef(node);
-        int n = 0;
-        foreach (int other in links)
+        int max = MaxLinks(level);
+        Span<int> links = SearchScratch.Take(ref scratch.OldLinks, max);
+        int kept = 0;
+        foreach (int other in block.Slice(1, count))
         {
             if (other != moved)
             {
-                candidates[n++] = new Candidate(TSpace.Distance(ref nodeVector, ref VectorRef(other), (nuint)_dim), other);
+                links[kept++] = other;
             }
         }
+        Span<Candidate> candidates = SearchScratch.Take(ref scratch.PruneCandidates, extra.Length);
+        ref float nodeVector = ref VectorRef(node);
+        int n = 0;
         foreach (int other in extra)
         {
-            if (other != node && other != moved && !links.Contains(other) && _levels[other] >= level)
+            if (other != node && other != moved && !links[..kept].Contains(other) && _levels[other] >= level)
             {
                 candidates[n++] = new Candidate(TSpace.Distance(ref nodeVector, ref VectorRef(other), (nuint)_dim), other);
             }
         }
         candidates = candidates[..n];
         SortByDistance(candidates);
-        Span<Candidate> selected = SearchScratch.Take(ref scratch.PruneSelected, MaxLinks(level));
-        int kept = SelectNeighbours<TSpace>(candidates, selected);
-        block[0] = kept;
-        for (int i = 0; i < kept; i++)
+        int first = kept;
+        foreach (Candidate c in candidates)
         {
-            block[i + 1] = selected[i].Node;
+            if (kept == max)
+            {
+                break;
+            }
+            ref float vector = ref VectorRef(c.Node);
+            bool keep = true;
+            for (int i = 0; i < kept; i++)
+            {
+                if (TSpace.Distance(ref vector, ref VectorRef(links[i]), (nuint)_dim) < c.Distance)
+                {
+                    keep = false;
+                    break;
+                }
+            }
+            if (keep)
+            {
+                links[kept++] = c.Node;
+            }
+        }
+        block[0] = kept;
+        links[..kept].CopyTo(block[1..]);
+        for (int i = first; i < kept; i++)
+        {
+            int gained = links[i];
+            AddLink<TSpace>(gained, node, level, TSpace.Distance(ref nodeVector, ref VectorRef(gained), (nuint)_dim), scratch);
+        }
+    }
+
+    /// <summary>Links the nearest of <paramref name="others"/> (other than <paramref name="node"/> and
+    /// <paramref name="moved"/>) to <paramref name="node"/>, which has just lost its in-link from the moved slot.</summary>
+    private void LinkFromNearest<TSpace>(int node, int level, int moved, int[] others, SearchScratch scratch) where TSpace : struct, ISpace
+    {
+        ref float nodeVector = ref VectorRef(node);
+        int nearest = -1;
+        float best = float.PositiveInfinity;
+        foreach (int other in others)
+        {
+            if (other == node || other == moved || _levels[other] < level)
+            {
+                continue;
+            }
+            float d = TSpace.Distance(ref nodeVector, ref VectorRef(other), (nuint)_dim);
+            if (nearest < 0 || d < best)
+            {
+                nearest = other;
+                best = d;
+            }
+        }
+        if (nearest >= 0)
+        {
+            AddLink<TSpace>(nearest, node, level, best, scratch);
         }
     }
 }

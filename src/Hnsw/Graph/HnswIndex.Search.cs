@@ -205,7 +205,7 @@ public sealed partial class HnswIndex
     }
 
     /// <summary>Cache lines of each neighbour vector fetched ahead of its distance computation.</summary>
-    private const int PrefetchLines = 2;
+    private const int PrefetchLines = 64;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void PrefetchVector(ref float start, nint dim)

@@ -204,7 +204,7 @@ internal sealed class SearchScratch
     public MinHeap Candidates = new(256);
     public MaxHeap Results = new(256);
     public Candidate[] Sorted = new Candidate[256];
-    public Candidate[] Selected = new Candidate[64];
+    public Candidate[] Chosen = new Candidate[64];
     public Candidate[] PruneCandidates = new Candidate[64];
     public Candidate[] PruneSelected = new Candidate[64];
     public int[] Links = new int[64];

@@ -361,7 +361,7 @@ public sealed partial class HnswIndex
         {
             if (_deleted[i])
             {
-                _free.Push(i);
+                _free.Enqueue(i, i);
             }
         }
     }

@@ -1,0 +1,53 @@
+using System.Text;
+
+namespace Vectord.Hnsw.Tests;
+
+/// <summary>
+/// Builds the index stored in Golden/v1-euclidean-50x8.vhnsw. Not run by the tests: the file was written once by
+/// <see cref="Write"/> and is kept as committed, so a change to the format or to the build algorithm cannot
+/// silently rewrite it. Regenerating it is a deliberate format change.
+/// </summary>
+internal static class GoldenFileGenerator
+{
+    public const int Count = 50;
+    public const int Dim = 8;
+    public static readonly int[] Deleted = [3, 17, 28, 41];
+
+    public static string Id(int i) => $"g{i:D2}";
+
+    public static float[] Vector(int i)
+    {
+        var v = new float[Dim];
+        for (int j = 0; j < Dim; j++)
+        {
+            v[j] = j == 0 ? (i - 25) / 4f : ((((i * 13) + (j * 7) + (i * j * 3)) % 29) - 14) / 4f;
+        }
+        return v;
+    }
+
+    /// <summary>i % 5: 0 → no metadata, 1 → "{}", 2 → empty bytes, else {"i":i}.</summary>
+    public static byte[]? Metadata(int i) => (i % 5) switch
+    {
+        0 => null,
+        1 => "{}"u8.ToArray(),
+        2 => [],
+        _ => Encoding.UTF8.GetBytes($"{{\"i\":{i}}}"),
+    };
+
+    public static HnswIndex Build()
+    {
+        var index = new HnswIndex(new HnswOptions(Dim, DistanceKind.Euclidean, M: 4, EfConstruction: 32, EfSearch: 64, Seed: 7));
+        index.AddBatch(Enumerable.Range(0, Count).Select(i => new VectorItem(Id(i), Vector(i), Metadata(i))).ToArray(), 1);
+        foreach (int i in Deleted)
+        {
+            index.Delete(Id(i));
+        }
+        return index;
+    }
+
+    public static void Write(string path)
+    {
+        using FileStream file = File.Create(path);
+        Build().Save(file);
+    }
+}
