@@ -13,7 +13,7 @@ public sealed class IndexLifecycleTests(FileClusterFixture fixture)
     {
         var name = TestData.Name("create");
         var created = await Index(name).CreateAsync(new IndexSpec(8));
-        Assert.Equal(new IndexInfo(name, 8, 16, 64, IndexDistance.Cosine, 0), created);
+        Assert.Equal(new IndexInfo(name, 8, Hnsw.HnswOptions.DefaultM, Hnsw.HnswOptions.DefaultEfSearch, IndexDistance.Cosine, 0), created);
         Assert.Equal(created, await Index(name).GetInfoAsync());
 
         var other = TestData.Name("create");
