@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Vectord.Grains.Hosting;
 using Vectord.Grains.Storage;
 
@@ -5,43 +7,61 @@ namespace Vectord.Grains;
 
 /// <summary>The cluster's list of index names (key 0), persisted in <c>storaged</c>.</summary>
 public sealed class IndexCatalogGrain(
-    [PersistentState("catalog", VectordStorageOptions.ProviderName)] IPersistentState<CatalogState> state) : Grain, IIndexCatalogGrain
+    [FromKeyedServices(VectordStorageOptions.ProviderName)] IGrainStorage storage) : Grain, IIndexCatalogGrain
 {
-    /// <inheritdoc/>
-    public Task<string[]> ListNamesAsync() => Task.FromResult(state.State.Names.Order(StringComparer.Ordinal).ToArray());
+    private const int MaxAttempts = 5;
+    private DeferredGrainState<CatalogState> state = null!;
 
     /// <inheritdoc/>
-    public async Task RegisterAsync(string name)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Read by the first call, so that a storage outage surfaces as StorageUnavailableException.
+        state = new DeferredGrainState<CatalogState>(storage, "catalog", this.GetGrainId());
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<string[]> ListNamesAsync()
+    {
+        await state.EnsureReadAsync();
+        return [.. state.State.Names.Order(StringComparer.Ordinal)];
+    }
+
+    /// <inheritdoc/>
+    public Task RegisterAsync(string name)
     {
         if (!StorageKeys.IsValidName(name)) { throw new InvalidIndexArgumentException(StorageKeys.InvalidNameMessage); }
-        if (state.State.Names.Contains(name, StringComparer.Ordinal)) { return; }
-        state.State.Names.Add(name);
-        await WriteOrUndoAsync(() => state.State.Names.Remove(name));
+        return UpdateAsync(names => names.Contains(name, StringComparer.Ordinal) ? null : () => names.Add(name), names => names.Remove(name));
     }
 
     /// <inheritdoc/>
-    public async Task UnregisterAsync(string name)
-    {
-        if (!state.State.Names.Remove(name)) { return; }
-        await WriteOrUndoAsync(() => state.State.Names.Add(name));
-    }
+    public Task UnregisterAsync(string name) =>
+        UpdateAsync(names => names.Contains(name, StringComparer.Ordinal) ? () => names.Remove(name) : null, names => names.Add(name));
 
-    private async Task WriteOrUndoAsync(Action undo)
+    /// <summary>Applies a change and writes it. Adding or removing one name commutes with any other such change,
+    /// so when another writer got there first (a version conflict) the state is read again and the change re-applied.</summary>
+    /// <param name="change">Given the names, the change to make, or null when there is nothing to do.</param>
+    /// <param name="undo">Reverts the change in memory when the write fails.</param>
+    private async Task UpdateAsync(Func<List<string>, Action?> change, Action<List<string>> undo)
     {
-        var written = false;
-        try
+        await state.EnsureReadAsync();
+        for (var attempt = 1; ; attempt++)
         {
-            written = await GrainStateWrites.TryAsync(() => state.WriteStateAsync());
-        }
-        finally
-        {
-            if (!written) { undo(); }
-        }
-        if (!written)
-        {
-            // Another activation wrote the catalog: reload and let the caller retry.
+            var apply = change(state.State.Names);
+            if (apply is null) { return; }
+            apply();
+            var written = false;
+            try
+            {
+                written = await GrainStateWrites.TryAsync(state.WriteStateAsync);
+            }
+            finally
+            {
+                if (!written) { undo(state.State.Names); }
+            }
+            if (written) { return; }
+            if (attempt == MaxAttempts) { throw new StorageUnavailableException("the catalog keeps being changed concurrently; retry"); }
             await state.ReadStateAsync();
-            throw new StorageUnavailableException("the catalog was changed concurrently; retry");
         }
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Vectord.Grains.Hosting;
 using Vectord.Grains.Persistence;
 using Vectord.Grains.Storage;
+using Orleans.Storage;
 using Vectord.Hnsw;
 
 namespace Vectord.Grains;
@@ -28,11 +29,12 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
     private const string MovedMessage = "the index was changed by another activation; retry";
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private readonly IPersistentState<IndexManifest> manifest;
+    private readonly IGrainStorage grainStorage;
     private readonly IIndexBlobStore store;
     private readonly VectordStorageOptions options;
     private readonly ILogger<VectorIndexGrain> logger;
 
+    private DeferredGrainState<IndexManifest> manifest = null!;
     private HnswIndex? index;
     private Task<HnswIndex>? loading;
     private string? corruptMessage;
@@ -43,19 +45,27 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
 
     /// <summary>Creates the activation.</summary>
     public VectorIndexGrain(
-        [PersistentState("manifest", VectordStorageOptions.ProviderName)] IPersistentState<IndexManifest> manifest,
+        [FromKeyedServices(VectordStorageOptions.ProviderName)] IGrainStorage grainStorage,
         [FromKeyedServices(VectordStorageOptions.ProviderName)] IIndexBlobStore store,
         IOptions<VectordStorageOptions> options,
         ILogger<VectorIndexGrain> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        this.manifest = manifest;
+        this.grainStorage = grainStorage;
         this.store = store;
         this.options = options.Value;
         this.logger = logger;
     }
 
     private string Name => this.GetPrimaryKeyString();
+
+    /// <inheritdoc/>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // The manifest is read by the first call, so that a storage outage surfaces as StorageUnavailableException.
+        manifest = new DeferredGrainState<IndexManifest>(grainStorage, "manifest", this.GetGrainId());
+        return base.OnActivateAsync(cancellationToken);
+    }
 
     private IndexSpec Spec => manifest.State.Spec ?? throw new IndexNotFoundException("index not found");
 
@@ -66,6 +76,7 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
     {
         CheckUsable();
         var effective = Validate(spec);
+        await manifest.EnsureReadAsync();
         if (manifest.State.Spec is not null) { throw new IndexAlreadyExistsException("index already exists"); }
 
         await store.DeletePrefixAsync(StorageKeys.IndexPrefix(Name));   // leftovers of an interrupted drop
@@ -108,6 +119,7 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
     public async Task DropAsync()
     {
         CheckUsable();
+        await manifest.EnsureReadAsync();
         _ = Spec;   // 404 when absent; a corrupt index can still be dropped
         await GrainFactory.GetGrain<IIndexCatalogGrain>(0).UnregisterAsync(Name);
         if (!await GrainStateWrites.TryAsync(() => manifest.ClearStateAsync()))
@@ -320,7 +332,7 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
         int added;
         try
         {
-            added = await Task.Run(() => idx.AddBatch(batch));
+            added = await Task.Run(() => idx.AddBatch(batch, maxDegreeOfParallelism: 1));
             applied = true;
         }
         finally
@@ -411,6 +423,7 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
         }
         logBytes = 0;
         LogCompacted(name, at, size.Value);
+        await AdoptSnapshotAsync(key, at);
 
         foreach (var record in await store.ListAsync(StorageKeys.WalPrefix(name, generation)))
         {
@@ -422,11 +435,37 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
         }
     }
 
+    /// <summary>
+    /// Continues from the snapshot just written, loaded back from storage, instead of the index it was saved from.
+    /// Inserts are sequential and the engine's random levels restart from its seed on load, so the index in memory
+    /// is then exactly what a recovery (this snapshot, then the same log records) rebuilds: searches answer the same
+    /// after a restart. It also proves the stored snapshot readable. If it cannot be read back now, the live index
+    /// (equal in content) is kept.
+    /// </summary>
+    private async Task AdoptSnapshotAsync(string key, long at)
+    {
+        try
+        {
+            var stream = await store.OpenReadAsync(key);
+            if (stream is null) { return; }
+            await using (stream)
+            {
+                var loaded = await Task.Run(() => HnswIndex.Load(stream));
+                if (loaded.Count == index?.Count) { index = loaded; }
+            }
+        }
+        catch (Exception e) when (e is StorageUnavailableException or HnswFormatException or IOException)
+        {
+            LogSnapshotNotAdopted(Name, at, e.Message);
+        }
+    }
+
     // ---------------------------------------------------------------- loading
 
     private async Task<HnswIndex> EnsureLoadedAsync()
     {
         CheckUsable();
+        await manifest.EnsureReadAsync();
         if (corruptMessage is not null) { throw new IndexCorruptException(corruptMessage); }
         _ = Spec;
         if (index is not null) { return index; }
@@ -479,7 +518,7 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
             var record = await ReadRecordAsync(entry.Key, s);
             try
             {
-                if (record.Kind == WalKind.Add) { await Task.Run(() => idx.AddBatch(record.Items)); }
+                if (record.Kind == WalKind.Add) { await Task.Run(() => idx.AddBatch(record.Items, maxDegreeOfParallelism: 1)); }
                 else { foreach (var id in record.Ids) { idx.Delete(id); } }
             }
             catch (ArgumentException e)
@@ -696,6 +735,9 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index {Name}: snapshot failed, the log keeps every write: {Reason}")]
     private partial void LogCompactionFailed(string name, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Index {Name}: snapshot {Seq} could not be read back, the live index is kept: {Reason}")]
+    private partial void LogSnapshotNotAdopted(string name, long seq, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index {Name} dropped, but some of its data could not be deleted yet: {Reason}")]
     private partial void LogLeftovers(string name, string reason);

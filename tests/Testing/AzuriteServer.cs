@@ -78,12 +78,17 @@ public sealed class AzuriteServer : IAsyncDisposable
         await FreePort.WaitListeningAsync(Port, TimeSpan.FromSeconds(60), _process.Describe, cancellationToken);
     }
 
-    /// <summary>Kills the server (a storage outage); its data stays for <see cref="StartAgainAsync"/>.</summary>
+    /// <summary>Stops the server (a storage outage); its data stays for <see cref="StartAgainAsync"/>. Azurite keeps
+    /// its blob metadata in memory and saves it on a graceful stop, so it is asked to terminate first (a kill would
+    /// lose writes it has acknowledged) and killed only if it does not exit in time.</summary>
     public async Task StopAsync()
     {
         if (_process is not null)
         {
-            await _process.KillAsync();
+            if (await _process.TerminateAsync(TimeSpan.FromSeconds(15)) is null)
+            {
+                await _process.KillAsync();
+            }
         }
     }
 

@@ -1,0 +1,108 @@
+using Orleans.Storage;
+using Vectord.Grains.Hosting;
+using Vectord.Grains.Storage;
+using Vectord.Testing;
+
+namespace Vectord.Grains.Tests;
+
+/// <summary>The two <see cref="IIndexBlobStore"/> backends on real storage: create-if-absent, versioned documents,
+/// listing and the key rules that keep every write inside the store.</summary>
+[Collection(AzuriteCluster.Name)]
+public sealed class StorageBackendTests(AzuriteClusterFixture azurite) : IDisposable
+{
+    private readonly TempDirectory directory = new("vectord-store");
+
+    public void Dispose() => directory.Dispose();
+
+    private IIndexBlobStore Store(string provider) => VectordSiloBuilderExtensions.CreateStore(provider == "file"
+        ? new VectordStorageOptions { Provider = "file", Path = directory.Path }
+        : new VectordStorageOptions { Provider = "azureblob", ConnectionString = azurite.Azurite.ConnectionString, Container = $"store-{Guid.NewGuid():N}" });
+
+    [Theory]
+    [InlineData("file")]
+    [InlineData("azureblob")]
+    public async Task Create_if_absent_never_overwrites(string provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = Store(provider);
+        Assert.True(await store.TryCreateAsync("indexes/a/g/wal/000000000001", new byte[] { 1, 2, 3 }, ct));
+        Assert.False(await store.TryCreateAsync("indexes/a/g/wal/000000000001", new byte[] { 9 }, ct));
+        Assert.Null(await store.TryCreateAsync("indexes/a/g/wal/000000000001", s => s.WriteByte(9), ct));
+        Assert.Equal(5, await store.TryCreateAsync("indexes/a/g/snap/000000000001", s => s.Write([5, 4, 3, 2, 1]), ct));
+        await using (var read = await store.OpenReadAsync("indexes/a/g/wal/000000000001", ct))
+        {
+            using var copy = new MemoryStream();
+            await read!.CopyToAsync(copy, ct);
+            Assert.Equal(new byte[] { 1, 2, 3 }, copy.ToArray());
+        }
+        Assert.Null(await store.OpenReadAsync("indexes/a/g/wal/000000000002", ct));
+        Assert.Equal(["indexes/a/g/snap/000000000001", "indexes/a/g/wal/000000000001"], (await store.ListAsync("indexes/a/", ct)).Select(o => o.Key));
+        Assert.Equal(3, (await store.ListAsync("indexes/a/g/wal/", ct)).Single().Length);
+        Assert.Empty(await store.ListAsync("indexes/ab/", ct));
+        await store.DeletePrefixAsync("indexes/a/", ct);
+        Assert.Empty(await store.ListAsync("indexes/a/", ct));
+    }
+
+    [Theory]
+    [InlineData("file")]
+    [InlineData("azureblob")]
+    public async Task Grain_state_writes_are_conditional_on_the_etag(string provider)
+    {
+        var storage = new StoragedGrainStorage(Store(provider));
+        var id = GrainId.Create("vectorindex", "etag-test");
+        var first = new GrainState<IndexManifest>(new IndexManifest());
+        await storage.ReadStateAsync("manifest", id, first);
+        Assert.False(first.RecordExists);
+        first.State!.Generation = "one";
+        await storage.WriteStateAsync("manifest", id, first);
+
+        var second = new GrainState<IndexManifest>(new IndexManifest());
+        await storage.ReadStateAsync("manifest", id, second);
+        Assert.Equal("one", second.State!.Generation);
+        second.State!.Generation = "two";
+        await storage.WriteStateAsync("manifest", id, second);
+
+        // The first holder's version is stale now: a second activation cannot overwrite or clear silently.
+        first.State!.Generation = "stale";
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("manifest", id, first));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.ClearStateAsync("manifest", id, first));
+        var fresh = new GrainState<IndexManifest>(new IndexManifest());
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("manifest", id, fresh));
+
+        var check = new GrainState<IndexManifest>(new IndexManifest());
+        await storage.ReadStateAsync("manifest", id, check);
+        Assert.Equal("two", check.State!.Generation);
+        await storage.ClearStateAsync("manifest", id, second);
+        await storage.ReadStateAsync("manifest", id, check);
+        Assert.False(check.RecordExists);
+    }
+
+    [Theory]
+    [InlineData("../outside")]
+    [InlineData("indexes/../../outside")]
+    [InlineData("indexes/./x")]
+    [InlineData("/etc/passwd")]
+    [InlineData("indexes//x")]
+    [InlineData("indexes/a b")]
+    [InlineData("indexes/.hidden")]
+    public async Task File_keys_cannot_leave_the_root(string key)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = new FileIndexBlobStore(directory.Combine("root"));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.TryCreateAsync(key, new byte[] { 1 }, ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.WriteDocumentAsync(key, new byte[] { 1 }, null, ct));
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(directory.Path, "*", SearchOption.AllDirectories), p => !p.StartsWith(directory.Combine("root"), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Keys_are_built_from_valid_names_only()
+    {
+        Assert.Equal("indexes/my.index_1-x/", StorageKeys.IndexPrefix("my.index_1-x"));
+        Assert.Throws<ArgumentException>(() => StorageKeys.IndexPrefix(".."));
+        Assert.Throws<ArgumentException>(() => StorageKeys.WalPrefix("ok", "../g"));
+        // Grain keys that are not valid names are hashed into one safe segment.
+        var key = StorageKeys.GrainState("vectorindex", "../../x", "manifest");
+        Assert.StartsWith("grains/vectorindex/~", key, StringComparison.Ordinal);
+        Assert.Equal(3, key.Count(c => c == '/'));
+    }
+}

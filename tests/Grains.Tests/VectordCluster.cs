@@ -1,0 +1,115 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+using Vectord.Grains.Hosting;
+
+namespace Vectord.Grains.Tests;
+
+/// <summary>Starts 2-silo test clusters whose silos are configured through <see cref="VectordSiloBuilderExtensions.AddVectord"/>.</summary>
+public static class VectordCluster
+{
+    /// <summary>Storage settings used by every test cluster on top of the caller's: small snapshots so that
+    /// compaction happens after a few writes.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>
+    {
+        ["Storage:SnapshotMinLogBytes"] = "65536",
+        ["Storage:IdleMinutes"] = "30",
+    };
+
+    /// <summary>Builds and deploys a cluster with the <c>Storage</c> settings given.</summary>
+    public static async Task<TestCluster> StartAsync(IReadOnlyDictionary<string, string> storage, short silos = 2)
+    {
+        var builder = new TestClusterBuilder(silos);
+        foreach (var (key, value) in Defaults) { builder.Properties[key] = value; }
+        foreach (var (key, value) in storage) { builder.Properties[key] = value; }
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        var cluster = builder.Build();
+        try
+        {
+            await cluster.DeployAsync();
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+        return cluster;
+    }
+
+    /// <summary>Stops every silo and releases the cluster.</summary>
+    public static async Task StopAsync(TestCluster? cluster)
+    {
+        if (cluster is null) { return; }
+        try
+        {
+            await cluster.StopAllSilosAsync();
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>Deactivates an index grain and waits until its next call runs in a fresh activation, which loads
+    /// the index from storage again.</summary>
+    public static async Task ReactivateAsync(TestCluster cluster, string name)
+    {
+        var grain = cluster.GrainFactory.GetGrain<IVectorIndexGrain>(name);
+        await cluster.DeactivateAsync(grain);
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.AddVectord(siloBuilder.Configuration);
+            siloBuilder.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+            });
+            siloBuilder.Services.AddSingleton<CoHostedCatalogService>();
+            siloBuilder.Services.AddHostedService(sp => sp.GetRequiredService<CoHostedCatalogService>());
+        }
+    }
+}
+
+/// <summary>A 2-silo cluster on the <c>file</c> backend in a temporary directory, shared by a test collection.</summary>
+public sealed class FileClusterFixture : IAsyncLifetime
+{
+    private readonly Testing.TempDirectory directory = new("vectord-grains");
+
+    /// <summary>The cluster.</summary>
+    public TestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>The client's grain factory.</summary>
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    /// <summary>The storage root.</summary>
+    public string StoragePath => directory.Path;
+
+    /// <inheritdoc/>
+    public async ValueTask InitializeAsync() =>
+        Cluster = await VectordCluster.StartAsync(new Dictionary<string, string>
+        {
+            ["Storage:Provider"] = "file",
+            ["Storage:Path"] = directory.Path,
+        });
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await VectordCluster.StopAsync(Cluster);
+        directory.Dispose();
+    }
+}
+
+/// <summary>The collection sharing one <see cref="FileClusterFixture"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class FileCluster : ICollectionFixture<FileClusterFixture>
+{
+    /// <summary>Collection name.</summary>
+    public const string Name = "file cluster";
+}
