@@ -1,4 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Vectord.Hnsw;
 
@@ -6,49 +9,300 @@ namespace Vectord.Hnsw;
 /// An HNSW index (Malkov &amp; Yashunin). Any number of concurrent searches are safe; writes (add, delete, load)
 /// must be exclusive: the caller guarantees no other call runs at the same time as a write.
 /// </summary>
-public sealed class HnswIndex
+/// <remarks>
+/// Storage is slot based: slot <c>s</c> owns the vector at <c>_vectors[s·dim ..]</c>, its layer-0 links at
+/// <c>_links0[s·(1 + 2M) ..]</c> (a count then 2M ids), upper-layer links in one small array per node, its string
+/// id and optional metadata. A deleted slot becomes a tombstone: it keeps routing searches, is never returned,
+/// and is reused (with its in-links repaired) by a later insert.
+/// </remarks>
+public sealed partial class HnswIndex
 {
+    /// <summary>Highest layer a node can be drawn on.</summary>
+    internal const int MaxLevelCap = 30;
+    private const int LockStripes = 1 << 12;
+
+    private readonly HnswOptions _options;
+    private readonly int _dim;
+    private readonly DistanceKind _kind;
+    private readonly int _m;
+    private readonly int _m0;
+    private readonly int _stride0;
+    private readonly int _efConstruction;
+    private readonly double _levelMultiplier;
+    private readonly Random _random;
+    private readonly object[] _locks;
+    private readonly object _entryLock = new();
+
+    private int _capacity;
+    private int _slotCount;
+    private int _liveCount;
+    private float[] _vectors = [];
+    private int[] _links0 = [];
+    private int[]?[] _upper = [];
+    private byte[] _levels = [];
+    private bool[] _deleted = [];
+    private string?[] _ids = [];
+    private byte[]?[] _metadata = [];
+    private readonly Dictionary<string, int> _slots = new(StringComparer.Ordinal);
+    private readonly Stack<int> _free = new();
+    private int _entryPoint = -1;
+    private int _maxLevel = -1;
+    private bool _concurrent;
+
+    private long _upperInts;
+    private long _idChars;
+    private long _metadataBytes;
+    private int _metadataCount;
+
     /// <summary>Creates an empty index.</summary>
-    public HnswIndex(HnswOptions options) => throw new NotImplementedException();
+    /// <exception cref="ArgumentException">A parameter is out of range.</exception>
+    public HnswIndex(HnswOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Dimension < 1)
+        {
+            throw new ArgumentException($"dimension must be positive (got {options.Dimension})", nameof(options));
+        }
+        if (!Enum.IsDefined(options.Distance))
+        {
+            throw new ArgumentException($"unknown distance {options.Distance}", nameof(options));
+        }
+        int m = options.M == 0 ? HnswOptions.DefaultM : options.M;
+        int efc = options.EfConstruction == 0 ? HnswOptions.DefaultEfConstruction : options.EfConstruction;
+        int efs = options.EfSearch == 0 ? HnswOptions.DefaultEfSearch : options.EfSearch;
+        if (m is < 2 or > 256)
+        {
+            throw new ArgumentException($"M must be within 2..256 (got {m})", nameof(options));
+        }
+        if (efc < 1 || efs < 1)
+        {
+            throw new ArgumentException("ef values must be positive", nameof(options));
+        }
+        _options = options with { M = m, EfConstruction = efc, EfSearch = efs };
+        _dim = options.Dimension;
+        _kind = options.Distance;
+        _m = m;
+        _m0 = 2 * m;
+        _stride0 = 1 + _m0;
+        _efConstruction = Math.Max(efc, m);
+        _levelMultiplier = 1.0 / Math.Log(m);
+        _random = new Random(options.Seed);
+        _locks = new object[LockStripes];
+        for (int i = 0; i < _locks.Length; i++)
+        {
+            _locks[i] = new object();
+        }
+    }
 
     /// <summary>The effective options (defaults applied).</summary>
-    public HnswOptions Options => throw new NotImplementedException();
+    public HnswOptions Options => _options;
 
     /// <summary>Number of live (not deleted) items.</summary>
-    public int Count => throw new NotImplementedException();
+    public int Count => _liveCount;
 
     /// <summary>Approximate bytes held by the index (vectors, graph, ids, metadata).</summary>
-    public long MemoryBytes => throw new NotImplementedException();
+    public long MemoryBytes
+    {
+        get
+        {
+            const int ArrayHeader = 24;
+            const int ObjectRef = 8;
+            long bytes = 0;
+            bytes += ArrayHeader + (4L * _vectors.Length);
+            bytes += ArrayHeader + (4L * _links0.Length);
+            bytes += ArrayHeader + ((long)ObjectRef * _upper.Length);
+            bytes += (4L * _upperInts) + CountUpperArrays() * (long)ArrayHeader;
+            bytes += ArrayHeader + _levels.Length;
+            bytes += ArrayHeader + _deleted.Length;
+            bytes += ArrayHeader + ((long)ObjectRef * _ids.Length);
+            bytes += ((long)_slots.Count * 22) + (2 * _idChars);          // string objects
+            bytes += (long)_slots.Count * 24;                              // dictionary entries and buckets
+            bytes += ArrayHeader + ((long)ObjectRef * _metadata.Length);
+            bytes += _metadataBytes + ((long)_metadataCount * ArrayHeader);
+            bytes += 4L * _free.Count;
+            return bytes;
+        }
+    }
+
+    private long CountUpperArrays()
+    {
+        long n = 0;
+        for (int i = 0; i < _slotCount; i++)
+        {
+            if (_upper[i] is not null)
+            {
+                n++;
+            }
+        }
+        return n;
+    }
 
     /// <summary>Checks one vector: returns null when it is acceptable, else a phrase saying what is wrong,
     /// e.g. <c>dim mismatch (index=3, got=2)</c>, <c>non-finite component at 5</c>, <c>zero vector under cosine distance</c>.</summary>
-    public string? ValidateVector(ReadOnlySpan<float> vector) => throw new NotImplementedException();
+    public string? ValidateVector(ReadOnlySpan<float> vector)
+    {
+        if (vector.Length != _dim)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"dim mismatch (index={_dim}, got={vector.Length})");
+        }
+        int bad = FirstNonFinite(vector);
+        if (bad >= 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"non-finite component at {bad}");
+        }
+        if (_kind == DistanceKind.Cosine && SquaredNorm(vector) == 0.0)
+        {
+            return "zero vector under cosine distance";
+        }
+        return null;
+    }
 
-    /// <summary>Adds or replaces (upsert) items; duplicate ids in one batch: the last wins. Validates the whole
-    /// batch first and throws <see cref="ArgumentException"/> before changing anything when any item is bad.
-    /// Large batches are inserted in parallel on up to <paramref name="maxDegreeOfParallelism"/> threads (-1 = all cores).</summary>
-    /// <returns>The number of items applied.</returns>
-    public int AddBatch(IReadOnlyList<VectorItem> items, int maxDegreeOfParallelism = -1) => throw new NotImplementedException();
+    private static int FirstNonFinite(ReadOnlySpan<float> vector)
+    {
+        for (int i = 0; i < vector.Length; i++)
+        {
+            if (!float.IsFinite(vector[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static double SquaredNorm(ReadOnlySpan<float> vector)
+    {
+        double sum = 0;
+        foreach (float x in vector)
+        {
+            sum += (double)x * x;
+        }
+        return sum;
+    }
 
     /// <summary>Deletes an item; returns false when the id is not present.</summary>
-    public bool Delete(string id) => throw new NotImplementedException();
+    public bool Delete(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (!_slots.Remove(id, out int slot))
+        {
+            return false;
+        }
+        _idChars -= id.Length;
+        SetMetadata(slot, null);
+        _ids[slot] = null;
+        _deleted[slot] = true;
+        _liveCount--;
+        if (_liveCount == 0)
+        {
+            ResetGraph();
+        }
+        else
+        {
+            _free.Push(slot);
+        }
+        return true;
+    }
+
+    /// <summary>Forgets every tombstone once no live item is left (the arrays are kept for reuse).</summary>
+    private void ResetGraph()
+    {
+        Array.Clear(_upper, 0, _slotCount);
+        Array.Clear(_deleted, 0, _slotCount);
+        Array.Clear(_levels, 0, _slotCount);
+        Array.Clear(_links0, 0, _slotCount * _stride0);
+        _upperInts = 0;
+        _slotCount = 0;
+        _free.Clear();
+        _entryPoint = -1;
+        _maxLevel = -1;
+    }
 
     /// <summary>True when the id is present.</summary>
-    public bool Contains(string id) => throw new NotImplementedException();
+    public bool Contains(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return _slots.ContainsKey(id);
+    }
 
     /// <summary>Looks an item up by id. The vector is as stored (unit-normalised under cosine).</summary>
-    public bool TryGet(string id, [NotNullWhen(true)] out VectorItem? item) => throw new NotImplementedException();
-
-    /// <summary>The k nearest live items, by ascending distance. <paramref name="ef"/> ≤ 0 uses the index's EfSearch; at least k is used.</summary>
-    public SearchHit[] Search(ReadOnlySpan<float> query, int k, int ef = 0) => throw new NotImplementedException();
+    public bool TryGet(string id, [NotNullWhen(true)] out VectorItem? item)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (!_slots.TryGetValue(id, out int slot))
+        {
+            item = null;
+            return false;
+        }
+        item = new VectorItem(id, VectorOf(slot).ToArray(), _metadata[slot]);
+        return true;
+    }
 
     /// <summary>The ids of live items, in internal order (stable between writes).</summary>
-    public IReadOnlyList<string> GetIds() => throw new NotImplementedException();
+    public IReadOnlyList<string> GetIds()
+    {
+        var ids = new string[_liveCount];
+        int n = 0;
+        for (int i = 0; i < _slotCount; i++)
+        {
+            if (_ids[i] is { } id)
+            {
+                ids[n++] = id;
+            }
+        }
+        return ids;
+    }
 
-    /// <summary>Writes the index to <paramref name="stream"/> in the versioned binary format, streaming (no whole-image buffer).</summary>
-    public void Save(Stream stream) => throw new NotImplementedException();
+    private void SetMetadata(int slot, byte[]? metadata)
+    {
+        if (_metadata[slot] is { } old)
+        {
+            _metadataBytes -= old.Length;
+            _metadataCount--;
+        }
+        _metadata[slot] = metadata;
+        if (metadata is not null)
+        {
+            _metadataBytes += metadata.Length;
+            _metadataCount++;
+        }
+    }
 
-    /// <summary>Reads an index written by <see cref="Save"/> (any supported format version) without rebuilding the graph.</summary>
-    /// <exception cref="HnswFormatException">The input is truncated, corrupted or of an unknown format.</exception>
-    public static HnswIndex Load(Stream stream) => throw new NotImplementedException();
+    private Span<float> VectorOf(int slot) => _vectors.AsSpan(slot * _dim, _dim);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref float VectorRef(int slot) =>
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_vectors), (nint)slot * _dim);
+
+    /// <summary>The link block of <paramref name="node"/> on <paramref name="level"/>: a count then the slots.</summary>
+    private Span<int> LinkBlock(int node, int level) => level == 0
+        ? _links0.AsSpan(node * _stride0, _stride0)
+        : _upper[node].AsSpan((level - 1) * (_m + 1), _m + 1);
+
+    private int MaxLinks(int level) => level == 0 ? _m0 : _m;
+
+    private object LockOf(int node) => _locks[node & (LockStripes - 1)];
+
+    /// <summary>Grows the slot arrays (by doubling) so that at least <paramref name="needed"/> slots fit.</summary>
+    private void EnsureCapacity(int needed)
+    {
+        if (needed <= _capacity)
+        {
+            return;
+        }
+        long target = Math.Max(needed, (long)_capacity * 2);
+        long limit = Math.Min(Array.MaxLength / _dim, Array.MaxLength / _stride0);
+        if (needed > limit)
+        {
+            throw new InvalidOperationException($"the index cannot hold more than {limit} vectors of dimension {_dim}");
+        }
+        int capacity = (int)Math.Min(target, limit);
+        Array.Resize(ref _vectors, capacity * _dim);
+        Array.Resize(ref _links0, capacity * _stride0);
+        Array.Resize(ref _upper, capacity);
+        Array.Resize(ref _levels, capacity);
+        Array.Resize(ref _deleted, capacity);
+        Array.Resize(ref _ids, capacity);
+        Array.Resize(ref _metadata, capacity);
+        _capacity = capacity;
+    }
 }

@@ -1,0 +1,63 @@
+using Vectord.Bench.Common;
+
+namespace Vectord.Bench.Data;
+
+/// <summary>The data sets the bench knows by name, and where their files are.</summary>
+internal static class DatasetCatalog
+{
+    public const string FashionMnist = "fashion-mnist";
+
+    /// <summary>Where the Debian package <c>dataset-fashion-mnist</c> installs its files.</summary>
+    public const string FashionMnistDefaultDirectory = "/usr/share/datasets/fashion-mnist";
+
+    public static IReadOnlyList<string> Names { get; } = [FashionMnist];
+
+    /// <summary>Loads <paramref name="name"/>: the first <paramref name="limit"/> base vectors (all when null) and the
+    /// first <paramref name="queryCount"/> query vectors.</summary>
+    public static Dataset Load(string name, string? directory, int? limit, int queryCount) => name switch
+    {
+        FashionMnist => LoadFashionMnist(directory ?? FashionMnistDefaultDirectory, limit, queryCount),
+        _ => throw new UsageException($"unknown data set '{name}' (known: {string.Join(", ", Names)})"),
+    };
+
+    private static Dataset LoadFashionMnist(string directory, int? limit, int queryCount)
+    {
+        var train = FindFile(directory, "train-images-idx3-ubyte");
+        var test = FindFile(directory, "t10k-images-idx3-ubyte");
+        if (train is null || test is null)
+        {
+            throw new BenchException(
+                $"fashion-mnist files not found in {directory} (expected train-images-idx3-ubyte.gz and " +
+                "t10k-images-idx3-ubyte.gz). Install them with: sudo apt-get install dataset-fashion-mnist " +
+                "(or pass --dataset-dir DIR holding those files).");
+        }
+        var baseVectors = IdxImages.Read(train, limit, out var dimension);
+        var queries = IdxImages.Read(test, queryCount, out var queryDimension);
+        if (queryDimension != dimension)
+        {
+            throw new BenchException($"{test}: images have {queryDimension} pixels, {train} has {dimension}");
+        }
+        if (queries.Length < queryCount)
+        {
+            throw new UsageException($"--queries {queryCount}: {test} holds only {queries.Length} images");
+        }
+        if (baseVectors.Length == 0)
+        {
+            throw new BenchException($"{train} holds no images");
+        }
+        return new Dataset(FashionMnist, dimension, baseVectors, queries);
+    }
+
+    private static string? FindFile(string directory, string stem)
+    {
+        foreach (var candidate in new[] { stem + ".gz", stem })
+        {
+            var path = Path.Combine(directory, candidate);
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+        return null;
+    }
+}

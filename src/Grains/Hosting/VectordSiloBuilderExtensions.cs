@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using Orleans.Runtime.Hosting;
+using Vectord.Grains.Storage;
+
+namespace Vectord.Grains.Hosting;
+
+/// <summary>The one entry point for hosts (silo, tests, benchmarks).</summary>
+public static class VectordSiloBuilderExtensions
+{
+    /// <summary>
+    /// Registers the <c>storaged</c> grain storage and keyed <see cref="IIndexBlobStore"/> (backend chosen by
+    /// <c>Storage:Provider</c>: <c>file</c> with <c>Storage:Path</c>, or <c>azureblob</c> with
+    /// <c>Storage:ConnectionString</c> and <c>Storage:Container</c>), the storage options, the idle deactivation
+    /// age of index grains (<c>Storage:IdleMinutes</c>) and the start-up loading of every catalogued index.
+    /// </summary>
+    public static ISiloBuilder AddVectord(this ISiloBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(VectordStorageOptions.SectionName);
+        var settings = new VectordStorageOptions();
+        section.Bind(settings);
+        var services = builder.Services;
+        services.AddOptions<VectordStorageOptions>().Bind(section);
+        services.AddKeyedSingleton(VectordStorageOptions.ProviderName, (_, _) => CreateStore(settings));
+        services.AddGrainStorage(VectordStorageOptions.ProviderName,
+            (sp, name) => new StoragedGrainStorage(sp.GetRequiredKeyedService<IIndexBlobStore>(name)));
+        services.Configure<GrainCollectionOptions>(o =>
+            o.ClassSpecificCollectionAge[typeof(VectorIndexGrain).FullName!] = TimeSpan.FromMinutes(settings.IdleMinutes));
+        services.AddSingleton<IndexPreloader>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IndexPreloader>());
+        return builder;
+    }
+
+    /// <summary>Creates the storage backend the options describe.</summary>
+    public static IIndexBlobStore CreateStore(VectordStorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Provider.ToUpperInvariant() switch
+        {
+            "FILE" => new FileIndexBlobStore(options.Path),
+            "AZUREBLOB" => new AzureBlobIndexStore(
+                options.ConnectionString ?? throw new InvalidOperationException("Storage:ConnectionString is required for the azureblob provider"),
+                options.Container),
+            _ => throw new InvalidOperationException($"Storage:Provider must be 'file' or 'azureblob', not '{options.Provider}'"),
+        };
+    }
+}

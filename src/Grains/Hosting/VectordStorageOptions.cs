@@ -1,0 +1,38 @@
+namespace Vectord.Grains.Hosting;
+
+/// <summary>The <c>Storage</c> configuration section.</summary>
+public sealed class VectordStorageOptions
+{
+    /// <summary>Name of the configuration section.</summary>
+    public const string SectionName = "Storage";
+
+    /// <summary>Name of the grain storage provider and of the keyed <see cref="Storage.IIndexBlobStore"/>.</summary>
+    public const string ProviderName = "storaged";
+
+    /// <summary><c>file</c> (default) or <c>azureblob</c>.</summary>
+    public string Provider { get; set; } = "file";
+
+    /// <summary>Directory of the <c>file</c> provider.</summary>
+    public string Path { get; set; } = "./data";
+
+    /// <summary>Connection string of the <c>azureblob</c> provider.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Blob container of the <c>azureblob</c> provider.</summary>
+    public string Container { get; set; } = "vectord";
+
+    /// <summary>Minutes without calls after which an index is deactivated (it reloads from storage on demand).</summary>
+    public double IdleMinutes { get; set; } = 30;
+
+    /// <summary>A snapshot is written when the log exceeds this fraction of the last snapshot's size…</summary>
+    public double SnapshotLogRatio { get; set; } = 0.5;
+
+    /// <summary>…and at least this many bytes.</summary>
+    public long SnapshotMinLogBytes { get; set; } = 8L << 20;
+
+    /// <summary>Activate every catalogued index when the silo starts.</summary>
+    public bool PreloadIndexes { get; set; } = true;
+
+    /// <summary>Indexes loaded at once during start-up.</summary>
+    public int PreloadParallelism { get; set; } = 4;
+}

@@ -1,0 +1,67 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Vectord.Grains.Storage;
+
+/// <summary>Index names and the storage keys built from them.</summary>
+public static class StorageKeys
+{
+    /// <summary>Longest index name.</summary>
+    public const int MaxNameLength = 128;
+
+    private static readonly SearchValues<char> NameChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+
+    /// <summary>The message for a name that breaks the rules.</summary>
+    public const string InvalidNameMessage =
+        "invalid index name: 1-128 characters of A-Z a-z 0-9 . _ -, the first a letter or digit";
+
+    /// <summary>True when <paramref name="name"/> is 1–128 characters of <c>A-Z a-z 0-9 . _ -</c> starting with a
+    /// letter or digit. Such a name is a safe single path segment: it is never <c>.</c> or <c>..</c> and has no
+    /// separator.</summary>
+    public static bool IsValidName(string? name) =>
+        name is { Length: > 0 and <= MaxNameLength } && char.IsAsciiLetterOrDigit(name[0]) && !name.AsSpan().ContainsAnyExcept(NameChars);
+
+    /// <summary>A key segment for an arbitrary string: the string itself when it is a valid name, otherwise
+    /// <c>~</c> and the hex SHA-256 of its UTF-8 (a valid name never starts with <c>~</c>, so the two never meet).</summary>
+    public static string Segment(string value)
+    {
+        if (IsValidName(value)) { return value; }
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(value));
+        return "~" + Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>Everything stored for the index <paramref name="name"/> except its manifest.</summary>
+    public static string IndexPrefix(string name) => $"indexes/{Checked(name)}/";
+
+    /// <summary>The log records of one incarnation (generation) of an index.</summary>
+    public static string WalPrefix(string name, string generation) => $"{IndexPrefix(name)}{Checked(generation)}/wal/";
+
+    /// <summary>The snapshots of one incarnation (generation) of an index.</summary>
+    public static string SnapshotPrefix(string name, string generation) => $"{IndexPrefix(name)}{Checked(generation)}/snap/";
+
+    /// <summary>The key of log record <paramref name="seq"/>.</summary>
+    public static string Wal(string name, string generation, long seq) => WalPrefix(name, generation) + SeqText(seq);
+
+    /// <summary>The key of the snapshot taken at <paramref name="seq"/>.</summary>
+    public static string Snapshot(string name, string generation, long seq) => SnapshotPrefix(name, generation) + SeqText(seq);
+
+    /// <summary>The key of a grain's persisted state.</summary>
+    public static string GrainState(string grainType, string grainKey, string stateName) =>
+        $"grains/{Segment(grainType)}/{Segment(grainKey)}/{Segment(stateName)}";
+
+    /// <summary>Parses the sequence number at the end of a log or snapshot key; false when it is not one.</summary>
+    public static bool TryParseSeq(string key, out long seq)
+    {
+        var slash = key.LastIndexOf('/');
+        var tail = key.AsSpan(slash + 1);
+        seq = 0;
+        return tail.Length == 12 && long.TryParse(tail, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out seq);
+    }
+
+    private static string SeqText(long seq) => seq.ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Checked(string name) =>
+        IsValidName(name) ? name : throw new ArgumentException("not a valid storage name segment", nameof(name));
+}

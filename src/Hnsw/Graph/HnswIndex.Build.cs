@@ -1,0 +1,517 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Vectord.Hnsw.Distance;
+using Vectord.Hnsw.Graph;
+
+namespace Vectord.Hnsw;
+
+public sealed partial class HnswIndex
+{
+    /// <summary>Batches with fewer new items than this are inserted on the calling thread.</summary>
+    private const int ParallelThreshold = 64;
+
+    /// <summary>Adds or replaces (upsert) items; duplicate ids in one batch: the last wins. Validates the whole
+    /// batch first and throws <see cref="ArgumentException"/> before changing anything when any item is bad.
+    /// Large batches are inserted in parallel on up to <paramref name="maxDegreeOfParallelism"/> threads (-1 = all cores).</summary>
+    /// <returns>The number of items applied.</returns>
+    /// <exception cref="ArgumentException">An item is bad; the message starts with <c>items[j]: </c>.</exception>
+    public int AddBatch(IReadOnlyList<VectorItem> items, int maxDegreeOfParallelism = -1)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        for (int j = 0; j < items.Count; j++)
+        {
+            string? problem = items[j] switch
+            {
+                null => "missing item",
+                { Id: null or "" } => "empty id",
+                { Vector: null } => "missing vector",
+                var item => ValidateVector(item.Vector),
+            };
+            if (problem is not null)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"items[{j}]: {problem}"));
+            }
+        }
+        if (items.Count == 0)
+        {
+            return 0;
+        }
+
+        // Duplicate ids: the last occurrence wins.
+        var last = new Dictionary<string, int>(items.Count, StringComparer.Ordinal);
+        for (int j = 0; j < items.Count; j++)
+        {
+            last[items[j].Id] = j;
+        }
+        var inPlace = new List<(int Slot, VectorItem Item)>();
+        var fresh = new List<VectorItem>();
+        for (int j = 0; j < items.Count; j++)
+        {
+            VectorItem item = items[j];
+            if (last[item.Id] != j)
+            {
+                continue;
+            }
+            if (_slots.TryGetValue(item.Id, out int slot))
+            {
+                inPlace.Add((slot, item));
+            }
+            else
+            {
+                fresh.Add(item);
+            }
+        }
+
+        // Tombstones are reused first, so memory follows the live count rather than the history of writes.
+        int reused = Math.Min(_free.Count, fresh.Count);
+        EnsureCapacity(_slotCount + fresh.Count - reused);
+        for (int i = 0; i < reused; i++)
+        {
+            int slot = _free.Pop();
+            VectorItem item = fresh[i];
+            _ids[slot] = item.Id;
+            _slots[item.Id] = slot;
+            _idChars += item.Id.Length;
+            _deleted[slot] = false;
+            _liveCount++;
+            inPlace.Add((slot, item));
+        }
+        foreach ((int slot, VectorItem item) in inPlace)
+        {
+            SetMetadata(slot, item.Metadata);
+            if (_kind == DistanceKind.Euclidean)
+            {
+                ReplaceVector<L2Space>(slot, item.Vector);
+            }
+            else
+            {
+                ReplaceVector<NegativeDotSpace>(slot, item.Vector);
+            }
+        }
+
+        int first = _slotCount;
+        int added = fresh.Count - reused;
+        for (int i = 0; i < added; i++)
+        {
+            int slot = first + i;
+            VectorItem item = fresh[reused + i];
+            _ids[slot] = item.Id;
+            _slots[item.Id] = slot;
+            _idChars += item.Id.Length;
+            _deleted[slot] = false;
+            SetMetadata(slot, item.Metadata);
+            StoreVector(slot, item.Vector);
+            int level = DrawLevel();
+            _levels[slot] = (byte)level;
+            _links0[slot * _stride0] = 0;
+            if (level > 0)
+            {
+                _upper[slot] = new int[level * (_m + 1)];
+                _upperInts += level * (_m + 1);
+            }
+        }
+        _slotCount += added;
+        _liveCount += added;
+
+        int dop = maxDegreeOfParallelism <= 0 ? Environment.ProcessorCount : maxDegreeOfParallelism;
+        int next = first;
+        if (added > 0 && _entryPoint < 0)
+        {
+            InsertNode(next++);
+        }
+        if (dop > 1 && first + added - next >= ParallelThreshold)
+        {
+            _concurrent = true;
+            try
+            {
+                Parallel.For(next, first + added, new ParallelOptions { MaxDegreeOfParallelism = dop }, InsertNode);
+            }
+            finally
+            {
+                _concurrent = false;
+            }
+        }
+        else
+        {
+            for (; next < first + added; next++)
+            {
+                InsertNode(next);
+            }
+        }
+        return last.Count;
+    }
+
+    private int DrawLevel()
+    {
+        double u = 1.0 - _random.NextDouble();
+        return (int)Math.Min(-Math.Log(u) * _levelMultiplier, MaxLevelCap);
+    }
+
+    /// <summary>Copies a validated vector into its slot (unit-normalised under cosine).</summary>
+    private void StoreVector(int slot, float[] vector)
+    {
+        Span<float> target = VectorOf(slot);
+        vector.CopyTo(target);
+        if (_kind == DistanceKind.Cosine)
+        {
+            float scale = (float)(1.0 / Math.Sqrt(SquaredNorm(vector)));
+            foreach (ref float x in target)
+            {
+                x *= scale;
+            }
+        }
+    }
+
+    private void InsertNode(int node)
+    {
+        if (_kind == DistanceKind.Euclidean)
+        {
+            InsertNode<L2Space>(node);
+        }
+        else
+        {
+            InsertNode<NegativeDotSpace>(node);
+        }
+    }
+
+    /// <summary>Links a node whose vector and level are already stored (Algorithm 1). Safe to run on several
+    /// threads at once while <see cref="_concurrent"/> is set.</summary>
+    private void InsertNode<TSpace>(int node) where TSpace : struct, ISpace
+    {
+        int level = _levels[node];
+        int entry;
+        int top;
+        lock (_entryLock)
+        {
+            entry = _entryPoint;
+            top = _maxLevel;
+            if (entry < 0)
+            {
+                _entryPoint = node;
+                _maxLevel = level;
+                return;
+            }
+        }
+        bool holdsEntry = false;
+        if (level > top)
+        {
+            // A new top node: hold the entry lock for the whole insert so the entry point moves only once it is linked.
+            Monitor.Enter(_entryLock, ref holdsEntry);
+            entry = _entryPoint;
+            top = _maxLevel;
+        }
+        try
+        {
+            Connect<TSpace>(node, level, entry, top);
+            if (holdsEntry && level > _maxLevel)
+            {
+                _entryPoint = node;
+                _maxLevel = level;
+            }
+        }
+        finally
+        {
+            if (holdsEntry)
+            {
+                Monitor.Exit(_entryLock);
+            }
+        }
+    }
+
+    /// <summary>Finds the neighbours of <paramref name="node"/> on each of its layers starting from
+    /// <paramref name="entry"/>, sets its links and links back to it.</summary>
+    private void Connect<TSpace>(int node, int level, int entry, int top) where TSpace : struct, ISpace
+    {
+        SearchScratch scratch = SearchScratch.Current;
+        ref float vector = ref VectorRef(node);
+        float entryDistance;
+        int current = entry;
+        if (top > level)
+        {
+            current = GreedyDescend<TSpace>(ref vector, entry, top, level + 1, node, out entryDistance);
+        }
+        else
+        {
+            entryDistance = entry == node ? float.PositiveInfinity : TSpace.Distance(ref vector, ref VectorRef(entry), (nuint)_dim);
+        }
+
+        for (int l = Math.Min(level, top); l >= 0; l--)
+        {
+            SearchLayerBuild<TSpace>(ref vector, current, entryDistance, l, node, scratch);
+            ref MaxHeap results = ref scratch.Results;
+            Span<Candidate> sorted = SearchScratch.Take(ref scratch.Sorted, results.Count);
+            for (int i = sorted.Length - 1; i >= 0; i--)
+            {
+                sorted[i] = results.Pop();
+            }
+            if (sorted.IsEmpty)
+            {
+                SetLinks(node, l, []);
+                continue;
+            }
+            Span<Candidate> selected = SearchScratch.Take(ref scratch.Selected, _m);
+            int n = SelectNeighbours<TSpace>(sorted, selected);
+            selected = selected[..n];
+            SetLinks(node, l, selected);
+            foreach (Candidate c in selected)
+            {
+                AddLink<TSpace>(c.Node, node, l, c.Distance, scratch);
+            }
+            current = sorted[0].Node;
+            entryDistance = sorted[0].Distance;
+        }
+    }
+
+    private void SetLinks(int node, int level, ReadOnlySpan<Candidate> neighbours)
+    {
+        bool taken = false;
+        if (_concurrent)
+        {
+            Monitor.Enter(LockOf(node), ref taken);
+        }
+        try
+        {
+            Span<int> block = LinkBlock(node, level);
+            block[0] = neighbours.Length;
+            for (int i = 0; i < neighbours.Length; i++)
+            {
+                block[i + 1] = neighbours[i].Node;
+            }
+        }
+        finally
+        {
+            if (taken)
+            {
+                Monitor.Exit(LockOf(node));
+            }
+        }
+    }
+
+    /// <summary>Adds <paramref name="source"/> to the links of <paramref name="target"/> on <paramref name="level"/>,
+    /// re-selecting the target's neighbours with the heuristic when its list is full.</summary>
+    private void AddLink<TSpace>(int target, int source, int level, float distance, SearchScratch scratch) where TSpace : struct, ISpace
+    {
+        bool taken = false;
+        if (_concurrent)
+        {
+            Monitor.Enter(LockOf(target), ref taken);
+        }
+        try
+        {
+            Span<int> block = LinkBlock(target, level);
+            int count = block[0];
+            Span<int> current = block.Slice(1, count);
+            if (current.Contains(source))
+            {
+                return;
+            }
+            int max = MaxLinks(level);
+            if (count < max)
+            {
+                block[count + 1] = source;
+                block[0] = count + 1;
+                return;
+            }
+            Span<Candidate> candidates = SearchScratch.Take(ref scratch.PruneCandidates, count + 1);
+            ref float targetVector = ref VectorRef(target);
+            for (int i = 0; i < count; i++)
+            {
+                candidates[i] = new Candidate(TSpace.Distance(ref targetVector, ref VectorRef(current[i]), (nuint)_dim), current[i]);
+            }
+            candidates[count] = new Candidate(distance, source);
+            SortByDistance(candidates);
+            Span<Candidate> selected = SearchScratch.Take(ref scratch.PruneSelected, max);
+            int n = SelectNeighbours<TSpace>(candidates, selected);
+            block[0] = n;
+            for (int i = 0; i < n; i++)
+            {
+                block[i + 1] = selected[i].Node;
+            }
+        }
+        finally
+        {
+            if (taken)
+            {
+                Monitor.Exit(LockOf(target));
+            }
+        }
+    }
+
+    private static void SortByDistance(Span<Candidate> candidates)
+    {
+        // Insertion sort: the lists are short (at most 2M + 1 entries).
+        for (int i = 1; i < candidates.Length; i++)
+        {
+            Candidate c = candidates[i];
+            int j = i - 1;
+            while (j >= 0 && candidates[j].Distance > c.Distance)
+            {
+                candidates[j + 1] = candidates[j];
+                j--;
+            }
+            candidates[j + 1] = c;
+        }
+    }
+
+    /// <summary>The neighbour selection heuristic (Algorithm 4, no candidate extension, pruned ones not kept):
+    /// walks <paramref name="sorted"/> (ascending) and keeps a candidate only when it is closer to the base
+    /// node than to every neighbour kept so far. Returns how many were written to <paramref name="selected"/>
+    /// (at most its length).</summary>
+    private int SelectNeighbours<TSpace>(ReadOnlySpan<Candidate> sorted, Span<Candidate> selected) where TSpace : struct, ISpace
+    {
+        int max = selected.Length;
+        if (sorted.Length <= max && sorted.Length <= 1)
+        {
+            sorted.CopyTo(selected);
+            return sorted.Length;
+        }
+        int n = 0;
+        foreach (Candidate c in sorted)
+        {
+            if (n == max)
+            {
+                break;
+            }
+            ref float vector = ref VectorRef(c.Node);
+            bool keep = true;
+            for (int i = 0; i < n; i++)
+            {
+                if (TSpace.Distance(ref vector, ref VectorRef(selected[i].Node), (nuint)_dim) < c.Distance)
+                {
+                    keep = false;
+                    break;
+                }
+            }
+            if (keep)
+            {
+                selected[n++] = c;
+            }
+        }
+        return n;
+    }
+
+    /// <summary>Beam search on one layer while building (Algorithm 2): leaves the best ef_construction live nodes
+    /// other than <paramref name="exclude"/> in <c>scratch.Results</c>.</summary>
+    [SkipLocalsInit]
+    private void SearchLayerBuild<TSpace>(ref float query, int entry, float entryDistance, int level, int exclude, SearchScratch scratch)
+        where TSpace : struct, ISpace
+    {
+        int ef = _efConstruction;
+        VisitedSet visited = scratch.Visited;
+        visited.Reset(_slotCount);
+        ref MinHeap candidates = ref scratch.Candidates;
+        ref MaxHeap results = ref scratch.Results;
+        candidates.Clear();
+        results.Clear();
+
+        visited.TryVisit(entry);
+        candidates.Push(entryDistance, entry);
+        float bound = float.PositiveInfinity;
+        if (entry != exclude && !_deleted[entry])
+        {
+            results.Push(entryDistance, entry);
+            bound = entryDistance;
+        }
+        while (candidates.Count > 0)
+        {
+            Candidate current = candidates.Top;
+            if (current.Distance > bound && results.Count == ef)
+            {
+                break;
+            }
+            candidates.Pop();
+            Span<int> block = ReadLinks(current.Node, level);
+            int count = block[0];
+            for (int j = 1; j <= count; j++)
+            {
+                int neighbour = block[j];
+                if (!visited.TryVisit(neighbour))
+                {
+                    continue;
+                }
+                float d = TSpace.Distance(ref query, ref VectorRef(neighbour), (nuint)_dim);
+                if (results.Count < ef || d < bound)
+                {
+                    candidates.Push(d, neighbour);
+                    if (neighbour != exclude && !_deleted[neighbour])
+                    {
+                        results.Push(d, neighbour);
+                        if (results.Count > ef)
+                        {
+                            results.Pop();
+                        }
+                        bound = results.Top.Distance;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Gives an existing slot (a live item being replaced, or a reused tombstone) a new vector and repairs
+    /// the graph around it: neighbours that linked to the old vector re-select their links among their own and the
+    /// old vector's neighbours, then the slot is connected again as if newly inserted (keeping its level).</summary>
+    private void ReplaceVector<TSpace>(int slot, float[] vector) where TSpace : struct, ISpace
+    {
+        int level = _levels[slot];
+        var old = new int[level + 1][];
+        for (int l = 0; l <= level; l++)
+        {
+            Span<int> block = LinkBlock(slot, l);
+            old[l] = block.Slice(1, block[0]).ToArray();
+        }
+        StoreVector(slot, vector);
+
+        SearchScratch scratch = SearchScratch.Current;
+        for (int l = 0; l <= level; l++)
+        {
+            foreach (int neighbour in old[l])
+            {
+                RepairLinks<TSpace>(neighbour, l, slot, old[l], scratch);
+            }
+        }
+
+        if (_slotCount > 1)
+        {
+            Connect<TSpace>(slot, level, _entryPoint, _maxLevel);
+        }
+    }
+
+    /// <summary>Drops <paramref name="moved"/> from the links of <paramref name="node"/> and re-selects them among
+    /// its remaining links and <paramref name="extra"/>.</summary>
+    private void RepairLinks<TSpace>(int node, int level, int moved, int[] extra, SearchScratch scratch) where TSpace : struct, ISpace
+    {
+        Span<int> block = LinkBlock(node, level);
+        int count = block[0];
+        Span<int> links = block.Slice(1, count);
+        if (!links.Contains(moved))
+        {
+            return;
+        }
+        Span<Candidate> candidates = SearchScratch.Take(ref scratch.PruneCandidates, count + extra.Length);
+        ref float nodeVector = ref VectorRef(node);
+        int n = 0;
+        foreach (int other in links)
+        {
+            if (other != moved)
+            {
+                candidates[n++] = new Candidate(TSpace.Distance(ref nodeVector, ref VectorRef(other), (nuint)_dim), other);
+            }
+        }
+        foreach (int other in extra)
+        {
+            if (other != node && other != moved && !links.Contains(other) && _levels[other] >= level)
+            {
+                candidates[n++] = new Candidate(TSpace.Distance(ref nodeVector, ref VectorRef(other), (nuint)_dim), other);
+            }
+        }
+        candidates = candidates[..n];
+        SortByDistance(candidates);
+        Span<Candidate> selected = SearchScratch.Take(ref scratch.PruneSelected, MaxLinks(level));
+        int kept = SelectNeighbours<TSpace>(candidates, selected);
+        block[0] = kept;
+        for (int i = 0; i < kept; i++)
+        {
+            block[i + 1] = selected[i].Node;
+        }
+    }
+}

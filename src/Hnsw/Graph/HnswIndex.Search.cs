@@ -1,0 +1,220 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+using Vectord.Hnsw.Distance;
+using Vectord.Hnsw.Graph;
+
+namespace Vectord.Hnsw;
+
+public sealed partial class HnswIndex
+{
+    /// <summary>The k nearest live items, by ascending distance. <paramref name="ef"/> ≤ 0 uses the index's EfSearch;
+    /// at least k is used. Returns an empty array when <paramref name="k"/> ≤ 0 or the index is empty.</summary>
+    /// <exception cref="ArgumentException">The query has the wrong dimension or a non-finite component.</exception>
+    public SearchHit[] Search(ReadOnlySpan<float> query, int k, int ef = 0)
+    {
+        if (query.Length != _dim)
+        {
+            throw new ArgumentException($"dim mismatch (index={_dim}, got={query.Length})", nameof(query));
+        }
+        int bad = FirstNonFinite(query);
+        if (bad >= 0)
+        {
+            throw new ArgumentException($"non-finite component at {bad}", nameof(query));
+        }
+        if (k <= 0 || _liveCount == 0)
+        {
+            return [];
+        }
+        ef = Math.Max(ef <= 0 ? _options.EfSearch : ef, k);
+        ref float q = ref MemoryMarshal.GetReference(query);
+        return _kind == DistanceKind.Euclidean ? SearchCore<L2Space>(ref q, k, ef) : SearchCore<NegativeDotSpace>(ref q, k, ef);
+    }
+
+    [SkipLocalsInit]
+    private SearchHit[] SearchCore<TSpace>(ref float query, int k, int ef) where TSpace : struct, ISpace
+    {
+        SearchScratch scratch = SearchScratch.Current;
+        int entry = GreedyDescend<TSpace>(ref query, _entryPoint, _maxLevel, 1, -1, out float entryDistance);
+        SearchLayer0<TSpace>(ref query, entry, entryDistance, ef, scratch);
+
+        ref MaxHeap results = ref scratch.Results;
+        while (results.Count > k)
+        {
+            results.Pop();
+        }
+        var hits = new SearchHit[results.Count];
+        float queryNorm = _kind == DistanceKind.Cosine ? MathF.Sqrt(VectorDistance.Dot(ref query, ref query, (nuint)_dim)) : 0f;
+        for (int i = hits.Length - 1; i >= 0; i--)
+        {
+            Candidate c = results.Pop();
+            hits[i] = new SearchHit(_ids[c.Node]!, ReportedDistance(c.Distance, queryNorm), _metadata[c.Node]);
+        }
+        return hits;
+    }
+
+    /// <summary>Maps an internal ordering distance to the reported one.</summary>
+    private float ReportedDistance(float d, float queryNorm) => _kind switch
+    {
+        DistanceKind.Euclidean => MathF.Sqrt(MathF.Max(d, 0f)),
+        DistanceKind.Cosine => queryNorm > 0f ? Math.Clamp(1f + (d / queryNorm), 0f, 2f) : 1f,
+        _ => d,
+    };
+
+    /// <summary>Greedy walk from <paramref name="start"/> down the layers <paramref name="fromLevel"/> … <paramref name="toLevel"/>;
+    /// <paramref name="exclude"/> (a node being re-inserted) is walked through but never chosen.</summary>
+    private int GreedyDescend<TSpace>(ref float query, int start, int fromLevel, int toLevel, int exclude, out float distance)
+        where TSpace : struct, ISpace
+    {
+        int current = start;
+        float best = current == exclude ? float.PositiveInfinity : TSpace.Distance(ref query, ref VectorRef(current), (nuint)_dim);
+        for (int level = fromLevel; level >= toLevel; level--)
+        {
+            bool changed = true;
+            while (changed)
+            {
+                changed = false;
+                Span<int> block = ReadLinks(current, level);
+                int count = block[0];
+                for (int j = 1; j <= count; j++)
+                {
+                    int candidate = block[j];
+                    if (candidate == exclude)
+                    {
+                        continue;
+                    }
+                    float d = TSpace.Distance(ref query, ref VectorRef(candidate), (nuint)_dim);
+                    if (d < best)
+                    {
+                        best = d;
+                        current = candidate;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        distance = best;
+        return current;
+    }
+
+    /// <summary>The link block of a node, copied under its lock while a parallel build runs.</summary>
+    private Span<int> ReadLinks(int node, int level)
+    {
+        Span<int> block = LinkBlock(node, level);
+        if (!_concurrent)
+        {
+            return block;
+        }
+        Span<int> copy = SearchScratch.Take(ref SearchScratch.Current.Links, block.Length);
+        lock (LockOf(node))
+        {
+            block[..(block[0] + 1)].CopyTo(copy);
+        }
+        return copy;
+    }
+
+    /// <summary>Beam search on layer 0 for queries: leaves the best <paramref name="ef"/> live nodes in
+    /// <c>scratch.Results</c>. Tombstones are expanded (they route) but never enter the results, and the search
+    /// keeps going until it holds ef live results or runs out of candidates.</summary>
+    [SkipLocalsInit]
+    private void SearchLayer0<TSpace>(ref float query, int entry, float entryDistance, int ef, SearchScratch scratch)
+        where TSpace : struct, ISpace
+    {
+        VisitedSet visited = scratch.Visited;
+        visited.Reset(_slotCount);
+        ref MinHeap candidates = ref scratch.Candidates;
+        ref MaxHeap results = ref scratch.Results;
+        candidates.Clear();
+        results.Clear();
+
+        ref int links = ref MemoryMarshal.GetArrayDataReference(_links0);
+        ref bool deleted = ref MemoryMarshal.GetArrayDataReference(_deleted);
+        ref float vectors = ref MemoryMarshal.GetArrayDataReference(_vectors);
+        nint dim = _dim;
+        nint stride = _stride0;
+
+        ref int marks = ref MemoryMarshal.GetArrayDataReference(visited.Marks);
+        int epoch = visited.Epoch;
+        Span<int> fresh = stackalloc int[_m0];
+        ref int freshRef = ref MemoryMarshal.GetReference(fresh);
+
+        Unsafe.Add(ref marks, entry) = epoch;
+        candidates.Push(entryDistance, entry);
+        float bound = float.PositiveInfinity;
+        if (!Unsafe.Add(ref deleted, entry))
+        {
+            results.Push(entryDistance, entry);
+            bound = entryDistance;
+        }
+        bool tombstones = _free.Count > 0;
+
+        while (candidates.Count > 0)
+        {
+            Candidate current = candidates.Top;
+            if (current.Distance > bound && (results.Count == ef || !tombstones))
+            {
+                break;
+            }
+            candidates.Pop();
+            ref int block = ref Unsafe.Add(ref links, current.Node * stride);
+            int count = block;
+
+            // Gather the unvisited neighbours first, so their vectors can be prefetched one step ahead.
+            int n = 0;
+            for (int j = 1; j <= count; j++)
+            {
+                int neighbour = Unsafe.Add(ref block, j);
+                ref int mark = ref Unsafe.Add(ref marks, neighbour);
+                if (mark != epoch)
+                {
+                    mark = epoch;
+                    Unsafe.Add(ref freshRef, n++) = neighbour;
+                }
+            }
+            if (n == 0)
+            {
+                continue;
+            }
+            if (Sse.IsSupported)
+            {
+                PrefetchVector(ref Unsafe.Add(ref vectors, freshRef * dim), dim);
+            }
+            for (int j = 0; j < n; j++)
+            {
+                int neighbour = Unsafe.Add(ref freshRef, j);
+                if (Sse.IsSupported && j + 1 < n)
+                {
+                    PrefetchVector(ref Unsafe.Add(ref vectors, Unsafe.Add(ref freshRef, j + 1) * dim), dim);
+                }
+                float d = TSpace.Distance(ref query, ref Unsafe.Add(ref vectors, neighbour * dim), (nuint)dim);
+                if (results.Count < ef || d < bound)
+                {
+                    candidates.Push(d, neighbour);
+                    if (!Unsafe.Add(ref deleted, neighbour))
+                    {
+                        results.Push(d, neighbour);
+                        if (results.Count > ef)
+                        {
+                            results.Pop();
+                        }
+                        bound = results.Top.Distance;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Cache lines of each neighbour vector fetched ahead of its distance computation.</summary>
+    private const int PrefetchLines = 2;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchVector(ref float start, nint dim)
+    {
+        byte* p = (byte*)Unsafe.AsPointer(ref start);
+        nint bytes = Math.Min(dim * sizeof(float), PrefetchLines * 64);
+        for (nint o = 0; o < bytes; o += 64)
+        {
+            Sse.Prefetch0(p + o);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Vectord.Hnsw.Graph;
+
+/// <summary>A node and its ordering distance to the query.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct Candidate(float distance, int node)
+{
+    public float Distance = distance;
+    public int Node = node;
+}
+
+/// <summary>A set of visited nodes cleared in O(1) by bumping an epoch counter.</summary>
+internal sealed class VisitedSet
+{
+    private int[] _marks = [];
+    private int _epoch;
+
+    /// <summary>Starts a new traversal over nodes [0, <paramref name="size"/>).</summary>
+    public void Reset(int size)
+    {
+        if (_marks.Length < size)
+        {
+            _marks = new int[Math.Max(size, _marks.Length * 2)];
+            _epoch = 0;
+        }
+        if (++_epoch == int.MaxValue)
+        {
+            Array.Clear(_marks);
+            _epoch = 1;
+        }
+    }
+
+    /// <summary>The mark array and the current epoch, for loops that inline the test.</summary>
+    public int[] Marks => _marks;
+
+    /// <summary>The value marking a node as visited in the current traversal.</summary>
+    public int Epoch => _epoch;
+
+    /// <summary>Marks <paramref name="node"/>; false when it was already marked in this traversal.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryVisit(int node)
+    {
+        ref int mark = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_marks), (nint)(uint)node);
+        if (mark == _epoch)
+        {
+            return false;
+        }
+        mark = _epoch;
+        return true;
+    }
+}
+
+/// <summary>A binary heap of candidates whose root is the one with the smallest distance.</summary>
+internal struct MinHeap
+{
+    private Candidate[] _items;
+    private int _count;
+
+    public MinHeap(int capacity) => _items = new Candidate[Math.Max(capacity, 16)];
+
+    public readonly int Count => _count;
+
+    public readonly Candidate Top => _items[0];
+
+    public void Clear() => _count = 0;
+
+    public void Push(float distance, int node)
+    {
+        if (_count == _items.Length)
+        {
+            Array.Resize(ref _items, _items.Length * 2);
+        }
+        ref Candidate root = ref MemoryMarshal.GetArrayDataReference(_items);
+        int i = _count++;
+        while (i > 0)
+        {
+            int parent = (i - 1) >> 1;
+            Candidate p = Unsafe.Add(ref root, parent);
+            if (p.Distance <= distance)
+            {
+                break;
+            }
+            Unsafe.Add(ref root, i) = p;
+            i = parent;
+        }
+        Unsafe.Add(ref root, i) = new Candidate(distance, node);
+    }
+
+    public Candidate Pop()
+    {
+        ref Candidate root = ref MemoryMarshal.GetArrayDataReference(_items);
+        Candidate top = root;
+        Candidate last = Unsafe.Add(ref root, --_count);
+        int n = _count;
+        int i = 0;
+        while (true)
+        {
+            int child = (2 * i) + 1;
+            if (child >= n)
+            {
+                break;
+            }
+            if (child + 1 < n && Unsafe.Add(ref root, child + 1).Distance < Unsafe.Add(ref root, child).Distance)
+            {
+                child++;
+            }
+            if (Unsafe.Add(ref root, child).Distance >= last.Distance)
+            {
+                break;
+            }
+            Unsafe.Add(ref root, i) = Unsafe.Add(ref root, child);
+            i = child;
+        }
+        if (n > 0)
+        {
+            Unsafe.Add(ref root, i) = last;
+        }
+        return top;
+    }
+}
+
+/// <summary>A binary heap of candidates whose root is the one with the largest distance (the current worst result).</summary>
+internal struct MaxHeap
+{
+    private Candidate[] _items;
+    private int _count;
+
+    public MaxHeap(int capacity) => _items = new Candidate[Math.Max(capacity, 16)];
+
+    public readonly int Count => _count;
+
+    public readonly Candidate Top => _items[0];
+
+    /// <summary>The entries in heap order (not sorted).</summary>
+    public readonly Span<Candidate> Items => _items.AsSpan(0, _count);
+
+    public void Clear() => _count = 0;
+
+    public void Push(float distance, int node)
+    {
+        if (_count == _items.Length)
+        {
+            Array.Resize(ref _items, _items.Length * 2);
+        }
+        ref Candidate root = ref MemoryMarshal.GetArrayDataReference(_items);
+        int i = _count++;
+        while (i > 0)
+        {
+            int parent = (i - 1) >> 1;
+            Candidate p = Unsafe.Add(ref root, parent);
+            if (p.Distance >= distance)
+            {
+                break;
+            }
+            Unsafe.Add(ref root, i) = p;
+            i = parent;
+        }
+        Unsafe.Add(ref root, i) = new Candidate(distance, node);
+    }
+
+    public Candidate Pop()
+    {
+        ref Candidate root = ref MemoryMarshal.GetArrayDataReference(_items);
+        Candidate top = root;
+        Candidate last = Unsafe.Add(ref root, --_count);
+        int n = _count;
+        int i = 0;
+        while (true)
+        {
+            int child = (2 * i) + 1;
+            if (child >= n)
+            {
+                break;
+            }
+            if (child + 1 < n && Unsafe.Add(ref root, child + 1).Distance > Unsafe.Add(ref root, child).Distance)
+            {
+                child++;
+            }
+            if (Unsafe.Add(ref root, child).Distance <= last.Distance)
+            {
+                break;
+            }
+            Unsafe.Add(ref root, i) = Unsafe.Add(ref root, child);
+            i = child;
+        }
+        if (n > 0)
+        {
+            Unsafe.Add(ref root, i) = last;
+        }
+        return top;
+    }
+}
+
+/// <summary>Per-thread working memory of searches and inserts, so the hot path allocates nothing and
+/// concurrent searches share no mutable state.</summary>
+internal sealed class SearchScratch
+{
+    [ThreadStatic]
+    private static SearchScratch? t_current;
+
+    public readonly VisitedSet Visited = new();
+    public MinHeap Candidates = new(256);
+    public MaxHeap Results = new(256);
+    public Candidate[] Sorted = new Candidate[256];
+    public Candidate[] Selected = new Candidate[64];
+    public Candidate[] PruneCandidates = new Candidate[64];
+    public Candidate[] PruneSelected = new Candidate[64];
+    public int[] Links = new int[64];
+    public int[] OldLinks = new int[64];
+
+    public static SearchScratch Current => t_current ??= new SearchScratch();
+
+    /// <summary>The first <paramref name="size"/> entries of <paramref name="buffer"/>, growing it when needed.</summary>
+    public static Span<T> Take<T>(ref T[] buffer, int size)
+    {
+        if (buffer.Length < size)
+        {
+            buffer = new T[Math.Max(size, buffer.Length * 2)];
+        }
+        return buffer.AsSpan(0, size);
+    }
+}

@@ -1,0 +1,368 @@
+using System.Text;
+using Vectord.Hnsw.Storage;
+
+namespace Vectord.Hnsw;
+
+/// <remarks>
+/// Format version 1 (little-endian):
+/// <code>
+/// header   "VHNSW" | int32 version | int32 dimension, distance, M, efConstruction, efSearch, seed
+///          | int32 slotCount, liveCount, entryPoint, maxLevel | uint64 xxhash64 of all header bytes
+/// sections tag byte | int64 payload length | payload | uint64 xxhash64 of tag, length and payload
+///   1 ids       per slot: byte 0 (tombstone) | byte 1, int32 utf-8 length, utf-8 bytes
+///   2 metadata  per slot: int32 length (-1 = no metadata), bytes
+///   3 vectors   slotCount × dimension float32 (unit vectors under cosine)
+///   4 graph     slotCount level bytes | slotCount layer-0 blocks of 1 + 2M int32 (count, links)
+///               | per slot with level L > 0: L blocks of 1 + M int32
+/// footer   "VEND"
+/// </code>
+/// </remarks>
+public sealed partial class HnswIndex
+{
+    private const int FormatVersion = 1;
+    private static ReadOnlySpan<byte> Magic => "VHNSW"u8;
+    private static ReadOnlySpan<byte> Footer => "VEND"u8;
+
+    /// <summary>Writes the index to <paramref name="stream"/> in the versioned binary format, streaming (no whole-image buffer).</summary>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var writer = new SectionWriter(stream);
+        int slots = _slotCount;
+
+        writer.WriteBytes(Magic);
+        writer.WriteInt32(FormatVersion);
+        writer.WriteInt32(_dim);
+        writer.WriteInt32((int)_kind);
+        writer.WriteInt32(_m);
+        writer.WriteInt32(_options.EfConstruction);
+        writer.WriteInt32(_options.EfSearch);
+        writer.WriteInt32(_options.Seed);
+        writer.WriteInt32(slots);
+        writer.WriteInt32(_liveCount);
+        writer.WriteInt32(_entryPoint);
+        writer.WriteInt32(_maxLevel);
+        writer.EndSection();
+
+        long idsLength = 0;
+        for (int i = 0; i < slots; i++)
+        {
+            idsLength += _ids[i] is { } id ? 5 + Encoding.UTF8.GetByteCount(id) : 1;
+        }
+        writer.BeginSection(SectionTag.Ids, idsLength);
+        byte[] idBuffer = [];
+        for (int i = 0; i < slots; i++)
+        {
+            if (_ids[i] is not { } id)
+            {
+                writer.WriteByte(0);
+                continue;
+            }
+            int n = Encoding.UTF8.GetMaxByteCount(id.Length);
+            if (idBuffer.Length < n)
+            {
+                idBuffer = new byte[Math.Max(n, 256)];
+            }
+            n = Encoding.UTF8.GetBytes(id, idBuffer);
+            writer.WriteByte(1);
+            writer.WriteInt32(n);
+            writer.WriteBytes(idBuffer.AsSpan(0, n));
+        }
+        writer.EndSection();
+
+        long metadataLength = 4L * slots;
+        for (int i = 0; i < slots; i++)
+        {
+            metadataLength += _metadata[i]?.Length ?? 0;
+        }
+        writer.BeginSection(SectionTag.Metadata, metadataLength);
+        for (int i = 0; i < slots; i++)
+        {
+            byte[]? metadata = _metadata[i];
+            writer.WriteInt32(metadata?.Length ?? -1);
+            if (metadata is not null)
+            {
+                writer.WriteBytes(metadata);
+            }
+        }
+        writer.EndSection();
+
+        writer.BeginSection(SectionTag.Vectors, 4L * slots * _dim);
+        writer.WriteSingles(_vectors.AsSpan(0, slots * _dim));
+        writer.EndSection();
+
+        long upperInts = 0;
+        for (int i = 0; i < slots; i++)
+        {
+            upperInts += _levels[i] * (_m + 1);
+        }
+        writer.BeginSection(SectionTag.Graph, slots + (4L * slots * _stride0) + (4L * upperInts));
+        writer.WriteBytes(_levels.AsSpan(0, slots));
+        writer.WriteInt32s(_links0.AsSpan(0, slots * _stride0));
+        for (int i = 0; i < slots; i++)
+        {
+            if (_levels[i] > 0)
+            {
+                writer.WriteInt32s(_upper[i].AsSpan(0, _levels[i] * (_m + 1)));
+            }
+        }
+        writer.EndSection();
+        writer.WriteBytes(Footer);
+        writer.Flush();
+    }
+
+    /// <summary>Reads an index written by <see cref="Save"/> (any supported format version) without rebuilding the graph.</summary>
+    /// <exception cref="HnswFormatException">The input is truncated, corrupted or of an unknown format.</exception>
+    public static HnswIndex Load(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        try
+        {
+            return LoadCore(new SectionReader(stream));
+        }
+        catch (SectionCorruptException e)
+        {
+            throw new HnswFormatException(e.Message, e);
+        }
+    }
+
+    private static HnswIndex LoadCore(SectionReader reader)
+    {
+        Span<byte> magic = stackalloc byte[5];
+        reader.ReadBytes(magic);
+        if (!magic.SequenceEqual(Magic))
+        {
+            throw new HnswFormatException("bad magic");
+        }
+        int version = reader.ReadInt32();
+        if (version != FormatVersion)
+        {
+            throw new HnswFormatException($"unsupported format version {version}");
+        }
+        int dim = reader.ReadInt32();
+        int kind = reader.ReadInt32();
+        int m = reader.ReadInt32();
+        int efc = reader.ReadInt32();
+        int efs = reader.ReadInt32();
+        int seed = reader.ReadInt32();
+        int slots = reader.ReadInt32();
+        int live = reader.ReadInt32();
+        int entry = reader.ReadInt32();
+        int maxLevel = reader.ReadInt32();
+        if (!reader.EndSection())
+        {
+            throw new HnswFormatException("checksum mismatch in header");
+        }
+        if (dim < 1 || !Enum.IsDefined((DistanceKind)kind) || m is < 2 or > 256 || efc < 1 || efs < 1)
+        {
+            throw new HnswFormatException($"invalid parameters in header (dimension={dim}, distance={kind}, M={m}, efConstruction={efc}, efSearch={efs})");
+        }
+        if (slots < 0 || live < 0 || live > slots || (long)slots * dim > Array.MaxLength || (long)slots * (1 + (2 * m)) > Array.MaxLength)
+        {
+            throw new HnswFormatException($"invalid counts in header (slots={slots}, live={live})");
+        }
+
+        var index = new HnswIndex(new HnswOptions(dim, (DistanceKind)kind, m, efc, efs, seed));
+        index.EnsureCapacity(Math.Max(slots, 1));
+        index._slotCount = slots;
+
+        ReadSection(reader, SectionTag.Ids, "ids", index.ReadIds);
+        ReadSection(reader, SectionTag.Metadata, "metadata", index.ReadMetadata);
+        ReadSection(reader, SectionTag.Vectors, "vectors", index.ReadVectors);
+        ReadSection(reader, SectionTag.Graph, "graph", index.ReadGraph);
+
+        reader.Part = "footer";
+        Span<byte> footer = stackalloc byte[4];
+        reader.ReadBytes(footer);
+        if (!footer.SequenceEqual(Footer))
+        {
+            throw new HnswFormatException("bad footer");
+        }
+        if (!reader.AtEnd())
+        {
+            throw new HnswFormatException("unexpected data after the footer");
+        }
+
+        index.ValidateLoaded(live, entry, maxLevel);
+        return index;
+    }
+
+    /// <summary>Reads one section. A structural problem is reported only when the checksum matches;
+    /// otherwise the checksum mismatch is.</summary>
+    private static void ReadSection(SectionReader reader, SectionTag tag, string name, Action<SectionReader> read)
+    {
+        reader.BeginSection(tag, name);
+        string? problem = null;
+        try
+        {
+            read(reader);
+            if (reader.Remaining != 0)
+            {
+                problem = $"section {name} is longer than its content";
+            }
+        }
+        catch (SectionCorruptException e)
+        {
+            problem = e.Message;
+        }
+        reader.Drain();
+        if (!reader.EndSection())
+        {
+            throw new HnswFormatException($"checksum mismatch in section {name}");
+        }
+        if (problem is not null)
+        {
+            throw new HnswFormatException(problem);
+        }
+    }
+
+    private void ReadIds(SectionReader reader)
+    {
+        byte[] buffer = new byte[256];
+        for (int i = 0; i < _slotCount; i++)
+        {
+            byte state = reader.ReadByte();
+            if (state == 0)
+            {
+                _deleted[i] = true;
+                continue;
+            }
+            if (state != 1)
+            {
+                throw new SectionCorruptException($"bad slot state {state} in section ids");
+            }
+            int length = reader.ReadInt32();
+            if (length <= 0 || length > reader.Remaining)
+            {
+                throw new SectionCorruptException($"bad id length {length} in section ids");
+            }
+            if (buffer.Length < length)
+            {
+                buffer = new byte[length];
+            }
+            reader.ReadBytes(buffer.AsSpan(0, length));
+            string id;
+            try
+            {
+                id = new UTF8Encoding(false, true).GetString(buffer, 0, length);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw new SectionCorruptException("invalid UTF-8 id in section ids");
+            }
+            if (!_slots.TryAdd(id, i))
+            {
+                throw new SectionCorruptException($"duplicate id '{id}' in section ids");
+            }
+            _ids[i] = id;
+            _idChars += id.Length;
+        }
+    }
+
+    private void ReadMetadata(SectionReader reader)
+    {
+        for (int i = 0; i < _slotCount; i++)
+        {
+            int length = reader.ReadInt32();
+            if (length == -1)
+            {
+                continue;
+            }
+            if (length < 0 || length > reader.Remaining)
+            {
+                throw new SectionCorruptException($"bad metadata length {length} in section metadata");
+            }
+            if (_ids[i] is null)
+            {
+                throw new SectionCorruptException($"metadata on deleted slot {i} in section metadata");
+            }
+            byte[] metadata = new byte[length];
+            reader.ReadBytes(metadata);
+            SetMetadata(i, metadata);
+        }
+    }
+
+    private void ReadVectors(SectionReader reader) => reader.ReadSingles(_vectors.AsSpan(0, _slotCount * _dim));
+
+    private void ReadGraph(SectionReader reader)
+    {
+        reader.ReadBytes(_levels.AsSpan(0, _slotCount));
+        reader.ReadInt32s(_links0.AsSpan(0, _slotCount * _stride0));
+        for (int i = 0; i < _slotCount; i++)
+        {
+            int level = _levels[i];
+            if (level == 0)
+            {
+                continue;
+            }
+            if (level > MaxLevelCap || 4L * level * (_m + 1) > reader.Remaining)
+            {
+                throw new SectionCorruptException($"bad level {level} of slot {i} in section graph");
+            }
+            var upper = new int[level * (_m + 1)];
+            reader.ReadInt32s(upper);
+            _upper[i] = upper;
+            _upperInts += upper.Length;
+        }
+    }
+
+    /// <summary>Checks the structural invariants of a freshly read index.</summary>
+    private void ValidateLoaded(int live, int entry, int maxLevel)
+    {
+        if (_slots.Count != live)
+        {
+            throw new HnswFormatException($"live count {live} in header differs from {_slots.Count} ids");
+        }
+        _liveCount = live;
+        if (_slotCount == 0)
+        {
+            if (entry != -1 || maxLevel != -1)
+            {
+                throw new HnswFormatException("entry point set on an empty index");
+            }
+            return;
+        }
+        if (live == 0)
+        {
+            throw new HnswFormatException("tombstones without live items");
+        }
+        int highest = 0;
+        for (int i = 0; i < _slotCount; i++)
+        {
+            highest = Math.Max(highest, _levels[i]);
+            if (FirstNonFinite(VectorOf(i)) >= 0)
+            {
+                throw new HnswFormatException($"non-finite vector component in slot {i}");
+            }
+            for (int level = 0; level <= _levels[i]; level++)
+            {
+                Span<int> block = LinkBlock(i, level);
+                int count = block[0];
+                if (count < 0 || count > MaxLinks(level))
+                {
+                    throw new HnswFormatException($"link count {count} of slot {i} on layer {level} out of range");
+                }
+                foreach (int target in block.Slice(1, count))
+                {
+                    if ((uint)target >= (uint)_slotCount || target == i || _levels[target] < level)
+                    {
+                        throw new HnswFormatException($"link target {target} of slot {i} on layer {level} out of range");
+                    }
+                }
+            }
+        }
+        if ((uint)entry >= (uint)_slotCount || maxLevel != highest || _levels[entry] != maxLevel)
+        {
+            throw new HnswFormatException($"invalid entry point {entry} (max level {maxLevel})");
+        }
+        _entryPoint = entry;
+        _maxLevel = maxLevel;
+        for (int i = _slotCount - 1; i >= 0; i--)
+        {
+            if (_deleted[i])
+            {
+                _free.Push(i);
+            }
+        }
+    }
+}

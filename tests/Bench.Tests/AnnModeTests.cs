@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Vectord.Bench.Common;
+using Vectord.Bench.Modes;
+
+namespace Vectord.Bench.Tests;
+
+/// <summary>The whole <c>ann</c> mode on a slice of the installed fashion-mnist data and the real engine.</summary>
+public sealed class AnnModeTests
+{
+    private static readonly string[] s_fields =
+    [
+        "dataset", "distance", "n", "dim", "m", "ef_construction", "ef", "recall_at_10", "qps", "exact_qps",
+        "build_seconds", "build_threads", "bytes_per_vector",
+    ];
+
+    private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var exit = await new AnnMode(output).RunAsync(BenchArgs.Parse(args), TestContext.Current.CancellationToken);
+        return (exit, output.ToString());
+    }
+
+    [Fact]
+    public async Task Small_run_appends_one_json_line_per_ef_and_reuses_the_cached_truth()
+    {
+        using var dir = new TempDirectory();
+        var json = Path.Combine(dir.Path, "out", "results.jsonl");
+        string[] args = ["--limit", "1500", "--queries", "40", "--ef", "10,80", "--m", "8", "--ef-construction", "64",
+            "--distance", "cosine", "--threads", "2", "--cache-dir", dir.Path, "--json", json];
+
+        var (exit, output) = await RunAsync(args);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("exact top-10 computed", output, StringComparison.Ordinal);
+        var lines = File.ReadAllLines(json);
+        Assert.Equal(2, lines.Length);
+        var rows = lines.Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        foreach (var row in rows)
+        {
+            Assert.Equal(s_fields, row.EnumerateObject().Select(p => p.Name));
+            Assert.Equal("fashion-mnist", row.GetProperty("dataset").GetString());
+            Assert.Equal("cosine", row.GetProperty("distance").GetString());
+            Assert.Equal(1500, row.GetProperty("n").GetInt32());
+            Assert.Equal(784, row.GetProperty("dim").GetInt32());
+            Assert.Equal(8, row.GetProperty("m").GetInt32());
+            Assert.Equal(64, row.GetProperty("ef_construction").GetInt32());
+            Assert.Equal(2, row.GetProperty("build_threads").GetInt32());
+            Assert.True(row.GetProperty("qps").GetDouble() > 0);
+            Assert.True(row.GetProperty("exact_qps").GetDouble() > 0);
+            Assert.True(row.GetProperty("build_seconds").GetDouble() > 0);
+            Assert.InRange(row.GetProperty("bytes_per_vector").GetDouble(), 784 * 4, 784 * 4 * 4);
+        }
+        Assert.Equal([10, 80], rows.Select(r => r.GetProperty("ef").GetInt32()));
+        var recallAt80 = rows[1].GetProperty("recall_at_10").GetDouble();
+        Assert.InRange(recallAt80, 0.9, 1.0);
+        Assert.True(recallAt80 >= rows[0].GetProperty("recall_at_10").GetDouble());
+
+        var (again, secondOutput) = await RunAsync([.. args[..^2]]);
+        Assert.Equal(0, again);
+        Assert.Contains("exact top-10 read from", secondOutput, StringComparison.Ordinal);
+        Assert.Equal(2, File.ReadAllLines(json).Length);
+    }
+
+    [Fact]
+    public async Task Unknown_option_fails_before_any_work()
+    {
+        var ex = await Assert.ThrowsAsync<UsageException>(() => RunAsync("--limit", "1000", "--ef-constrution", "10"));
+
+        Assert.Contains("--ef-constrution", ex.Message, StringComparison.Ordinal);
+    }
+}
