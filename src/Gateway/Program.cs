@@ -13,20 +13,23 @@ builder.UseOrleansClient(client =>
 {
     var cluster = builder.Configuration.GetSection("Cluster");
     string provider = cluster["Provider"] ?? "localhost";
+    string clusterId = cluster["ClusterId"] ?? "vectord";
+    string serviceId = cluster["ServiceId"] ?? "vectord";
     if (string.Equals(provider, "redis", StringComparison.OrdinalIgnoreCase))
     {
-        string connection = cluster["ConnectionString"]
-            ?? throw new InvalidOperationException("Cluster:ConnectionString is required when Cluster:Provider is redis");
+        string connection = cluster["ConnectionString"] is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException("Cluster:ConnectionString is required when Cluster:Provider is redis");
         client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(connection));
         client.Configure<Orleans.Configuration.ClusterOptions>(o =>
         {
-            o.ClusterId = cluster["ClusterId"] ?? "vectord";
-            o.ServiceId = cluster["ServiceId"] ?? "vectord";
+            o.ClusterId = clusterId;
+            o.ServiceId = serviceId;
         });
     }
     else if (string.Equals(provider, "localhost", StringComparison.OrdinalIgnoreCase))
     {
-        client.UseLocalhostClustering(cluster.GetValue("GatewayPort", 30000));
+        client.UseLocalhostClustering(cluster.GetValue("GatewayPort", 30000), serviceId, clusterId);
     }
     else
     {

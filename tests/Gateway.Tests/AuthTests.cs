@@ -1,4 +1,5 @@
 using System.Net;
+using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
@@ -8,7 +9,7 @@ public sealed class AuthFixture : IAsyncLifetime
     public const string TokenA = "first-token-0123456789";
     public const string TokenB = "second";
 
-    private readonly TempDirectory _data = new();
+    private readonly TempDirectory _data = new("vectord-gw");
 
     public VectordServer Server { get; private set; } = null!;
 

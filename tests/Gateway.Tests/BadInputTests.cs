@@ -49,18 +49,18 @@ public sealed class BadInputTests(NodeFixture node)
     {
         string name = Http.NewName("badadd");
         await _http.CreateIndexAsync(name, 3);
-        var seeded = await _http.PostAsync($"/vectors/index/{name}/add", """{"items":[{"id":"seed","vector":[1,0,0],"metadata":{"v":1}}]}""");
+        var seeded = await _http.PostReplyAsync($"/vectors/index/{name}/add", """{"items":[{"id":"seed","vector":[1,0,0],"metadata":{"v":1}}]}""");
         seeded.AssertJson(HttpStatusCode.OK);
 
-        var reply = await _http.PostAsync($"/vectors/index/{name}/add", body);
+        var reply = await _http.PostReplyAsync($"/vectors/index/{name}/add", body);
         string detail = reply.AssertProblem(HttpStatusCode.BadRequest);
         Assert.Contains(expected, detail, StringComparison.OrdinalIgnoreCase);
 
         Assert.Equal(1, await _http.LengthAsync(name));
-        var seed = await _http.GetAsync($"/vectors/index/{name}/items/seed");
+        var seed = await _http.GetReplyAsync($"/vectors/index/{name}/items/seed");
         Assert.Contains("\"metadata\":{\"v\":1}", seed.Body, StringComparison.Ordinal);
-        (await _http.GetAsync($"/vectors/index/{name}/items/x")).AssertProblem(HttpStatusCode.NotFound);
-        (await _http.GetAsync($"/vectors/index/{name}/items/ok")).AssertProblem(HttpStatusCode.NotFound);
+        (await _http.GetReplyAsync($"/vectors/index/{name}/items/x")).AssertProblem(HttpStatusCode.NotFound);
+        (await _http.GetReplyAsync($"/vectors/index/{name}/items/ok")).AssertProblem(HttpStatusCode.NotFound);
     }
 
     public static TheoryData<string, string> BadSearchBodies() => new()
@@ -86,8 +86,8 @@ public sealed class BadInputTests(NodeFixture node)
     {
         string name = Http.NewName("badsearch");
         await _http.CreateIndexAsync(name, 3);
-        (await _http.PostAsync($"/vectors/index/{name}/add", """{"items":[{"id":"a","vector":[1,0,0]}]}""")).AssertJson(HttpStatusCode.OK);
-        string detail = (await _http.PostAsync($"/vectors/index/{name}/search", body)).AssertProblem(HttpStatusCode.BadRequest);
+        (await _http.PostReplyAsync($"/vectors/index/{name}/add", """{"items":[{"id":"a","vector":[1,0,0]}]}""")).AssertJson(HttpStatusCode.OK);
+        string detail = (await _http.PostReplyAsync($"/vectors/index/{name}/search", body)).AssertProblem(HttpStatusCode.BadRequest);
         Assert.Contains(expected, detail, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(1, await _http.LengthAsync(name));
     }
@@ -107,9 +107,9 @@ public sealed class BadInputTests(NodeFixture node)
             await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), response.Headers);
         Assert.Contains("64 MiB", reply.AssertProblem(HttpStatusCode.RequestEntityTooLarge), StringComparison.Ordinal);
 
-        (await _http.GetAsync("/health")).AssertJson(HttpStatusCode.OK);
+        (await _http.GetReplyAsync("/health")).AssertJson(HttpStatusCode.OK);
         Assert.Equal(0, await _http.LengthAsync(name));
-        (await _http.PostAsync($"/vectors/index/{name}/add", """{"items":[{"id":"a","vector":[1]}]}""")).AssertJson(HttpStatusCode.OK);
+        (await _http.PostReplyAsync($"/vectors/index/{name}/add", """{"items":[{"id":"a","vector":[1]}]}""")).AssertJson(HttpStatusCode.OK);
     }
 
     /// <summary>A JSON-looking body of a declared length, produced lazily (never held in memory).</summary>

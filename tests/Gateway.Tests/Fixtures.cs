@@ -1,3 +1,5 @@
+using Vectord.Testing;
+
 [assembly: AssemblyFixture(typeof(Vectord.Gateway.Tests.NodeFixture))]
 
 namespace Vectord.Gateway.Tests;
@@ -6,7 +8,7 @@ namespace Vectord.Gateway.Tests;
 /// its own index names.</summary>
 public sealed class NodeFixture : IAsyncLifetime
 {
-    private readonly TempDirectory _data = new();
+    private readonly TempDirectory _data = new("vectord-gw");
 
     /// <summary>The running node.</summary>
     public VectordServer Server { get; private set; } = null!;
@@ -25,28 +27,5 @@ public sealed class NodeFixture : IAsyncLifetime
             await Server.DisposeAsync();
         }
         _data.Dispose();
-    }
-}
-
-/// <summary>A directory under the system temp path, deleted on dispose.</summary>
-public sealed class TempDirectory : IDisposable
-{
-    /// <summary>Creates the directory.</summary>
-    public TempDirectory() => Directory.CreateDirectory(Path);
-
-    /// <summary>Its full path.</summary>
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "vectord-gw-" + Guid.NewGuid().ToString("N"));
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open by a stopping process; the temp directory is cleaned by the system.
-        }
     }
 }

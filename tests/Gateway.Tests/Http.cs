@@ -52,32 +52,32 @@ public static class Http
     }
 
     /// <summary>POST with a raw JSON body.</summary>
-    public static Task<Reply> PostAsync(this HttpClient client, string path, string? json) => client.SendAsync(HttpMethod.Post, path, json);
+    public static Task<Reply> PostReplyAsync(this HttpClient client, string path, string? json) => client.SendAsync(HttpMethod.Post, path, json);
 
     /// <summary>GET.</summary>
-    public static Task<Reply> GetAsync(this HttpClient client, string path) => client.SendAsync(HttpMethod.Get, path);
+    public static Task<Reply> GetReplyAsync(this HttpClient client, string path) => client.SendAsync(HttpMethod.Get, path);
 
     /// <summary>DELETE.</summary>
-    public static Task<Reply> DeleteAsync(this HttpClient client, string path) => client.SendAsync(HttpMethod.Delete, path);
+    public static Task<Reply> DeleteReplyAsync(this HttpClient client, string path) => client.SendAsync(HttpMethod.Delete, path);
 
     /// <summary>Creates an index and asserts 201.</summary>
     public static async Task<JsonElement> CreateIndexAsync(this HttpClient client, string name, int dimension, string distance = "cosine")
     {
-        var reply = await client.PostAsync("/vectors/index", $$"""{"name":"{{name}}","dimension":{{dimension}},"distance":"{{distance}}"}""");
+        var reply = await client.PostReplyAsync("/vectors/index", $$"""{"name":"{{name}}","dimension":{{dimension}},"distance":"{{distance}}"}""");
         return reply.AssertJson(HttpStatusCode.Created);
     }
 
     /// <summary>The index's length (asserts 200).</summary>
     public static async Task<int> LengthAsync(this HttpClient client, string name)
     {
-        var reply = await client.GetAsync($"/vectors/index/{name}");
+        var reply = await client.GetReplyAsync($"/vectors/index/{name}");
         return reply.AssertJson(HttpStatusCode.OK).GetProperty("length").GetInt32();
     }
 
     /// <summary>The index names (asserts 200).</summary>
     public static async Task<string[]> NamesAsync(this HttpClient client)
     {
-        var json = (await client.GetAsync("/vectors/index")).AssertJson(HttpStatusCode.OK);
+        var json = (await client.GetReplyAsync("/vectors/index")).AssertJson(HttpStatusCode.OK);
         return [.. json.GetProperty("names").EnumerateArray().Select(e => e.GetString()!)];
     }
 

@@ -10,7 +10,7 @@ public sealed class IndexesApiTests(NodeFixture node)
     public async Task Create_get_list_delete_round_trip()
     {
         string name = Http.NewName("life");
-        var reply = await _http.PostAsync("/vectors/index", $$"""{"name":"{{name}}","dimension":4}""");
+        var reply = await _http.PostReplyAsync("/vectors/index", $$"""{"name":"{{name}}","dimension":4}""");
         var created = reply.AssertJson(HttpStatusCode.Created);
         var p = created.GetProperty("params");
         Assert.Equal(name, p.GetProperty("name").GetString());
@@ -20,21 +20,21 @@ public sealed class IndexesApiTests(NodeFixture node)
         Assert.Equal("cosine", p.GetProperty("distance").GetString());
         Assert.Equal(0, created.GetProperty("length").GetInt32());
 
-        var got = (await _http.GetAsync($"/vectors/index/{name}")).AssertJson(HttpStatusCode.OK);
+        var got = (await _http.GetReplyAsync($"/vectors/index/{name}")).AssertJson(HttpStatusCode.OK);
         Assert.Equal(created.GetRawText(), got.GetRawText());
 
-        var list = (await _http.GetAsync("/vectors/index")).AssertJson(HttpStatusCode.OK);
+        var list = (await _http.GetReplyAsync("/vectors/index")).AssertJson(HttpStatusCode.OK);
         string[] names = [.. list.GetProperty("names").EnumerateArray().Select(e => e.GetString()!)];
         Assert.Contains(name, names);
         Assert.Equal(names.Length, list.GetProperty("count").GetInt32());
         Assert.Equal(names.Order(StringComparer.Ordinal), names);
 
-        var deleted = await _http.DeleteAsync($"/vectors/index/{name}");
+        var deleted = await _http.DeleteReplyAsync($"/vectors/index/{name}");
         Assert.Equal(HttpStatusCode.NoContent, deleted.Status);
         Assert.Equal("", deleted.Body);
 
-        (await _http.GetAsync($"/vectors/index/{name}")).AssertProblem(HttpStatusCode.NotFound);
-        (await _http.DeleteAsync($"/vectors/index/{name}")).AssertProblem(HttpStatusCode.NotFound);
+        (await _http.GetReplyAsync($"/vectors/index/{name}")).AssertProblem(HttpStatusCode.NotFound);
+        (await _http.DeleteReplyAsync($"/vectors/index/{name}")).AssertProblem(HttpStatusCode.NotFound);
         Assert.DoesNotContain(name, await _http.NamesAsync());
     }
 
@@ -44,7 +44,7 @@ public sealed class IndexesApiTests(NodeFixture node)
         foreach (string distance in (string[])["cosine", "euclidean", "dot"])
         {
             string name = Http.NewName(distance);
-            var reply = await _http.PostAsync("/vectors/index",
+            var reply = await _http.PostReplyAsync("/vectors/index",
                 $$"""{"name":"{{name}}","dimension":3,"m":8,"ef_search":77,"distance":"{{distance}}"}""");
             var p = reply.AssertJson(HttpStatusCode.Created).GetProperty("params");
             Assert.Equal(8, p.GetProperty("m").GetInt32());
@@ -59,9 +59,9 @@ public sealed class IndexesApiTests(NodeFixture node)
     {
         string name = Http.NewName("dup");
         await _http.CreateIndexAsync(name, 3);
-        var reply = await _http.PostAsync("/vectors/index", $$"""{"name":"{{name}}","dimension":5}""");
+        var reply = await _http.PostReplyAsync("/vectors/index", $$"""{"name":"{{name}}","dimension":5}""");
         reply.AssertProblem(HttpStatusCode.Conflict);
-        var info = (await _http.GetAsync($"/vectors/index/{name}")).AssertJson(HttpStatusCode.OK);
+        var info = (await _http.GetReplyAsync($"/vectors/index/{name}")).AssertJson(HttpStatusCode.OK);
         Assert.Equal(3, info.GetProperty("params").GetProperty("dimension").GetInt32());
     }
 
@@ -113,7 +113,7 @@ public sealed class IndexesApiTests(NodeFixture node)
     [MemberData(nameof(BadCreateBodies))]
     public async Task Bad_create_bodies_are_400_and_create_nothing(string body, string expected)
     {
-        var reply = await _http.PostAsync("/vectors/index", body);
+        var reply = await _http.PostReplyAsync("/vectors/index", body);
         string detail = reply.AssertProblem(HttpStatusCode.BadRequest);
         Assert.Contains(expected, detail, StringComparison.OrdinalIgnoreCase);
         // Nothing was created: no name of this corpus, and no invalid name at all, is listed.
@@ -126,7 +126,7 @@ public sealed class IndexesApiTests(NodeFixture node)
     public async Task Deeply_nested_json_is_400()
     {
         string deep = new string('[', 5000) + new string(']', 5000);
-        var reply = await _http.PostAsync("/vectors/index", $$"""{"name":"ok-deep","dimension":3,"extra":{{deep}}}""");
+        var reply = await _http.PostReplyAsync("/vectors/index", $$"""{"name":"ok-deep","dimension":3,"extra":{{deep}}}""");
         reply.AssertProblem(HttpStatusCode.BadRequest);
         Assert.DoesNotContain("ok-deep", await _http.NamesAsync());
     }
@@ -140,16 +140,16 @@ public sealed class IndexesApiTests(NodeFixture node)
     [MemberData(nameof(BadNamesInPath))]
     public async Task Bad_names_in_paths_are_400(string encodedName)
     {
-        (await _http.GetAsync($"/vectors/index/{encodedName}")).AssertProblem(HttpStatusCode.BadRequest);
-        (await _http.DeleteAsync($"/vectors/index/{encodedName}")).AssertProblem(HttpStatusCode.BadRequest);
-        (await _http.PostAsync($"/vectors/index/{encodedName}/add", """{"items":[{"id":"a","vector":[1]}]}"""))
+        (await _http.GetReplyAsync($"/vectors/index/{encodedName}")).AssertProblem(HttpStatusCode.BadRequest);
+        (await _http.DeleteReplyAsync($"/vectors/index/{encodedName}")).AssertProblem(HttpStatusCode.BadRequest);
+        (await _http.PostReplyAsync($"/vectors/index/{encodedName}/add", """{"items":[{"id":"a","vector":[1]}]}"""))
             .AssertProblem(HttpStatusCode.BadRequest);
     }
 
     [Fact]
     public async Task Unknown_route_and_wrong_method_are_problem_details()
     {
-        var notFound = await _http.GetAsync("/vectors/nothing-here");
+        var notFound = await _http.GetReplyAsync("/vectors/nothing-here");
         notFound.AssertProblem(HttpStatusCode.NotFound);
         var wrongMethod = await _http.SendAsync(HttpMethod.Put, "/vectors/index");
         wrongMethod.AssertProblem(HttpStatusCode.MethodNotAllowed);

@@ -12,7 +12,7 @@ public sealed class ItemsApiTests(NodeFixture node)
     {
         string name = Http.NewName("items");
         await _http.CreateIndexAsync(name, 2, "euclidean");
-        var added = (await _http.PostAsync($"/vectors/index/{name}/add", """
+        var added = (await _http.PostReplyAsync($"/vectors/index/{name}/add", """
             {"items":[
               {"id":"origin","vector":[0,0]},
               {"id":"three-four","vector":[3,4],"metadata":{"tag":"far"}},
@@ -22,7 +22,7 @@ public sealed class ItemsApiTests(NodeFixture node)
         Assert.Equal(3, added.GetProperty("added").GetInt32());
         Assert.Equal(3, added.GetProperty("length").GetInt32());
 
-        var search = (await _http.PostAsync($"/vectors/index/{name}/search", """{"vector":[0,0],"k":3}"""))
+        var search = (await _http.PostReplyAsync($"/vectors/index/{name}/search", """{"vector":[0,0],"k":3}"""))
             .AssertJson(HttpStatusCode.OK);
         var results = search.GetProperty("results").EnumerateArray().ToArray();
         Assert.Equal(["origin", "one", "three-four"], results.Select(r => r.GetProperty("id").GetString()));
@@ -31,21 +31,21 @@ public sealed class ItemsApiTests(NodeFixture node)
         Assert.Equal("near", results[1].GetProperty("metadata").GetString());
         Assert.Equal("far", results[2].GetProperty("metadata").GetProperty("tag").GetString());
 
-        var item = (await _http.GetAsync($"/vectors/index/{name}/items/three-four")).AssertJson(HttpStatusCode.OK);
+        var item = (await _http.GetReplyAsync($"/vectors/index/{name}/items/three-four")).AssertJson(HttpStatusCode.OK);
         Assert.Equal("three-four", item.GetProperty("id").GetString());
         Assert.Equal([3f, 4f], item.GetProperty("vector").EnumerateArray().Select(e => e.GetSingle()));
         Assert.Equal("far", item.GetProperty("metadata").GetProperty("tag").GetString());
 
-        var origin = (await _http.GetAsync($"/vectors/index/{name}/items/origin")).AssertJson(HttpStatusCode.OK);
+        var origin = (await _http.GetReplyAsync($"/vectors/index/{name}/items/origin")).AssertJson(HttpStatusCode.OK);
         Assert.False(origin.TryGetProperty("metadata", out _));
 
-        (await _http.GetAsync($"/vectors/index/{name}/items/missing")).AssertProblem(HttpStatusCode.NotFound);
-        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/vectors/index/{name}/items/origin")).Status);
-        (await _http.DeleteAsync($"/vectors/index/{name}/items/origin")).AssertProblem(HttpStatusCode.NotFound);
-        (await _http.GetAsync($"/vectors/index/{name}/items/origin")).AssertProblem(HttpStatusCode.NotFound);
+        (await _http.GetReplyAsync($"/vectors/index/{name}/items/missing")).AssertProblem(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteReplyAsync($"/vectors/index/{name}/items/origin")).Status);
+        (await _http.DeleteReplyAsync($"/vectors/index/{name}/items/origin")).AssertProblem(HttpStatusCode.NotFound);
+        (await _http.GetReplyAsync($"/vectors/index/{name}/items/origin")).AssertProblem(HttpStatusCode.NotFound);
         Assert.Equal(2, await _http.LengthAsync(name));
 
-        var after = (await _http.PostAsync($"/vectors/index/{name}/search", """{"vector":[0,0]}"""))
+        var after = (await _http.PostReplyAsync($"/vectors/index/{name}/search", """{"vector":[0,0]}"""))
             .AssertJson(HttpStatusCode.OK).GetProperty("results").EnumerateArray().Select(r => r.GetProperty("id").GetString());
         Assert.Equal(["one", "three-four"], after);
     }
@@ -97,7 +97,7 @@ public sealed class ItemsApiTests(NodeFixture node)
         await AddAsync(name, """{"items":[{"id":"a","vector":[1,1],"metadata":1}]}""");
         var reply = await AddAsync(name, """{"items":[{"id":"a","vector":[2,2],"metadata":2},{"id":"a","vector":[3,3]}]}""");
         Assert.Equal(1, reply.GetProperty("length").GetInt32());
-        var item = (await _http.GetAsync($"/vectors/index/{name}/items/a")).AssertJson(HttpStatusCode.OK);
+        var item = (await _http.GetReplyAsync($"/vectors/index/{name}/items/a")).AssertJson(HttpStatusCode.OK);
         Assert.Equal([3f, 3f], item.GetProperty("vector").EnumerateArray().Select(e => e.GetSingle()));
         Assert.False(item.TryGetProperty("metadata", out _));
     }
@@ -121,17 +121,17 @@ public sealed class ItemsApiTests(NodeFixture node)
 
         for (int i = 0; i < metadata.Length; i++)
         {
-            var reply = await _http.GetAsync($"/vectors/index/{name}/items/m{i}");
+            var reply = await _http.GetReplyAsync($"/vectors/index/{name}/items/m{i}");
             reply.AssertJson(HttpStatusCode.OK);
             Assert.Contains($"\"metadata\":{metadata[i]}", reply.Body, StringComparison.Ordinal);
 
-            var search = await _http.PostAsync($"/vectors/index/{name}/search", $$"""{"vector":[{{i}}],"k":1}""");
+            var search = await _http.PostReplyAsync($"/vectors/index/{name}/search", $$"""{"vector":[{{i}}],"k":1}""");
             search.AssertJson(HttpStatusCode.OK);
             Assert.Contains($"\"metadata\":{metadata[i]}", search.Body, StringComparison.Ordinal);
         }
-        var none = await _http.GetAsync($"/vectors/index/{name}/items/none");
+        var none = await _http.GetReplyAsync($"/vectors/index/{name}/items/none");
         Assert.DoesNotContain("metadata", none.Body, StringComparison.Ordinal);
-        var nullItem = (await _http.GetAsync($"/vectors/index/{name}/items/m4")).AssertJson(HttpStatusCode.OK);
+        var nullItem = (await _http.GetReplyAsync($"/vectors/index/{name}/items/m4")).AssertJson(HttpStatusCode.OK);
         Assert.Equal(JsonValueKind.Null, nullItem.GetProperty("metadata").ValueKind);
     }
 
@@ -141,9 +141,9 @@ public sealed class ItemsApiTests(NodeFixture node)
         string name = Http.NewName("ids");
         await _http.CreateIndexAsync(name, 1, "euclidean");
         await AddAsync(name, """{"items":[{"id":"doc/7 part","vector":[1]}]}""");
-        var item = (await _http.GetAsync($"/vectors/index/{name}/items/doc/7%20part")).AssertJson(HttpStatusCode.OK);
+        var item = (await _http.GetReplyAsync($"/vectors/index/{name}/items/doc/7%20part")).AssertJson(HttpStatusCode.OK);
         Assert.Equal("doc/7 part", item.GetProperty("id").GetString());
-        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/vectors/index/{name}/items/doc/7%20part")).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteReplyAsync($"/vectors/index/{name}/items/doc/7%20part")).Status);
         Assert.Equal(0, await _http.LengthAsync(name));
     }
 
@@ -153,18 +153,18 @@ public sealed class ItemsApiTests(NodeFixture node)
         string name = Http.NewName("del");
         await _http.CreateIndexAsync(name, 1, "euclidean");
         await AddAsync(name, """{"items":[{"id":"a","vector":[1]},{"id":"b","vector":[2]},{"id":"c","vector":[3]}]}""");
-        var reply = (await _http.PostAsync($"/vectors/index/{name}/delete", """{"ids":["a","c","zz","a"]}"""))
+        var reply = (await _http.PostReplyAsync($"/vectors/index/{name}/delete", """{"ids":["a","c","zz","a"]}"""))
             .AssertJson(HttpStatusCode.OK);
         Assert.Equal(2, reply.GetProperty("deleted").GetInt32());
         Assert.Equal(1, reply.GetProperty("length").GetInt32());
         Assert.Equal(["b"], (await SearchAsync(name, """{"vector":[1]}""")).Select(h => h.Id));
 
-        (await _http.PostAsync($"/vectors/index/{name}/delete", """{"ids":[]}""")).AssertProblem(HttpStatusCode.BadRequest);
-        (await _http.PostAsync($"/vectors/index/{name}/delete", """{}""")).AssertProblem(HttpStatusCode.BadRequest);
-        (await _http.PostAsync($"/vectors/index/{name}/delete", """{"ids":["b",null]}""")).AssertProblem(HttpStatusCode.BadRequest);
-        (await _http.PostAsync($"/vectors/index/{name}/delete", """{"ids":"b"}""")).AssertProblem(HttpStatusCode.BadRequest);
+        (await _http.PostReplyAsync($"/vectors/index/{name}/delete", """{"ids":[]}""")).AssertProblem(HttpStatusCode.BadRequest);
+        (await _http.PostReplyAsync($"/vectors/index/{name}/delete", """{}""")).AssertProblem(HttpStatusCode.BadRequest);
+        (await _http.PostReplyAsync($"/vectors/index/{name}/delete", """{"ids":["b",null]}""")).AssertProblem(HttpStatusCode.BadRequest);
+        (await _http.PostReplyAsync($"/vectors/index/{name}/delete", """{"ids":"b"}""")).AssertProblem(HttpStatusCode.BadRequest);
         Assert.Equal(1, await _http.LengthAsync(name));
-        (await _http.PostAsync($"/vectors/index/{Http.NewName("nope")}/delete", """{"ids":["a"]}"""))
+        (await _http.PostReplyAsync($"/vectors/index/{Http.NewName("nope")}/delete", """{"ids":["a"]}"""))
             .AssertProblem(HttpStatusCode.NotFound);
     }
 
@@ -174,38 +174,38 @@ public sealed class ItemsApiTests(NodeFixture node)
         string name = Http.NewName("list");
         await _http.CreateIndexAsync(name, 1, "euclidean");
         await AddAsync(name, """{"items":[{"id":"c","vector":[3]},{"id":"a","vector":[1],"metadata":{"x":1}},{"id":"b","vector":[2]}]}""");
-        var first = (await _http.GetAsync($"/vectors/index/{name}/items?limit=2&vectors=true")).AssertJson(HttpStatusCode.OK);
+        var first = (await _http.GetReplyAsync($"/vectors/index/{name}/items?limit=2&vectors=true")).AssertJson(HttpStatusCode.OK);
         var items = first.GetProperty("items").EnumerateArray().ToArray();
         Assert.Equal(["a", "b"], items.Select(i => i.GetProperty("id").GetString()));
         Assert.Equal(1f, items[0].GetProperty("vector")[0].GetSingle());
         Assert.Equal(1, items[0].GetProperty("metadata").GetProperty("x").GetInt32());
         string next = first.GetProperty("next").GetString()!;
-        var second = (await _http.GetAsync($"/vectors/index/{name}/items?limit=2&after={next}")).AssertJson(HttpStatusCode.OK);
+        var second = (await _http.GetReplyAsync($"/vectors/index/{name}/items?limit=2&after={next}")).AssertJson(HttpStatusCode.OK);
         var rest = second.GetProperty("items").EnumerateArray().ToArray();
         Assert.Equal(["c"], rest.Select(i => i.GetProperty("id").GetString()));
         Assert.False(rest[0].TryGetProperty("vector", out _));
         Assert.False(second.TryGetProperty("next", out _));
-        (await _http.GetAsync($"/vectors/index/{name}/items?limit=abc")).AssertProblem(HttpStatusCode.BadRequest);
+        (await _http.GetReplyAsync($"/vectors/index/{name}/items?limit=abc")).AssertProblem(HttpStatusCode.BadRequest);
     }
 
     [Fact]
     public async Task Unknown_index_is_404_on_every_item_route()
     {
         string name = Http.NewName("ghost");
-        (await _http.PostAsync($"/vectors/index/{name}/add", """{"items":[{"id":"a","vector":[1]}]}""")).AssertProblem(HttpStatusCode.NotFound);
-        (await _http.PostAsync($"/vectors/index/{name}/search", """{"vector":[1]}""")).AssertProblem(HttpStatusCode.NotFound);
-        (await _http.GetAsync($"/vectors/index/{name}/items/a")).AssertProblem(HttpStatusCode.NotFound);
-        (await _http.DeleteAsync($"/vectors/index/{name}/items/a")).AssertProblem(HttpStatusCode.NotFound);
-        (await _http.GetAsync($"/vectors/index/{name}/items")).AssertProblem(HttpStatusCode.NotFound);
+        (await _http.PostReplyAsync($"/vectors/index/{name}/add", """{"items":[{"id":"a","vector":[1]}]}""")).AssertProblem(HttpStatusCode.NotFound);
+        (await _http.PostReplyAsync($"/vectors/index/{name}/search", """{"vector":[1]}""")).AssertProblem(HttpStatusCode.NotFound);
+        (await _http.GetReplyAsync($"/vectors/index/{name}/items/a")).AssertProblem(HttpStatusCode.NotFound);
+        (await _http.DeleteReplyAsync($"/vectors/index/{name}/items/a")).AssertProblem(HttpStatusCode.NotFound);
+        (await _http.GetReplyAsync($"/vectors/index/{name}/items")).AssertProblem(HttpStatusCode.NotFound);
         Assert.DoesNotContain(name, await _http.NamesAsync());
     }
 
     private async Task<JsonElement> AddAsync(string name, string body) =>
-        (await _http.PostAsync($"/vectors/index/{name}/add", body)).AssertJson(HttpStatusCode.OK);
+        (await _http.PostReplyAsync($"/vectors/index/{name}/add", body)).AssertJson(HttpStatusCode.OK);
 
     private async Task<(string Id, float Distance)[]> SearchAsync(string name, string body)
     {
-        var json = (await _http.PostAsync($"/vectors/index/{name}/search", body)).AssertJson(HttpStatusCode.OK);
+        var json = (await _http.PostReplyAsync($"/vectors/index/{name}/search", body)).AssertJson(HttpStatusCode.OK);
         return [.. json.GetProperty("results").EnumerateArray()
             .Select(r => (r.GetProperty("id").GetString()!, r.GetProperty("distance").GetSingle()))];
     }

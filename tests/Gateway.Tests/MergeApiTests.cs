@@ -16,7 +16,7 @@ public sealed class MergeApiTests(NodeFixture node)
         await Add(source, """{"items":[{"id":"a","vector":[1,0],"metadata":{"from":"src"}},{"id":"b","vector":[0,1]},{"id":"c","vector":[1,1]}]}""");
         await Add(dest, """{"items":[{"id":"b","vector":[5,5],"metadata":"dest-b"}]}""");
 
-        var first = (await _http.PostAsync($"/vectors/index/{source}/merge", $$"""{"dest":"{{dest}}"}""")).AssertJson(HttpStatusCode.OK);
+        var first = (await _http.PostReplyAsync($"/vectors/index/{source}/merge", $$"""{"dest":"{{dest}}"}""")).AssertJson(HttpStatusCode.OK);
         Assert.Equal(2, first.GetProperty("merged").GetInt32());
         Assert.Equal(1, first.GetProperty("skipped_already_present").GetInt32());
         Assert.Equal(0, first.GetProperty("failed").GetInt32());
@@ -24,12 +24,12 @@ public sealed class MergeApiTests(NodeFixture node)
         Assert.Equal(3, first.GetProperty("length_source").GetInt32());
         Assert.False(first.TryGetProperty("first_error", out _));
 
-        var a = await _http.GetAsync($"/vectors/index/{dest}/items/a");
+        var a = await _http.GetReplyAsync($"/vectors/index/{dest}/items/a");
         Assert.Contains("\"metadata\":{\"from\":\"src\"}", a.Body, StringComparison.Ordinal);
-        var b = await _http.GetAsync($"/vectors/index/{dest}/items/b");
+        var b = await _http.GetReplyAsync($"/vectors/index/{dest}/items/b");
         Assert.Contains("\"metadata\":\"dest-b\"", b.Body, StringComparison.Ordinal);
 
-        var again = (await _http.PostAsync($"/vectors/index/{source}/merge", $$"""{"dest":"{{dest}}","clear_source":true}"""))
+        var again = (await _http.PostReplyAsync($"/vectors/index/{source}/merge", $$"""{"dest":"{{dest}}","clear_source":true}"""))
             .AssertJson(HttpStatusCode.OK);
         Assert.Equal(0, again.GetProperty("merged").GetInt32());
         Assert.Equal(3, again.GetProperty("skipped_already_present").GetInt32());
@@ -46,7 +46,7 @@ public sealed class MergeApiTests(NodeFixture node)
         await _http.CreateIndexAsync(source, 2, "euclidean");
         await _http.CreateIndexAsync(dest, 2, "cosine");
         await Add(source, """{"items":[{"id":"zero","vector":[0,0]},{"id":"fine","vector":[1,2]}]}""");
-        var reply = (await _http.PostAsync($"/vectors/index/{source}/merge", $$"""{"dest":"{{dest}}","clear_source":true}"""))
+        var reply = (await _http.PostReplyAsync($"/vectors/index/{source}/merge", $$"""{"dest":"{{dest}}","clear_source":true}"""))
             .AssertJson(HttpStatusCode.OK);
         Assert.Equal(1, reply.GetProperty("merged").GetInt32());
         Assert.Equal(1, reply.GetProperty("failed").GetInt32());
@@ -64,21 +64,21 @@ public sealed class MergeApiTests(NodeFixture node)
         await _http.CreateIndexAsync(other, 3);
         await Add(source, """{"items":[{"id":"a","vector":[1,0]}]}""");
 
-        Assert.Contains("source not found", (await _http.PostAsync($"/vectors/index/{Http.NewName("nope")}/merge", $$"""{"dest":"{{source}}"}"""))
+        Assert.Contains("source not found", (await _http.PostReplyAsync($"/vectors/index/{Http.NewName("nope")}/merge", $$"""{"dest":"{{source}}"}"""))
             .AssertProblem(HttpStatusCode.NotFound), StringComparison.Ordinal);
-        Assert.Contains("dest not found", (await _http.PostAsync($"/vectors/index/{source}/merge", $$"""{"dest":"{{Http.NewName("nope")}}"}"""))
+        Assert.Contains("dest not found", (await _http.PostReplyAsync($"/vectors/index/{source}/merge", $$"""{"dest":"{{Http.NewName("nope")}}"}"""))
             .AssertProblem(HttpStatusCode.NotFound), StringComparison.Ordinal);
-        Assert.Contains("dest must be set and differ from source", (await _http.PostAsync($"/vectors/index/{source}/merge", "{}"))
+        Assert.Contains("dest must be set and differ from source", (await _http.PostReplyAsync($"/vectors/index/{source}/merge", "{}"))
             .AssertProblem(HttpStatusCode.BadRequest), StringComparison.Ordinal);
-        Assert.Contains("dest must be set and differ from source", (await _http.PostAsync($"/vectors/index/{source}/merge", $$"""{"dest":"{{source}}"}"""))
+        Assert.Contains("dest must be set and differ from source", (await _http.PostReplyAsync($"/vectors/index/{source}/merge", $$"""{"dest":"{{source}}"}"""))
             .AssertProblem(HttpStatusCode.BadRequest), StringComparison.Ordinal);
-        (await _http.PostAsync($"/vectors/index/{source}/merge", $$"""{"dest":"{{other}}"}""")).AssertProblem(HttpStatusCode.BadRequest);
-        (await _http.PostAsync($"/vectors/index/{source}/merge", $$"""{"dest":"{{other}}","clear_source":"yes"}""")).AssertProblem(HttpStatusCode.BadRequest);
-        (await _http.PostAsync($"/vectors/index/{source}/merge", """{"dest":5}""")).AssertProblem(HttpStatusCode.BadRequest);
+        (await _http.PostReplyAsync($"/vectors/index/{source}/merge", $$"""{"dest":"{{other}}"}""")).AssertProblem(HttpStatusCode.BadRequest);
+        (await _http.PostReplyAsync($"/vectors/index/{source}/merge", $$"""{"dest":"{{other}}","clear_source":"yes"}""")).AssertProblem(HttpStatusCode.BadRequest);
+        (await _http.PostReplyAsync($"/vectors/index/{source}/merge", """{"dest":5}""")).AssertProblem(HttpStatusCode.BadRequest);
         Assert.Equal(1, await _http.LengthAsync(source));
         Assert.Equal(0, await _http.LengthAsync(other));
     }
 
     private async Task Add(string name, string body) =>
-        (await _http.PostAsync($"/vectors/index/{name}/add", body)).AssertJson(HttpStatusCode.OK);
+        (await _http.PostReplyAsync($"/vectors/index/{name}/add", body)).AssertJson(HttpStatusCode.OK);
 }

@@ -10,7 +10,7 @@ public sealed class ServiceApiTests(NodeFixture node)
     [Fact]
     public async Task Health_is_200_with_the_active_silos()
     {
-        var json = (await _http.GetAsync("/health")).AssertJson(HttpStatusCode.OK);
+        var json = (await _http.GetReplyAsync("/health")).AssertJson(HttpStatusCode.OK);
         Assert.Equal("ok", json.GetProperty("status").GetString());
         Assert.Equal(1, json.GetProperty("silos").GetInt32());
     }
@@ -18,7 +18,7 @@ public sealed class ServiceApiTests(NodeFixture node)
     [Fact]
     public async Task OpenApi_document_lists_every_route_with_its_errors()
     {
-        var doc = (await _http.GetAsync("/openapi/v1.json")).AssertJson(HttpStatusCode.OK);
+        var doc = (await _http.GetReplyAsync("/openapi/v1.json")).AssertJson(HttpStatusCode.OK);
         var paths = doc.GetProperty("paths");
         (string Path, string Method, string[] Statuses)[] expected =
         [
@@ -53,7 +53,7 @@ public sealed class ServiceApiTests(NodeFixture node)
     [Fact]
     public async Task Scalar_page_is_served()
     {
-        var reply = await _http.GetAsync("/scalar");
+        var reply = await _http.GetReplyAsync("/scalar");
         Assert.Equal(HttpStatusCode.OK, reply.Status);
         Assert.Equal("text/html", reply.MediaType);
     }
@@ -63,11 +63,11 @@ public sealed class ServiceApiTests(NodeFixture node)
     {
         string name = Http.NewName("metrics");
         await _http.CreateIndexAsync(name, 2);
-        (await _http.PostAsync($"/vectors/index/{name}/add", """{"items":[{"id":"a","vector":[1,0]},{"id":"b","vector":[0,1]}]}"""))
+        (await _http.PostReplyAsync($"/vectors/index/{name}/add", """{"items":[{"id":"a","vector":[1,0]},{"id":"b","vector":[0,1]}]}"""))
             .AssertJson(HttpStatusCode.OK);
-        (await _http.PostAsync($"/vectors/index/{name}/search", """{"vector":[1,0]}""")).AssertJson(HttpStatusCode.OK);
+        (await _http.PostReplyAsync($"/vectors/index/{name}/search", """{"vector":[1,0]}""")).AssertJson(HttpStatusCode.OK);
 
-        var reply = await _http.GetAsync("/metrics");
+        var reply = await _http.GetReplyAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, reply.Status);
         string text = reply.Body;
         Assert.Contains("vectord_indexes", text, StringComparison.Ordinal);

@@ -1,11 +1,11 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vectord.Gateway;
+using Vectord.Grains.Hosting;
+using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
@@ -15,6 +15,9 @@ namespace Vectord.Gateway.Tests;
 /// </summary>
 public sealed class VectordServer : IAsyncDisposable
 {
+    /// <summary>Cluster and service id of the node (the standalone gateway's default).</summary>
+    public const string ClusterName = "vectord";
+
     private readonly WebApplication _app;
 
     private VectordServer(WebApplication app, Uri baseAddress, int gatewayPort, string dataPath)
@@ -41,8 +44,8 @@ public sealed class VectordServer : IAsyncDisposable
     /// <summary>Starts a node storing under <paramref name="dataPath"/>, with extra configuration.</summary>
     public static async Task<VectordServer> StartAsync(string dataPath, IDictionary<string, string?>? settings = null)
     {
-        int siloPort = FreePort();
-        int gatewayPort = FreePort();
+        int siloPort = FreePort.Next();
+        int gatewayPort = FreePort.Next();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = Environments.Production,
@@ -59,10 +62,10 @@ public sealed class VectordServer : IAsyncDisposable
         }
         builder.Configuration.AddInMemoryCollection(config);
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{FreePort.Next()}");
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort, gatewayPort);
+            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: ClusterName, clusterId: ClusterName);
             silo.AddVectord(builder.Configuration);
         });
         builder.Services.AddVectordGateway(builder.Configuration);
@@ -72,14 +75,6 @@ public sealed class VectordServer : IAsyncDisposable
         await app.StartAsync();
         var address = new Uri(app.Urls.Single());
         return new VectordServer(app, address, gatewayPort, dataPath);
-    }
-
-    /// <summary>A TCP port nobody listens on right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Stops the node (bounded) and releases its ports.</summary>
