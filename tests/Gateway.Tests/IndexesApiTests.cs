@@ -78,6 +78,8 @@ public sealed class IndexesApiTests(NodeFixture node)
     {
         // body, a word the detail must contain
         { """{"name":"","dimension":3}""", "name" },
+        { """{"name":" ","dimension":3}""", "name" },
+        { """{"name":"\t\n","dimension":3}""", "name" },
         { """{"name":"..","dimension":3}""", "name" },
         { """{"name":"a/b","dimension":3}""", "name" },
         { """{"name":"../escape","dimension":3}""", "name" },
@@ -133,7 +135,7 @@ public sealed class IndexesApiTests(NodeFixture node)
 
     public static TheoryData<string> BadNamesInPath() =>
     [
-        "has%20space", "a%2Fb", "ctl%01x", "%2E%2E%2Fx", new string('b', 129), "-lead",
+        "has%20space", "%20", "%09", "a%2Fb", "ctl%01x", "%2E%2E%2Fx", new string('b', 129), "-lead",
     ];
 
     [Theory]
