@@ -69,6 +69,7 @@ public static class GatewayExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<BearerTokenMiddleware>();
+        app.UseMiddleware<ClusterReadyMiddleware>();
 
         app.MapIndexesApi();
         app.MapItemsApi();

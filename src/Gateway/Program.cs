@@ -1,5 +1,6 @@
 using StackExchange.Redis;
 using Vectord.Gateway;
+using Vectord.Gateway.Infrastructure;
 
 // Standalone gateway: an Orleans client of the cluster named in configuration, serving the HTTP API.
 var builder = WebApplication.CreateBuilder(args);
@@ -9,8 +10,12 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:8080");
 }
 
+// Kestrel listens while the client connects: /health answers 503 until the cluster is reachable.
+builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
+
 builder.UseOrleansClient(client =>
 {
+    client.Services.AddSingleton<IClientConnectionRetryFilter, ClusterConnectionRetry>();
     var cluster = builder.Configuration.GetSection("Cluster");
     string provider = cluster["Provider"] ?? "localhost";
     string clusterId = cluster["ClusterId"] ?? "vectord";

@@ -41,11 +41,14 @@ public sealed class VectordServer : IAsyncDisposable
     /// <summary>A client of this node.</summary>
     public HttpClient Client { get; }
 
-    /// <summary>Starts a node storing under <paramref name="dataPath"/>, with extra configuration.</summary>
-    public static async Task<VectordServer> StartAsync(string dataPath, IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts a node storing under <paramref name="dataPath"/>, with extra configuration and, when given, a fixed
+    /// Orleans gateway port.
+    /// </summary>
+    public static async Task<VectordServer> StartAsync(string dataPath, IDictionary<string, string?>? settings = null, int? gatewayPortOverride = null)
     {
         int siloPort = FreePort.Next();
-        int gatewayPort = FreePort.Next();
+        int gatewayPort = gatewayPortOverride ?? FreePort.Next();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = Environments.Production,

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Vectord.Testing;
+
+namespace Vectord.Gateway.Tests;
+
+/// <summary>The standalone gateway process started before its cluster exists.</summary>
+public sealed class StandaloneGatewayTests
+{
+    [Fact]
+    public async Task Gateway_answers_503_until_the_cluster_is_up_then_serves_it()
+    {
+        int siloGateway = FreePort.Next();
+        await using var gateway = await GatewayProcess.StartAsync(
+            "--Cluster:Provider", "localhost",
+            "--Cluster:GatewayPort", siloGateway.ToString(CultureInfo.InvariantCulture));
+        var http = gateway.Client;
+
+        Assert.Contains("cluster", (await http.GetReplyAsync("/health")).AssertProblem(HttpStatusCode.ServiceUnavailable),
+            StringComparison.Ordinal);
+        (await http.GetReplyAsync("/vectors/index")).AssertProblem(HttpStatusCode.ServiceUnavailable);
+        (await http.PostReplyAsync("/vectors/index", """{"name":"early","dimension":2}""")).AssertProblem(HttpStatusCode.ServiceUnavailable);
+
+        using var data = new TempDirectory("vectord-gw");
+        await using var node = await VectordServer.StartAsync(data.Path, gatewayPortOverride: siloGateway);
+        var waited = Stopwatch.StartNew();
+        Reply health;
+        do
+        {
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+            health = await http.GetReplyAsync("/health");
+        }
+        while (health.Status != HttpStatusCode.OK && waited.Elapsed < TimeSpan.FromSeconds(30));
+        Assert.True(health.Status == HttpStatusCode.OK, $"{health.Status}: {health.Body}\n{gateway.Process.Describe()}");
+
+        string name = Http.NewName("late");
+        await http.CreateIndexAsync(name, 2);
+        Assert.Equal([name], await node.Client.NamesAsync());
+    }
+}
