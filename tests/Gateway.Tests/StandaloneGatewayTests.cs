@@ -38,4 +38,33 @@ public sealed class StandaloneGatewayTests
         await http.CreateIndexAsync(name, 2);
         Assert.Equal([name], await node.Client.NamesAsync());
     }
+
+    [Fact]
+    public async Task Gateway_finds_a_redis_clustered_silo()
+    {
+        await using var redis = await RedisServer.StartAsync(TestContext.Current.CancellationToken);
+        using var data = new TempDirectory("vectord-gw");
+        await using var node = await VectordServer.StartAsync(data.Path, redisClustering: redis.ConnectionString);
+        await using var gateway = await GatewayProcess.StartAsync(
+            "--Cluster:Provider", "redis",
+            "--Cluster:ConnectionString", redis.ConnectionString);
+
+        var waited = Stopwatch.StartNew();
+        Reply health;
+        do
+        {
+            health = await gateway.Client.GetReplyAsync("/health");
+            if (health.Status != HttpStatusCode.OK)
+            {
+                await Task.Delay(250, TestContext.Current.CancellationToken);
+            }
+        }
+        while (health.Status != HttpStatusCode.OK && waited.Elapsed < TimeSpan.FromSeconds(30));
+        Assert.True(health.Status == HttpStatusCode.OK, $"{health.Status}: {health.Body}\n{gateway.Process.Describe()}");
+
+        string name = Http.NewName("redis");
+        await gateway.Client.CreateIndexAsync(name, 2);
+        (await gateway.Client.PostReplyAsync($"/vectors/index/{name}/add", """{"items":[{"id":"a","vector":[1,2]}]}""")).AssertJson(HttpStatusCode.OK);
+        Assert.Equal(1, await node.Client.LengthAsync(name));
+    }
 }

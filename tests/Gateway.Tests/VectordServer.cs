@@ -1,8 +1,11 @@
+using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using StackExchange.Redis;
 using Vectord.Gateway;
 using Vectord.Grains.Hosting;
 using Vectord.Testing;
@@ -43,9 +46,10 @@ public sealed class VectordServer : IAsyncDisposable
 
     /// <summary>
     /// Starts a node storing under <paramref name="dataPath"/>, with extra configuration and, when given, a fixed
-    /// Orleans gateway port.
+    /// Orleans gateway port; membership is localhost clustering, or Redis at <paramref name="redisClustering"/>.
     /// </summary>
-    public static async Task<VectordServer> StartAsync(string dataPath, IDictionary<string, string?>? settings = null, int? gatewayPortOverride = null)
+    public static async Task<VectordServer> StartAsync(string dataPath, IDictionary<string, string?>? settings = null,
+        int? gatewayPortOverride = null, string? redisClustering = null)
     {
         int siloPort = FreePort.Next();
         int gatewayPort = gatewayPortOverride ?? FreePort.Next();
@@ -68,7 +72,16 @@ public sealed class VectordServer : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{FreePort.Next()}");
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: ClusterName, clusterId: ClusterName);
+            if (redisClustering is null)
+            {
+                silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: ClusterName, clusterId: ClusterName);
+            }
+            else
+            {
+                silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redisClustering));
+                silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (ClusterName, ClusterName));
+                silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort, listenOnAnyHostAddress: false);
+            }
             silo.AddVectord(builder.Configuration);
         });
         builder.Services.AddVectordGateway(builder.Configuration);
