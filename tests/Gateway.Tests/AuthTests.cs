@@ -27,6 +27,7 @@ public sealed class AuthFixture : IAsyncLifetime
             "--Cluster:GatewayPort", Server.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Auth:Tokens:0", TokenA,
             "--Auth:Tokens:1", TokenB);
+        await Gateway.WaitHealthyAsync(TimeSpan.FromSeconds(30));
     }
 
     public async ValueTask DisposeAsync()

@@ -53,6 +53,30 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Polls <c>/health</c> until it answers 200 (the process has connected to its cluster), for at most
+    /// <paramref name="timeout"/>.
+    /// </summary>
+    /// <exception cref="TimeoutException">The gateway did not become healthy in time.</exception>
+    public async Task WaitHealthyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            using var response = await Client.GetAsync("/health", TestContext.Current.CancellationToken);
+            if (response.StatusCode == System.Net.HttpStatusCode.OK)
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                string body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+                throw new TimeoutException($"the gateway is not healthy after {timeout.TotalSeconds:0} s: {(int)response.StatusCode} {body}\n{_process.Describe()}");
+            }
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
     /// <summary>Kills the process tree by pid and waits for it.</summary>
     public async ValueTask DisposeAsync()
     {

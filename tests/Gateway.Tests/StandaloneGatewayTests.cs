@@ -1,11 +1,10 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
-/// <summary>The standalone gateway process started before its cluster exists.</summary>
+/// <summary>The standalone gateway process: started before its cluster exists, and finding it through Redis.</summary>
 public sealed class StandaloneGatewayTests
 {
     [Fact]
@@ -24,15 +23,7 @@ public sealed class StandaloneGatewayTests
 
         using var data = new TempDirectory("vectord-gw");
         await using var node = await VectordServer.StartAsync(data.Path, gatewayPortOverride: siloGateway);
-        var waited = Stopwatch.StartNew();
-        Reply health;
-        do
-        {
-            await Task.Delay(250, TestContext.Current.CancellationToken);
-            health = await http.GetReplyAsync("/health");
-        }
-        while (health.Status != HttpStatusCode.OK && waited.Elapsed < TimeSpan.FromSeconds(30));
-        Assert.True(health.Status == HttpStatusCode.OK, $"{health.Status}: {health.Body}\n{gateway.Process.Describe()}");
+        await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(30));
 
         string name = Http.NewName("late");
         await http.CreateIndexAsync(name, 2);
@@ -49,18 +40,7 @@ public sealed class StandaloneGatewayTests
             "--Cluster:Provider", "redis",
             "--Cluster:ConnectionString", redis.ConnectionString);
 
-        var waited = Stopwatch.StartNew();
-        Reply health;
-        do
-        {
-            health = await gateway.Client.GetReplyAsync("/health");
-            if (health.Status != HttpStatusCode.OK)
-            {
-                await Task.Delay(250, TestContext.Current.CancellationToken);
-            }
-        }
-        while (health.Status != HttpStatusCode.OK && waited.Elapsed < TimeSpan.FromSeconds(30));
-        Assert.True(health.Status == HttpStatusCode.OK, $"{health.Status}: {health.Body}\n{gateway.Process.Describe()}");
+        await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(30));
 
         string name = Http.NewName("redis");
         await gateway.Client.CreateIndexAsync(name, 2);
