@@ -46,7 +46,15 @@ builder.Services.AddVectordGateway(builder.Configuration);
 
 var app = builder.Build();
 app.MapVectordApi();
-app.Run();
+var stopping = app.Lifetime.ApplicationStopping;   // read now: the host's services are gone once RunAsync throws
+try
+{
+    await app.RunAsync();
+}
+catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+{
+    // Asked to stop while still connecting to the cluster: a normal shutdown.
+}
 
 /// <summary>The standalone gateway's entry point.</summary>
 public partial class Program;

@@ -28,6 +28,13 @@ public sealed class StandaloneGatewayTests
         string name = Http.NewName("late");
         await http.CreateIndexAsync(name, 2);
         Assert.Equal([name], await node.Client.NamesAsync());
+
+        // The silo goes away: the gateway stays up and answers 503, not 500.
+        await node.DisposeAsync();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        (await http.GetReplyAsync($"/vectors/index/{name}")).AssertProblem(HttpStatusCode.ServiceUnavailable);
+        (await http.GetReplyAsync("/health")).AssertProblem(HttpStatusCode.ServiceUnavailable);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(20), $"took {started.Elapsed}");
     }
 
     [Fact]
@@ -46,5 +53,15 @@ public sealed class StandaloneGatewayTests
         await gateway.Client.CreateIndexAsync(name, 2);
         (await gateway.Client.PostReplyAsync($"/vectors/index/{name}/add", """{"items":[{"id":"a","vector":[1,2]}]}""")).AssertJson(HttpStatusCode.OK);
         Assert.Equal(1, await node.Client.LengthAsync(name));
+    }
+
+    [Fact]
+    public async Task Gateway_stops_cleanly_while_still_connecting()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(
+            "--Cluster:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
+        (await gateway.Client.GetReplyAsync("/health")).AssertProblem(HttpStatusCode.ServiceUnavailable);
+        int? exitCode = await gateway.Process.TerminateAsync(TimeSpan.FromSeconds(15));
+        Assert.True(exitCode == 0, $"exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}\n{gateway.Process.Describe()}");
     }
 }

@@ -22,6 +22,7 @@ public sealed class VectordServer : IAsyncDisposable
     public const string ClusterName = "vectord";
 
     private readonly WebApplication _app;
+    private bool _disposed;
 
     private VectordServer(WebApplication app, Uri baseAddress, int gatewayPort, string dataPath)
     {
@@ -93,9 +94,14 @@ public sealed class VectordServer : IAsyncDisposable
         return new VectordServer(app, address, gatewayPort, dataPath);
     }
 
-    /// <summary>Stops the node (bounded) and releases its ports.</summary>
+    /// <summary>Stops the node (bounded) and releases its ports; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         Client.Dispose();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         try
