@@ -79,6 +79,30 @@ public sealed class MergeApiTests(NodeFixture node)
         Assert.Equal(0, await _http.LengthAsync(other));
     }
 
+    [Fact]
+    public async Task Merges_in_opposite_directions_at_once_both_finish()
+    {
+        string left = Http.NewName("left");
+        string right = Http.NewName("right");
+        await _http.CreateIndexAsync(left, 2, "euclidean");
+        await _http.CreateIndexAsync(right, 2, "euclidean");
+        await Add(left, $$"""{"items":[{{string.Join(',', Enumerable.Range(0, 200).Select(i => $$"""{"id":"l{{i}}","vector":[{{i}},1]}"""))}}]}""");
+        await Add(right, $$"""{"items":[{{string.Join(',', Enumerable.Range(0, 200).Select(i => $$"""{"id":"r{{i}}","vector":[1,{{i}}]}"""))}}]}""");
+
+        var both = Task.WhenAll(
+            _http.PostReplyAsync($"/vectors/index/{left}/merge", $$"""{"dest":"{{right}}"}"""),
+            _http.PostReplyAsync($"/vectors/index/{right}/merge", $$"""{"dest":"{{left}}"}"""));
+        Reply[] replies = await both.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        foreach (var reply in replies)
+        {
+            var json = reply.AssertJson(HttpStatusCode.OK);
+            Assert.Equal(0, json.GetProperty("failed").GetInt32());
+        }
+        // Whatever the interleaving, each index ends with every item of both.
+        Assert.Equal(400, await _http.LengthAsync(left));
+        Assert.Equal(400, await _http.LengthAsync(right));
+    }
+
     private async Task Add(string name, string body) =>
         (await _http.PostReplyAsync($"/vectors/index/{name}/add", body)).AssertJson(HttpStatusCode.OK);
 }

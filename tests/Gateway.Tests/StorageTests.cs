@@ -59,12 +59,19 @@ public sealed class StorageTests(NodeFixture node)
             await http.CreateIndexAsync(kept, 2, "euclidean");
             await http.CreateIndexAsync(broken, 2, "euclidean");
             (await http.PostReplyAsync($"/vectors/index/{kept}/add",
-                """{"items":[{"id":"a","vector":[0,1],"metadata":{ "k" : [1, 2.50] }},{"id":"b","vector":[1,0]},{"id":"c","vector":[3,3],"metadata":null}]}"""))
+                """{"items":[{"id":"a","vector":[0,1],"metadata":{ "k" : [1, 2.50] }},{"id":"b","vector":[1,0]},{"id":"c","vector":[3,3],"metadata":null},{"id":"d","vector":[4,4]}]}"""))
                 .AssertJson(HttpStatusCode.OK);
             Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteReplyAsync($"/vectors/index/{kept}/items/b")).Status);
             (await http.PostReplyAsync($"/vectors/index/{broken}/add", """{"items":[{"id":"x","vector":[1,2]}]}""")).AssertJson(HttpStatusCode.OK);
+            string dropped = "dropped-" + Guid.NewGuid().ToString("N");
+            await http.CreateIndexAsync(dropped, 2);
+            (await http.PostReplyAsync($"/vectors/index/{dropped}/add", """{"items":[{"id":"x","vector":[1,2]}]}""")).AssertJson(HttpStatusCode.OK);
+            Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteReplyAsync($"/vectors/index/{dropped}")).Status);
             before = (await http.PostReplyAsync($"/vectors/index/{kept}/search", """{"vector":[0,0],"k":10}""")).AssertJson(HttpStatusCode.OK).GetRawText();
         }
+
+        // The dropped index left nothing behind.
+        Assert.Equal(2, Directory.EnumerateDirectories(Path.Combine(data.Path, "indexes")).Count());
 
         // Damage the one log record of the second index.
         string record = Directory.EnumerateFiles(LogDirectory(data.Path, broken)).Single(f => !Path.GetFileName(f).StartsWith('.'));
@@ -75,12 +82,13 @@ public sealed class StorageTests(NodeFixture node)
         await using var second = await VectordServer.StartAsync(data.Path);
         var client = second.Client;
         Assert.Equal([broken, kept], (await client.NamesAsync()).Order(StringComparer.Ordinal));
-        Assert.Equal(2, await client.LengthAsync(kept));
+        Assert.Equal(3, await client.LengthAsync(kept));
         string after = (await client.PostReplyAsync($"/vectors/index/{kept}/search", """{"vector":[0,0],"k":10}""")).AssertJson(HttpStatusCode.OK).GetRawText();
         Assert.Equal(before, after);
         Assert.Contains("\"metadata\":{ \"k\" : [1, 2.50] }", after, StringComparison.Ordinal);
         Assert.Contains("\"metadata\":null", after, StringComparison.Ordinal);
         (await client.GetReplyAsync($"/vectors/index/{kept}/items/b")).AssertProblem(HttpStatusCode.NotFound);
+        Assert.DoesNotContain("metadata", (await client.GetReplyAsync($"/vectors/index/{kept}/items/d")).AssertJson(HttpStatusCode.OK).GetRawText(), StringComparison.Ordinal);
 
         string detail = (await client.GetReplyAsync($"/vectors/index/{broken}")).AssertProblem(HttpStatusCode.ServiceUnavailable);
         Assert.Contains("corrupt", detail, StringComparison.Ordinal);
