@@ -27,7 +27,12 @@ public static class GatewayExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodySize);
-        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+        services.Configure<JsonOptions>(o =>
+        {
+            // Responses are written with these options: the contract's snake_case names, source-generated metadata.
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);
+        });
         // Query-string binding failures become exceptions so that they reach the one exception handler.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
@@ -64,6 +69,7 @@ public static class GatewayExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<BearerTokenMiddleware>();
+        app.UseMiddleware<ClusterReadyMiddleware>();
 
         app.MapIndexesApi();
         app.MapItemsApi();

@@ -49,7 +49,7 @@ public static class IndexesApi
             throw new InvalidIndexArgumentException("dimension is required");
         }
         var spec = new IndexSpec(dimension, body.M ?? 0, body.EfSearch ?? 0, ParseDistance(body.Distance));
-        IndexInfo info = await grains.GetGrain<IVectorIndexGrain>(body.Name).CreateAsync(spec);
+        IndexInfo info = await grains.Index(body.Name).CreateAsync(spec);
         metrics.IndexSeen(info.Name, info.Length);
         return TypedResults.Created($"/vectors/index/{Uri.EscapeDataString(info.Name)}", ToResponse(info));
     }
@@ -63,14 +63,14 @@ public static class IndexesApi
 
     internal static async Task<Ok<IndexResponse>> GetAsync(string name, IGrainFactory grains, GatewayMetrics metrics)
     {
-        IndexInfo info = await grains.GetGrain<IVectorIndexGrain>(name).GetInfoAsync();
+        IndexInfo info = await grains.Index(name).GetInfoAsync();
         metrics.IndexSeen(info.Name, info.Length);
         return TypedResults.Ok(ToResponse(info));
     }
 
     internal static async Task<NoContent> DropAsync(string name, IGrainFactory grains, GatewayMetrics metrics)
     {
-        await grains.GetGrain<IVectorIndexGrain>(name).DropAsync();
+        await grains.Index(name).DropAsync();
         metrics.IndexDropped(name);
         return TypedResults.NoContent();
     }
@@ -79,7 +79,7 @@ public static class IndexesApi
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.MergeRequest);
         string dest = body.Dest ?? "";
-        MergeResult result = await grains.GetGrain<IVectorIndexGrain>(name).MergeIntoAsync(dest, body.ClearSource ?? false);
+        MergeResult result = await grains.Index(name).MergeIntoAsync(dest, body.ClearSource ?? false);
         metrics.IndexSeen(name, result.LengthSource);
         metrics.IndexSeen(dest, result.LengthDest);
         return TypedResults.Ok(new MergeResponse(result.Merged, result.SkippedAlreadyPresent, result.Failed,

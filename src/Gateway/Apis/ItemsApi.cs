@@ -57,7 +57,7 @@ public static class ItemsApi
             float[] vector = item.Vector ?? throw Invalid($"items[{j}]: vector is required");
             batch[j] = new IndexItem(item.Id ?? "", vector, item.Metadata?.Text);
         }
-        AddResult result = await grains.GetGrain<IVectorIndexGrain>(name).AddAsync(batch);
+        AddResult result = await grains.Index(name).AddAsync(batch);
         metrics.IndexSeen(name, result.Length);
         metrics.ItemsAdded(result.Added);
         return TypedResults.Ok(new AddResponse(result.Added, result.Length));
@@ -68,7 +68,7 @@ public static class ItemsApi
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.SearchRequest);
         float[] vector = body.Vector ?? throw Invalid("vector is required");
         long started = Stopwatch.GetTimestamp();
-        SearchHit[] hits = await grains.GetGrain<IVectorIndexGrain>(name).SearchAsync(vector, body.K ?? 0, body.Ef);
+        SearchHit[] hits = await grains.Index(name).SearchAsync(vector, body.K ?? 0, body.Ef);
         metrics.SearchCompleted(Stopwatch.GetElapsedTime(started));
         var results = new SearchResult[hits.Length];
         for (int i = 0; i < hits.Length; i++)
@@ -87,7 +87,7 @@ public static class ItemsApi
         {
             checkedIds[j] = ids[j] ?? throw Invalid($"ids[{j}]: must be a string");
         }
-        DeleteResult result = await grains.GetGrain<IVectorIndexGrain>(name).DeleteAsync(checkedIds);
+        DeleteResult result = await grains.Index(name).DeleteAsync(checkedIds);
         metrics.IndexSeen(name, result.Length);
         return TypedResults.Ok(new DeleteItemsResponse(result.Deleted, result.Length));
     }
@@ -95,7 +95,7 @@ public static class ItemsApi
     internal static async Task<Ok<ItemListResponse>> ListAsync(string name, IGrainFactory grains,
         string? after = null, int? limit = null, bool? vectors = null)
     {
-        ItemPage page = await grains.GetGrain<IVectorIndexGrain>(name).ListItemsAsync(after, limit ?? 100, vectors ?? false);
+        ItemPage page = await grains.Index(name).ListItemsAsync(after, limit ?? 100, vectors ?? false);
         var items = new ItemResponse[page.Items.Length];
         for (int i = 0; i < items.Length; i++)
         {
@@ -107,14 +107,14 @@ public static class ItemsApi
 
     internal static async Task<Ok<ItemResponse>> GetAsync(string name, string? id, IGrainFactory grains)
     {
-        IndexItem item = await grains.GetGrain<IVectorIndexGrain>(name).GetItemAsync(id ?? "")
+        IndexItem item = await grains.Index(name).GetItemAsync(id ?? "")
             ?? throw new ItemNotFoundException(id ?? "");
         return TypedResults.Ok(new ItemResponse(item.Id, item.Vector, RawJson.FromStored(item.Metadata)));
     }
 
     internal static async Task<NoContent> DeleteAsync(string name, string? id, IGrainFactory grains, GatewayMetrics metrics)
     {
-        DeleteResult result = await grains.GetGrain<IVectorIndexGrain>(name).DeleteAsync([id ?? ""]);
+        DeleteResult result = await grains.Index(name).DeleteAsync([id ?? ""]);
         metrics.IndexSeen(name, result.Length);
         return result.Deleted == 0 ? throw new ItemNotFoundException(id ?? "") : TypedResults.NoContent();
     }
