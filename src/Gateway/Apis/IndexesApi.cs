@@ -1,0 +1,108 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Vectord.Gateway.Infrastructure;
+using Vectord.Gateway.Json;
+
+namespace Vectord.Gateway.Apis;
+
+/// <summary>Index management and merge: <c>/vectors/index</c>.</summary>
+public static class IndexesApi
+{
+    /// <summary>Maps the index routes.</summary>
+    public static RouteGroupBuilder MapIndexesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/vectors/index").WithTags("Indexes");
+
+        group.MapPost("/", CreateAsync).WithName("CreateIndex")
+            .WithSummary("Creates an index")
+            .Accepts<CreateIndexRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapGet("/", ListAsync).WithName("ListIndexes")
+            .WithSummary("Lists the index names");
+        group.MapGet("/{name}", GetAsync).WithName("GetIndex")
+            .WithSummary("An index's parameters and length")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{name}", DropAsync).WithName("DeleteIndex")
+            .WithSummary("Deletes an index and its stored data")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{name}/merge", MergeAsync).WithName("MergeIndex")
+            .WithSummary("Copies every item of the index into another one")
+            .Accepts<MergeRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        return group;
+    }
+
+    internal static async Task<Created<IndexResponse>> CreateAsync(HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
+    {
+        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.CreateIndexRequest);
+        if (body.Name is null)
+        {
+            throw new InvalidIndexArgumentException("name is required");
+        }
+        if (body.Dimension is not { } dimension)
+        {
+            throw new InvalidIndexArgumentException("dimension is required");
+        }
+        var spec = new IndexSpec(dimension, body.M ?? 0, body.EfSearch ?? 0, ParseDistance(body.Distance));
+        IndexInfo info = await grains.Index(body.Name).CreateAsync(spec);
+        metrics.IndexSeen(info.Name, info.Length);
+        return TypedResults.Created($"/vectors/index/{Uri.EscapeDataString(info.Name)}", ToResponse(info));
+    }
+
+    internal static async Task<Ok<IndexListResponse>> ListAsync(IGrainFactory grains, GatewayMetrics metrics)
+    {
+        string[] names = await grains.GetGrain<IIndexCatalogGrain>(0).ListNamesAsync();
+        metrics.IndexesListed(names);
+        return TypedResults.Ok(new IndexListResponse(names, names.Length));
+    }
+
+    internal static async Task<Ok<IndexResponse>> GetAsync(string name, IGrainFactory grains, GatewayMetrics metrics)
+    {
+        IndexInfo info = await grains.Index(name).GetInfoAsync();
+        metrics.IndexSeen(info.Name, info.Length);
+        return TypedResults.Ok(ToResponse(info));
+    }
+
+    internal static async Task<NoContent> DropAsync(string name, IGrainFactory grains, GatewayMetrics metrics)
+    {
+        await grains.Index(name).DropAsync();
+        metrics.IndexDropped(name);
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<Ok<MergeResponse>> MergeAsync(string name, HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
+    {
+        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.MergeRequest);
+        string dest = body.Dest ?? "";
+        MergeResult result = await grains.Index(name).MergeIntoAsync(dest, body.ClearSource ?? false);
+        metrics.IndexSeen(name, result.LengthSource);
+        metrics.IndexSeen(dest, result.LengthDest);
+        return TypedResults.Ok(new MergeResponse(result.Merged, result.SkippedAlreadyPresent, result.Failed,
+            result.LengthDest, result.LengthSource, result.FirstError));
+    }
+
+    /// <summary>Parses the contract's distance names (case-insensitive); omitted = cosine.</summary>
+    internal static IndexDistance ParseDistance(string? distance) => distance?.ToUpperInvariant() switch
+    {
+        null or "COSINE" => IndexDistance.Cosine,
+        "EUCLIDEAN" => IndexDistance.Euclidean,
+        "DOT" => IndexDistance.Dot,
+        _ => throw new InvalidIndexArgumentException($"unknown distance \"{distance}\" (expected cosine, euclidean or dot)"),
+    };
+
+    internal static string FormatDistance(IndexDistance distance) => distance switch
+    {
+        IndexDistance.Cosine => "cosine",
+        IndexDistance.Euclidean => "euclidean",
+        IndexDistance.Dot => "dot",
+        _ => distance.ToString().ToLowerInvariant(),
+    };
+
+    private static IndexResponse ToResponse(IndexInfo info) =>
+        new(new IndexParams(info.Name, info.Dimension, info.M, info.EfSearch, FormatDistance(info.Distance)), info.Length);
+}

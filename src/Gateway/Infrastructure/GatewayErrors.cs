@@ -1,0 +1,10 @@
+namespace Vectord.Gateway.Infrastructure;
+
+/// <summary>The request carries no valid bearer token while authentication is on (401).</summary>
+internal sealed class UnauthenticatedException() : Exception("a valid bearer token is required (Authorization: Bearer <token>)");
+
+/// <summary>The cluster cannot be reached or did not answer in time (503).</summary>
+internal sealed class ClusterUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The index exists but has no item with that id (404).</summary>
+internal sealed class ItemNotFoundException(string id) : Exception($"item \"{id}\" not found");

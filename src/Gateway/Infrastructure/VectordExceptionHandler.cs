@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+
+namespace Vectord.Gateway.Infrastructure;
+
+/// <summary>
+/// The one place where errors become RFC 9457 ProblemDetails: grain errors (<see cref="VectordException"/>),
+/// malformed or mistyped request bodies, oversized bodies, missing credentials and an unreachable cluster.
+/// </summary>
+internal sealed partial class VectordExceptionHandler(IProblemDetailsService problems, ILogger<VectordExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, detail) = Map(exception);
+        if (status == 0)
+        {
+            return false;
+        }
+        if (status >= StatusCodes.Status500InternalServerError)
+        {
+            LogUnavailable(logger, status, detail, exception);
+        }
+
+        httpContext.Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            httpContext.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = status,
+                Title = ReasonPhrases.GetReasonPhrase(status),
+                Detail = detail,
+            },
+        });
+    }
+
+    /// <summary>Status and detail for an exception; status 0 = not ours (the default 500 handling applies).</summary>
+    internal static (int Status, string Detail) Map(Exception exception) => exception switch
+    {
+        IndexNotFoundException e => (StatusCodes.Status404NotFound, e.Message),
+        IndexAlreadyExistsException e => (StatusCodes.Status409Conflict, e.Message),
+        InvalidIndexArgumentException e => (StatusCodes.Status400BadRequest, e.Message),
+        StorageUnavailableException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
+        IndexCorruptException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
+        VectordException e => (StatusCodes.Status400BadRequest, e.Message),
+        JsonException e => (StatusCodes.Status400BadRequest, DescribeJson(e)),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            (StatusCodes.Status413PayloadTooLarge, "request body is larger than the 64 MiB limit"),
+        BadHttpRequestException { InnerException: JsonException e } => (StatusCodes.Status400BadRequest, DescribeJson(e)),
+        BadHttpRequestException e => (e.StatusCode, e.Message),
+        ItemNotFoundException e => (StatusCodes.Status404NotFound, e.Message),
+        UnauthenticatedException e => (StatusCodes.Status401Unauthorized, e.Message),
+        ClusterUnavailableException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
+        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
+            or GatewayTooBusyException or ClientNotAvailableException =>
+            (StatusCodes.Status503ServiceUnavailable, "the cluster is unavailable: " + exception.Message),
+        TimeoutException => (StatusCodes.Status503ServiceUnavailable, "the cluster did not answer in time"),
+        _ => (0, ""),
+    };
+
+    private static string DescribeJson(JsonException e)
+    {
+        // Converters of this gateway and the serializer's own messages already name the problem; add where it is
+        // unless the message carries the position already.
+        string message = e.Message;
+        if (message.Contains("Path:", StringComparison.Ordinal) || e.Path is null or "$")
+        {
+            return "invalid JSON body: " + message;
+        }
+        return $"invalid JSON body at {e.Path}: {message}";
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered {Status}: {Detail}")]
+    private static partial void LogUnavailable(ILogger logger, int status, string detail, Exception exception);
+}

@@ -1,0 +1,141 @@
+using System.Text.Json.Serialization;
+
+namespace Vectord.Gateway.Json;
+
+/// <summary>Body of <c>POST /vectors/index</c>.</summary>
+/// <param name="Name">Index name: 1–128 characters of <c>A-Z a-z 0-9 . _ -</c>, first a letter or digit.</param>
+/// <param name="Dimension">Vector length, 1–65536.</param>
+/// <param name="M">HNSW max links per node, 2–128; omitted or 0 = 16.</param>
+/// <param name="EfSearch">Default search beam width, 1–10000; omitted or 0 = the default.</param>
+/// <param name="Distance"><c>cosine</c> (default), <c>euclidean</c> or <c>dot</c>.</param>
+public sealed record CreateIndexRequest(string? Name, int? Dimension, int? M, int? EfSearch, string? Distance);
+
+/// <summary>An index's effective parameters.</summary>
+/// <param name="Name">Index name.</param>
+/// <param name="Dimension">Vector length.</param>
+/// <param name="M">HNSW max links per node.</param>
+/// <param name="EfSearch">Default search beam width.</param>
+/// <param name="Distance"><c>cosine</c>, <c>euclidean</c> or <c>dot</c>.</param>
+public sealed record IndexParams(string Name, int Dimension, int M, int EfSearch, string Distance);
+
+/// <summary>An index: its parameters and number of items.</summary>
+/// <param name="Params">Effective parameters.</param>
+/// <param name="Length">Number of items.</param>
+public sealed record IndexResponse(IndexParams Params, int Length);
+
+/// <summary>Body of <c>GET /vectors/index</c>.</summary>
+/// <param name="Names">Index names, sorted ordinally.</param>
+/// <param name="Count">Number of names.</param>
+public sealed record IndexListResponse(string[] Names, int Count);
+
+/// <summary>One item of an add request.</summary>
+/// <param name="Id">Item id, non-empty.</param>
+/// <param name="Vector">Components; as many as the index's dimension, all finite.</param>
+/// <param name="Metadata">Any JSON value, stored byte for byte; absent = no metadata.</param>
+public sealed record AddItem(
+    string? Id,
+    [property: JsonConverter(typeof(FiniteFloatArrayConverter))] float[]? Vector,
+    RawJson? Metadata);
+
+/// <summary>Body of <c>POST /vectors/index/{name}/add</c>.</summary>
+/// <param name="Items">The batch, applied whole or not at all.</param>
+public sealed record AddRequest(AddItem?[]? Items);
+
+/// <summary>Result of an add.</summary>
+/// <param name="Added">Items applied.</param>
+/// <param name="Length">The index's number of items after the add.</param>
+public sealed record AddResponse(int Added, int Length);
+
+/// <summary>Body of <c>POST /vectors/index/{name}/search</c>.</summary>
+/// <param name="Vector">The query.</param>
+/// <param name="K">Results wanted: omitted or ≤ 0 = 10, capped at 1000.</param>
+/// <param name="Ef">Beam width for this query; omitted = the index's ef_search.</param>
+public sealed record SearchRequest(
+    [property: JsonConverter(typeof(FiniteFloatArrayConverter))] float[]? Vector,
+    int? K,
+    int? Ef);
+
+/// <summary>One search result.</summary>
+/// <param name="Id">Item id.</param>
+/// <param name="Distance">Distance to the query (1 − cos, L2, or −dot).</param>
+/// <param name="Metadata">The item's metadata; omitted when it has none.</param>
+public sealed record SearchResult(
+    string Id,
+    float Distance,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RawJson? Metadata);
+
+/// <summary>Body of a search answer.</summary>
+/// <param name="Results">Nearest items by ascending distance.</param>
+public sealed record SearchResponse(SearchResult[] Results);
+
+/// <summary>One stored item.</summary>
+/// <param name="Id">Item id.</param>
+/// <param name="Vector">Components (omitted in listings without vectors).</param>
+/// <param name="Metadata">The item's metadata; omitted when it has none.</param>
+public sealed record ItemResponse(
+    string Id,
+    [property: JsonConverter(typeof(FiniteFloatArrayConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float[]? Vector,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RawJson? Metadata);
+
+/// <summary>A page of items.</summary>
+/// <param name="Items">Items in id order.</param>
+/// <param name="Next">Pass as <c>after</c> for the next page; omitted at the end.</param>
+public sealed record ItemListResponse(
+    ItemResponse[] Items,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Next);
+
+/// <summary>Body of <c>POST /vectors/index/{name}/delete</c>.</summary>
+/// <param name="Ids">Ids to delete; must be non-empty.</param>
+public sealed record DeleteItemsRequest(string?[]? Ids);
+
+/// <summary>Result of a delete.</summary>
+/// <param name="Deleted">Ids that existed.</param>
+/// <param name="Length">The index's number of items after the delete.</param>
+public sealed record DeleteItemsResponse(int Deleted, int Length);
+
+/// <summary>Body of <c>POST /vectors/index/{name}/merge</c>.</summary>
+/// <param name="Dest">Destination index.</param>
+/// <param name="ClearSource">Remove merged and skipped items from the source.</param>
+public sealed record MergeRequest(string? Dest, bool? ClearSource);
+
+/// <summary>Result of a merge.</summary>
+/// <param name="Merged">Items added to the destination.</param>
+/// <param name="SkippedAlreadyPresent">Items whose id the destination already had.</param>
+/// <param name="Failed">Items the destination rejected.</param>
+/// <param name="LengthDest">Destination length after the merge.</param>
+/// <param name="LengthSource">Source length after the merge.</param>
+/// <param name="FirstError">The first rejection's message; omitted when none failed.</param>
+public sealed record MergeResponse(
+    int Merged,
+    int SkippedAlreadyPresent,
+    int Failed,
+    int LengthDest,
+    int LengthSource,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FirstError);
+
+/// <summary>Body of <c>GET /health</c>.</summary>
+/// <param name="Status">Always <c>ok</c> when served with 200.</param>
+/// <param name="Silos">Active silos in the cluster.</param>
+public sealed record HealthResponse(string Status, int Silos);
+
+/// <summary>Source-generated serialisation of every request and response body (snake_case names).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    MaxDepth = 64,
+    NumberHandling = JsonNumberHandling.Strict,
+    GenerationMode = JsonSourceGenerationMode.Metadata)]
+[JsonSerializable(typeof(CreateIndexRequest))]
+[JsonSerializable(typeof(IndexResponse))]
+[JsonSerializable(typeof(IndexListResponse))]
+[JsonSerializable(typeof(AddRequest))]
+[JsonSerializable(typeof(AddResponse))]
+[JsonSerializable(typeof(SearchRequest))]
+[JsonSerializable(typeof(SearchResponse))]
+[JsonSerializable(typeof(ItemResponse))]
+[JsonSerializable(typeof(ItemListResponse))]
+[JsonSerializable(typeof(DeleteItemsRequest))]
+[JsonSerializable(typeof(DeleteItemsResponse))]
+[JsonSerializable(typeof(MergeRequest))]
+[JsonSerializable(typeof(MergeResponse))]
+[JsonSerializable(typeof(HealthResponse))]
+public sealed partial class GatewayJsonContext : JsonSerializerContext;

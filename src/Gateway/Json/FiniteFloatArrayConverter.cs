@@ -1,0 +1,90 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Vectord.Gateway.Json;
+
+/// <summary>
+/// Reads a JSON array of numbers into a <see cref="float"/> array without boxing, rejecting anything that is not
+/// a finite single-precision number: NaN and infinity spelled as strings, and numbers such as <c>1e999</c> that
+/// overflow to infinity when parsed.
+/// </summary>
+public sealed class FiniteFloatArrayConverter : JsonConverter<float[]>
+{
+    /// <inheritdoc />
+    public override float[]? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException("vector must be an array of numbers");
+        }
+
+        float[] buffer = ArrayPool<float>.Shared.Rent(256);
+        int count = 0;
+        try
+        {
+            while (true)
+            {
+                if (!reader.Read())
+                {
+                    throw new JsonException("vector: unexpected end of JSON");
+                }
+                if (reader.TokenType == JsonTokenType.EndArray)
+                {
+                    break;
+                }
+                if (reader.TokenType != JsonTokenType.Number)
+                {
+                    throw new JsonException(string.Create(CultureInfo.InvariantCulture,
+                        $"vector[{count}]: expected a number, got {Describe(reader.TokenType)}"));
+                }
+                if (!reader.TryGetSingle(out float value) || !float.IsFinite(value))
+                {
+                    throw new JsonException(string.Create(CultureInfo.InvariantCulture,
+                        $"vector[{count}]: not a finite number (NaN, infinity and values beyond ±3.4e38 are rejected)"));
+                }
+                if (count == buffer.Length)
+                {
+                    float[] larger = ArrayPool<float>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, count).CopyTo(larger);
+                    ArrayPool<float>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                buffer[count++] = value;
+            }
+            return buffer.AsSpan(0, count).ToArray();
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, float[] value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
+        writer.WriteStartArray();
+        foreach (float component in value)
+        {
+            writer.WriteNumberValue(component);
+        }
+        writer.WriteEndArray();
+    }
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.String => "a string",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.StartObject => "an object",
+        _ => token.ToString(),
+    };
+}

@@ -1,0 +1,82 @@
+using System.Net;
+
+namespace Vectord.Gateway.Tests;
+
+/// <summary>Health, OpenAPI, the API page and Prometheus metrics.</summary>
+public sealed class ServiceApiTests(NodeFixture node)
+{
+    private readonly HttpClient _http = node.Client;
+
+    [Fact]
+    public async Task Health_is_200_with_the_active_silos()
+    {
+        var json = (await _http.GetReplyAsync("/health")).AssertJson(HttpStatusCode.OK);
+        Assert.Equal("ok", json.GetProperty("status").GetString());
+        Assert.Equal(1, json.GetProperty("silos").GetInt32());
+    }
+
+    [Fact]
+    public async Task OpenApi_document_lists_every_route_with_its_errors()
+    {
+        var doc = (await _http.GetReplyAsync("/openapi/v1.json")).AssertJson(HttpStatusCode.OK);
+        var paths = doc.GetProperty("paths");
+        (string Path, string Method, string[] Statuses)[] expected =
+        [
+            ("/vectors/index", "post", ["201", "400", "409", "413"]),
+            ("/vectors/index", "get", ["200"]),
+            ("/vectors/index/{name}", "get", ["200", "404"]),
+            ("/vectors/index/{name}", "delete", ["204", "404"]),
+            ("/vectors/index/{name}/add", "post", ["200", "400", "404", "413"]),
+            ("/vectors/index/{name}/search", "post", ["200", "400", "404"]),
+            ("/vectors/index/{name}/delete", "post", ["200", "400", "404"]),
+            ("/vectors/index/{name}/merge", "post", ["200", "400", "404"]),
+            ("/vectors/index/{name}/items", "get", ["200", "404"]),
+            ("/vectors/index/{name}/items/{id}", "get", ["200", "404"]),
+            ("/vectors/index/{name}/items/{id}", "delete", ["204", "404"]),
+            ("/health", "get", ["200", "503"]),
+        ];
+        foreach (var (path, method, statuses) in expected)
+        {
+            Assert.True(paths.TryGetProperty(path, out var item), $"{path} missing from the OpenAPI document");
+            Assert.True(item.TryGetProperty(method, out var operation), $"{method} {path} missing");
+            var responses = operation.GetProperty("responses");
+            foreach (string status in statuses)
+            {
+                Assert.True(responses.TryGetProperty(status, out _), $"{method} {path} lacks response {status}");
+            }
+        }
+        // Request bodies use the snake_case contract names.
+        Assert.Contains("ef_search", doc.GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("skipped_already_present", doc.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scalar_page_is_served()
+    {
+        var reply = await _http.GetReplyAsync("/scalar");
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.Equal("text/html", reply.MediaType);
+    }
+
+    [Fact]
+    public async Task Metrics_expose_request_and_vectord_instruments()
+    {
+        string name = Http.NewName("metrics");
+        await _http.CreateIndexAsync(name, 2);
+        (await _http.PostReplyAsync($"/vectors/index/{name}/add", """{"items":[{"id":"a","vector":[1,0]},{"id":"b","vector":[0,1]}]}"""))
+            .AssertJson(HttpStatusCode.OK);
+        (await _http.PostReplyAsync($"/vectors/index/{name}/search", """{"vector":[1,0]}""")).AssertJson(HttpStatusCode.OK);
+
+        var reply = await _http.GetReplyAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        string text = reply.Body;
+        Assert.Contains("vectord_indexes", text, StringComparison.Ordinal);
+        Assert.Contains("vectord_vectors", text, StringComparison.Ordinal);
+        Assert.Contains("vectord_items_added", text, StringComparison.Ordinal);
+        Assert.Contains("vectord_search_duration_seconds_bucket", text, StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration_seconds_bucket", text, StringComparison.Ordinal);
+        Assert.Contains("http_route=\"/vectors/index/{name}/search\"", text, StringComparison.Ordinal);
+        var vectors = text.Split('\n').First(l => l.StartsWith("vectord_vectors", StringComparison.Ordinal) && !l.StartsWith("vectord_vectors_", StringComparison.Ordinal));
+        Assert.True(double.Parse(vectors.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture) >= 2, vectors);
+    }
+}
