@@ -40,10 +40,11 @@ internal sealed class ConcurrentMode(TextWriter? output = null) : IBenchMode
 
         var grain = silo.Grains.GetGrain<IVectorIndexGrain>(name);
         var ef = options.Ef;
-        async Task<int> Search(float[] q) => (await grain.SearchAsync(q, K, ef).ConfigureAwait(false)).Length;
+        var queries = dataset.Queries;
+        async Task<int> Search(int q) => (await grain.SearchAsync(queries[q], K, ef).ConfigureAwait(false)).Length;
         Timing.SettleMemory();
-        var (qps1, mean1) = await SearchQpsAsync(Search, dataset.Queries, 1, cancellationToken).ConfigureAwait(false);
-        var (qps2, mean2) = await SearchQpsAsync(Search, dataset.Queries, 2, cancellationToken).ConfigureAwait(false);
+        var (qps1, mean1) = await SearchQpsAsync(Search, queries.Length, 1, cancellationToken).ConfigureAwait(false);
+        var (qps2, mean2) = await SearchQpsAsync(Search, queries.Length, 2, cancellationToken).ConfigureAwait(false);
         var ratio = qps2 / qps1;
         var machine = MachineParallelism(dataset.Base, dataset.Queries);
         var load = LoadAverage();

@@ -76,11 +76,11 @@ internal static class ServiceWork
 
     /// <summary>
     /// Search throughput through the grain: <paramref name="callers"/> concurrent loops, each sending every query
-    /// once (starting at a different offset) and awaiting each answer before the next. Preceded by an untimed
+    /// once (query indexes 0..count-1, starting at a different offset) and awaiting each answer before the next. Preceded by an untimed
     /// warm-up from the same number of callers (at least 200 calls and 0.5 s). Returns queries per second over
     /// the wall-clock time of the timed pass and the mean latency.
     /// </summary>
-    public static async Task<(double Qps, double MeanMs)> SearchQpsAsync(Func<float[], Task<int>> search, float[][] queries,
+    public static async Task<(double Qps, double MeanMs)> SearchQpsAsync(Func<int, Task<int>> search, int queryCount,
         int callers, CancellationToken cancellationToken)
     {
         var warm = Stopwatch.GetTimestamp();
@@ -94,7 +94,7 @@ internal static class ServiceWork
                 {
                     return;
                 }
-                await Check(search, queries[i % queries.Length]).ConfigureAwait(false);
+                await Check(search, i % queryCount).ConfigureAwait(false);
             }
         }, cancellationToken))).ConfigureAwait(false);
 
@@ -102,22 +102,22 @@ internal static class ServiceWork
         var start = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, callers).Select(c => Task.Run(async () =>
         {
-            var offset = c * queries.Length / callers;
-            for (var i = 0; i < queries.Length; i++)
+            var offset = c * queryCount / callers;
+            for (var i = 0; i < queryCount; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var before = Stopwatch.GetTimestamp();
-                await Check(search, queries[(offset + i) % queries.Length]).ConfigureAwait(false);
+                await Check(search, (offset + i) % queryCount).ConfigureAwait(false);
                 latencyTicks[c] += Stopwatch.GetTimestamp() - before;
             }
         }, cancellationToken))).ConfigureAwait(false);
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var total = (double)callers * queries.Length;
+        var total = (double)callers * queryCount;
         var meanMs = latencyTicks.Sum() / (double)Stopwatch.Frequency / total * 1000;
         return (total / seconds, meanMs);
     }
 
-    private static async Task Check(Func<float[], Task<int>> search, float[] query)
+    private static async Task Check(Func<int, Task<int>> search, int query)
     {
         var hits = await search(query).ConfigureAwait(false);
         if (hits != K)
