@@ -43,7 +43,8 @@ public sealed class ServiceModeTests
 
         Assert.Equal(["mode", "dataset", "distance", "n", "dim", "batch", "storage", "ingest_seconds", "log_bytes", "snapshot_bytes",
             "document_bytes", "snapshots", "bytes_written", "bytes_per_vector", "raw_bytes_per_vector", "ratio", "goal", "goal_met",
-            "bytes_at_rest"], Fields(row));
+            "bytes_at_rest", "snapshot_ratio"], Fields(row));
+        Assert.Equal(0.5, row.GetProperty("snapshot_ratio").GetDouble());
         Assert.Equal(1200, row.GetProperty("n").GetInt32());
         Assert.Equal(300, row.GetProperty("batch").GetInt32());
         Assert.Equal("file", row.GetProperty("storage").GetString());
@@ -81,14 +82,31 @@ public sealed class ServiceModeTests
     }
 
     [Fact]
+    public async Task Restart_without_a_snapshot_replays_the_log()
+    {
+        using var dir = new TempDirectory();
+        var (output, row) = await RunAsync(o => new RestartMode(o), dir, "--limit", "600", "--batch", "200");
+
+        Assert.False(row.GetProperty("snapshot_on_deactivate").GetBoolean());
+        Assert.Equal(3, row.GetProperty("log_records_written").GetInt64());
+        Assert.Equal(0, row.GetProperty("snapshots_on_stop").GetInt64());
+        Assert.Contains("20/20 searches identical", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Restart_serves_the_same_answers_from_a_new_silo()
     {
         using var dir = new TempDirectory();
-        var (output, row) = await RunAsync(o => new RestartMode(o), dir, "--limit", "1000", "--batch", "250");
+        var (output, row) = await RunAsync(o => new RestartMode(o), dir, "--limit", "1000", "--batch", "250", "--snapshot-on-stop");
 
         Assert.Equal(["mode", "dataset", "distance", "n", "dim", "batch", "storage", "build_seconds", "stop_seconds", "silo_start_seconds",
-            "first_search_seconds", "restart_seconds", "snapshots_written", "log_records_written", "ratio", "goal", "goal_met"], Fields(row));
+            "first_search_seconds", "restart_seconds", "snapshots_written", "log_records_written", "snapshots_on_stop",
+            "snapshot_on_deactivate", "ratio", "goal", "goal_met"], Fields(row));
+        Assert.True(row.GetProperty("snapshot_on_deactivate").GetBoolean());
         Assert.Equal(4, row.GetProperty("log_records_written").GetInt64());
+        // 1000 vectors stay under the 8 MiB log threshold: no snapshot during the build, one when the silo stops.
+        Assert.Equal(0, row.GetProperty("snapshots_written").GetInt64());
+        Assert.Equal(1, row.GetProperty("snapshots_on_stop").GetInt64());
         var restart = row.GetProperty("restart_seconds").GetDouble();
         AssertClose(row.GetProperty("silo_start_seconds").GetDouble() + row.GetProperty("first_search_seconds").GetDouble(), restart);
         Assert.True(row.GetProperty("build_seconds").GetDouble() > 0);

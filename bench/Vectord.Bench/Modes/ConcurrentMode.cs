@@ -20,11 +20,14 @@ internal sealed class ConcurrentMode(TextWriter? output = null) : IBenchMode
 
     public string Summary => "search QPS of one index through the grain from 1 and 2 concurrent callers (goal 2 >= 1.7x 1)";
 
-    public string Usage => ServiceOptions.CommonUsage + ServiceOptions.SearchUsage;
+    public string Usage => ServiceOptions.CommonUsage + ServiceOptions.SearchUsage + """
+          --engine-control        also build an engine index of the same data and measure it from 1 and 2 threads
+        """;
 
     public async Task<int> RunAsync(BenchArgs args, CancellationToken cancellationToken)
     {
         var options = ServiceOptions.Read(args, search: true);
+        var engineControl = args.GetFlag("engine-control");
         args.EnsureAllUsed();
         var output = _output;
 
@@ -46,6 +49,15 @@ internal sealed class ConcurrentMode(TextWriter? output = null) : IBenchMode
         var (qps1, mean1) = await SearchQpsAsync(Search, queries.Length, 1, cancellationToken).ConfigureAwait(false);
         var (qps2, mean2) = await SearchQpsAsync(Search, queries.Length, 2, cancellationToken).ConfigureAwait(false);
         var ratio = qps2 / qps1;
+        if (engineControl)
+        {
+            // The same loops without Orleans: what the engine itself gives from 1 and 2 threads right now.
+            var (engine, _) = IngestEngine(options.EngineOptions(dataset.Dimension), EngineBatches(dataset, options.Batch), -1);
+            Task<int> Direct(int q) => Task.FromResult(engine.Search(queries[q], K, ef).Length);
+            var (e1, _) = await SearchQpsAsync(Direct, queries.Length, 1, cancellationToken).ConfigureAwait(false);
+            var (e2, _) = await SearchQpsAsync(Direct, queries.Length, 2, cancellationToken).ConfigureAwait(false);
+            output.WriteLine(Invariant($"engine      without the grain: 1 thread {e1:F0} qps, 2 threads {e2:F0} qps ({e2 / e1:F2}x)"));
+        }
         var machine = MachineParallelism(dataset.Base, dataset.Queries);
         var load = LoadAverage();
         output.WriteLine(Invariant($"machine     2 threads of plain CPU work run {machine:F2}x one right now ({Environment.ProcessorCount} cores, load average {load:F1}): the ceiling for 2 callers"));

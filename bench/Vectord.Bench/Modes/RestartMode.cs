@@ -8,7 +8,7 @@ namespace Vectord.Bench.Modes;
 
 /// <summary>
 /// Recovery time: ingests the data set through the grain (the build), stops the silo gracefully (every activation
-/// is deactivated), starts a new silo on the same storage and times from its start until the first search returns
+/// is deactivated; with <c>--snapshot-on-stop</c> the index writes a snapshot then), starts a new silo on the same storage and times from its start until the first search returns
 /// (silo start-up, re-activation from the snapshot and replay of the later log records). Also checks that searches
 /// answer the same before and after. Goal: restart time at most 0.1× the build time.
 /// </summary>
@@ -41,7 +41,7 @@ internal sealed class RestartMode(TextWriter? output = null) : IBenchMode
         var name = ServiceOptions.NewIndexName(Name);
         double buildSeconds, stopSeconds;
         SearchHit[][] before;
-        StorageWriteCounts written;
+        StorageWriteCounts written, afterStop;
         {
             var silo = await BenchSilo.StartAsync(lease.Storage, cancellationToken).ConfigureAwait(false);
             await using (silo.ConfigureAwait(false))
@@ -52,9 +52,11 @@ internal sealed class RestartMode(TextWriter? output = null) : IBenchMode
                 before = await SearchAllAsync(silo.Grains.GetGrain<IVectorIndexGrain>(name), probes).ConfigureAwait(false);
                 written = silo.Store.Counts;
                 stopSeconds = Timing.Seconds(() => silo.StopAsync().GetAwaiter().GetResult());
+                afterStop = silo.Store.Counts;
             }
         }
-        output.WriteLine(Invariant($"stop        {stopSeconds:F2} s; storage holds {written.SnapshotWrites} snapshot(s) written, log {written.LogWrites} records"));
+        var stopSnapshots = afterStop.SnapshotWrites - written.SnapshotWrites;
+        output.WriteLine(Invariant($"stop        {stopSeconds:F2} s, {stopSnapshots} snapshot(s) written while stopping; during the build {written.SnapshotWrites} snapshot(s) and {written.LogWrites} log records"));
 
         var start = Stopwatch.GetTimestamp();
         var second = await BenchSilo.StartAsync(lease.Storage, cancellationToken).ConfigureAwait(false);
@@ -90,7 +92,7 @@ internal sealed class RestartMode(TextWriter? output = null) : IBenchMode
                 JsonLines.Append(options.JsonPath, new RestartResult(Name, dataset.Name, options.DistanceName, n, dataset.Dimension, options.Batch,
                     lease.Storage.AzureConnectionString is null ? "file" : "azureblob", Math.Round(buildSeconds, 3), Math.Round(stopSeconds, 3),
                     Math.Round(startSeconds, 3), Math.Round(firstSearchSeconds, 3), Math.Round(restartSeconds, 3), written.SnapshotWrites,
-                    written.LogWrites, Math.Round(ratio, 4), Goal, ratio <= Goal));
+                    written.LogWrites, stopSnapshots, options.SnapshotOnStop, Math.Round(ratio, 4), Goal, ratio <= Goal));
             }
         }
         return 0;
@@ -140,6 +142,8 @@ internal sealed record RestartResult(
     [property: JsonPropertyName("restart_seconds")] double RestartSeconds,
     [property: JsonPropertyName("snapshots_written")] long SnapshotsWritten,
     [property: JsonPropertyName("log_records_written")] long LogRecordsWritten,
+    [property: JsonPropertyName("snapshots_on_stop")] long SnapshotsOnStop,
+    [property: JsonPropertyName("snapshot_on_deactivate")] bool SnapshotOnDeactivate,
     [property: JsonPropertyName("ratio")] double Ratio,
     [property: JsonPropertyName("goal")] double Goal,
     [property: JsonPropertyName("goal_met")] bool GoalMet);

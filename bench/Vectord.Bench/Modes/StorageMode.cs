@@ -59,7 +59,8 @@ internal sealed class StorageMode(TextWriter? output = null) : IBenchMode
             JsonLines.Append(options.JsonPath, new StorageResult(Name, dataset.Name, options.DistanceName, n, dataset.Dimension, options.Batch,
                 lease.Storage.AzureConnectionString is null ? "file" : "azureblob", Math.Round(seconds, 3),
                 written.LogBytes, written.SnapshotBytes, written.DocumentBytes, written.SnapshotWrites, written.TotalBytes,
-                Math.Round(perVector, 1), raw, Math.Round(ratio, 3), Goal, ratio <= Goal, atRest));
+                Math.Round(perVector, 1), raw, Math.Round(ratio, 3), Goal, ratio <= Goal, atRest,
+                options.SnapshotRatio ?? new Vectord.Grains.Hosting.VectordStorageOptions().SnapshotLogRatio));
         }
         return 0;
     }
@@ -87,4 +88,5 @@ internal sealed record StorageResult(
     [property: JsonPropertyName("ratio")] double Ratio,
     [property: JsonPropertyName("goal")] double Goal,
     [property: JsonPropertyName("goal_met")] bool GoalMet,
-    [property: JsonPropertyName("bytes_at_rest")] long BytesAtRest);
+    [property: JsonPropertyName("bytes_at_rest")] long BytesAtRest,
+    [property: JsonPropertyName("snapshot_ratio")] double SnapshotRatio);

@@ -15,10 +15,23 @@ namespace Vectord.Bench.Service;
 /// <param name="Container">Blob container of the <c>azureblob</c> provider.</param>
 internal sealed record BenchStorage(string? Directory, string? AzureConnectionString, string Container = "vectord-bench")
 {
-    public string Describe() => AzureConnectionString is null ? $"file {Directory}" : $"azureblob container {Container}";
+    /// <summary><c>Storage:SnapshotLogRatio</c>; null keeps the silo's default.</summary>
+    public double? SnapshotRatio { get; init; }
+
+    /// <summary><c>Storage:SnapshotOnDeactivate</c>.</summary>
+    public bool SnapshotOnStop { get; init; }
+
+    public string Describe() => (AzureConnectionString is null ? $"file {Directory}" : $"azureblob container {Container}") +
+        (SnapshotRatio is { } r ? FormattableString.Invariant($", snapshot ratio {r}") : "") +
+        (SnapshotOnStop ? ", snapshot on deactivation" : "");
 
     public IEnumerable<KeyValuePair<string, string?>> ToConfiguration()
     {
+        yield return new("Storage:SnapshotOnDeactivate", SnapshotOnStop ? "true" : "false");
+        if (SnapshotRatio is { } ratio)
+        {
+            yield return new("Storage:SnapshotLogRatio", ratio.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
         if (AzureConnectionString is null)
         {
             yield return new("Storage:Provider", "file");

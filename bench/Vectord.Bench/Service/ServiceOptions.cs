@@ -23,6 +23,8 @@ internal sealed class ServiceOptions
           --distance KIND         euclidean | cosine                                          [euclidean]
           --storage-dir DIR       keep the index data in DIR (file provider)   [a temporary directory, removed]
           --azurite CONNSTR       use the azureblob provider with this connection string instead
+          --snapshot-ratio R      Storage:SnapshotLogRatio: snapshot when the log exceeds R x the last snapshot  [0.5]
+          --snapshot-on-stop      Storage:SnapshotOnDeactivate: an index writes a snapshot when it is deactivated
           --json FILE             append one JSON object per result to FILE
         """;
 
@@ -40,6 +42,8 @@ internal sealed class ServiceOptions
     public string? StorageDirectory { get; init; }
     public string? AzureConnectionString { get; init; }
     public string? JsonPath { get; init; }
+    public double? SnapshotRatio { get; init; }
+    public bool SnapshotOnStop { get; init; }
     public int Queries { get; init; }
     public int Ef { get; init; }
 
@@ -60,6 +64,8 @@ internal sealed class ServiceOptions
             StorageDirectory = args.GetString("storage-dir"),
             AzureConnectionString = args.GetString("azurite"),
             JsonPath = args.GetString("json"),
+            SnapshotRatio = ParseRatio(args.GetString("snapshot-ratio")),
+            SnapshotOnStop = args.GetFlag("snapshot-on-stop"),
             Queries = search ? args.GetInt("queries", defaultQueries, min: 1) : 1,
             Ef = search ? args.GetInt("ef", 64, min: 10, max: 10_000) : 0,
         };
@@ -68,6 +74,19 @@ internal sealed class ServiceOptions
             throw new UsageException("--storage-dir and --azurite exclude each other");
         }
         return options;
+    }
+
+    private static double? ParseRatio(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value > 0) || value > 1000)
+        {
+            throw new UsageException($"option --snapshot-ratio: '{text}' must be a number in (0, 1000]");
+        }
+        return value;
     }
 
     public Dataset LoadDataset() => DatasetCatalog.Load(DatasetName, DatasetDirectory, Limit, Queries);
@@ -85,16 +104,16 @@ internal sealed class ServiceOptions
     {
         if (AzureConnectionString is not null)
         {
-            return new StorageLease(new BenchStorage(null, AzureConnectionString), null);
+            return new StorageLease(new BenchStorage(null, AzureConnectionString) { SnapshotRatio = SnapshotRatio, SnapshotOnStop = SnapshotOnStop }, null);
         }
         if (StorageDirectory is not null)
         {
             Directory.CreateDirectory(StorageDirectory);
-            return new StorageLease(new BenchStorage(Path.GetFullPath(StorageDirectory), null), null);
+            return new StorageLease(new BenchStorage(Path.GetFullPath(StorageDirectory), null) { SnapshotRatio = SnapshotRatio, SnapshotOnStop = SnapshotOnStop }, null);
         }
         var temp = Path.Combine(Path.GetTempPath(), "vectord-bench-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(temp);
-        return new StorageLease(new BenchStorage(temp, null), temp);
+        return new StorageLease(new BenchStorage(temp, null) { SnapshotRatio = SnapshotRatio, SnapshotOnStop = SnapshotOnStop }, temp);
     }
 
     /// <summary>A fresh index name for one run.</summary>
