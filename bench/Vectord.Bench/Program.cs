@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using Vectord.Bench.Common;
 using Vectord.Bench.Modes;
 
-IBenchMode[] modes = [new AnnMode()];
+IBenchMode[] modes = [new AnnMode(), new StorageMode(), new IngestMode(), new RestartMode(), new ConcurrentMode(), new HttpMode()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
@@ -13,7 +13,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 if (args[0] == "micro")
 {
     // BenchmarkDotNet micro-benchmarks (classes under Micro/); the rest of the line goes to BenchmarkDotNet.
-    var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
+    var summaries = BenchmarkSwitcher.FromAssembly(typeof(AnnMode).Assembly).Run(args[1..]);
     return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
 }
 

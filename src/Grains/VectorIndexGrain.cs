@@ -392,6 +392,26 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
         }
     }
 
+    /// <summary>With <see cref="VectordStorageOptions.SnapshotOnDeactivate"/>, a graceful deactivation (idle
+    /// collection, silo shutdown) of a loaded index with log records after its last snapshot writes a snapshot first,
+    /// so the next activation loads it instead of re-inserting those records. A failure here only leaves that replay
+    /// to the next activation.</summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (options.SnapshotOnDeactivate && index is { } idx && !stale && corruptMessage is null && logBytes > 0 && manifest.State.Spec is not null)
+        {
+            try
+            {
+                await CompactAsync(idx);
+            }
+            catch (StorageUnavailableException e)
+            {
+                LogCompactionFailed(Name, e.Message);
+            }
+        }
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
     /// <summary>Writes a snapshot at the current sequence number, points the manifest at it and deletes the log
     /// records and snapshots it supersedes.</summary>
     private async Task CompactAsync(HnswIndex idx)

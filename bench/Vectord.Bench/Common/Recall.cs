@@ -8,7 +8,7 @@ internal static class Recall
 {
     /// <summary>Mean over queries of |found ∩ true| / k, where found are the ids of the first k hits (ids are base
     /// indices written in invariant decimal) and true the first k exact indices.</summary>
-    public static double AtK(IReadOnlyList<SearchHit[]> found, IReadOnlyList<int[]> truth, int k)
+    public static double AtK(IReadOnlyList<Hnsw.SearchHit[]> found, IReadOnlyList<int[]> truth, int k)
     {
         if (found.Count != truth.Count)
         {

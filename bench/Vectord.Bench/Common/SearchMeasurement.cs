@@ -8,14 +8,14 @@ internal sealed class SearchMeasurement
 {
     private readonly double[] _sortedLatencies;
 
-    private SearchMeasurement(SearchHit[][] hits, double[] latencies, double totalSeconds)
+    private SearchMeasurement(Hnsw.SearchHit[][] hits, double[] latencies, double totalSeconds)
     {
         Hits = hits;
         TotalSeconds = totalSeconds;
         _sortedLatencies = [.. latencies.Order()];
     }
 
-    public SearchHit[][] Hits { get; }
+    public Hnsw.SearchHit[][] Hits { get; }
 
     /// <summary>Wall-clock seconds of the whole pass.</summary>
     public double TotalSeconds { get; }
@@ -34,7 +34,7 @@ internal sealed class SearchMeasurement
     {
         ArgumentOutOfRangeException.ThrowIfZero(queries.Length);
         Timing.WarmUp(q => index.Search(queries[q], k, ef), queries.Length, minCalls: 200, minSeconds: 0.3);
-        var hits = new SearchHit[queries.Length][];
+        var hits = new Hnsw.SearchHit[queries.Length][];
         var latencies = new double[queries.Length];
         var start = Stopwatch.GetTimestamp();
         for (var q = 0; q < queries.Length; q++)

@@ -30,6 +30,10 @@ public sealed class VectordStorageOptions
     /// <summary>…and at least this many bytes.</summary>
     public long SnapshotMinLogBytes { get; set; } = 8L << 20;
 
+    /// <summary>Write a snapshot when an index with log records after its last snapshot is deactivated gracefully
+    /// (idle collection, silo shutdown), so the next activation loads it instead of replaying those records.</summary>
+    public bool SnapshotOnDeactivate { get; set; }
+
     /// <summary>Activate every catalogued index when the silo starts.</summary>
     public bool PreloadIndexes { get; set; } = true;
 

@@ -1,0 +1,79 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Vectord.Bench.Service;
+
+/// <summary>Request bodies of the HTTP contract (snake_case JSON), written directly with <see cref="Utf8JsonWriter"/>.</summary>
+internal static class HttpBodies
+{
+    public static byte[] CreateIndex(string name, IndexSpec spec) => Write(w =>
+    {
+        w.WriteString("name", name);
+        w.WriteNumber("dimension", spec.Dimension);
+        w.WriteNumber("m", spec.M);
+        w.WriteString("distance", spec.Distance.ToString().ToLowerInvariant());
+    });
+
+    public static byte[] Add(IReadOnlyList<IndexItem> items) => Write(w =>
+    {
+        w.WriteStartArray("items");
+        foreach (var item in items)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", item.Id);
+            WriteVector(w, item.Vector);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    });
+
+    public static byte[] Search(float[] vector, int k, int ef) => Write(w =>
+    {
+        WriteVector(w, vector);
+        w.WriteNumber("k", k);
+        w.WriteNumber("ef", ef);
+    });
+
+    /// <summary>The number of entries of the <c>results</c> array of a search answer.</summary>
+    public static int CountResults(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("results"u8))
+            {
+                reader.Read();
+                var count = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    count++;
+                    reader.Skip();
+                }
+                return count;
+            }
+        }
+        return -1;
+    }
+
+    private static void WriteVector(Utf8JsonWriter w, float[] vector)
+    {
+        w.WriteStartArray("vector");
+        foreach (var x in vector)
+        {
+            w.WriteNumberValue(x);
+        }
+        w.WriteEndArray();
+    }
+
+    private static byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}
