@@ -3,7 +3,8 @@ using Vectord.Gateway;
 using Vectord.Gateway.Infrastructure;
 
 // Standalone gateway: an Orleans client of the cluster named in configuration, serving the HTTP API.
-var builder = WebApplication.CreateBuilder(args);
+// Settings (appsettings.json) come from beside the binaries, wherever the process is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Vectord.Grains.Hosting;
 using Vectord.Grains.Persistence;
 using Vectord.Grains.Storage;
+using Orleans.Placement;
 using Orleans.Storage;
 using Vectord.Hnsw;
 
@@ -19,7 +20,9 @@ namespace Vectord.Grains;
 /// memory afterwards, so a failed write leaves memory as it was. When the log outgrows a fraction of the last
 /// snapshot, a new snapshot is written, the manifest is moved to it and the covered records are deleted.
 /// Recovery: manifest → snapshot → replay of the later log records in order.
+/// Placed by activation count, so the indexes of a cluster spread over its silos rather than following the caller.
 /// </summary>
+[ActivationCountBasedPlacement]
 public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVectorIndexMergeGrain
 {
     private const int MaxK = 1000;

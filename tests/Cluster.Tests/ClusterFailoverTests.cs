@@ -18,7 +18,7 @@ namespace Vectord.Cluster.Tests;
 public sealed class ClusterFailoverTests(ITestOutputHelper output)
 {
     private const int Dimension = 16;
-    private const int IndexCount = 6;
+    private const int IndexCount = 12;
     private const int Batches = 4;
     private const int BatchSize = 100;
 
@@ -81,6 +81,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         var (victim, survivor) = victimPort == siloPorts[0] ? (siloA, siloB) : (siloB, siloA);
         var moved = names.Where(n => placement[n] == victimPort).ToArray();
         output.WriteLine($"idx-0 on silo port {victimPort}; indexes on the killed silo: {string.Join(", ", moved)}");
+        Assert.True(moved.Length < IndexCount, $"all {IndexCount} indexes were placed on one silo: {string.Join(", ", placement)}");
 
         var clock = Stopwatch.StartNew();
         await victim.KillHardAsync();
