@@ -26,12 +26,14 @@ internal sealed class IngestMode(TextWriter? output = null) : IBenchMode
     public async Task<int> RunAsync(BenchArgs args, CancellationToken cancellationToken)
     {
         var options = ServiceOptions.Read(args, search: false);
+        // The grain inserts each batch on one thread (so that replaying the log after a crash rebuilds exactly the
+        // graph that was in memory); --threads sets the engine side, 1 by default for a like-for-like figure.
+        var threads = args.GetInt("threads", 1, min: 1, max: 1024);
         args.EnsureAllUsed();
         var output = _output;
 
         var dataset = options.LoadDataset();
         var n = dataset.Base.Length;
-        var threads = Environment.ProcessorCount;   // the grain calls AddBatch with -1 = all cores
         var grainBatches = GrainBatches(dataset, options.Batch);
         var engineBatches = EngineBatches(dataset, options.Batch);
         var engineOptions = options.EngineOptions(dataset.Dimension);
