@@ -53,7 +53,9 @@ public sealed class StorageTests(NodeFixture node)
         string kept = "kept-" + Guid.NewGuid().ToString("N");
         string broken = "broken-" + Guid.NewGuid().ToString("N");
         string before;
-        await using (var first = await VectordServer.StartAsync(data.Path))
+        // No snapshot on shutdown: the log record damaged below must still be the index's only copy.
+        var keepLog = new Dictionary<string, string?> { ["Storage:SnapshotOnDeactivate"] = "false" };
+        await using (var first = await VectordServer.StartAsync(data.Path, keepLog))
         {
             var http = first.Client;
             await http.CreateIndexAsync(kept, 2, "euclidean");

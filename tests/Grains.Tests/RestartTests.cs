@@ -14,7 +14,7 @@ public sealed class RestartTests
     {
         var ct = TestContext.Current.CancellationToken;
         using var directory = new TempDirectory("vectord-restart");
-        var storage = new Dictionary<string, string> { ["Storage:Provider"] = "file", ["Storage:Path"] = directory.Path, ["Storage:IdleMinutes"] = "7" };
+        var storage = new Dictionary<string, string> { ["Storage:Provider"] = "file", ["Storage:Path"] = directory.Path, ["Storage:IdleMinutes"] = "7", ["Storage:SnapshotOnDeactivate"] = "true" };
         var names = new[] { TestData.Name("restart-a"), TestData.Name("restart-b") };
         var queries = TestData.Vectors(5, 8, seed: 2);
         var before = new List<SearchHit[]>();
@@ -38,6 +38,15 @@ public sealed class RestartTests
         finally
         {
             await VectordCluster.StopAsync(cluster);
+        }
+
+        // The graceful stop wrote a snapshot of each index covering its whole log, so the restart replays nothing.
+        foreach (var name in names)
+        {
+            var data = Assert.Single(Directory.GetDirectories(Path.Combine(directory.Path, "indexes", name)));
+            Assert.Single(Directory.EnumerateFiles(Path.Combine(data, "snap")), f => !Path.GetFileName(f).StartsWith('.'));
+            Assert.DoesNotContain(Directory.Exists(Path.Combine(data, "wal")) ? Directory.EnumerateFiles(Path.Combine(data, "wal")) : [],
+                f => !Path.GetFileName(f).StartsWith('.'));
         }
 
         cluster = await VectordCluster.StartAsync(storage);

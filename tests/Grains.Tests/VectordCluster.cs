@@ -9,10 +9,12 @@ namespace Vectord.Grains.Tests;
 public static class VectordCluster
 {
     /// <summary>Storage settings used by every test cluster on top of the caller's: small snapshots so that
-    /// compaction happens after a few writes.</summary>
+    /// compaction happens after a few writes, and no snapshot on deactivation, so that the files a test damages
+    /// are still the ones the next activation reads (a caller can turn it back on).</summary>
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>
     {
         ["Storage:SnapshotMinLogBytes"] = "65536",
+        ["Storage:SnapshotOnDeactivate"] = "false",
         ["Storage:IdleMinutes"] = "30",
     };
 

@@ -23,7 +23,7 @@ internal sealed class ServiceOptions
           --distance KIND         euclidean | cosine                                          [euclidean]
           --storage-dir DIR       keep the index data in DIR (file provider)   [a temporary directory, removed]
           --azurite CONNSTR       use the azureblob provider with this connection string instead
-          --snapshot-ratio R      Storage:SnapshotLogRatio: snapshot when the log exceeds R x the last snapshot  [0.5]
+          --snapshot-ratio R      Storage:SnapshotLogRatio: snapshot when the log exceeds R x the last snapshot  [1.0]
           --snapshot-on-stop      Storage:SnapshotOnDeactivate: an index writes a snapshot when it is deactivated
           --json FILE             append one JSON object per result to FILE
         """;
