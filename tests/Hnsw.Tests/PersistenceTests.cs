@@ -118,6 +118,27 @@ public sealed class PersistenceTests
     }
 
     [Fact]
+    public void AHeaderClaimingMoreSlotsThanTheInputHoldsIsRejectedBeforeAllocating()
+    {
+        var (index, _) = Sample();
+        byte[] bytes = Save(index);
+        // Header: "VHNSW", version, dimension, distance, M, efConstruction, efSearch, seed, slots, live, entry,
+        // maxLevel (int32 little-endian), then the xxhash64 of those 49 bytes.
+        const int HeaderLength = 5 + (11 * 4);
+        const int SlotsOffset = 5 + (7 * 4);
+        Assert.Equal(System.IO.Hashing.XxHash64.HashToUInt64(bytes.AsSpan(0, HeaderLength)),
+            BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(HeaderLength)));
+        Assert.Equal(index.Count + (index.Count / 4), BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(SlotsOffset)));
+
+        // A consistent header (valid checksum) that claims 20 million slots of 12 floats: about 1.6 GB to allocate.
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(SlotsOffset), 20_000_000);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(HeaderLength), System.IO.Hashing.XxHash64.HashToUInt64(bytes.AsSpan(0, HeaderLength)));
+
+        var e = Assert.Throws<HnswFormatException>(() => Load(bytes));
+        Assert.Contains("claims 20000000 slots", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TruncatedFilesAreRejectedAtEveryCutPoint()
     {
         (HnswIndex index, _) = Sample();

@@ -116,9 +116,12 @@ public sealed partial class HnswIndex
     public static HnswIndex Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        // A seekable input bounds what the header may claim, so a damaged or hostile count cannot make the
+        // loader allocate far more than the file could hold.
+        long? available = stream.CanSeek ? stream.Length - stream.Position : null;
         try
         {
-            return LoadCore(new SectionReader(stream));
+            return LoadCore(new SectionReader(stream), available);
         }
         catch (SectionCorruptException e)
         {
@@ -126,7 +129,7 @@ public sealed partial class HnswIndex
         }
     }
 
-    private static HnswIndex LoadCore(SectionReader reader)
+    private static HnswIndex LoadCore(SectionReader reader, long? available)
     {
         Span<byte> magic = stackalloc byte[5];
         reader.ReadBytes(magic);
@@ -160,6 +163,11 @@ public sealed partial class HnswIndex
         if (slots < 0 || live < 0 || live > slots || (long)slots * dim > Array.MaxLength || (long)slots * (1 + (2 * m)) > Array.MaxLength)
         {
             throw new HnswFormatException($"invalid counts in header (slots={slots}, live={live})");
+        }
+        long needed = (long)slots * ((dim * sizeof(float)) + 1 + ((1 + (2 * m)) * sizeof(int)));
+        if (available is { } length && needed > length)
+        {
+            throw new HnswFormatException($"truncated: the header claims {slots} slots ({needed} bytes of vectors and graph) but the input holds {length} bytes");
         }
 
         var index = new HnswIndex(new HnswOptions(dim, (DistanceKind)kind, m, efc, efs, seed));
