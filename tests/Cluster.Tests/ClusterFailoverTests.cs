@@ -41,11 +41,11 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         ];
 
         var siloPorts = new[] { FreePort.Next(), FreePort.Next() };
-        await using var siloA = HostProcess.Start("silo-a", "Vectord.Silo", FreePort.Next(), SiloArgs(siloPorts[0], FreePort.Next()));
-        await using var siloB = HostProcess.Start("silo-b", "Vectord.Silo", FreePort.Next(), SiloArgs(siloPorts[1], FreePort.Next()));
+        await using var siloA = HostProcess.Start("silo-a", "Vectord.Silo", SiloArgs(siloPorts[0], FreePort.Next()));
+        await using var siloB = HostProcess.Start("silo-b", "Vectord.Silo", SiloArgs(siloPorts[1], FreePort.Next()));
         await siloA.WaitHealthyAsync(TimeSpan.FromSeconds(90), ct);
         await siloB.WaitHealthyAsync(TimeSpan.FromSeconds(90), ct);
-        await using var gateway = HostProcess.Start("gateway", "Vectord.Gateway", FreePort.Next(), ClusterArgs());
+        await using var gateway = HostProcess.Start("gateway", "Vectord.Gateway", ClusterArgs());
         await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(90), ct);
         using var http = new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 

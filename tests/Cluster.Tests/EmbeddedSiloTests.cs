@@ -12,7 +12,7 @@ public sealed class EmbeddedSiloTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private HostProcess StartSilo() => HostProcess.Start("silo", "Vectord.Silo", FreePort.Next(),
+    private HostProcess StartSilo() => HostProcess.Start("silo", "Vectord.Silo",
         [$"--Storage:Path={_dir.Path}", $"--Cluster:SiloPort={FreePort.Next()}", $"--Cluster:GatewayPort={FreePort.Next()}"]);
 
     [Fact]

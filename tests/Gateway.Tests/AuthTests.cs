@@ -13,7 +13,7 @@ public sealed class AuthFixture : IAsyncLifetime
 
     public VectordServer Server { get; private set; } = null!;
 
-    public GatewayProcess Gateway { get; private set; } = null!;
+    public HostProcess Gateway { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -22,12 +22,12 @@ public sealed class AuthFixture : IAsyncLifetime
             ["Auth:Tokens:0"] = TokenA,
             ["Auth:Tokens:1"] = TokenB,
         });
-        Gateway = await GatewayProcess.StartAsync(
-            "--Cluster:Provider", "localhost",
+        Gateway = await HostProcess.StartListeningAsync("gateway", "Vectord.Gateway",
+            ["--Cluster:Provider", "localhost",
             "--Cluster:GatewayPort", Server.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Auth:Tokens:0", TokenA,
-            "--Auth:Tokens:1", TokenB);
-        await Gateway.WaitHealthyAsync(TimeSpan.FromSeconds(30));
+            "--Auth:Tokens:1", TokenB], TestContext.Current.CancellationToken);
+        await Gateway.WaitHealthyAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -11,9 +11,9 @@ public sealed class StandaloneGatewayTests
     public async Task Gateway_answers_503_until_the_cluster_is_up_then_serves_it()
     {
         int siloGateway = FreePort.Next();
-        await using var gateway = await GatewayProcess.StartAsync(
-            "--Cluster:Provider", "localhost",
-            "--Cluster:GatewayPort", siloGateway.ToString(CultureInfo.InvariantCulture));
+        await using var gateway = await HostProcess.StartListeningAsync("gateway", "Vectord.Gateway",
+            ["--Cluster:Provider", "localhost",
+            "--Cluster:GatewayPort", siloGateway.ToString(CultureInfo.InvariantCulture)], TestContext.Current.CancellationToken);
         var http = gateway.Client;
 
         Assert.Contains("cluster", (await http.GetReplyAsync("/health")).AssertProblem(HttpStatusCode.ServiceUnavailable),
@@ -23,7 +23,7 @@ public sealed class StandaloneGatewayTests
 
         using var data = new TempDirectory("vectord-gw");
         await using var node = await VectordServer.StartAsync(data.Path, gatewayPortOverride: siloGateway);
-        await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(30));
+        await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         string name = Http.NewName("late");
         await http.CreateIndexAsync(name, 2);
@@ -43,11 +43,11 @@ public sealed class StandaloneGatewayTests
         await using var redis = await RedisServer.StartAsync(TestContext.Current.CancellationToken);
         using var data = new TempDirectory("vectord-gw");
         await using var node = await VectordServer.StartAsync(data.Path, redisClustering: redis.ConnectionString);
-        await using var gateway = await GatewayProcess.StartAsync(
-            "--Cluster:Provider", "redis",
-            "--Cluster:ConnectionString", redis.ConnectionString);
+        await using var gateway = await HostProcess.StartListeningAsync("gateway", "Vectord.Gateway",
+            ["--Cluster:Provider", "redis",
+            "--Cluster:ConnectionString", redis.ConnectionString], TestContext.Current.CancellationToken);
 
-        await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(30));
+        await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         string name = Http.NewName("redis");
         await gateway.Client.CreateIndexAsync(name, 2);
@@ -58,10 +58,10 @@ public sealed class StandaloneGatewayTests
     [Fact]
     public async Task Gateway_stops_cleanly_while_still_connecting()
     {
-        await using var gateway = await GatewayProcess.StartAsync(
-            "--Cluster:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
+        await using var gateway = await HostProcess.StartListeningAsync("gateway", "Vectord.Gateway",
+            ["--Cluster:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture)], TestContext.Current.CancellationToken);
         (await gateway.Client.GetReplyAsync("/health")).AssertProblem(HttpStatusCode.ServiceUnavailable);
-        int? exitCode = await gateway.Process.TerminateAsync(TimeSpan.FromSeconds(15));
-        Assert.True(exitCode == 0, $"exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}\n{gateway.Process.Describe()}");
+        int? exitCode = await gateway.TerminateAsync(TimeSpan.FromSeconds(15));
+        Assert.True(exitCode == 0, $"exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}\n{gateway.Describe()}");
     }
 }
