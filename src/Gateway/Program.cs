@@ -1,4 +1,3 @@
-using StackExchange.Redis;
 using Vectord.Gateway;
 using Vectord.Gateway.Infrastructure;
 
@@ -17,30 +16,7 @@ builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true)
 builder.UseOrleansClient(client =>
 {
     client.Services.AddSingleton<IClientConnectionRetryFilter, ClusterConnectionRetry>();
-    var cluster = builder.Configuration.GetSection("Cluster");
-    string provider = cluster["Provider"] ?? "localhost";
-    string clusterId = cluster["ClusterId"] ?? "vectord";
-    string serviceId = cluster["ServiceId"] ?? "vectord";
-    if (string.Equals(provider, "redis", StringComparison.OrdinalIgnoreCase))
-    {
-        string connection = cluster["ConnectionString"] is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException("Cluster:ConnectionString is required when Cluster:Provider is redis");
-        client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(connection));
-        client.Configure<Orleans.Configuration.ClusterOptions>(o =>
-        {
-            o.ClusterId = clusterId;
-            o.ServiceId = serviceId;
-        });
-    }
-    else if (string.Equals(provider, "localhost", StringComparison.OrdinalIgnoreCase))
-    {
-        client.UseLocalhostClustering(cluster.GetValue("GatewayPort", 30000), serviceId, clusterId);
-    }
-    else
-    {
-        throw new InvalidOperationException($"unknown Cluster:Provider \"{provider}\" (expected localhost or redis)");
-    }
+    ClusterSettings.From(builder.Configuration).Apply(client);
 });
 
 builder.Services.AddVectordGateway(builder.Configuration);

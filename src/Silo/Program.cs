@@ -13,7 +13,7 @@ builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(
 var cluster = ClusterSettings.From(builder.Configuration);
 builder.UseOrleans(silo =>
 {
-    cluster.Apply(silo);
+    silo.UseVectordClustering(cluster);
     silo.AddVectord(builder.Configuration);
 });
 builder.Services.AddVectordGateway(builder.Configuration);
