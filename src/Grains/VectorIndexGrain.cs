@@ -335,6 +335,8 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
         int added;
         try
         {
+            // One thread: a sequential insert is deterministic (levels come from the ids), so replaying this record
+            // after a crash rebuilds exactly the graph that is in memory, and searches answer the same.
             added = await Task.Run(() => idx.AddBatch(batch, maxDegreeOfParallelism: 1));
             applied = true;
         }
@@ -446,7 +448,6 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
         }
         logBytes = 0;
         LogCompacted(name, at, size.Value);
-        await AdoptSnapshotAsync(key, at);
 
         foreach (var record in await store.ListAsync(StorageKeys.WalPrefix(name, generation)))
         {
@@ -455,31 +456,6 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
         foreach (var snapshot in await store.ListAsync(StorageKeys.SnapshotPrefix(name, generation)))
         {
             if (StorageKeys.TryParseSeq(snapshot.Key, out var s) && s < at) { await store.DeleteAsync(snapshot.Key); }
-        }
-    }
-
-    /// <summary>
-    /// Continues from the snapshot just written, loaded back from storage, instead of the index it was saved from.
-    /// Inserts are sequential and the engine's random levels restart from its seed on load, so the index in memory
-    /// is then exactly what a recovery (this snapshot, then the same log records) rebuilds: searches answer the same
-    /// after a restart. It also proves the stored snapshot readable. If it cannot be read back now, the live index
-    /// (equal in content) is kept.
-    /// </summary>
-    private async Task AdoptSnapshotAsync(string key, long at)
-    {
-        try
-        {
-            var stream = await store.OpenReadAsync(key);
-            if (stream is null) { return; }
-            await using (stream)
-            {
-                var loaded = await Task.Run(() => HnswIndex.Load(stream));
-                if (loaded.Count == index?.Count) { index = loaded; }
-            }
-        }
-        catch (Exception e) when (e is StorageUnavailableException or HnswFormatException or IOException)
-        {
-            LogSnapshotNotAdopted(Name, at, e.Message);
         }
     }
 
@@ -759,8 +735,6 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index {Name}: snapshot failed, the log keeps every write: {Reason}")]
     private partial void LogCompactionFailed(string name, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Index {Name}: snapshot {Seq} could not be read back, the live index is kept: {Reason}")]
-    private partial void LogSnapshotNotAdopted(string name, long seq, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index {Name} dropped, but some of its data could not be deleted yet: {Reason}")]
     private partial void LogLeftovers(string name, string reason);

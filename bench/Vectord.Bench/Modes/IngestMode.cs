@@ -69,7 +69,7 @@ internal sealed class IngestMode(TextWriter? output = null) : IBenchMode
         if (options.JsonPath is not null)
         {
             JsonLines.Append(options.JsonPath, new IngestResult(Name, dataset.Name, options.DistanceName, n, dataset.Dimension, options.Batch, threads,
-                lease.Storage.AzureConnectionString is null ? "file" : "azureblob",
+                lease.Storage.Provider,
                 Math.Round(engineSeconds, 3), Math.Round(engineRate, 1), Math.Round(grainSeconds, 3), Math.Round(grainRate, 1),
                 Math.Round(ratio, 3), Goal, ratio >= Goal));
         }

@@ -90,7 +90,7 @@ internal sealed class RestartMode(TextWriter? output = null) : IBenchMode
             if (options.JsonPath is not null)
             {
                 JsonLines.Append(options.JsonPath, new RestartResult(Name, dataset.Name, options.DistanceName, n, dataset.Dimension, options.Batch,
-                    lease.Storage.AzureConnectionString is null ? "file" : "azureblob", Math.Round(buildSeconds, 3), Math.Round(stopSeconds, 3),
+                    lease.Storage.Provider, Math.Round(buildSeconds, 3), Math.Round(stopSeconds, 3),
                     Math.Round(startSeconds, 3), Math.Round(firstSearchSeconds, 3), Math.Round(restartSeconds, 3), written.SnapshotWrites,
                     written.LogWrites, stopSnapshots, options.SnapshotOnStop, Math.Round(ratio, 4), Goal, ratio <= Goal));
             }

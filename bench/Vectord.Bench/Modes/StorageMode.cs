@@ -57,7 +57,7 @@ internal sealed class StorageMode(TextWriter? output = null) : IBenchMode
         if (options.JsonPath is not null)
         {
             JsonLines.Append(options.JsonPath, new StorageResult(Name, dataset.Name, options.DistanceName, n, dataset.Dimension, options.Batch,
-                lease.Storage.AzureConnectionString is null ? "file" : "azureblob", Math.Round(seconds, 3),
+                lease.Storage.Provider, Math.Round(seconds, 3),
                 written.LogBytes, written.SnapshotBytes, written.DocumentBytes, written.SnapshotWrites, written.TotalBytes,
                 Math.Round(perVector, 1), raw, Math.Round(ratio, 3), Goal, ratio <= Goal, atRest,
                 options.SnapshotRatio ?? new Vectord.Grains.Hosting.VectordStorageOptions().SnapshotLogRatio));

@@ -21,6 +21,9 @@ internal sealed record BenchStorage(string? Directory, string? AzureConnectionSt
     /// <summary><c>Storage:SnapshotOnDeactivate</c>.</summary>
     public bool SnapshotOnStop { get; init; }
 
+    /// <summary>The storage provider, as reported in results: <c>file</c> or <c>azureblob</c>.</summary>
+    public string Provider => AzureConnectionString is null ? "file" : "azureblob";
+
     public string Describe() => (AzureConnectionString is null ? $"file {Directory}" : $"azureblob container {Container}") +
         (SnapshotRatio is { } r ? FormattableString.Invariant($", snapshot ratio {r}") : "") +
         (SnapshotOnStop ? ", snapshot on deactivation" : "");
