@@ -43,7 +43,10 @@ public sealed class FiniteFloatArrayConverter : JsonConverter<float[]>
                     throw new JsonException(string.Create(CultureInfo.InvariantCulture,
                         $"vector[{count}]: expected a number, got {Describe(reader.TokenType)}"));
                 }
-                if (!reader.TryGetSingle(out float value) || !float.IsFinite(value))
+                // Numbers are never escaped, so a token in one segment is its own text.
+                float value;
+                if ((reader.HasValueSequence || !DecimalFloat.TryParse(reader.ValueSpan, out value))
+                    && (!reader.TryGetSingle(out value) || !float.IsFinite(value)))
                 {
                     throw new JsonException(string.Create(CultureInfo.InvariantCulture,
                         $"vector[{count}]: not a finite number (NaN, infinity and values beyond ±3.4e38 are rejected)"));
