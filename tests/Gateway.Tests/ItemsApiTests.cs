@@ -8,6 +8,32 @@ public sealed class ItemsApiTests(NodeFixture node)
     private readonly HttpClient _http = node.Client;
 
     [Fact]
+    public async Task Answers_carry_a_content_length_and_no_chunked_framing()
+    {
+        // Each answer leaves in one write with its headers; a chunked one needs a second write for its last chunk.
+        string name = Http.NewName("framing");
+        var ct = TestContext.Current.CancellationToken;
+        async Task<HttpResponseMessage> Post(string path, string json) =>
+            await _http.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"), ct);
+
+        using var created = await Post("/vectors/index", $$"""{"name":"{{name}}","dimension":2}""");
+        using var added = await Post($"/vectors/index/{name}/add", """{"items":[{"id":"a","vector":[1,0],"metadata":{"t":"é"}}]}""");
+        using var searched = await Post($"/vectors/index/{name}/search", """{"vector":[1,0]}""");
+        using var item = await _http.GetAsync($"/vectors/index/{name}/items/a", ct);
+        foreach (var (response, status) in new[] { (created, HttpStatusCode.Created), (added, HttpStatusCode.OK), (searched, HttpStatusCode.OK), (item, HttpStatusCode.OK) })
+        {
+            Assert.Equal(status, response.StatusCode);
+            Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+            byte[] body = await response.Content.ReadAsByteArrayAsync(ct);
+            Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
+        }
+        Assert.Equal($"/vectors/index/{name}", created.Headers.Location?.OriginalString);
+        Assert.Equal("""{"results":[{"id":"a","distance":0,"metadata":{"t":"é"}}]}""", await searched.Content.ReadAsStringAsync(ct));
+    }
+
+    [Fact]
     public async Task Add_search_get_and_delete_items()
     {
         string name = Http.NewName("items");

@@ -15,7 +15,7 @@ public static class HealthApi
             .WithSummary("200 when the node can serve (the cluster answers)")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    internal static async Task<Ok<HealthResponse>> CheckAsync(IGrainFactory grains, CancellationToken cancellationToken)
+    internal static async Task<JsonOk<HealthResponse>> CheckAsync(IGrainFactory grains, CancellationToken cancellationToken)
     {
         try
         {
@@ -24,7 +24,7 @@ public static class HealthApi
             var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)
                 .WaitAsync(s_timeout, cancellationToken);
 #pragma warning restore CA2016
-            return TypedResults.Ok(new HealthResponse("ok", hosts.Count));
+            return JsonAnswer.Ok(new HealthResponse("ok", hosts.Count), GatewayJsonContext.Default.HealthResponse);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

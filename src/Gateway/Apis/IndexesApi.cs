@@ -37,7 +37,7 @@ public static class IndexesApi
         return group;
     }
 
-    internal static async Task<Created<IndexResponse>> CreateAsync(HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
+    internal static async Task<JsonCreated<IndexResponse>> CreateAsync(HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.CreateIndexRequest);
         if (body.Name is null)
@@ -51,21 +51,21 @@ public static class IndexesApi
         var spec = new IndexSpec(dimension, body.M ?? 0, body.EfSearch ?? 0, ParseDistance(body.Distance));
         IndexInfo info = await grains.Index(body.Name).CreateAsync(spec);
         metrics.IndexSeen(info.Name, info.Length);
-        return TypedResults.Created($"/vectors/index/{Uri.EscapeDataString(info.Name)}", ToResponse(info));
+        return JsonAnswer.Created($"/vectors/index/{Uri.EscapeDataString(info.Name)}", ToResponse(info), GatewayJsonContext.Default.IndexResponse);
     }
 
-    internal static async Task<Ok<IndexListResponse>> ListAsync(IGrainFactory grains, GatewayMetrics metrics)
+    internal static async Task<JsonOk<IndexListResponse>> ListAsync(IGrainFactory grains, GatewayMetrics metrics)
     {
         string[] names = await grains.GetGrain<IIndexCatalogGrain>(0).ListNamesAsync();
         metrics.IndexesListed(names);
-        return TypedResults.Ok(new IndexListResponse(names, names.Length));
+        return JsonAnswer.Ok(new IndexListResponse(names, names.Length), GatewayJsonContext.Default.IndexListResponse);
     }
 
-    internal static async Task<Ok<IndexResponse>> GetAsync(string name, IGrainFactory grains, GatewayMetrics metrics)
+    internal static async Task<JsonOk<IndexResponse>> GetAsync(string name, IGrainFactory grains, GatewayMetrics metrics)
     {
         IndexInfo info = await grains.Index(name).GetInfoAsync();
         metrics.IndexSeen(info.Name, info.Length);
-        return TypedResults.Ok(ToResponse(info));
+        return JsonAnswer.Ok(ToResponse(info), GatewayJsonContext.Default.IndexResponse);
     }
 
     internal static async Task<NoContent> DropAsync(string name, IGrainFactory grains, GatewayMetrics metrics)
@@ -75,15 +75,15 @@ public static class IndexesApi
         return TypedResults.NoContent();
     }
 
-    internal static async Task<Ok<MergeResponse>> MergeAsync(string name, HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
+    internal static async Task<JsonOk<MergeResponse>> MergeAsync(string name, HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.MergeRequest);
         string dest = body.Dest ?? "";
         MergeResult result = await grains.Index(name).MergeIntoAsync(dest, body.ClearSource ?? false);
         metrics.IndexSeen(name, result.LengthSource);
         metrics.IndexSeen(dest, result.LengthDest);
-        return TypedResults.Ok(new MergeResponse(result.Merged, result.SkippedAlreadyPresent, result.Failed,
-            result.LengthDest, result.LengthSource, result.FirstError));
+        return JsonAnswer.Ok(new MergeResponse(result.Merged, result.SkippedAlreadyPresent, result.Failed,
+            result.LengthDest, result.LengthSource, result.FirstError), GatewayJsonContext.Default.MergeResponse);
     }
 
     /// <summary>Parses the contract's distance names (case-insensitive); omitted = cosine.</summary>

@@ -46,7 +46,7 @@ public static class ItemsApi
         return group;
     }
 
-    internal static async Task<Ok<AddResponse>> AddAsync(string name, HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
+    internal static async Task<JsonOk<AddResponse>> AddAsync(string name, HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.AddRequest);
         AddItem?[] items = body.Items ?? [];
@@ -60,10 +60,10 @@ public static class ItemsApi
         AddResult result = await grains.Index(name).AddAsync(batch);
         metrics.IndexSeen(name, result.Length);
         metrics.ItemsAdded(result.Added);
-        return TypedResults.Ok(new AddResponse(result.Added, result.Length));
+        return JsonAnswer.Ok(new AddResponse(result.Added, result.Length), GatewayJsonContext.Default.AddResponse);
     }
 
-    internal static async Task<Ok<SearchResponse>> SearchAsync(string name, HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
+    internal static async Task<JsonOk<SearchResponse>> SearchAsync(string name, HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.SearchRequest);
         float[] vector = body.Vector ?? throw Invalid("vector is required");
@@ -75,10 +75,10 @@ public static class ItemsApi
         {
             results[i] = new SearchResult(hits[i].Id, hits[i].Distance, RawJson.FromStored(hits[i].Metadata));
         }
-        return TypedResults.Ok(new SearchResponse(results));
+        return JsonAnswer.Ok(new SearchResponse(results), GatewayJsonContext.Default.SearchResponse);
     }
 
-    internal static async Task<Ok<DeleteItemsResponse>> DeleteManyAsync(string name, HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
+    internal static async Task<JsonOk<DeleteItemsResponse>> DeleteManyAsync(string name, HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.DeleteItemsRequest);
         string?[] ids = body.Ids ?? [];
@@ -89,7 +89,7 @@ public static class ItemsApi
         }
         DeleteResult result = await grains.Index(name).DeleteAsync(checkedIds);
         metrics.IndexSeen(name, result.Length);
-        return TypedResults.Ok(new DeleteItemsResponse(result.Deleted, result.Length));
+        return JsonAnswer.Ok(new DeleteItemsResponse(result.Deleted, result.Length), GatewayJsonContext.Default.DeleteItemsResponse);
     }
 
     internal static async Task<Ok<ItemListResponse>> ListAsync(string name, IGrainFactory grains,
@@ -105,11 +105,11 @@ public static class ItemsApi
         return TypedResults.Ok(new ItemListResponse(items, page.Next));
     }
 
-    internal static async Task<Ok<ItemResponse>> GetAsync(string name, string? id, IGrainFactory grains)
+    internal static async Task<JsonOk<ItemResponse>> GetAsync(string name, string? id, IGrainFactory grains)
     {
         IndexItem item = await grains.Index(name).GetItemAsync(id ?? "")
             ?? throw new ItemNotFoundException(id ?? "");
-        return TypedResults.Ok(new ItemResponse(item.Id, item.Vector, RawJson.FromStored(item.Metadata)));
+        return JsonAnswer.Ok(new ItemResponse(item.Id, item.Vector, RawJson.FromStored(item.Metadata)), GatewayJsonContext.Default.ItemResponse);
     }
 
     internal static async Task<NoContent> DeleteAsync(string name, string? id, IGrainFactory grains, GatewayMetrics metrics)
