@@ -48,7 +48,7 @@ public static class ItemsApi
 
     internal static async Task<JsonOk<AddResponse>> AddAsync(string name, HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
     {
-        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.AddRequest);
+        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.AddRequest, VectorBodyReader.TryReadAdd);
         AddItem?[] items = body.Items ?? [];
         var batch = new IndexItem[items.Length];
         for (int j = 0; j < items.Length; j++)
@@ -65,7 +65,7 @@ public static class ItemsApi
 
     internal static async Task<JsonOk<SearchResponse>> SearchAsync(string name, HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
     {
-        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.SearchRequest);
+        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.SearchRequest, VectorBodyReader.TryReadSearch);
         float[] vector = body.Vector ?? throw Invalid("vector is required");
         long started = Stopwatch.GetTimestamp();
         SearchHit[] hits = await grains.Index(name).SearchAsync(vector, body.K ?? 0, body.Ef);

@@ -12,6 +12,7 @@ internal static class DecimalFloat
 {
     private const ulong MaxExactMantissa = 1UL << 53;
     private const int MaxExactPower = 22;
+    private const int MaxExponentDigits = 4;
 
     private static readonly double[] s_powersOfTen =
     [
@@ -23,36 +24,62 @@ internal static class DecimalFloat
     /// Parses a number token already validated by <see cref="System.Text.Json.Utf8JsonReader"/> (JSON number
     /// grammar). Returns false, leaving the number to the general parser, when the fast path cannot answer exactly.
     /// </summary>
-    public static bool TryParse(ReadOnlySpan<byte> text, out float value)
+    public static bool TryParse(ReadOnlySpan<byte> text, out float value) =>
+        TryScan(text, 0, out value, out int end) && end == text.Length;
+
+    /// <summary>
+    /// Reads the JSON number that starts at <paramref name="start"/>, checking the JSON grammar as it goes
+    /// (<c>-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</c>), and stops at the first byte that cannot continue
+    /// it; <paramref name="end"/> is the index of that byte. False when the text there is not a JSON number or the
+    /// fast path cannot answer it exactly.
+    /// </summary>
+    public static bool TryScan(ReadOnlySpan<byte> text, int start, out float value, out int end)
     {
         value = 0;
-        int i = 0;
+        end = start;
+        int i = start;
         bool negative = false;
         if (i < text.Length && text[i] == (byte)'-')
         {
             negative = true;
             i++;
         }
+        if (i >= text.Length || !IsDigit(text[i]))
+        {
+            return false;
+        }
 
         ulong mantissa = 0;
         int digits = 0;        // significant digits taken into the mantissa (leading zeros excluded)
         int exponent = 0;      // decimal exponent to apply to the mantissa
-        for (; i < text.Length && IsDigit(text[i]); i++)
+        if (text[i] == (byte)'0')
         {
-            if (!Take(text[i], ref mantissa, ref digits))
+            i++;               // a leading zero stands alone: "01" is not a JSON number
+        }
+        else
+        {
+            for (; i < text.Length && IsDigit(text[i]); i++)
             {
-                return false;
+                if (!Take(text[i], ref mantissa, ref digits))
+                {
+                    return false;
+                }
             }
         }
         if (i < text.Length && text[i] == (byte)'.')
         {
-            for (i++; i < text.Length && IsDigit(text[i]); i++)
+            int first = ++i;
+            for (; i < text.Length && IsDigit(text[i]); i++)
             {
                 if (!Take(text[i], ref mantissa, ref digits))
                 {
                     return false;
                 }
                 exponent--;
+            }
+            if (i == first)
+            {
+                return false;
             }
         }
         if (i < text.Length && (text[i] | 0x20) == (byte)'e')
@@ -65,22 +92,29 @@ internal static class DecimalFloat
                 i++;
             }
             int written = 0;
-            int start = i;
+            int first = i;
             for (; i < text.Length && IsDigit(text[i]); i++)
             {
-                if (i - start >= 4)
+                if (i - first >= MaxExponentDigits)
                 {
                     return false;
                 }
                 written = written * 10 + (text[i] - '0');
             }
+            if (i == first)
+            {
+                return false;
+            }
             exponent += negativeExponent ? -written : written;
         }
-        if (i != text.Length)
-        {
-            return false;
-        }
 
+        end = i;
+        return TryCompose(mantissa, exponent, negative, out value);
+    }
+
+    private static bool TryCompose(ulong mantissa, int exponent, bool negative, out float value)
+    {
+        value = 0;
         if (mantissa == 0)
         {
             value = negative ? -0f : 0f;

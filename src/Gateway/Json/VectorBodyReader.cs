@@ -1,0 +1,361 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.Json;
+
+namespace Vectord.Gateway.Json;
+
+/// <summary>
+/// Reads the two bodies that carry vectors, search and add, straight from the request's bytes. Their structure
+/// goes through a <see cref="Utf8JsonReader"/>, but each vector's numbers are scanned directly from the text with
+/// <see cref="DecimalFloat.TryScan"/>, several times faster than reading them token by token; the reader then
+/// resumes after the array from its saved state, as if it had read every element itself.
+/// <para>
+/// It answers only bodies it reads exactly as the serializer would with <see cref="GatewayJsonContext"/> (the
+/// same values; every element through the same fast number path). For anything else (malformed JSON, a number
+/// beyond that path, a property given twice, text that is not UTF-8) it returns false and the caller
+/// deserialises with the serializer, whose answer, and error message, is then the reference.
+/// </para>
+/// </summary>
+internal ref struct VectorBodyReader
+{
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly ReadOnlySpan<byte> _json;
+    private Utf8JsonReader _reader;
+    private int _offset;   // where the current reader's input starts in _json
+
+    private VectorBodyReader(ReadOnlySpan<byte> json)
+    {
+        _json = json;
+        _reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = GatewayJsonContext.Default.Options.MaxDepth });
+    }
+
+    /// <summary>Reads a <c>POST .../search</c> body; false leaves it to the serializer.</summary>
+    public static bool TryReadSearch(ReadOnlySpan<byte> json, [NotNullWhen(true)] out SearchRequest? request)
+    {
+        var body = new VectorBodyReader(json);
+        try
+        {
+            return body.TrySearch(out request);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        {
+            request = null;
+            return false;
+        }
+    }
+
+    /// <summary>Reads a <c>POST .../add</c> body; false leaves it to the serializer.</summary>
+    public static bool TryReadAdd(ReadOnlySpan<byte> json, [NotNullWhen(true)] out AddRequest? request)
+    {
+        var body = new VectorBodyReader(json);
+        try
+        {
+            return body.TryAdd(out request);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        {
+            request = null;
+            return false;
+        }
+    }
+
+    private bool TrySearch([NotNullWhen(true)] out SearchRequest? request)
+    {
+        request = null;
+        if (!_reader.Read() || _reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+        float[]? vector = null;
+        int? k = null, ef = null;
+        bool seenVector = false, seenK = false, seenEf = false;
+        while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (_reader.ValueTextEquals("vector"u8))
+            {
+                if (!First(ref seenVector) || !TryVector(out vector))
+                {
+                    return false;
+                }
+            }
+            else if (_reader.ValueTextEquals("k"u8))
+            {
+                if (!First(ref seenK) || !TryInt(out k))
+                {
+                    return false;
+                }
+            }
+            else if (_reader.ValueTextEquals("ef"u8))
+            {
+                if (!First(ref seenEf) || !TryInt(out ef))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                SkipValue();
+            }
+        }
+        if (!AtEndOfDocument())
+        {
+            return false;
+        }
+        request = new SearchRequest(vector, k, ef);
+        return true;
+    }
+
+    private bool TryAdd([NotNullWhen(true)] out AddRequest? request)
+    {
+        request = null;
+        if (!_reader.Read() || _reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+        AddItem?[]? items = null;
+        bool seenItems = false;
+        while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (_reader.ValueTextEquals("items"u8))
+            {
+                if (!First(ref seenItems) || !TryItems(out items))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                SkipValue();
+            }
+        }
+        if (!AtEndOfDocument())
+        {
+            return false;
+        }
+        request = new AddRequest(items);
+        return true;
+    }
+
+    private bool TryItems(out AddItem?[]? items)
+    {
+        items = null;
+        _reader.Read();
+        if (_reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+        if (_reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+        var list = new List<AddItem?>();
+        while (_reader.Read() && _reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (_reader.TokenType == JsonTokenType.Null)
+            {
+                list.Add(null);
+            }
+            else if (_reader.TokenType != JsonTokenType.StartObject || !TryItem(out AddItem? item))
+            {
+                return false;
+            }
+            else
+            {
+                list.Add(item);
+            }
+        }
+        items = [.. list];
+        return true;
+    }
+
+    private bool TryItem([NotNullWhen(true)] out AddItem? item)
+    {
+        item = null;
+        string? id = null;
+        float[]? vector = null;
+        RawJson? metadata = null;
+        bool seenId = false, seenVector = false, seenMetadata = false;
+        while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (_reader.ValueTextEquals("id"u8))
+            {
+                if (!First(ref seenId) || !TryString(out id))
+                {
+                    return false;
+                }
+            }
+            else if (_reader.ValueTextEquals("vector"u8))
+            {
+                if (!First(ref seenVector) || !TryVector(out vector))
+                {
+                    return false;
+                }
+            }
+            else if (_reader.ValueTextEquals("metadata"u8))
+            {
+                if (!First(ref seenMetadata))
+                {
+                    return false;
+                }
+                metadata = ReadRawValue();
+            }
+            else
+            {
+                SkipValue();
+            }
+        }
+        item = new AddItem(id, vector, metadata);
+        return true;
+    }
+
+    /// <summary>The vector value after a property name: null, or an array of numbers scanned from the text.</summary>
+    private bool TryVector(out float[]? vector)
+    {
+        vector = null;
+        _reader.Read();
+        if (_reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+        if (_reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+        // The reader's state just inside '[': resumed at the closing ']', it reads the end of an array as if it
+        // had read every element in between.
+        JsonReaderState inside = _reader.CurrentState;
+        if (!TryScanNumbers(_json, _offset + (int)_reader.BytesConsumed, out vector, out int close))
+        {
+            return false;
+        }
+        _offset = close;
+        _reader = new Utf8JsonReader(_json[close..], isFinalBlock: true, inside);
+        return _reader.Read() && _reader.TokenType == JsonTokenType.EndArray;
+    }
+
+    /// <summary>
+    /// The numbers of an array whose first element (or ']') is at <paramref name="start"/> or after whitespace;
+    /// <paramref name="close"/> is the index of the closing ']'. Strict JSON: no leading, doubled or trailing comma.
+    /// </summary>
+    private static bool TryScanNumbers(ReadOnlySpan<byte> json, int start, [NotNullWhen(true)] out float[]? values, out int close)
+    {
+        values = null;
+        close = 0;
+        int i = SkipWhitespace(json, start);
+        if (i < json.Length && json[i] == (byte)']')
+        {
+            values = [];
+            close = i;
+            return true;
+        }
+        float[] buffer = ArrayPool<float>.Shared.Rent(1024);
+        int count = 0;
+        try
+        {
+            while (true)
+            {
+                if (!DecimalFloat.TryScan(json, i, out float value, out i))
+                {
+                    return false;
+                }
+                if (count == buffer.Length)
+                {
+                    float[] larger = ArrayPool<float>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, count).CopyTo(larger);
+                    ArrayPool<float>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                buffer[count++] = value;
+                i = SkipWhitespace(json, i);
+                if (i >= json.Length)
+                {
+                    return false;
+                }
+                if (json[i] == (byte)']')
+                {
+                    values = buffer.AsSpan(0, count).ToArray();
+                    close = i;
+                    return true;
+                }
+                if (json[i] != (byte)',')
+                {
+                    return false;
+                }
+                i = SkipWhitespace(json, i + 1);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    {
+        while (i < json.Length && json[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        {
+            i++;
+        }
+        return i;
+    }
+
+    /// <summary>Any JSON value after a property name, kept as its exact text (<see cref="RawJson"/>).</summary>
+    private RawJson ReadRawValue()
+    {
+        _reader.Read();
+        int start = _offset + (int)_reader.TokenStartIndex;
+        _reader.Skip();
+        int end = _offset + (int)_reader.BytesConsumed;
+        return new RawJson(s_strictUtf8.GetString(_json[start..end]));
+    }
+
+    private bool TryInt(out int? value)
+    {
+        value = null;
+        _reader.Read();
+        if (_reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+        if (_reader.TokenType != JsonTokenType.Number || !_reader.TryGetInt32(out int number))
+        {
+            return false;
+        }
+        value = number;
+        return true;
+    }
+
+    private bool TryString(out string? value)
+    {
+        value = null;
+        _reader.Read();
+        if (_reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+        if (_reader.TokenType != JsonTokenType.String)
+        {
+            return false;
+        }
+        value = _reader.GetString();
+        return true;
+    }
+
+    private void SkipValue()
+    {
+        _reader.Read();
+        _reader.Skip();
+    }
+
+    /// <summary>True after the top-level object's end when nothing but whitespace follows.</summary>
+    private bool AtEndOfDocument() => _reader.TokenType == JsonTokenType.EndObject && _reader.CurrentDepth == 0 && !_reader.Read();
+
+    private static bool First(ref bool seen)
+    {
+        bool first = !seen;
+        seen = true;
+        return first;
+    }
+}
