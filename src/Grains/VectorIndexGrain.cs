@@ -192,8 +192,10 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
         k = k <= 0 ? DefaultK : Math.Min(k, MaxK);
         var beam = ef is > 0 ? Math.Max(Math.Min(ef.Value, MaxEf), k) : 0;
         if (idx.Count == 0) { return []; }
-        var hits = await Task.Run(() => idx.Search(vector, k, beam));
-        return Array.ConvertAll(hits, h => new Vectord.SearchHit(h.Id, h.Distance, DecodeMetadata(h.Metadata)));
+        // The search and the conversion of its hits run on the thread pool, so concurrent searches use every core
+        // and the activation is back on its scheduler only to return the answer.
+        return await Task.Run(() => Array.ConvertAll(idx.Search(vector, k, beam),
+            h => new Vectord.SearchHit(h.Id, h.Distance, DecodeMetadata(h.Metadata))));
     }
 
     /// <inheritdoc/>
