@@ -16,7 +16,8 @@ namespace Vectord.Bench.Modes;
 /// The HTTP path end to end: one process hosting a silo and the gateway's endpoints on Kestrel (a free loopback
 /// port), called with <see cref="HttpClient"/>. Measures ingest over HTTP (POST .../add in batches) against ingest
 /// through the grain directly, and search QPS over HTTP from 1 and 2 concurrent clients against the engine's own
-/// single-threaded QPS on an index of the same data built in the same run.
+/// single-threaded QPS on an index of the same data built in the same run, in rounds that take the engine and
+/// HTTP figures together; the search ratio is the median of the rounds' ratios.
 /// Goals: HTTP search with one client at least 0.5× the engine; HTTP ingest at least 0.8× the grain's.
 /// </summary>
 internal sealed class HttpMode(TextWriter? output = null) : IBenchMode
@@ -30,11 +31,14 @@ internal sealed class HttpMode(TextWriter? output = null) : IBenchMode
 
     public string Summary => "search QPS (1, 2 clients) and ingest rate over HTTP vs the engine's single-thread QPS (goal >= 0.5x) and grain ingest (goal >= 0.8x)";
 
-    public string Usage => ServiceOptions.CommonUsage + ServiceOptions.SearchUsage;
+    public string Usage => ServiceOptions.CommonUsage + ServiceOptions.SearchUsage + """
+          --rounds N              search rounds (engine, HTTP 1 client, HTTP 2 clients); medians reported   [5]
+        """;
 
     public async Task<int> RunAsync(BenchArgs args, CancellationToken cancellationToken)
     {
         var options = ServiceOptions.Read(args, search: true);
+        var roundCount = args.GetInt("rounds", 5, min: 1, max: 100);
         args.EnsureAllUsed();
         var output = _output;
 
@@ -87,8 +91,12 @@ internal sealed class HttpMode(TextWriter? output = null) : IBenchMode
         var ingestRatio = httpRate / grainRate;
         output.WriteLine(Invariant($"ingest      grain {grainSeconds:F2} s ({grainRate:F0} vectors/s), HTTP {httpSeconds:F2} s ({httpRate:F0} vectors/s, {addBodies.Sum(b => (long)b.Length) / (1024.0 * 1024.0):F0} MiB of JSON)"));
 
-        // Search over HTTP from 1 and 2 clients.
+        // Search. The engine index of the same data is built first, so that each round measures the engine alone,
+        // then HTTP from one client, then from two, within seconds of each other: on a shared machine the speed of
+        // the moment drifts from minute to minute, and a ratio is fair only between figures taken together. The
+        // reported ratio is the median of the rounds' ratios.
         addBodies = null;
+        var (engineIndex, engineBuild) = IngestEngine(options.EngineOptions(dataset.Dimension), EngineBatches(dataset, options.Batch), -1);
         Timing.SettleMemory();
         var searchUri = new Uri($"vectors/index/{name}/search", UriKind.Relative);
         async Task<int> Search(int query)
@@ -99,16 +107,23 @@ internal sealed class HttpMode(TextWriter? output = null) : IBenchMode
             Expect(response, HttpStatusCode.OK, "search");
             return HttpBodies.CountResults(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
         }
-        var (qps1, mean1) = await SearchQpsAsync(Search, dataset.Queries.Length, 1, cancellationToken).ConfigureAwait(false);
-        var (qps2, mean2) = await SearchQpsAsync(Search, dataset.Queries.Length, 2, cancellationToken).ConfigureAwait(false);
-
-        // The engine alone: the same data, options and ef, one thread, in this process.
-        var (engineIndex, engineBuild) = IngestEngine(options.EngineOptions(dataset.Dimension), EngineBatches(dataset, options.Batch), -1);
-        Timing.SettleMemory();
-        var engineQps = SearchMeasurement.Run(engineIndex, dataset.Queries, K, ef, cancellationToken).QueriesPerSecond;
-        var searchRatio = qps1 / engineQps;
+        var rounds = new SearchRound[roundCount];
+        for (var r = 0; r < roundCount; r++)
+        {
+            var engine = SearchMeasurement.Run(engineIndex, dataset.Queries, K, ef, cancellationToken).QueriesPerSecond;
+            var (one, oneMean) = await SearchQpsAsync(Search, dataset.Queries.Length, 1, cancellationToken).ConfigureAwait(false);
+            var (two, twoMean) = await SearchQpsAsync(Search, dataset.Queries.Length, 2, cancellationToken).ConfigureAwait(false);
+            rounds[r] = new SearchRound(engine, one, oneMean, two, twoMean);
+            output.WriteLine(Invariant($"round {r + 1,-5} engine single-thread {engine:F0} qps; HTTP 1 client {one:F0} qps (mean {oneMean:F3} ms, {one / engine:F2}x the engine), 2 clients {two:F0} qps (mean {twoMean:F3} ms)"));
+        }
+        var searchRatio = Median(rounds.Select(x => x.Ratio));
+        var engineQps = Median(rounds.Select(x => x.EngineQps));
+        var qps1 = Median(rounds.Select(x => x.HttpQps1));
+        var mean1 = Median(rounds.Select(x => x.HttpMeanMs1));
+        var qps2 = Median(rounds.Select(x => x.HttpQps2));
+        var mean2 = Median(rounds.Select(x => x.HttpMeanMs2));
         var load = LoadAverage();
-        output.WriteLine(Invariant($"search      HTTP 1 client {qps1:F0} qps (mean {mean1:F3} ms), 2 clients {qps2:F0} qps (mean {mean2:F3} ms, {qps2 / qps1:F2}x); engine single-thread {engineQps:F0} qps (index built in {engineBuild:F1} s); load average {load:F1}"));
+        output.WriteLine(Invariant($"search      medians of {roundCount} rounds: HTTP 1 client {qps1:F0} qps (mean {mean1:F3} ms), 2 clients {qps2:F0} qps (mean {mean2:F3} ms, {qps2 / qps1:F2}x); engine single-thread {engineQps:F0} qps (index built in {engineBuild:F1} s); ratio per round {string.Join(" ", rounds.Select(x => x.Ratio.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}; load average {load:F1}"));
 
         output.WriteLine();
         var table = new TextTable(new("figure", 30, false), new("HTTP", 8), new("baseline", 8), new("ratio", 6), new("goal", 6), new("verdict", 7, false));
@@ -120,8 +135,8 @@ internal sealed class HttpMode(TextWriter? output = null) : IBenchMode
         if (options.JsonPath is not null)
         {
             JsonLines.Append(options.JsonPath, new HttpResult(Name, dataset.Name, options.DistanceName, n, dataset.Dimension, options.Batch,
-                dataset.Queries.Length, ef, Math.Round(qps1, 1), Math.Round(mean1, 4), Math.Round(qps2, 1), Math.Round(mean2, 4),
-                Math.Round(engineQps, 1), Math.Round(searchRatio, 3), SearchGoal, searchRatio >= SearchGoal,
+                dataset.Queries.Length, ef, roundCount, Math.Round(qps1, 1), Math.Round(mean1, 4), Math.Round(qps2, 1), Math.Round(mean2, 4),
+                Math.Round(engineQps, 1), Math.Round(searchRatio, 3), [.. rounds.Select(x => Math.Round(x.Ratio, 3))], SearchGoal, searchRatio >= SearchGoal,
                 Math.Round(grainRate, 1), Math.Round(httpRate, 1), Math.Round(ingestRatio, 3), IngestGoal, ingestRatio >= IngestGoal,
                 Math.Round(load, 2)));
         }
@@ -160,7 +175,13 @@ internal sealed class HttpMode(TextWriter? output = null) : IBenchMode
     }
 }
 
-/// <summary>One JSON line of the <c>http</c> mode.</summary>
+/// <summary>One search round of the <c>http</c> mode: the engine alone, then HTTP from 1 and 2 clients.</summary>
+internal readonly record struct SearchRound(double EngineQps, double HttpQps1, double HttpMeanMs1, double HttpQps2, double HttpMeanMs2)
+{
+    public double Ratio => HttpQps1 / EngineQps;
+}
+
+/// <summary>One JSON line of the <c>http</c> mode (search figures are medians over the rounds).</summary>
 internal sealed record HttpResult(
     [property: JsonPropertyName("mode")] string Mode,
     [property: JsonPropertyName("dataset")] string Dataset,
@@ -170,12 +191,14 @@ internal sealed record HttpResult(
     [property: JsonPropertyName("batch")] int Batch,
     [property: JsonPropertyName("queries")] int Queries,
     [property: JsonPropertyName("ef")] int Ef,
+    [property: JsonPropertyName("rounds")] int Rounds,
     [property: JsonPropertyName("http_qps_1")] double HttpQps1,
     [property: JsonPropertyName("http_mean_ms_1")] double HttpMeanMs1,
     [property: JsonPropertyName("http_qps_2")] double HttpQps2,
     [property: JsonPropertyName("http_mean_ms_2")] double HttpMeanMs2,
     [property: JsonPropertyName("engine_qps")] double EngineQps,
     [property: JsonPropertyName("search_ratio")] double SearchRatio,
+    [property: JsonPropertyName("search_ratio_rounds")] double[] SearchRatioRounds,
     [property: JsonPropertyName("search_goal")] double SearchGoal,
     [property: JsonPropertyName("search_goal_met")] bool SearchGoalMet,
     [property: JsonPropertyName("grain_vectors_per_second")] double GrainVectorsPerSecond,

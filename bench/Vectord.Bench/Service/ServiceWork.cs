@@ -153,6 +153,18 @@ internal static class ServiceWork
         return Rate(2) / one;
     }
 
+    /// <summary>The median (the mean of the two middle values for an even count).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        double[] sorted = [.. values.Order()];
+        if (sorted.Length == 0)
+        {
+            throw new ArgumentException("no values", nameof(values));
+        }
+        int middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
     /// <summary>The 1-minute load average (Linux), or NaN.</summary>
     public static double LoadAverage()
     {
