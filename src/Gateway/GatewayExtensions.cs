@@ -20,7 +20,8 @@ public static class GatewayExtensions
 
     /// <summary>
     /// Adds the gateway's services: JSON contracts, ProblemDetails and the exception mapping, the 64 MiB body
-    /// limit, bearer-token options (<c>Auth:Tokens</c>), OpenAPI and OpenTelemetry metrics with a Prometheus exporter.
+    /// limit, bearer-token options (<c>Auth:Tokens</c>), the index grain references, OpenAPI and OpenTelemetry
+    /// metrics with a Prometheus exporter. Needs an <see cref="IGrainFactory"/> (an Orleans silo or client).
     /// </summary>
     public static IServiceCollection AddVectordGateway(this IServiceCollection services, IConfiguration configuration)
     {
@@ -50,6 +51,7 @@ public static class GatewayExtensions
         });
 
         services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<IndexGrains>();
         services.AddOpenApi();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()

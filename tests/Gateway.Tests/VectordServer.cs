@@ -45,6 +45,9 @@ public sealed class VectordServer : IAsyncDisposable
     /// <summary>A client of this node.</summary>
     public HttpClient Client { get; }
 
+    /// <summary>The node's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>
     /// Starts a node storing under <paramref name="dataPath"/>, with extra configuration and, when given, a fixed
     /// Orleans gateway port; membership is localhost clustering, or Redis at <paramref name="redisClustering"/>.

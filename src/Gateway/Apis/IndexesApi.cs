@@ -37,7 +37,7 @@ public static class IndexesApi
         return group;
     }
 
-    internal static async Task<JsonCreated<IndexResponse>> CreateAsync(HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
+    internal static async Task<JsonCreated<IndexResponse>> CreateAsync(HttpRequest request, IndexGrains indexes, GatewayMetrics metrics)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.CreateIndexRequest);
         if (body.Name is null)
@@ -49,7 +49,7 @@ public static class IndexesApi
             throw new InvalidIndexArgumentException("dimension is required");
         }
         var spec = new IndexSpec(dimension, body.M ?? 0, body.EfSearch ?? 0, ParseDistance(body.Distance));
-        IndexInfo info = await grains.Index(body.Name).CreateAsync(spec);
+        IndexInfo info = await indexes.Index(body.Name).CreateAsync(spec);
         metrics.IndexSeen(info.Name, info.Length);
         return JsonAnswer.Created($"/vectors/index/{Uri.EscapeDataString(info.Name)}", ToResponse(info), GatewayJsonContext.Default.IndexResponse);
     }
@@ -61,25 +61,25 @@ public static class IndexesApi
         return JsonAnswer.Ok(new IndexListResponse(names, names.Length), GatewayJsonContext.Default.IndexListResponse);
     }
 
-    internal static async Task<JsonOk<IndexResponse>> GetAsync(string name, IGrainFactory grains, GatewayMetrics metrics)
+    internal static async Task<JsonOk<IndexResponse>> GetAsync(string name, IndexGrains indexes, GatewayMetrics metrics)
     {
-        IndexInfo info = await grains.Index(name).GetInfoAsync();
+        IndexInfo info = await indexes.Index(name).GetInfoAsync();
         metrics.IndexSeen(info.Name, info.Length);
         return JsonAnswer.Ok(ToResponse(info), GatewayJsonContext.Default.IndexResponse);
     }
 
-    internal static async Task<NoContent> DropAsync(string name, IGrainFactory grains, GatewayMetrics metrics)
+    internal static async Task<NoContent> DropAsync(string name, IndexGrains indexes, GatewayMetrics metrics)
     {
-        await grains.Index(name).DropAsync();
+        await indexes.Index(name).DropAsync();
         metrics.IndexDropped(name);
         return TypedResults.NoContent();
     }
 
-    internal static async Task<JsonOk<MergeResponse>> MergeAsync(string name, HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
+    internal static async Task<JsonOk<MergeResponse>> MergeAsync(string name, HttpRequest request, IndexGrains indexes, GatewayMetrics metrics)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.MergeRequest);
         string dest = body.Dest ?? "";
-        MergeResult result = await grains.Index(name).MergeIntoAsync(dest, body.ClearSource ?? false);
+        MergeResult result = await indexes.Index(name).MergeIntoAsync(dest, body.ClearSource ?? false);
         metrics.IndexSeen(name, result.LengthSource);
         metrics.IndexSeen(dest, result.LengthDest);
         return JsonAnswer.Ok(new MergeResponse(result.Merged, result.SkippedAlreadyPresent, result.Failed,

@@ -46,7 +46,7 @@ public static class ItemsApi
         return group;
     }
 
-    internal static async Task<JsonOk<AddResponse>> AddAsync(string name, HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
+    internal static async Task<JsonOk<AddResponse>> AddAsync(string name, HttpRequest request, IndexGrains indexes, GatewayMetrics metrics)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.AddRequest, VectorBodyReader.TryReadAdd);
         AddItem?[] items = body.Items ?? [];
@@ -57,18 +57,18 @@ public static class ItemsApi
             float[] vector = item.Vector ?? throw Invalid($"items[{j}]: vector is required");
             batch[j] = new IndexItem(item.Id ?? "", vector, item.Metadata?.Text);
         }
-        AddResult result = await grains.Index(name).AddAsync(batch);
+        AddResult result = await indexes.Index(name).AddAsync(batch);
         metrics.IndexSeen(name, result.Length);
         metrics.ItemsAdded(result.Added);
         return JsonAnswer.Ok(new AddResponse(result.Added, result.Length), GatewayJsonContext.Default.AddResponse);
     }
 
-    internal static async Task<JsonOk<SearchResponse>> SearchAsync(string name, HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
+    internal static async Task<JsonOk<SearchResponse>> SearchAsync(string name, HttpRequest request, IndexGrains indexes, GatewayMetrics metrics)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.SearchRequest, VectorBodyReader.TryReadSearch);
         float[] vector = body.Vector ?? throw Invalid("vector is required");
         long started = Stopwatch.GetTimestamp();
-        SearchHit[] hits = await grains.Index(name).SearchAsync(vector, body.K ?? 0, body.Ef);
+        SearchHit[] hits = await indexes.Index(name).SearchAsync(vector, body.K ?? 0, body.Ef);
         metrics.SearchCompleted(Stopwatch.GetElapsedTime(started));
         var results = new SearchResult[hits.Length];
         for (int i = 0; i < hits.Length; i++)
@@ -78,7 +78,7 @@ public static class ItemsApi
         return JsonAnswer.Ok(new SearchResponse(results), GatewayJsonContext.Default.SearchResponse);
     }
 
-    internal static async Task<JsonOk<DeleteItemsResponse>> DeleteManyAsync(string name, HttpRequest request, IGrainFactory grains, GatewayMetrics metrics)
+    internal static async Task<JsonOk<DeleteItemsResponse>> DeleteManyAsync(string name, HttpRequest request, IndexGrains indexes, GatewayMetrics metrics)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.DeleteItemsRequest);
         string?[] ids = body.Ids ?? [];
@@ -87,15 +87,15 @@ public static class ItemsApi
         {
             checkedIds[j] = ids[j] ?? throw Invalid($"ids[{j}]: must be a string");
         }
-        DeleteResult result = await grains.Index(name).DeleteAsync(checkedIds);
+        DeleteResult result = await indexes.Index(name).DeleteAsync(checkedIds);
         metrics.IndexSeen(name, result.Length);
         return JsonAnswer.Ok(new DeleteItemsResponse(result.Deleted, result.Length), GatewayJsonContext.Default.DeleteItemsResponse);
     }
 
-    internal static async Task<Ok<ItemListResponse>> ListAsync(string name, IGrainFactory grains,
+    internal static async Task<Ok<ItemListResponse>> ListAsync(string name, IndexGrains indexes,
         string? after = null, int? limit = null, bool? vectors = null)
     {
-        ItemPage page = await grains.Index(name).ListItemsAsync(after, limit ?? 100, vectors ?? false);
+        ItemPage page = await indexes.Index(name).ListItemsAsync(after, limit ?? 100, vectors ?? false);
         var items = new ItemResponse[page.Items.Length];
         for (int i = 0; i < items.Length; i++)
         {
@@ -105,16 +105,16 @@ public static class ItemsApi
         return TypedResults.Ok(new ItemListResponse(items, page.Next));
     }
 
-    internal static async Task<JsonOk<ItemResponse>> GetAsync(string name, string? id, IGrainFactory grains)
+    internal static async Task<JsonOk<ItemResponse>> GetAsync(string name, string? id, IndexGrains indexes)
     {
-        IndexItem item = await grains.Index(name).GetItemAsync(id ?? "")
+        IndexItem item = await indexes.Index(name).GetItemAsync(id ?? "")
             ?? throw new ItemNotFoundException(id ?? "");
         return JsonAnswer.Ok(new ItemResponse(item.Id, item.Vector, RawJson.FromStored(item.Metadata)), GatewayJsonContext.Default.ItemResponse);
     }
 
-    internal static async Task<NoContent> DeleteAsync(string name, string? id, IGrainFactory grains, GatewayMetrics metrics)
+    internal static async Task<NoContent> DeleteAsync(string name, string? id, IndexGrains indexes, GatewayMetrics metrics)
     {
-        DeleteResult result = await grains.Index(name).DeleteAsync([id ?? ""]);
+        DeleteResult result = await indexes.Index(name).DeleteAsync([id ?? ""]);
         metrics.IndexSeen(name, result.Length);
         return result.Deleted == 0 ? throw new ItemNotFoundException(id ?? "") : TypedResults.NoContent();
     }

@@ -1,15 +1,44 @@
+using System.Collections.Concurrent;
+
 namespace Vectord.Gateway.Infrastructure;
 
-/// <summary>Resolves index grains by name for the handlers.</summary>
-internal static class IndexGrains
+/// <summary>
+/// The index grains by name, for the handlers. <see cref="IGrainFactory.GetGrain{TGrainInterface}(string, string)"/>
+/// resolves the interface's grain type and builds a new reference on every call, a measurable share of a search's
+/// CPU time; a reference kept per name costs one lookup. Names come from requests, so the cache is bounded: when
+/// it is full it starts again empty.
+/// </summary>
+public sealed class IndexGrains(IGrainFactory grains)
 {
+    /// <summary>Most references kept.</summary>
+    public const int MaxCached = 4096;
+
+    private readonly ConcurrentDictionary<string, IVectorIndexGrain> _references = new(StringComparer.Ordinal);
+
     /// <summary>
     /// The index grain named <paramref name="name"/>. Orleans refuses an empty or all-whitespace key before any
     /// grain could judge it, so such a name is answered here with the grain's own wording (400).
     /// </summary>
-    public static IVectorIndexGrain Index(this IGrainFactory grains, string? name) =>
-        string.IsNullOrWhiteSpace(name)
-            ? throw new InvalidIndexArgumentException(
-                "invalid index name: 1-128 characters of A-Z a-z 0-9 . _ -, the first a letter or digit")
-            : grains.GetGrain<IVectorIndexGrain>(name);
+    public IVectorIndexGrain Index(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new InvalidIndexArgumentException(
+                "invalid index name: 1-128 characters of A-Z a-z 0-9 . _ -, the first a letter or digit");
+        }
+        if (_references.TryGetValue(name, out IVectorIndexGrain? grain))
+        {
+            return grain;
+        }
+        grain = grains.GetGrain<IVectorIndexGrain>(name);
+        if (_references.Count >= MaxCached)
+        {
+            _references.Clear();
+        }
+        _references[name] = grain;
+        return grain;
+    }
+
+    /// <summary>References currently kept.</summary>
+    internal int Count => _references.Count;
 }
