@@ -133,8 +133,8 @@ public sealed partial class HnswIndex
         nint dim = _dim;
         nint stride = _stride0;
 
-        ref int marks = ref MemoryMarshal.GetArrayDataReference(visited.Marks);
-        int epoch = visited.Epoch;
+        ref byte marks = ref MemoryMarshal.GetArrayDataReference(visited.Marks);
+        byte epoch = visited.Epoch;
         Span<int> fresh = stackalloc int[_m0];
         ref int freshRef = ref MemoryMarshal.GetReference(fresh);
 
@@ -164,7 +164,7 @@ public sealed partial class HnswIndex
             for (int j = 1; j <= count; j++)
             {
                 int neighbour = Unsafe.Add(ref block, j);
-                ref int mark = ref Unsafe.Add(ref marks, neighbour);
+                ref byte mark = ref Unsafe.Add(ref marks, neighbour);
                 if (mark != epoch)
                 {
                     mark = epoch;

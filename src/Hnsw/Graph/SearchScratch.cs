@@ -11,21 +11,25 @@ internal struct Candidate(float distance, int node)
     public int Node = node;
 }
 
-/// <summary>A set of visited nodes cleared in O(1) by bumping an epoch counter.</summary>
+/// <summary>
+/// A set of visited nodes cleared in O(1) by bumping an epoch counter. One byte a node, so that at 60,000 nodes
+/// the marks (60 KB) stay in a core's L2 cache between searches even when consecutive searches run on different
+/// threads; every 255 traversals the counter wraps and the marks are cleared once.
+/// </summary>
 internal sealed class VisitedSet
 {
-    private int[] _marks = [];
-    private int _epoch;
+    private byte[] _marks = [];
+    private byte _epoch;
 
     /// <summary>Starts a new traversal over nodes [0, <paramref name="size"/>).</summary>
     public void Reset(int size)
     {
         if (_marks.Length < size)
         {
-            _marks = new int[Math.Max(size, _marks.Length * 2)];
+            _marks = new byte[Math.Max(size, _marks.Length * 2)];
             _epoch = 0;
         }
-        if (++_epoch == int.MaxValue)
+        if (++_epoch == 0)
         {
             Array.Clear(_marks);
             _epoch = 1;
@@ -33,16 +37,16 @@ internal sealed class VisitedSet
     }
 
     /// <summary>The mark array and the current epoch, for loops that inline the test.</summary>
-    public int[] Marks => _marks;
+    public byte[] Marks => _marks;
 
     /// <summary>The value marking a node as visited in the current traversal.</summary>
-    public int Epoch => _epoch;
+    public byte Epoch => _epoch;
 
     /// <summary>Marks <paramref name="node"/>; false when it was already marked in this traversal.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryVisit(int node)
     {
-        ref int mark = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_marks), (nint)(uint)node);
+        ref byte mark = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_marks), (nint)(uint)node);
         if (mark == _epoch)
         {
             return false;
