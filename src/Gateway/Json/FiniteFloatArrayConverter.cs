@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -24,8 +23,7 @@ public sealed class FiniteFloatArrayConverter : JsonConverter<float[]>
             throw new JsonException("vector must be an array of numbers");
         }
 
-        float[] buffer = ArrayPool<float>.Shared.Rent(256);
-        int count = 0;
+        var vector = new FloatCollector(256);
         try
         {
             while (true)
@@ -41,7 +39,7 @@ public sealed class FiniteFloatArrayConverter : JsonConverter<float[]>
                 if (reader.TokenType != JsonTokenType.Number)
                 {
                     throw new JsonException(string.Create(CultureInfo.InvariantCulture,
-                        $"vector[{count}]: expected a number, got {Describe(reader.TokenType)}"));
+                        $"vector[{vector.Count}]: expected a number, got {Describe(reader.TokenType)}"));
                 }
                 // Numbers are never escaped, so a token in one segment is its own text.
                 float value;
@@ -49,22 +47,15 @@ public sealed class FiniteFloatArrayConverter : JsonConverter<float[]>
                     && (!reader.TryGetSingle(out value) || !float.IsFinite(value)))
                 {
                     throw new JsonException(string.Create(CultureInfo.InvariantCulture,
-                        $"vector[{count}]: not a finite number (NaN, infinity and values beyond ±3.4e38 are rejected)"));
+                        $"vector[{vector.Count}]: not a finite number (NaN, infinity and values beyond ±3.4e38 are rejected)"));
                 }
-                if (count == buffer.Length)
-                {
-                    float[] larger = ArrayPool<float>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, count).CopyTo(larger);
-                    ArrayPool<float>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-                buffer[count++] = value;
+                vector.Add(value);
             }
-            return buffer.AsSpan(0, count).ToArray();
+            return vector.ToArray();
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(buffer);
+            vector.Release();
         }
     }
 

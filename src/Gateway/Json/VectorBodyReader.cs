@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
@@ -250,8 +249,7 @@ internal ref struct VectorBodyReader
             close = i;
             return true;
         }
-        float[] buffer = ArrayPool<float>.Shared.Rent(1024);
-        int count = 0;
+        var collected = new FloatCollector(1024);
         try
         {
             while (true)
@@ -260,14 +258,7 @@ internal ref struct VectorBodyReader
                 {
                     return false;
                 }
-                if (count == buffer.Length)
-                {
-                    float[] larger = ArrayPool<float>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, count).CopyTo(larger);
-                    ArrayPool<float>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-                buffer[count++] = value;
+                collected.Add(value);
                 i = SkipWhitespace(json, i);
                 if (i >= json.Length)
                 {
@@ -275,7 +266,7 @@ internal ref struct VectorBodyReader
                 }
                 if (json[i] == (byte)']')
                 {
-                    values = buffer.AsSpan(0, count).ToArray();
+                    values = collected.ToArray();
                     close = i;
                     return true;
                 }
@@ -288,7 +279,7 @@ internal ref struct VectorBodyReader
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(buffer);
+            collected.Release();
         }
     }
 
