@@ -1,3 +1,4 @@
+using Vectord.Clustering;
 using Vectord.Gateway;
 using Vectord.Gateway.Infrastructure;
 

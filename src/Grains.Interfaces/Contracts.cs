@@ -16,14 +16,17 @@ public enum IndexDistance
 /// <param name="M">Max links per node, 2–128; 0 = default (16).</param>
 /// <param name="EfSearch">Default search beam width, 1–10000; 0 = default.</param>
 /// <param name="Distance">Distance function.</param>
+/// <param name="Shards">Parts the index is spread over, 1–64; 0 = default (1). An item's part is a stable hash of its
+/// id; every call behaves the same for any shard count.</param>
 [GenerateSerializer, Immutable, Alias("vectord.IndexSpec")]
 public sealed record IndexSpec(
     [property: Id(0)] int Dimension,
     [property: Id(1)] int M = 0,
     [property: Id(2)] int EfSearch = 0,
-    [property: Id(3)] IndexDistance Distance = IndexDistance.Cosine);
+    [property: Id(3)] IndexDistance Distance = IndexDistance.Cosine,
+    [property: Id(4)] int Shards = 0);
 
-/// <summary>An index's effective parameters and its number of items.</summary>
+/// <summary>An index's effective parameters, its number of items and its shard count.</summary>
 [GenerateSerializer, Immutable, Alias("vectord.IndexInfo")]
 public sealed record IndexInfo(
     [property: Id(0)] string Name,
@@ -31,7 +34,18 @@ public sealed record IndexInfo(
     [property: Id(2)] int M,
     [property: Id(3)] int EfSearch,
     [property: Id(4)] IndexDistance Distance,
-    [property: Id(5)] int Length);
+    [property: Id(5)] int Length,
+    [property: Id(6)] int Shards = 1);
+
+/// <summary>Where one part of an index lives and how many items it holds.</summary>
+/// <param name="Shard">The part's number, 0 to shards − 1.</param>
+/// <param name="Length">Items in the part.</param>
+/// <param name="Silo">Address of the silo holding the part, or null when it is not active.</param>
+[GenerateSerializer, Immutable, Alias("vectord.ShardInfo")]
+public sealed record ShardInfo(
+    [property: Id(0)] int Shard,
+    [property: Id(1)] int Length,
+    [property: Id(2)] string? Silo);
 
 /// <summary>One item. <paramref name="Metadata"/> is opaque JSON text kept byte for byte; null means no metadata.</summary>
 [GenerateSerializer, Immutable, Alias("vectord.IndexItem")]

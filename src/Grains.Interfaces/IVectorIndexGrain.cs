@@ -6,6 +6,9 @@ namespace Vectord;
 /// One vector index, keyed by its name (1–128 characters of <c>A-Z a-z 0-9 . _ -</c>, starting with a letter or
 /// digit). Writes (create, add, delete, merge, drop) are serialised by the activation; searches and reads run in
 /// parallel with each other, never with a write. A write completes only once it is durable in storage.
+/// An index created with <see cref="IndexSpec.Shards"/> &gt; 1 spreads its items over that many parts, each with its
+/// own log and snapshots and placed across the silos; this grain validates, routes and merges, and every call
+/// behaves as for one part.
 /// </summary>
 /// <remarks>
 /// Errors: <see cref="IndexNotFoundException"/>, <see cref="IndexAlreadyExistsException"/>,
@@ -23,6 +26,10 @@ public interface IVectorIndexGrain : IGrainWithStringKey
     /// <summary>The index's parameters and its number of items.</summary>
     [ReadOnly, Alias("GetInfo")]
     Task<IndexInfo> GetInfoAsync();
+
+    /// <summary>Each part of the index: its item count and the silo holding it.</summary>
+    [ReadOnly, Alias("GetShards")]
+    Task<ShardInfo[]> GetShardsAsync();
 
     /// <summary>Deletes the index and all of its stored data.</summary>
     [Alias("Drop")]

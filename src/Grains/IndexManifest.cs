@@ -1,7 +1,8 @@
 namespace Vectord.Grains;
 
 /// <summary>The small, versioned record of an index kept in grain storage: its parameters, the incarnation its
-/// data belongs to and the snapshot that recovery starts from. Log records after the snapshot complete it.</summary>
+/// data belongs to and, for an unsharded index, the snapshot that recovery of its one part starts from (log records
+/// after the snapshot complete it; each shard of a sharded index keeps its own checkpoint beside its log).</summary>
 public sealed class IndexManifest
 {
     /// <summary>Effective parameters; null when the index does not exist.</summary>
@@ -16,6 +17,10 @@ public sealed class IndexManifest
 
     /// <summary>Size of the latest snapshot in bytes.</summary>
     public long SnapshotBytes { get; set; }
+
+    /// <summary>How items are placed in the parts of a sharded index (<see cref="Shards.ShardRouting.Scheme"/>); null
+    /// in manifests written before sharding, whose indexes have one part.</summary>
+    public string? ShardScheme { get; set; }
 }
 
 /// <summary>The persisted catalog: every index name.</summary>

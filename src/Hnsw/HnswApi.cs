@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 
 namespace Vectord.Hnsw;
 
@@ -30,6 +31,27 @@ public sealed record HnswOptions(
     /// fashion-mnist (60,000 base vectors, 1,000 queries, M 16, ef_construction 200) under both distances. Measured
     /// at ef 16: recall@10 0.969 euclidean, 0.953 cosine (at ef 32: 0.993 and 0.983).</summary>
     public const int DefaultEfSearch = 16;
+
+    /// <summary>The one rule for a vector an index of these options accepts: as many components as
+    /// <see cref="Dimension"/>, all finite, and under cosine a non-zero norm (a query may be zero when
+    /// <paramref name="allowZero"/>: every cosine distance to it is then 1). Returns null when it is acceptable, else
+    /// a phrase saying what is wrong, e.g. <c>dim mismatch (index=3, got=2)</c>, <c>non-finite component at 5</c>,
+    /// <c>zero vector under cosine distance</c>.</summary>
+    public string? CheckVector(ReadOnlySpan<float> vector, bool allowZero = false)
+    {
+        if (vector.Length != Dimension)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"dim mismatch (index={Dimension}, got={vector.Length})");
+        }
+        int bad = HnswIndex.FirstNonFinite(vector);
+        if (bad >= 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"non-finite component at {bad}");
+        }
+        return !allowZero && Distance == DistanceKind.Cosine && HnswIndex.SquaredNorm(vector) == 0.0
+            ? "zero vector under cosine distance"
+            : null;
+    }
 }
 
 /// <summary>One item: a string id, its vector and optional opaque metadata (raw UTF-8 JSON; null = none).</summary>

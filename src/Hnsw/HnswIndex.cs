@@ -137,27 +137,10 @@ public sealed partial class HnswIndex
         return n;
     }
 
-    /// <summary>Checks one vector: returns null when it is acceptable, else a phrase saying what is wrong,
-    /// e.g. <c>dim mismatch (index=3, got=2)</c>, <c>non-finite component at 5</c>, <c>zero vector under cosine distance</c>.</summary>
-    public string? ValidateVector(ReadOnlySpan<float> vector)
-    {
-        if (vector.Length != _dim)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"dim mismatch (index={_dim}, got={vector.Length})");
-        }
-        int bad = FirstNonFinite(vector);
-        if (bad >= 0)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"non-finite component at {bad}");
-        }
-        if (_kind == DistanceKind.Cosine && SquaredNorm(vector) == 0.0)
-        {
-            return "zero vector under cosine distance";
-        }
-        return null;
-    }
+    /// <summary>Checks one vector against <see cref="HnswOptions.CheckVector"/>: null when it is acceptable, else what is wrong.</summary>
+    public string? ValidateVector(ReadOnlySpan<float> vector) => _options.CheckVector(vector);
 
-    private static int FirstNonFinite(ReadOnlySpan<float> vector)
+    internal static int FirstNonFinite(ReadOnlySpan<float> vector)
     {
         for (int i = 0; i < vector.Length; i++)
         {
@@ -169,7 +152,7 @@ public sealed partial class HnswIndex
         return -1;
     }
 
-    private static double SquaredNorm(ReadOnlySpan<float> vector)
+    internal static double SquaredNorm(ReadOnlySpan<float> vector)
     {
         double sum = 0;
         foreach (float x in vector)

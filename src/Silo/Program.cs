@@ -1,4 +1,5 @@
 using System.Net;
+using Vectord.Clustering;
 using Vectord.Gateway;
 using Vectord.Grains.Hosting;
 using Vectord.Silo;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Orleans.Configuration;
-using Vectord.Gateway;
+using Vectord.Clustering;
 
 namespace Vectord.Silo;
 

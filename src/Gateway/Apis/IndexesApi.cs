@@ -24,6 +24,10 @@ public static class IndexesApi
             .WithSummary("An index's parameters and length")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{name}/shards", ShardsAsync).WithName("GetIndexShards")
+            .WithSummary("Where each part of an index lives and how many items it holds")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("/{name}", DropAsync).WithName("DeleteIndex")
             .WithSummary("Deletes an index and its stored data")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -48,7 +52,7 @@ public static class IndexesApi
         {
             throw new InvalidIndexArgumentException("dimension is required");
         }
-        var spec = new IndexSpec(dimension, body.M ?? 0, body.EfSearch ?? 0, ParseDistance(body.Distance));
+        var spec = new IndexSpec(dimension, body.M ?? 0, body.EfSearch ?? 0, ParseDistance(body.Distance), body.Shards ?? 0);
         IndexInfo info = await indexes.Index(body.Name).CreateAsync(spec);
         metrics.IndexSeen(info.Name, info.Length);
         return JsonAnswer.Created($"/vectors/index/{Uri.EscapeDataString(info.Name)}", ToResponse(info), GatewayJsonContext.Default.IndexResponse);
@@ -66,6 +70,13 @@ public static class IndexesApi
         IndexInfo info = await indexes.Index(name).GetInfoAsync();
         metrics.IndexSeen(info.Name, info.Length);
         return JsonAnswer.Ok(ToResponse(info), GatewayJsonContext.Default.IndexResponse);
+    }
+
+    internal static async Task<JsonOk<ShardsResponse>> ShardsAsync(string name, IndexGrains indexes)
+    {
+        ShardInfo[] shards = await indexes.Index(name).GetShardsAsync();
+        return JsonAnswer.Ok(new ShardsResponse([.. shards.Select(s => new ShardResponse(s.Shard, s.Length, s.Silo))]),
+            GatewayJsonContext.Default.ShardsResponse);
     }
 
     internal static async Task<NoContent> DropAsync(string name, IndexGrains indexes, GatewayMetrics metrics)
@@ -104,5 +115,5 @@ public static class IndexesApi
     };
 
     private static IndexResponse ToResponse(IndexInfo info) =>
-        new(new IndexParams(info.Name, info.Dimension, info.M, info.EfSearch, FormatDistance(info.Distance)), info.Length);
+        new(new IndexParams(info.Name, info.Dimension, info.M, info.EfSearch, FormatDistance(info.Distance), info.Shards), info.Length);
 }

@@ -8,7 +8,8 @@ namespace Vectord.Gateway.Json;
 /// <param name="M">HNSW max links per node, 2–128; omitted or 0 = 16.</param>
 /// <param name="EfSearch">Default search beam width, 1–10000; omitted or 0 = the default.</param>
 /// <param name="Distance"><c>cosine</c> (default), <c>euclidean</c> or <c>dot</c>.</param>
-public sealed record CreateIndexRequest(string? Name, int? Dimension, int? M, int? EfSearch, string? Distance);
+/// <param name="Shards">Parts the index is spread over, 1–64; omitted or 0 = 1.</param>
+public sealed record CreateIndexRequest(string? Name, int? Dimension, int? M, int? EfSearch, string? Distance, int? Shards);
 
 /// <summary>An index's effective parameters.</summary>
 /// <param name="Name">Index name.</param>
@@ -16,7 +17,18 @@ public sealed record CreateIndexRequest(string? Name, int? Dimension, int? M, in
 /// <param name="M">HNSW max links per node.</param>
 /// <param name="EfSearch">Default search beam width.</param>
 /// <param name="Distance"><c>cosine</c>, <c>euclidean</c> or <c>dot</c>.</param>
-public sealed record IndexParams(string Name, int Dimension, int M, int EfSearch, string Distance);
+/// <param name="Shards">Parts the index is spread over.</param>
+public sealed record IndexParams(string Name, int Dimension, int M, int EfSearch, string Distance, int Shards);
+
+/// <summary>One part of an index.</summary>
+/// <param name="Shard">The part's number.</param>
+/// <param name="Length">Items in the part.</param>
+/// <param name="Silo">Address of the node holding it; null when it is not active.</param>
+public sealed record ShardResponse(int Shard, int Length, string? Silo);
+
+/// <summary>Body of <c>GET /vectors/index/{name}/shards</c>.</summary>
+/// <param name="Shards">Each part, in order.</param>
+public sealed record ShardsResponse(ShardResponse[] Shards);
 
 /// <summary>An index: its parameters and number of items.</summary>
 /// <param name="Params">Effective parameters.</param>
@@ -127,6 +139,7 @@ public sealed record HealthResponse(string Status, int Silos);
 [JsonSerializable(typeof(CreateIndexRequest))]
 [JsonSerializable(typeof(IndexResponse))]
 [JsonSerializable(typeof(IndexListResponse))]
+[JsonSerializable(typeof(ShardsResponse))]
 [JsonSerializable(typeof(AddRequest))]
 [JsonSerializable(typeof(AddResponse))]
 [JsonSerializable(typeof(SearchRequest))]

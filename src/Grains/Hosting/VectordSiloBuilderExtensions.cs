@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Runtime.Hosting;
@@ -20,16 +21,20 @@ public static class VectordSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration.GetSection(VectordStorageOptions.SectionName);
-        var settings = new VectordStorageOptions();
-        section.Bind(settings);
         var services = builder.Services;
-        services.AddOptions<VectordStorageOptions>().Bind(section);
-        services.AddKeyedSingleton(VectordStorageOptions.ProviderName, (_, _) => CreateStore(settings));
+        services.AddOptions<VectordStorageOptions>()
+            .Bind(configuration.GetSection(VectordStorageOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<VectordStorageOptions>, VectordStorageOptionsValidator>();
+        services.AddKeyedSingleton(VectordStorageOptions.ProviderName, (sp, _) => CreateStore(sp.GetRequiredService<IOptions<VectordStorageOptions>>().Value));
         services.AddGrainStorage(VectordStorageOptions.ProviderName,
             (sp, name) => new StoragedGrainStorage(sp.GetRequiredKeyedService<IIndexBlobStore>(name)));
-        services.Configure<GrainCollectionOptions>(o =>
-            o.ClassSpecificCollectionAge[typeof(VectorIndexGrain).FullName!] = TimeSpan.FromMinutes(settings.IdleMinutes));
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<VectordStorageOptions>>((o, storage) =>
+        {
+            var age = TimeSpan.FromMinutes(storage.Value.IdleMinutes);
+            o.ClassSpecificCollectionAge[typeof(VectorIndexGrain).FullName!] = age;
+            o.ClassSpecificCollectionAge[typeof(Shards.VectorShardGrain).FullName!] = age;
+        });
         services.AddSingleton<IndexPreloader>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IndexPreloader>());
         return builder;

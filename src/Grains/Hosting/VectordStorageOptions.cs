@@ -41,4 +41,7 @@ public sealed class VectordStorageOptions
 
     /// <summary>Indexes loaded at once during start-up.</summary>
     public int PreloadParallelism { get; set; } = 4;
+
+    /// <summary>When parts write snapshots, from <see cref="SnapshotLogRatio"/> and <see cref="SnapshotMinLogBytes"/>.</summary>
+    internal Persistence.SnapshotPolicy SnapshotPolicy => new(SnapshotLogRatio, SnapshotMinLogBytes);
 }

@@ -35,11 +35,18 @@ public static class StorageKeys
     /// <summary>Everything stored for the index <paramref name="name"/> except its manifest.</summary>
     public static string IndexPrefix(string name) => $"indexes/{Checked(name)}/";
 
-    /// <summary>The log records of one incarnation (generation) of an index.</summary>
-    public static string WalPrefix(string name, string generation) => $"{IndexPrefix(name)}{Checked(generation)}/wal/";
+    /// <summary>Everything stored for one part of one incarnation (generation) of an index: the generation's own
+    /// folder for the single part of an unsharded index, a sub-folder <c>sNN/</c> for part NN of a sharded one.</summary>
+    public static string PartPrefix(string name, string generation, int? shard = null) =>
+        shard is { } s
+            ? $"{IndexPrefix(name)}{Checked(generation)}/s{s.ToString("D2", System.Globalization.CultureInfo.InvariantCulture)}/"
+            : $"{IndexPrefix(name)}{Checked(generation)}/";
 
-    /// <summary>The snapshots of one incarnation (generation) of an index.</summary>
-    public static string SnapshotPrefix(string name, string generation) => $"{IndexPrefix(name)}{Checked(generation)}/snap/";
+    /// <summary>The log records of one incarnation (generation) of an unsharded index.</summary>
+    public static string WalPrefix(string name, string generation) => PartPrefix(name, generation) + "wal/";
+
+    /// <summary>The snapshots of one incarnation (generation) of an unsharded index.</summary>
+    public static string SnapshotPrefix(string name, string generation) => PartPrefix(name, generation) + "snap/";
 
     /// <summary>The key of log record <paramref name="seq"/>.</summary>
     public static string Wal(string name, string generation, long seq) => WalPrefix(name, generation) + SeqText(seq);
@@ -60,7 +67,8 @@ public static class StorageKeys
         return tail.Length == 12 && long.TryParse(tail, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out seq);
     }
 
-    private static string SeqText(long seq) => seq.ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The fixed-width text of a sequence number in a key.</summary>
+    public static string SeqText(long seq) => seq.ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Checked(string name) =>
         IsValidName(name) ? name : throw new ArgumentException("not a valid storage name segment", nameof(name));

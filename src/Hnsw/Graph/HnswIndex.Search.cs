@@ -13,14 +13,9 @@ public sealed partial class HnswIndex
     /// <exception cref="ArgumentException">The query has the wrong dimension or a non-finite component.</exception>
     public SearchHit[] Search(ReadOnlySpan<float> query, int k, int ef = 0)
     {
-        if (query.Length != _dim)
+        if (_options.CheckVector(query, allowZero: true) is { } problem)
         {
-            throw new ArgumentException($"dim mismatch (index={_dim}, got={query.Length})", nameof(query));
-        }
-        int bad = FirstNonFinite(query);
-        if (bad >= 0)
-        {
-            throw new ArgumentException($"non-finite component at {bad}", nameof(query));
+            throw new ArgumentException(problem, nameof(query));
         }
         if (k <= 0 || _liveCount == 0)
         {

@@ -1,6 +1,9 @@
+using Microsoft.Extensions.Hosting;
+using Orleans.Hosting;
+using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 
-namespace Vectord.Gateway;
+namespace Vectord.Clustering;
 
 /// <summary>
 /// The <c>Cluster</c> configuration section, read the same way by silos and by the standalone gateway:

@@ -1,0 +1,44 @@
+using Vectord.Hnsw;
+
+namespace Vectord.Grains.Items;
+
+/// <summary>The rules of an index's parameters: what a create may ask for, the defaults, and the engine options
+/// they become.</summary>
+internal static class IndexRules
+{
+    /// <summary>Most parts an index may be spread over.</summary>
+    public const int MaxShards = 64;
+
+    /// <summary>Checks a create request and fills in the defaults.</summary>
+    /// <exception cref="InvalidIndexArgumentException">A parameter is out of range; the message names it.</exception>
+    public static IndexSpec Effective(IndexSpec? spec)
+    {
+        if (spec is null) { throw new InvalidIndexArgumentException("spec must be set"); }
+        if (spec.Dimension is < 1 or > 65536) { throw new InvalidIndexArgumentException("dimension must be between 1 and 65536"); }
+        if (spec.M != 0 && spec.M is < 2 or > 128) { throw new InvalidIndexArgumentException("m must be 0 (default) or between 2 and 128"); }
+        if (spec.EfSearch != 0 && spec.EfSearch is < 1 or > 10000) { throw new InvalidIndexArgumentException("ef_search must be 0 (default) or between 1 and 10000"); }
+        if (!Enum.IsDefined(spec.Distance)) { throw new InvalidIndexArgumentException("unknown distance"); }
+        if (spec.Shards != 0 && spec.Shards is < 1 or > MaxShards) { throw new InvalidIndexArgumentException($"shards must be 0 (default) or between 1 and {MaxShards}"); }
+        return spec with
+        {
+            M = spec.M == 0 ? HnswOptions.DefaultM : spec.M,
+            EfSearch = spec.EfSearch == 0 ? HnswOptions.DefaultEfSearch : spec.EfSearch,
+            Shards = spec.Shards == 0 ? 1 : spec.Shards,
+        };
+    }
+
+    /// <summary>The shard count of a stored spec: specs written before sharding have none and mean one part.</summary>
+    public static int ShardCount(IndexSpec spec) => Math.Max(1, spec.Shards);
+
+    /// <summary>The engine options of an index.</summary>
+    public static HnswOptions ToOptions(IndexSpec spec) => new(
+        spec.Dimension,
+        spec.Distance switch
+        {
+            IndexDistance.Euclidean => DistanceKind.Euclidean,
+            IndexDistance.Dot => DistanceKind.Dot,
+            _ => DistanceKind.Cosine,
+        },
+        M: spec.M,
+        EfSearch: spec.EfSearch);
+}

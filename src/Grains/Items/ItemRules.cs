@@ -1,0 +1,138 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using Vectord.Hnsw;
+
+namespace Vectord.Grains.Items;
+
+/// <summary>What an item and a query must be, and the mapping between the contract's items and the engine's.
+/// The vector rule itself is the engine's (<see cref="HnswOptions.CheckVector"/>); ids and metadata are checked here.</summary>
+internal static class ItemRules
+{
+    /// <summary>Results a search returns at most.</summary>
+    public const int MaxK = 1000;
+
+    /// <summary>Results a search returns when it does not say.</summary>
+    public const int DefaultK = 10;
+
+    /// <summary>Largest beam width a query may ask for.</summary>
+    public const int MaxEf = 10_000;
+
+    /// <summary>Largest page of a listing.</summary>
+    public const int MaxPage = 1000;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Checks a whole batch and converts it; nothing is returned unless every item is acceptable.</summary>
+    /// <exception cref="InvalidIndexArgumentException">The first bad item, as <c>items[j]: what</c>.</exception>
+    public static VectorItem[] CheckBatch(IndexItem[]? items, HnswOptions options)
+    {
+        if (items is null || items.Length == 0) { throw new InvalidIndexArgumentException("items must be non-empty"); }
+        var batch = new VectorItem[items.Length];
+        for (var j = 0; j < items.Length; j++)
+        {
+            var item = items[j] ?? throw new InvalidIndexArgumentException($"items[{j}]: missing item");
+            var problem = Check(item, options, out var converted);
+            if (problem is not null) { throw new InvalidIndexArgumentException($"items[{j}]: {problem}"); }
+            batch[j] = converted!;
+        }
+        return batch;
+    }
+
+    /// <summary>Checks one incoming item and converts it; returns what is wrong, or null.</summary>
+    public static string? Check(IndexItem item, HnswOptions options, out VectorItem? converted)
+    {
+        converted = null;
+        if (string.IsNullOrEmpty(item.Id)) { return "empty id"; }
+        if (!IsWellFormed(item.Id)) { return "id is not valid Unicode text"; }
+        var problem = options.CheckVector(item.Vector ?? []);
+        if (problem is not null) { return problem; }
+        byte[]? metadata = null;
+        if (item.Metadata is not null)
+        {
+            metadata = EncodeMetadata(item.Metadata);
+            if (metadata is null) { return "metadata is not valid JSON"; }
+        }
+        converted = new VectorItem(item.Id, item.Vector!.ToArray(), metadata);
+        return null;
+    }
+
+    /// <summary>Checks a query vector with the same rule as stored vectors.</summary>
+    /// <exception cref="InvalidIndexArgumentException">What is wrong with it.</exception>
+    public static void CheckQuery(float[]? vector, HnswOptions options)
+    {
+        vector ??= [];
+        if (vector.Length != options.Dimension)
+        {
+            throw new InvalidIndexArgumentException($"dimension mismatch (index={options.Dimension}, got={vector.Length})");
+        }
+        if (options.CheckVector(vector) is { } problem) { throw new InvalidIndexArgumentException($"vector: {problem}"); }
+    }
+
+    /// <summary>The k a search uses: ≤ 0 means the default, more than the maximum means the maximum.</summary>
+    public static int EffectiveK(int k) => k <= 0 ? DefaultK : Math.Min(k, MaxK);
+
+    /// <summary>The beam width a search asks for: 0 (the index's own) unless the caller gave one; at least k.</summary>
+    public static int EffectiveEf(int? ef, int k) => ef is > 0 ? Math.Max(Math.Min(ef.Value, MaxEf), k) : 0;
+
+    /// <summary>The page size a listing uses.</summary>
+    public static int EffectiveLimit(int limit) => limit <= 0 ? 100 : Math.Min(limit, MaxPage);
+
+    /// <summary>The UTF-8 of <paramref name="json"/> when it is one well-formed JSON value, else null.</summary>
+    public static byte[]? EncodeMetadata(string json)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = StrictUtf8.GetBytes(json);
+        }
+        catch (EncoderFallbackException)
+        {
+            return null;
+        }
+        try
+        {
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 256 });
+            if (!reader.Read()) { return null; }
+            reader.Skip();
+            while (reader.Read()) { }
+            return bytes;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Stored metadata as the contract's text.</summary>
+    public static string? DecodeMetadata(byte[]? metadata) => metadata is null ? null : Encoding.UTF8.GetString(metadata);
+
+    /// <summary>An engine item as a contract item, with or without its vector.</summary>
+    public static IndexItem ToContract(VectorItem item, bool includeVector) =>
+        new(item.Id, includeVector ? item.Vector : [], DecodeMetadata(item.Metadata));
+
+    /// <summary>A contract item already checked by <see cref="Check"/> as an engine item.</summary>
+    public static VectorItem FromChecked(IndexItem item) =>
+        new(item.Id, item.Vector, item.Metadata is null ? null : Encoding.UTF8.GetBytes(item.Metadata));
+
+    /// <summary>A hash of an item's content (vector and metadata), to tell whether it changed.</summary>
+    public static ulong Fingerprint(VectorItem item)
+    {
+        var hash = new XxHash64();
+        hash.Append(MemoryMarshal.AsBytes(item.Vector.AsSpan()));
+        if (item.Metadata is null) { hash.Append([0]); }
+        else { hash.Append([1]); hash.Append(item.Metadata); }
+        return hash.GetCurrentHashAsUInt64();
+    }
+
+    private static bool IsWellFormed(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; }
+            else if (char.IsSurrogate(text[i])) { return false; }
+        }
+        return true;
+    }
+}

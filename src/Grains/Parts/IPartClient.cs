@@ -1,0 +1,40 @@
+using Vectord.Hnsw;
+
+namespace Vectord.Grains.Parts;
+
+/// <summary>What the index grain asks of each of its parts: its own part when the index has one, or a shard grain.</summary>
+internal interface IPartClient
+{
+    /// <summary>Durably adds or replaces items already checked by the index grain.</summary>
+    Task<PartWrite> AddAsync(VectorItem[] items);
+
+    /// <summary>Durably deletes the ids that are present.</summary>
+    Task<PartWrite> DeleteAsync(string[] ids);
+
+    /// <summary>One item with its vector, or null.</summary>
+    Task<IndexItem?> GetItemAsync(string id);
+
+    /// <summary>The part's k nearest items to a checked query; <paramref name="ef"/> 0 = the index's own.</summary>
+    Task<SearchHit[]> SearchAsync(float[] vector, int k, int ef);
+
+    /// <summary>A page of the part's items in id order.</summary>
+    Task<ItemPage> ListItemsAsync(string? after, int limit, bool includeVectors);
+
+    /// <summary>A page of the part's items with vectors and content fingerprints, for a merge.</summary>
+    Task<MergePage> ExportPageAsync(string? after, int limit);
+
+    /// <summary>Durably adds the items whose ids the part does not have; checks each.</summary>
+    Task<MergeAddOutcome> AddIfAbsentAsync(IndexItem[] items);
+
+    /// <summary>Durably deletes each listed item whose content still has the given fingerprint.</summary>
+    Task<PartWrite> RemoveIfUnchangedAsync(string[] ids, ulong[] fingerprints);
+
+    /// <summary>The part's length and where it lives.</summary>
+    Task<ShardInfo> GetInfoAsync();
+}
+
+/// <summary>Outcome of a write to one part.</summary>
+/// <param name="Changed">Items added, replaced or deleted.</param>
+/// <param name="Length">The part's length afterwards.</param>
+[GenerateSerializer, Immutable, Alias("vectord.PartWrite")]
+public sealed record PartWrite([property: Id(0)] int Changed, [property: Id(1)] int Length);

@@ -1,0 +1,105 @@
+using Vectord.Grains.Persistence;
+using Vectord.Hnsw;
+
+namespace Vectord.Grains.Parts;
+
+/// <summary>
+/// One part of an index in memory: its HNSW graph and its log. A write is appended to the log first and applied in
+/// memory afterwards, so a failed append leaves memory as it was. Writes must not overlap; reads may run beside
+/// each other. <see cref="IsStale"/> turns true when this copy may no longer match storage (another activation wrote
+/// to the log, or an apply failed after its record was written); its owner must then stop using it.
+/// </summary>
+internal sealed class IndexPart(HnswIndex index, PartLog log)
+{
+    /// <summary>The message of a write refused because another activation owns the part now.</summary>
+    public const string MovedMessage = "the index was changed by another activation; retry";
+
+    private string[]? _sortedIds;
+
+    /// <summary>The engine.</summary>
+    public HnswIndex Index => index;
+
+    /// <summary>The log.</summary>
+    public PartLog Log => log;
+
+    /// <summary>Live items.</summary>
+    public int Count => index.Count;
+
+    /// <summary>True once this copy may differ from storage.</summary>
+    public bool IsStale { get; private set; }
+
+    /// <summary>Durably adds or replaces a checked batch.</summary>
+    /// <returns>Items applied.</returns>
+    /// <exception cref="StorageUnavailableException">Storage failed (nothing changed) or another activation owns the part.</exception>
+    public Task<int> AddAsync(VectorItem[] batch) => WriteAsync(log.NextAdd(batch));
+
+    /// <summary>Durably deletes the ids that are present.</summary>
+    /// <returns>Items deleted.</returns>
+    public async Task<int> DeleteAsync(IEnumerable<string> ids)
+    {
+        var present = ids.Where(id => id is not null && index.Contains(id)).Distinct(StringComparer.Ordinal).ToArray();
+        return present.Length == 0 ? 0 : await WriteAsync(log.NextDelete(present));
+    }
+
+    private async Task<int> WriteAsync(WalRecord record)
+    {
+        if (!await log.TryAppendAsync(record))
+        {
+            IsStale = true;
+            throw new StorageUnavailableException(MovedMessage);
+        }
+        int applied;
+        try
+        {
+            applied = await Task.Run(() => PartLog.Apply(index, record));
+        }
+        catch
+        {
+            IsStale = true;   // memory no longer matches storage: the owner reloads the part
+            throw;
+        }
+        _sortedIds = null;
+        return applied;
+    }
+
+    /// <summary>Writes a snapshot when the log is due one.</summary>
+    /// <exception cref="StorageUnavailableException">Storage failed; every write is still in the log.</exception>
+    public async Task CompactIfDueAsync()
+    {
+        if (log.CompactionDue) { await CompactAsync(); }
+    }
+
+    /// <summary>Writes a snapshot now.</summary>
+    /// <exception cref="StorageUnavailableException">Storage failed; every write is still in the log.</exception>
+    public async Task CompactAsync()
+    {
+        if (!await log.TryCompactAsync(index)) { IsStale = true; }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> items whose id sorts after <paramref name="after"/> (ordinal), and the
+    /// cursor of the next page (null at the end).</summary>
+    public (List<VectorItem> Items, string? Next) Page(string? after, int limit, bool includeVectors)
+    {
+        var ids = _sortedIds ??= SortedIds();
+        var start = 0;
+        if (after is not null)
+        {
+            var at = Array.BinarySearch(ids, after, StringComparer.Ordinal);
+            start = at >= 0 ? at + 1 : ~at;
+        }
+        var items = new List<VectorItem>(Math.Min(limit, ids.Length - start));
+        var i = start;
+        for (; i < ids.Length && items.Count < limit; i++)
+        {
+            if (index.TryGet(ids[i], out var item)) { items.Add(includeVectors ? item : item with { Vector = [] }); }
+        }
+        return (items, i < ids.Length && items.Count > 0 ? items[^1].Id : null);
+    }
+
+    private string[] SortedIds()
+    {
+        var ids = index.GetIds().ToArray();
+        Array.Sort(ids, StringComparer.Ordinal);
+        return ids;
+    }
+}

@@ -1,0 +1,115 @@
+using Vectord.Grains.Items;
+using Vectord.Hnsw;
+
+namespace Vectord.Grains.Parts;
+
+/// <summary>
+/// The operations of one part held by this activation, in the contract's terms: reads run on the thread pool (so
+/// concurrent searches use every core), writes go through the <see cref="PartHost"/>. Both the index grain of an
+/// unsharded index and each shard grain serve their part with it.
+/// </summary>
+internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, HnswOptions options, int shard, string silo) : IPartClient
+{
+    /// <inheritdoc/>
+    public async Task<PartWrite> AddAsync(VectorItem[] items)
+    {
+        var part = await host.GetAsync(recover);
+        var added = await host.WriteAsync(part, p => p.AddAsync(items));
+        return new PartWrite(added, part.Count);
+    }
+
+    /// <inheritdoc/>
+    public async Task<PartWrite> DeleteAsync(string[] ids)
+    {
+        var part = await host.GetAsync(recover);
+        var deleted = await host.WriteAsync(part, p => p.DeleteAsync(ids));
+        return new PartWrite(deleted, part.Count);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IndexItem?> GetItemAsync(string id)
+    {
+        var part = await host.GetAsync(recover);
+        return id is not null && part.Index.TryGet(id, out var item) ? ItemRules.ToContract(item, includeVector: true) : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<SearchHit[]> SearchAsync(float[] vector, int k, int ef)
+    {
+        var part = await host.GetAsync(recover);
+        if (part.Count == 0) { return []; }
+        // The search and the conversion of its hits run on the thread pool; the activation is back on its
+        // scheduler only to return the answer.
+        return await Task.Run(() => Array.ConvertAll(part.Index.Search(vector, k, ef),
+            h => new SearchHit(h.Id, h.Distance, ItemRules.DecodeMetadata(h.Metadata))));
+    }
+
+    /// <inheritdoc/>
+    public async Task<ItemPage> ListItemsAsync(string? after, int limit, bool includeVectors)
+    {
+        var part = await host.GetAsync(recover);
+        var (items, next) = part.Page(after, limit, includeVectors);
+        return new ItemPage([.. items.Select(i => ItemRules.ToContract(i, includeVectors))], next);
+    }
+
+    /// <inheritdoc/>
+    public async Task<MergePage> ExportPageAsync(string? after, int limit)
+    {
+        var part = await host.GetAsync(recover);
+        var (items, next) = part.Page(after, limit, includeVectors: true);
+        return new MergePage([.. items.Select(i => ItemRules.ToContract(i, includeVector: true))], [.. items.Select(ItemRules.Fingerprint)], next);
+    }
+
+    /// <inheritdoc/>
+    public async Task<MergeAddOutcome> AddIfAbsentAsync(IndexItem[] items)
+    {
+        var part = await host.GetAsync(recover);
+        var accepted = new List<VectorItem>();
+        var taken = new List<string>();
+        int skipped = 0, failed = 0;
+        string? firstError = null;
+        foreach (var item in items ?? [])
+        {
+            if (item is not null && !string.IsNullOrEmpty(item.Id) && part.Index.Contains(item.Id))
+            {
+                skipped++;
+                taken.Add(item.Id);
+                continue;
+            }
+            VectorItem? converted = null;
+            var problem = item is null ? "missing item" : ItemRules.Check(item, options, out converted);
+            if (problem is not null)
+            {
+                failed++;
+                firstError ??= item is null || string.IsNullOrEmpty(item.Id) ? problem : $"{item.Id}: {problem}";
+                continue;
+            }
+            accepted.Add(converted!);
+            taken.Add(item!.Id);
+        }
+        var merged = accepted.Count == 0 ? 0 : await host.WriteAsync(part, p => p.AddAsync([.. accepted]));
+        return new MergeAddOutcome(merged, skipped, failed, firstError, [.. taken], part.Count);
+    }
+
+    /// <inheritdoc/>
+    public async Task<PartWrite> RemoveIfUnchangedAsync(string[] ids, ulong[] fingerprints)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(fingerprints);
+        var part = await host.GetAsync(recover);
+        var remove = new List<string>();
+        for (var i = 0; i < ids.Length && i < fingerprints.Length; i++)
+        {
+            if (part.Index.TryGet(ids[i], out var item) && ItemRules.Fingerprint(item) == fingerprints[i]) { remove.Add(ids[i]); }
+        }
+        var removed = await host.WriteAsync(part, p => p.DeleteAsync(remove));
+        return new PartWrite(removed, part.Count);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ShardInfo> GetInfoAsync()
+    {
+        var part = await host.GetAsync(recover);
+        return new ShardInfo(shard, part.Count, silo);
+    }
+}

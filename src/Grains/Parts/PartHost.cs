@@ -1,0 +1,128 @@
+using Microsoft.Extensions.Logging;
+
+namespace Vectord.Grains.Parts;
+
+/// <summary>
+/// The lifecycle of the part a grain activation holds: loaded from storage on first use (once, however many calls
+/// wait for it), remembered as corrupt when recovery says so, and given up for good (the activation deactivates)
+/// once the part turns stale. Writes go through <see cref="WriteAsync{T}"/>, which also writes a snapshot when the
+/// log is due one.
+/// </summary>
+internal sealed partial class PartHost(ILogger logger, Action deactivate)
+{
+    private IndexPart? _part;
+    private Task<IndexPart>? _loading;
+    private string? _corrupt;
+    private bool _stale;
+
+    /// <summary>The part when it is in memory.</summary>
+    public IndexPart? Loaded => _part;
+
+    /// <summary>Refuses any call once the part turned stale.</summary>
+    /// <exception cref="StorageUnavailableException">Another activation owns the part now; retry.</exception>
+    public void ThrowIfStale()
+    {
+        if (_stale) { throw new StorageUnavailableException(IndexPart.MovedMessage); }
+    }
+
+    /// <summary>The part, recovered with <paramref name="recover"/> when it is not in memory yet.</summary>
+    public async Task<IndexPart> GetAsync(Func<Task<IndexPart>> recover)
+    {
+        ThrowIfStale();
+        if (_corrupt is not null) { throw new IndexCorruptException(_corrupt); }
+        if (_part is not null) { return _part; }
+        _loading ??= LoadAsync(recover);
+        try
+        {
+            return await _loading;
+        }
+        catch (Exception)
+        {
+            _loading = null;
+            throw;
+        }
+    }
+
+    private async Task<IndexPart> LoadAsync(Func<Task<IndexPart>> recover)
+    {
+        try
+        {
+            var part = await recover();
+            _part = part;
+            LogLoaded(part.Log.Location, part.Count, part.Log.Seq);
+            return part;
+        }
+        catch (IndexCorruptException e)
+        {
+            _corrupt = e.Message;
+            throw;
+        }
+    }
+
+    /// <summary>Holds a new, empty part (after a create).</summary>
+    public void Start(IndexPart part)
+    {
+        Reset();
+        _part = part;
+    }
+
+    /// <summary>Forgets the part (after a drop, or before a new incarnation).</summary>
+    public void Reset()
+    {
+        _part = null;
+        _loading = null;
+        _corrupt = null;
+    }
+
+    /// <summary>Gives the part up: every later call is refused and the activation deactivates.</summary>
+    public void MarkStale()
+    {
+        _stale = true;
+        _part = null;
+        deactivate();
+    }
+
+    /// <summary>Runs a write, then a snapshot when one is due; a part left stale by either is given up.</summary>
+    public async Task<T> WriteAsync<T>(IndexPart part, Func<IndexPart, Task<T>> write)
+    {
+        T result;
+        try
+        {
+            result = await write(part);
+        }
+        finally
+        {
+            if (part.IsStale) { MarkStale(); }
+        }
+        await CompactAsync(part, onlyWhenDue: true);
+        return result;
+    }
+
+    /// <summary>With log records after the last snapshot, writes a snapshot (a graceful deactivation does this so the
+    /// next activation loads it instead of replaying). A failure only leaves the replay to the next activation.</summary>
+    public Task SnapshotOnDeactivateAsync() =>
+        _part is { } part && !_stale && part.Log.LogBytes > 0 ? CompactAsync(part, onlyWhenDue: false) : Task.CompletedTask;
+
+    private async Task CompactAsync(IndexPart part, bool onlyWhenDue)
+    {
+        try
+        {
+            if (onlyWhenDue) { await part.CompactIfDueAsync(); }
+            else { await part.CompactAsync(); }
+        }
+        catch (StorageUnavailableException e)
+        {
+            LogCompactionFailed(part.Log.Location, e.Message);   // the writes are durable in the log
+        }
+        finally
+        {
+            if (part.IsStale) { MarkStale(); }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Part} loaded: {Count} items, log up to {Seq}")]
+    private partial void LogLoaded(Persistence.PartLocation part, int count, long seq);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Part}: snapshot failed, the log keeps every write: {Reason}")]
+    private partial void LogCompactionFailed(Persistence.PartLocation part, string reason);
+}

@@ -1,0 +1,174 @@
+using Vectord.Grains.Storage;
+using Vectord.Hnsw;
+
+namespace Vectord.Grains.Persistence;
+
+/// <summary>
+/// The durability protocol of one part of an index, over an <see cref="IIndexBlobStore"/>:
+/// <list type="bullet">
+/// <item>every write is first made durable as one log record, created only if its sequence number is absent; finding
+/// it present means another activation wrote it, so this one is fenced off and must stop (<see cref="TryAppendAsync"/>);</item>
+/// <item>when the log outgrows the <see cref="SnapshotPolicy"/>, a snapshot is written under the current sequence
+/// number, the checkpoint is moved to it (a conditional write, the second fence) and the covered records and older
+/// snapshots are deleted (<see cref="TryCompactAsync"/>);</item>
+/// <item>recovery reads the checkpoint's snapshot and replays the later records in order; a gap, a damaged record or
+/// one the engine refuses makes the part corrupt, named with the record (<see cref="RecoverAsync"/>).</item>
+/// </list>
+/// A crash between any two storage calls leaves either the old state or the new one: a record is the commit point of
+/// its write, a snapshot is invisible until the checkpoint points at it, and deletions only remove what the
+/// checkpoint no longer needs.
+/// </summary>
+internal sealed class PartLog
+{
+    private readonly IIndexBlobStore _store;
+    private readonly IPartCheckpoint _checkpoint;
+    private readonly SnapshotPolicy _policy;
+
+    private PartLog(IIndexBlobStore store, PartLocation location, IPartCheckpoint checkpoint, SnapshotPolicy policy, long seq, long logBytes)
+    {
+        _store = store;
+        Location = location;
+        _checkpoint = checkpoint;
+        _policy = policy;
+        Seq = seq;
+        LogBytes = logBytes;
+    }
+
+    /// <summary>Where the part's data lives.</summary>
+    public PartLocation Location { get; }
+
+    /// <summary>Sequence number of the last durable record.</summary>
+    public long Seq { get; private set; }
+
+    /// <summary>Bytes of log written since the latest snapshot.</summary>
+    public long LogBytes { get; private set; }
+
+    /// <summary>True when the log has outgrown the latest snapshot by the policy.</summary>
+    public bool CompactionDue => _policy.IsDue(LogBytes, _checkpoint.SnapshotBytes);
+
+    /// <summary>Starts the log of a new, empty part.</summary>
+    public static PartLog Start(IIndexBlobStore store, PartLocation location, IPartCheckpoint checkpoint, SnapshotPolicy policy) =>
+        new(store, location, checkpoint, policy, checkpoint.SnapshotSeq, 0);
+
+    /// <summary>Rebuilds the part from storage: the checkpoint's snapshot (or an empty index with
+    /// <paramref name="options"/>), then every later log record in order.</summary>
+    /// <exception cref="IndexCorruptException">The snapshot or a record is missing, damaged or refused; the message names it.</exception>
+    /// <exception cref="StorageUnavailableException">Storage failed.</exception>
+    public static async Task<(HnswIndex Index, PartLog Log)> RecoverAsync(
+        IIndexBlobStore store, PartLocation location, IPartCheckpoint checkpoint, SnapshotPolicy policy, HnswOptions options)
+    {
+        var snapshotSeq = checkpoint.SnapshotSeq;
+        var index = snapshotSeq > 0 ? await LoadSnapshotAsync(store, location, snapshotSeq, options) : new HnswIndex(options);
+        var expected = snapshotSeq + 1;
+        long bytes = 0;
+        foreach (var entry in await store.ListAsync(location.WalPrefix))
+        {
+            if (!StorageKeys.TryParseSeq(entry.Key, out var s) || s < expected) { continue; }
+            if (s != expected) { throw Corrupt(location, $"log record {expected} is missing"); }
+            var record = await ReadRecordAsync(store, location, entry.Key, s);
+            try
+            {
+                await Task.Run(() => Apply(index, record));
+            }
+            catch (Exception e) when (e is not StorageUnavailableException)
+            {
+                throw Corrupt(location, $"log record {s} could not be applied: {e.Message}");
+            }
+            bytes += entry.Length;
+            expected++;
+        }
+        return (index, new PartLog(store, location, checkpoint, policy, expected - 1, bytes));
+    }
+
+    /// <summary>Applies a record to the engine exactly as when it was first written: adds on one thread, since a
+    /// sequential insert is deterministic (levels come from the ids) and so rebuilds exactly the graph that was in memory.</summary>
+    public static int Apply(HnswIndex index, WalRecord record)
+    {
+        if (record.Kind == WalKind.Add) { return index.AddBatch(record.Items, maxDegreeOfParallelism: 1); }
+        var deleted = 0;
+        foreach (var id in record.Ids) { deleted += index.Delete(id) ? 1 : 0; }
+        return deleted;
+    }
+
+    /// <summary>The record a write of these items would append next.</summary>
+    public WalRecord NextAdd(IReadOnlyList<VectorItem> items) => WalRecord.Add(Seq + 1, items);
+
+    /// <summary>The record a delete of these ids would append next.</summary>
+    public WalRecord NextDelete(IReadOnlyList<string> ids) => WalRecord.Delete(Seq + 1, ids);
+
+    /// <summary>Makes <paramref name="record"/> (built by <see cref="NextAdd"/> or <see cref="NextDelete"/>) durable.</summary>
+    /// <returns>False when a record of that sequence number exists already: another activation wrote it, and this
+    /// one must stop writing.</returns>
+    /// <exception cref="StorageUnavailableException">Storage failed; nothing was written.</exception>
+    public async Task<bool> TryAppendAsync(WalRecord record)
+    {
+        if (record.Seq != Seq + 1) { throw new InvalidOperationException($"record {record.Seq} does not follow {Seq}"); }
+        var bytes = record.Encode();
+        if (!await _store.TryCreateAsync(Location.Wal(record.Seq), bytes)) { return false; }
+        Seq = record.Seq;
+        LogBytes += bytes.Length;
+        return true;
+    }
+
+    /// <summary>Writes a snapshot of <paramref name="index"/> at the current sequence number, moves the checkpoint to
+    /// it and deletes the records and snapshots it supersedes. The index must not change meanwhile.</summary>
+    /// <returns>False when another writer moved the checkpoint first: this activation is fenced off.</returns>
+    /// <exception cref="StorageUnavailableException">Storage failed; the log still holds every write.</exception>
+    public async Task<bool> TryCompactAsync(HnswIndex index)
+    {
+        var at = Seq;
+        var key = Location.Snapshot(at);
+        var size = await _store.TryCreateAsync(key, index.Save);
+        size ??= (await _store.ListAsync(key)).FirstOrDefault(o => o.Key == key)?.Length ?? 0;
+        if (!await _checkpoint.TryMoveAsync(at, size.Value)) { return false; }
+        LogBytes = 0;
+        foreach (var record in await _store.ListAsync(Location.WalPrefix))
+        {
+            if (StorageKeys.TryParseSeq(record.Key, out var s) && s <= at) { await _store.DeleteAsync(record.Key); }
+        }
+        foreach (var snapshot in await _store.ListAsync(Location.SnapshotPrefix))
+        {
+            if (StorageKeys.TryParseSeq(snapshot.Key, out var s) && s < at) { await _store.DeleteAsync(snapshot.Key); }
+        }
+        return true;
+    }
+
+    private static async Task<HnswIndex> LoadSnapshotAsync(IIndexBlobStore store, PartLocation location, long seq, HnswOptions options)
+    {
+        var stream = await store.OpenReadAsync(location.Snapshot(seq)) ?? throw Corrupt(location, $"snapshot {seq} is missing");
+        HnswIndex index;
+        await using (stream)
+        {
+            try
+            {
+                index = await Task.Run(() => HnswIndex.Load(stream));
+            }
+            catch (HnswFormatException e)
+            {
+                throw Corrupt(location, $"snapshot {seq}: {e.Message}");
+            }
+        }
+        if (index.Options.Dimension != options.Dimension) { throw Corrupt(location, $"snapshot {seq} has dimension {index.Options.Dimension}"); }
+        return index;
+    }
+
+    private static async Task<WalRecord> ReadRecordAsync(IIndexBlobStore store, PartLocation location, string key, long seq)
+    {
+        var stream = await store.OpenReadAsync(key) ?? throw Corrupt(location, $"log record {seq} is missing");
+        await using (stream)
+        {
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer);
+            try
+            {
+                return WalRecord.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), seq);
+            }
+            catch (InvalidDataException e)
+            {
+                throw Corrupt(location, $"log record {seq}: {e.Message}");
+            }
+        }
+    }
+
+    private static IndexCorruptException Corrupt(PartLocation location, string what) => new($"{location} is corrupt: {what}");
+}

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Placement;
+using Vectord.Grains.Hosting;
+using Vectord.Grains.Items;
+using Vectord.Grains.Parts;
+using Vectord.Grains.Persistence;
+using Vectord.Grains.Storage;
+using Vectord.Hnsw;
+
+namespace Vectord.Grains.Shards;
+
+/// <summary>
+/// One part of a sharded index (see <see cref="IVectorShardGrain"/>). Its checkpoint is a document beside its log, so
+/// it recovers from storage alone on whichever silo it activates. Placed by activation count, so the shards of an
+/// index spread over the silos.
+/// </summary>
+[ActivationCountBasedPlacement]
+public sealed class VectorShardGrain(
+    [FromKeyedServices(VectordStorageOptions.ProviderName)] IIndexBlobStore store,
+    IOptions<VectordStorageOptions> options,
+    ILogger<VectorShardGrain> logger) : Grain, IVectorShardGrain
+{
+    private readonly VectordStorageOptions _options = options.Value;
+    private PartHost _host = null!;
+    private PartCalls? _calls;
+    private string? _generation;
+
+    /// <inheritdoc/>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _host = new PartHost(logger, DeactivateOnIdle);
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_options.SnapshotOnDeactivate) { await _host.SnapshotOnDeactivateAsync(); }
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<PartWrite> AddAsync(ShardContext context, IndexItem[] items) =>
+        Calls(context).AddAsync(Array.ConvertAll(items, ItemRules.FromChecked));
+
+    /// <inheritdoc/>
+    public Task<PartWrite> DeleteAsync(ShardContext context, string[] ids) => Calls(context).DeleteAsync(ids);
+
+    /// <inheritdoc/>
+    public Task<IndexItem?> GetItemAsync(ShardContext context, string id) => Calls(context).GetItemAsync(id);
+
+    /// <inheritdoc/>
+    public Task<SearchHit[]> SearchAsync(ShardContext context, float[] vector, int k, int ef) => Calls(context).SearchAsync(vector, k, ef);
+
+    /// <inheritdoc/>
+    public Task<ItemPage> ListItemsAsync(ShardContext context, string? after, int limit, bool includeVectors) =>
+        Calls(context).ListItemsAsync(after, limit, includeVectors);
+
+    /// <inheritdoc/>
+    public Task<MergePage> ExportPageAsync(ShardContext context, string? after, int limit) => Calls(context).ExportPageAsync(after, limit);
+
+    /// <inheritdoc/>
+    public Task<MergeAddOutcome> AddIfAbsentAsync(ShardContext context, IndexItem[] items) => Calls(context).AddIfAbsentAsync(items);
+
+    /// <inheritdoc/>
+    public Task<PartWrite> RemoveIfUnchangedAsync(ShardContext context, string[] ids, ulong[] fingerprints) =>
+        Calls(context).RemoveIfUnchangedAsync(ids, fingerprints);
+
+    /// <inheritdoc/>
+    public Task<ShardInfo> GetInfoAsync(ShardContext context) => Calls(context).GetInfoAsync();
+
+    /// <inheritdoc/>
+    public Task ReleaseAsync()
+    {
+        _host.Reset();
+        _calls = null;
+        _generation = null;
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The shard's operations for the index incarnation <paramref name="context"/> names; a new incarnation
+    /// (the index was dropped and created again) starts from its own storage.</summary>
+    private PartCalls Calls(ShardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _host.ThrowIfStale();
+        if (_calls is not null && string.Equals(_generation, context.Generation, StringComparison.Ordinal)) { return _calls; }
+        _host.Reset();
+        _generation = context.Generation;
+        var location = new PartLocation(context.Index, context.Generation, context.Shard);
+        var engine = IndexRules.ToOptions(context.Spec);
+        _calls = new PartCalls(_host, () => RecoverAsync(location, engine), engine, context.Shard, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "");
+        return _calls;
+    }
+
+    private async Task<IndexPart> RecoverAsync(PartLocation location, HnswOptions engine)
+    {
+        var checkpoint = await DocumentCheckpoint.ReadAsync(store, location.Checkpoint, location.ToString());
+        var (index, log) = await PartLog.RecoverAsync(store, location, checkpoint, _options.SnapshotPolicy, engine);
+        return new IndexPart(index, log);
+    }
+}

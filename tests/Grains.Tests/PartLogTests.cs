@@ -1,0 +1,256 @@
+using Vectord.Grains.Parts;
+using Vectord.Grains.Persistence;
+using Vectord.Grains.Storage;
+using Vectord.Hnsw;
+using Vectord.Testing;
+
+namespace Vectord.Grains.Tests;
+
+/// <summary>The durability protocol of one part (<see cref="PartLog"/>) on a real <see cref="FileIndexBlobStore"/> in a
+/// temporary directory, with no cluster: crashes between storage calls, fencing, corruption.</summary>
+public sealed class PartLogTests : IDisposable
+{
+    private static readonly HnswOptions Options = new(4, DistanceKind.Euclidean);
+    private static readonly SnapshotPolicy EveryFewWrites = new(LogRatio: 0.01, MinLogBytes: 600);
+    private readonly TempDirectory _directory = new("vectord-partlog");
+    private readonly FileIndexBlobStore _store;
+    private readonly PartLocation _location = new("idx", "g1", 3);
+
+    public PartLogTests() => _store = new FileIndexBlobStore(_directory.Path);
+
+    public void Dispose() => _directory.Dispose();
+
+    private static VectorItem Item(string id, float x) => new(id, [x, 1, 2, 3], System.Text.Encoding.UTF8.GetBytes($"{{\"x\":{x}}}"));
+
+    private static async Task<IndexPart> OpenAsync(IIndexBlobStore store, PartLocation location, SnapshotPolicy? policy = null)
+    {
+        var checkpoint = await DocumentCheckpoint.ReadAsync(store, location.Checkpoint, location.ToString());
+        var (index, log) = await PartLog.RecoverAsync(store, location, checkpoint, policy ?? EveryFewWrites, Options);
+        return new IndexPart(index, log);
+    }
+
+    /// <summary>The workload: adds, upserts and deletes, with a snapshot whenever the policy says so.</summary>
+    private static IEnumerable<Func<IndexPart, Task>> Workload()
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            var round = i;
+            yield return round % 4 == 3
+                ? part => part.DeleteAsync([$"a{round - 1}", $"b{round - 2}"])
+                : part => part.AddAsync([Item($"a{round}", round), Item($"b{round}", -round), Item("same", round)]);
+        }
+    }
+
+    private static Dictionary<string, float[]> Contents(HnswIndex index) =>
+        index.GetIds().ToDictionary(id => id, id => index.TryGet(id, out var item) ? item.Vector : [], StringComparer.Ordinal);
+
+    [Fact]
+    public async Task A_part_recovers_exactly_what_was_written_through_snapshots_and_log()
+    {
+        var part = await OpenAsync(_store, _location);
+        foreach (var step in Workload()) { await step(part); await part.CompactIfDueAsync(); }
+        var snapshots = await _store.ListAsync(_location.SnapshotPrefix, TestContext.Current.CancellationToken);
+        Assert.Single(snapshots);   // compaction ran, and removed what it superseded
+
+        var again = await OpenAsync(_store, _location);
+        Assert.Equal(Contents(part.Index), Contents(again.Index));
+        Assert.Equal(part.Log.Seq, again.Log.Seq);
+        Assert.Equal(part.Index.Search([1, 1, 2, 3], 5).Select(h => (h.Id, h.Distance)), again.Index.Search([1, 1, 2, 3], 5).Select(h => (h.Id, h.Distance)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_crash_between_any_two_storage_calls_loses_no_acknowledged_write(bool callTookEffect)
+    {
+        // Count the storage calls of a full run, then crash at each of them in turn: before the call takes effect,
+        // or right after it did but before the caller heard back.
+        var counting = new CrashingStore(_store, crashAt: int.MaxValue, callTookEffect);
+        var reference = await OpenAsync(counting, _location);
+        foreach (var step in Workload()) { await step(reference); await reference.CompactIfDueAsync(); }
+        var calls = counting.Calls;
+        Assert.True(calls > 20, $"only {calls} storage calls");
+
+        for (var crashAt = 1; crashAt <= calls; crashAt++)
+        {
+            var location = _location with { Generation = $"crash{crashAt}" };
+            var store = new CrashingStore(_store, crashAt, callTookEffect);
+            var acknowledged = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            Dictionary<string, float[]>? inFlight = null;
+            try
+            {
+                var part = await OpenAsync(store, location);
+                foreach (var step in Workload())
+                {
+                    var before = Contents(part.Index);
+                    try
+                    {
+                        await step(part);
+                    }
+                    catch (StorageUnavailableException)
+                    {
+                        // The write did not complete: storage may hold it or not. Memory must be as before.
+                        inFlight = ExpectedAfter(step, before);
+                        Assert.Equal(before, Contents(part.Index));
+                        throw;
+                    }
+                    acknowledged = Contents(part.Index);
+                    await part.CompactIfDueAsync();
+                }
+            }
+            catch (StorageUnavailableException)
+            {
+                // crashed here
+            }
+
+            var recovered = Contents((await OpenAsync(_store, location)).Index);
+            Assert.True(Same(recovered, acknowledged) || (inFlight is not null && Same(recovered, inFlight)),
+                $"crash at call {crashAt} ({(callTookEffect ? "after" : "before")} it took effect): recovered {recovered.Count} items, acknowledged {acknowledged.Count}");
+        }
+    }
+
+    private static Dictionary<string, float[]> ExpectedAfter(Func<IndexPart, Task> step, Dictionary<string, float[]> before)
+    {
+        // Replays the step on a throw-away in-memory copy to learn what the in-flight write would have made.
+        var index = new HnswIndex(Options);
+        index.AddBatch([.. before.Select(p => new VectorItem(p.Key, p.Value))], 1);
+        var scratch = new TempDirectory("vectord-partlog-scratch");
+        try
+        {
+            var store = new FileIndexBlobStore(scratch.Path);
+            var location = new PartLocation("scratch", "g", 0);
+            var part = new IndexPart(index, PartLog.Start(store, location, new MemoryCheckpoint(), new SnapshotPolicy(1, long.MaxValue)));
+            step(part).GetAwaiter().GetResult();
+            return Contents(part.Index);
+        }
+        finally
+        {
+            scratch.Dispose();
+        }
+    }
+
+    private static bool Same(Dictionary<string, float[]> a, Dictionary<string, float[]> b) =>
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v.SequenceEqual(p.Value));
+
+    [Fact]
+    public async Task A_stale_second_writer_is_fenced_off_by_the_log()
+    {
+        var first = await OpenAsync(_store, _location);
+        var second = await OpenAsync(_store, _location);   // a second activation of the same part
+        await first.AddAsync([Item("x", 1)]);
+
+        var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => second.AddAsync([Item("y", 2)]));
+        Assert.Equal(IndexPart.MovedMessage, error.Message);
+        Assert.True(second.IsStale);
+        Assert.Equal(0, second.Count);   // nothing applied in memory
+        Assert.Equal(["x"], (await OpenAsync(_store, _location)).Index.GetIds());
+    }
+
+    [Fact]
+    public async Task A_stale_second_writer_is_fenced_off_by_the_checkpoint()
+    {
+        var policy = new SnapshotPolicy(1, long.MaxValue);
+        var first = await OpenAsync(_store, _location, policy);
+        var second = await OpenAsync(_store, _location, policy);
+        await first.AddAsync([Item("x", 1)]);
+        await first.CompactAsync();
+        Assert.False(first.IsStale);
+
+        await second.CompactAsync();   // its checkpoint version is the one it read before the first moved it
+        Assert.True(second.IsStale);
+        Assert.Equal(["x"], (await OpenAsync(_store, _location)).Index.GetIds());
+    }
+
+    [Fact]
+    public async Task A_damaged_record_makes_the_part_corrupt_and_names_the_record()
+    {
+        var part = await OpenAsync(_store, _location, new SnapshotPolicy(1, long.MaxValue));
+        await part.AddAsync([Item("x", 1)]);
+        await part.AddAsync([Item("y", 2)]);
+        var path = Path.Combine(_directory.Path, _location.Wal(2));
+        var bytes = await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken);
+        bytes[30] ^= 0x40;
+        await File.WriteAllBytesAsync(path, bytes, TestContext.Current.CancellationToken);
+
+        var error = await Assert.ThrowsAsync<IndexCorruptException>(() => OpenAsync(_store, _location));
+        Assert.Equal("index 'idx' shard 3 is corrupt: log record 2: log record checksum mismatch", error.Message);
+    }
+
+    [Fact]
+    public async Task A_gap_in_the_log_makes_the_part_corrupt()
+    {
+        var part = await OpenAsync(_store, _location, new SnapshotPolicy(1, long.MaxValue));
+        for (var i = 0; i < 3; i++) { await part.AddAsync([Item($"x{i}", i)]); }
+        await _store.DeleteAsync(_location.Wal(2), TestContext.Current.CancellationToken);
+
+        var error = await Assert.ThrowsAsync<IndexCorruptException>(() => OpenAsync(_store, _location));
+        Assert.Contains("log record 2 is missing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_record_the_engine_refuses_makes_the_part_corrupt_and_names_the_record()
+    {
+        var part = await OpenAsync(_store, _location, new SnapshotPolicy(1, long.MaxValue));
+        await part.AddAsync([Item("x", 1)]);
+        // A record whose vector has the wrong dimension for this part: intact on disk, refused by the engine.
+        Assert.True(await _store.TryCreateAsync(_location.Wal(2), WalRecord.Add(2, [new VectorItem("bad", [1, 2])]).Encode(), TestContext.Current.CancellationToken));
+
+        var error = await Assert.ThrowsAsync<IndexCorruptException>(() => OpenAsync(_store, _location));
+        Assert.StartsWith("index 'idx' shard 3 is corrupt: log record 2 could not be applied:", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Fails every storage call from the <c>crashAt</c>-th on, as a process that died there would stop
+    /// calling: either before that call took effect or right after it did.</summary>
+    private sealed class CrashingStore(IIndexBlobStore inner, int crashAt, bool callTookEffect) : IIndexBlobStore
+    {
+        public int Calls { get; private set; }
+
+        private async Task<T> Call<T>(Func<Task<T>> call)
+        {
+            Calls++;
+            if (Calls < crashAt) { return await call(); }
+            if (Calls == crashAt && callTookEffect) { await call(); }
+            throw new StorageUnavailableException("crashed");
+        }
+
+        public Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+            Call(() => inner.TryCreateAsync(key, content, cancellationToken));
+
+        public Task<long?> TryCreateAsync(string key, Action<Stream> write, CancellationToken cancellationToken = default) =>
+            Call(() => inner.TryCreateAsync(key, write, cancellationToken));
+
+        public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
+            Call(() => inner.OpenReadAsync(key, cancellationToken));
+
+        public Task<IReadOnlyList<StoredObject>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
+            Call(() => inner.ListAsync(prefix, cancellationToken));
+
+        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) =>
+            Call(async () => { await inner.DeleteAsync(key, cancellationToken); return 0; });
+
+        public Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default) =>
+            Call(async () => { await inner.DeletePrefixAsync(prefix, cancellationToken); return 0; });
+
+        public Task<VersionedDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken = default) =>
+            Call(() => inner.ReadDocumentAsync(key, cancellationToken));
+
+        public Task<string> WriteDocumentAsync(string key, ReadOnlyMemory<byte> content, string? expectedETag, CancellationToken cancellationToken = default) =>
+            Call(() => inner.WriteDocumentAsync(key, content, expectedETag, cancellationToken));
+
+        public Task DeleteDocumentAsync(string key, string? expectedETag, CancellationToken cancellationToken = default) =>
+            Call(async () => { await inner.DeleteDocumentAsync(key, expectedETag, cancellationToken); return 0; });
+    }
+
+    private sealed class MemoryCheckpoint : IPartCheckpoint
+    {
+        public long SnapshotSeq { get; private set; }
+
+        public long SnapshotBytes { get; private set; }
+
+        public Task<bool> TryMoveAsync(long seq, long bytes)
+        {
+            (SnapshotSeq, SnapshotBytes) = (seq, bytes);
+            return Task.FromResult(true);
+        }
+    }
+}
