@@ -22,6 +22,9 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
     private const int Batches = 4;
     private const int BatchSize = 100;
 
+    private const string Sharded = "sharded";
+    private const int ShardCount = 4;
+
     [Fact]
     public async Task Killing_the_silo_that_hosts_an_index_moves_it_to_the_survivor_with_every_acknowledged_item()
     {
@@ -51,7 +54,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
 
         // Create indexes and ingest through the gateway; remember exactly what was acknowledged.
         var names = Enumerable.Range(0, IndexCount).Select(i => $"idx-{i}").ToArray();
-        var acknowledged = names.ToDictionary(n => n, _ => new Dictionary<string, float[]>());
+        var acknowledged = names.Append(Sharded).ToDictionary(n => n, _ => new Dictionary<string, float[]>());
         var rng = new Random(7);
         foreach (var name in names)
         {
@@ -59,9 +62,13 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
                 new { name, dimension = Dimension, distance = "euclidean" }, ct);
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
+        using (var created = await http.PostAsJsonAsync("vectors/index", new { name = Sharded, dimension = Dimension, distance = "euclidean", shards = ShardCount }, ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
         for (var b = 0; b < Batches; b++)
         {
-            foreach (var name in names)
+            foreach (var name in names.Append(Sharded))
             {
                 var items = Enumerable.Range(b * BatchSize, BatchSize).Select(i => new
                 {
@@ -83,6 +90,14 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         output.WriteLine($"idx-0 on silo port {victimPort}; indexes on the killed silo: {string.Join(", ", moved)}");
         Assert.True(moved.Length < IndexCount, $"all {IndexCount} indexes were placed on one silo: {string.Join(", ", placement)}");
 
+        // The shards of the sharded index spread over both silos.
+        var shards = (await http.GetFromJsonAsync<JsonObject>($"vectors/index/{Sharded}/shards", ct))!["shards"]!.AsArray();
+        Assert.Equal(ShardCount, shards.Count);
+        Assert.Equal(Batches * BatchSize, shards.Sum(s => (int)s!["length"]!));
+        var shardSilos = shards.Select(s => (string)s!["silo"]!).Distinct().ToArray();
+        output.WriteLine($"shards of {Sharded}: {string.Join(", ", shards.Select(s => $"{s!["shard"]}@{s["silo"]}"))}");
+        Assert.Equal(2, shardSilos.Length);
+
         var clock = Stopwatch.StartNew();
         await victim.KillHardAsync();
         var served = await WaitUntilServedAsync(http, "idx-0", acknowledged["idx-0"], TimeSpan.FromSeconds(60), ct);
@@ -92,8 +107,28 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         Assert.True(failover < TimeSpan.FromSeconds(15), $"failover took {failover.TotalSeconds:F1} s (goal ≤ 15 s)");
         Assert.False(survivor.HasExited);
 
+        // Every acknowledged item of the sharded index is found again by its own vector, wherever its shard was.
+        var pending = acknowledged[Sharded].ToDictionary();
+        var shardedClock = Stopwatch.StartNew();
+        while (pending.Count > 0 && shardedClock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            foreach (var (id, vector) in pending.ToArray())
+            {
+                using var response = await http.PostAsJsonAsync($"vectors/index/{Sharded}/search", new { vector, k = 1 }, ct);
+                if (response.StatusCode != HttpStatusCode.OK) { break; }
+                var body = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
+                if ((string?)body!["results"]![0]!["id"] == id) { pending.Remove(id); }
+            }
+        }
+        var shardedServed = clock.Elapsed;
+        output.WriteLine($"every item of {Sharded} searchable again {shardedServed.TotalSeconds:F1} s after kill -9");
+        Assert.Empty(pending);
+        Assert.True(shardedServed < TimeSpan.FromSeconds(15), $"the sharded index took {shardedServed.TotalSeconds:F1} s to be whole again");
+        var after = (await http.GetFromJsonAsync<JsonObject>($"vectors/index/{Sharded}/shards", ct))!["shards"]!.AsArray();
+        Assert.Single(after.Select(s => (string)s!["silo"]!).Distinct());
+
         // Every acknowledged item of every index is there, vector and metadata intact.
-        foreach (var name in names)
+        foreach (var name in names.Append(Sharded))
         {
             var info = await http.GetFromJsonAsync<JsonObject>($"vectors/index/{name}", ct);
             Assert.Equal(Batches * BatchSize, (int)info!["length"]!);

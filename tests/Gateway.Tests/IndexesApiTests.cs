@@ -55,6 +55,49 @@ public sealed class IndexesApiTests(NodeFixture node)
     }
 
     [Fact]
+    public async Task A_sharded_index_echoes_its_shards_and_lists_where_they_live()
+    {
+        string name = Http.NewName("shards");
+        var p = (await _http.PostReplyAsync("/vectors/index", $$"""{"name":"{{name}}","dimension":2,"distance":"euclidean","shards":3}"""))
+            .AssertJson(HttpStatusCode.Created).GetProperty("params");
+        Assert.Equal(3, p.GetProperty("shards").GetInt32());
+        var items = string.Join(",", Enumerable.Range(0, 60).Select(i => $$"""{"id":"i{{i}}","vector":[{{i}},1]}"""));
+        var added = (await _http.PostReplyAsync($"/vectors/index/{name}/add", $$"""{"items":[{{items}}]}""")).AssertJson(HttpStatusCode.OK);
+        Assert.Equal(60, added.GetProperty("length").GetInt32());
+
+        var shards = (await _http.GetReplyAsync($"/vectors/index/{name}/shards")).AssertJson(HttpStatusCode.OK).GetProperty("shards");
+        Assert.Equal([0, 1, 2], shards.EnumerateArray().Select(s => s.GetProperty("shard").GetInt32()));
+        Assert.Equal(60, shards.EnumerateArray().Sum(s => s.GetProperty("length").GetInt32()));
+        Assert.All(shards.EnumerateArray(), s => Assert.False(string.IsNullOrEmpty(s.GetProperty("silo").GetString())));
+
+        var hits = (await _http.PostReplyAsync($"/vectors/index/{name}/search", """{"vector":[7,1],"k":3}""")).AssertJson(HttpStatusCode.OK);
+        Assert.Equal(["i7", "i6", "i8"], hits.GetProperty("results").EnumerateArray().Select(h => h.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task An_unsharded_index_has_one_shard()
+    {
+        string name = Http.NewName("one");
+        var p = (await _http.PostReplyAsync("/vectors/index", $$"""{"name":"{{name}}","dimension":2}""")).AssertJson(HttpStatusCode.Created).GetProperty("params");
+        Assert.Equal(1, p.GetProperty("shards").GetInt32());
+        var shard = Assert.Single((await _http.GetReplyAsync($"/vectors/index/{name}/shards")).AssertJson(HttpStatusCode.OK).GetProperty("shards").EnumerateArray());
+        Assert.Equal(0, shard.GetProperty("length").GetInt32());
+        (await _http.GetReplyAsync($"/vectors/index/{Http.NewName("absent")}/shards")).AssertProblem(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("65")]
+    [InlineData("-2")]
+    public async Task Shards_out_of_range_are_400(string shards)
+    {
+        string name = Http.NewName("badshards");
+        string detail = (await _http.PostReplyAsync("/vectors/index", $$"""{"name":"{{name}}","dimension":2,"shards":{{shards}}}"""))
+            .AssertProblem(HttpStatusCode.BadRequest);
+        Assert.Equal("shards must be 0 (default) or between 1 and 64", detail);
+        (await _http.GetReplyAsync($"/vectors/index/{name}")).AssertProblem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Create_twice_is_409_and_keeps_the_first()
     {
         string name = Http.NewName("dup");
