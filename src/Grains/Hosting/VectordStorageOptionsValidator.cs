@@ -14,7 +14,8 @@ internal sealed class VectordStorageOptionsValidator : IValidateOptions<VectordS
         if (provider == "FILE" && string.IsNullOrWhiteSpace(options.Path)) { failures.Add("Storage:Path must be set for the file provider"); }
         if (provider == "AZUREBLOB" && string.IsNullOrWhiteSpace(options.ConnectionString)) { failures.Add("Storage:ConnectionString is required for the azureblob provider"); }
         if (provider == "AZUREBLOB" && string.IsNullOrWhiteSpace(options.Container)) { failures.Add("Storage:Container must be set for the azureblob provider"); }
-        if (!(options.IdleMinutes > 0) || double.IsInfinity(options.IdleMinutes)) { failures.Add($"Storage:IdleMinutes must be a positive number of minutes, not {options.IdleMinutes}"); }
+        // Orleans collects idle activations once a minute, and refuses a collection age that is not above that.
+        if (!(options.IdleMinutes > 1) || double.IsInfinity(options.IdleMinutes)) { failures.Add($"Storage:IdleMinutes must be more than 1 (minutes), not {options.IdleMinutes}"); }
         if (!(options.SnapshotLogRatio > 0) || double.IsInfinity(options.SnapshotLogRatio)) { failures.Add($"Storage:SnapshotLogRatio must be a positive number, not {options.SnapshotLogRatio}"); }
         if (options.SnapshotMinLogBytes < 0) { failures.Add($"Storage:SnapshotMinLogBytes must not be negative, not {options.SnapshotMinLogBytes}"); }
         if (options.PreloadParallelism < 1) { failures.Add($"Storage:PreloadParallelism must be at least 1, not {options.PreloadParallelism}"); }
