@@ -27,12 +27,14 @@ public sealed class VectorIndexGrain(
     [FromKeyedServices(VectordStorageOptions.ProviderName)] IGrainStorage grainStorage,
     [FromKeyedServices(VectordStorageOptions.ProviderName)] IIndexBlobStore store,
     IOptions<VectordStorageOptions> options,
+    LocalParts localParts,
     ILogger<VectorIndexGrain> logger) : Grain, IVectorIndexGrain, IVectorIndexMergeGrain
 {
     private readonly VectordStorageOptions _options = options.Value;
     private DeferredGrainState<IndexManifest> _manifest = null!;
     private PartHost _local = null!;
     private IPartClient[]? _parts;
+    private HnswOptions? _engine;
     private int[]? _lengths;
 
     private string Name => this.GetPrimaryKeyString();
@@ -145,7 +147,7 @@ public sealed class VectorIndexGrain(
     public async Task<AddResult> AddAsync(IndexItem[] items)
     {
         var parts = await PartsAsync();
-        var batch = ItemRules.CheckBatch(items, IndexRules.ToOptions(Spec));   // the whole batch, before any part is written
+        var batch = ItemRules.CheckBatch(items, Engine);   // the whole batch, before any part is written
         if (parts.Length == 1) { return Added([await parts[0].AddAsync(batch)], [0]); }
         var split = ShardRouting.Split(batch, i => i.Id, parts.Length);
         var written = Enumerable.Range(0, parts.Length).Where(s => split[s].Count > 0).ToArray();
@@ -174,11 +176,20 @@ public sealed class VectorIndexGrain(
     public async Task<SearchHit[]> SearchAsync(float[] vector, int k = ItemRules.DefaultK, int? ef = null)
     {
         var parts = await PartsAsync();
-        ItemRules.CheckQuery(vector, IndexRules.ToOptions(Spec));
+        ItemRules.CheckQuery(vector, Engine);
         k = ItemRules.EffectiveK(k);
         var beam = ItemRules.EffectiveEf(ef, k);
         if (parts.Length == 1) { return await parts[0].SearchAsync(vector, k, beam); }
-        return FanIn.Nearest(await Task.WhenAll(parts.Select(p => p.SearchAsync(vector, k, beam))), k);
+        // Shards held in this silo are searched here directly (see LocalParts); the others through their grains.
+        var generation = _manifest.State.Generation;
+        var searches = new Task<SearchHit[]>[parts.Length];
+        for (var s = 0; s < parts.Length; s++)
+        {
+            searches[s] = localParts.Find(Name, generation, s) is { } local
+                ? PartCalls.Search(local, vector, k, beam)
+                : parts[s].SearchAsync(vector, k, beam);
+        }
+        return FanIn.Nearest(await Task.WhenAll(searches), k);
     }
 
     /// <inheritdoc/>
@@ -233,6 +244,9 @@ public sealed class VectorIndexGrain(
 
     // ---------------------------------------------------------------- parts
 
+    /// <summary>The engine options of the index, known once <see cref="PartsAsync"/> has run.</summary>
+    private HnswOptions Engine => _engine ?? throw new InvalidOperationException("the index's parts are not resolved yet");
+
     private PartLocation LocalLocation => new(Name, _manifest.State.Generation, null);
 
     /// <summary>The index's parts, after checking that it exists and is usable; a sharded index also learns its
@@ -245,8 +259,9 @@ public sealed class VectorIndexGrain(
         if (_parts is null)
         {
             var shards = IndexRules.ShardCount(spec);
+            _engine = IndexRules.ToOptions(spec);
             _parts = shards == 1
-                ? [new PartCalls(_local, RecoverLocalAsync, IndexRules.ToOptions(spec), 0, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "")]
+                ? [new PartCalls(_local, RecoverLocalAsync, _engine, 0, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "")]
                 : [.. Enumerable.Range(0, shards).Select(s => new RemoteShard(
                     GrainFactory.GetGrain<IVectorShardGrain>(ShardContext.Key(Name, s)),
                     new ShardContext(Name, _manifest.State.Generation, spec, s)))];
@@ -264,7 +279,7 @@ public sealed class VectorIndexGrain(
 
     private async Task<IndexPart> RecoverLocalAsync()
     {
-        var (index, log) = await PartLog.RecoverAsync(store, LocalLocation, new ManifestCheckpoint(_manifest), _options.SnapshotPolicy, IndexRules.ToOptions(Spec));
+        var (index, log) = await PartLog.RecoverAsync(store, LocalLocation, new ManifestCheckpoint(_manifest), _options.SnapshotPolicy, Engine);
         return new IndexPart(index, log);
     }
 
@@ -307,6 +322,7 @@ public sealed class VectorIndexGrain(
     {
         _local.Reset();
         _parts = null;
+        _engine = null;
         _lengths = null;
     }
 

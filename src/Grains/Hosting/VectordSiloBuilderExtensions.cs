@@ -35,6 +35,7 @@ public static class VectordSiloBuilderExtensions
             o.ClassSpecificCollectionAge[typeof(VectorIndexGrain).FullName!] = age;
             o.ClassSpecificCollectionAge[typeof(Shards.VectorShardGrain).FullName!] = age;
         });
+        services.AddSingleton<Parts.LocalParts>();
         services.AddSingleton<IndexPreloader>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IndexPreloader>());
         return builder;

@@ -8,7 +8,10 @@ namespace Vectord.Grains.Parts;
 /// once the part turns stale. Writes go through <see cref="WriteAsync{T}"/>, which also writes a snapshot when the
 /// log is due one.
 /// </summary>
-internal sealed partial class PartHost(ILogger logger, Action deactivate)
+/// <param name="logger">Where loads and failed snapshots are logged.</param>
+/// <param name="deactivate">Deactivates the owning activation.</param>
+/// <param name="holding">Told the part the host holds from now on (null: none).</param>
+internal sealed partial class PartHost(ILogger logger, Action deactivate, Action<IndexPart?>? holding = null)
 {
     private IndexPart? _part;
     private Task<IndexPart>? _loading;
@@ -49,6 +52,7 @@ internal sealed partial class PartHost(ILogger logger, Action deactivate)
         {
             var part = await recover();
             _part = part;
+            holding?.Invoke(part);
             LogLoaded(part.Log.Location, part.Count, part.Log.Seq);
             return part;
         }
@@ -64,6 +68,7 @@ internal sealed partial class PartHost(ILogger logger, Action deactivate)
     {
         Reset();
         _part = part;
+        holding?.Invoke(part);
     }
 
     /// <summary>Forgets the part (after a drop, or before a new incarnation).</summary>
@@ -72,6 +77,7 @@ internal sealed partial class PartHost(ILogger logger, Action deactivate)
         _part = null;
         _loading = null;
         _corrupt = null;
+        holding?.Invoke(null);
     }
 
     /// <summary>Gives the part up: every later call is refused and the activation deactivates.</summary>
@@ -79,6 +85,7 @@ internal sealed partial class PartHost(ILogger logger, Action deactivate)
     {
         _stale = true;
         _part = null;
+        holding?.Invoke(null);
         deactivate();
     }
 

@@ -20,17 +20,21 @@ namespace Vectord.Grains.Shards;
 public sealed class VectorShardGrain(
     [FromKeyedServices(VectordStorageOptions.ProviderName)] IIndexBlobStore store,
     IOptions<VectordStorageOptions> options,
+    LocalParts localParts,
     ILogger<VectorShardGrain> logger) : Grain, IVectorShardGrain
 {
     private readonly VectordStorageOptions _options = options.Value;
     private PartHost _host = null!;
     private PartCalls? _calls;
-    private string? _generation;
+    private ShardContext? _context;
 
     /// <inheritdoc/>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _host = new PartHost(logger, DeactivateOnIdle);
+        _host = new PartHost(logger, DeactivateOnIdle, part =>
+        {
+            if (_context is { } c) { localParts.Set(c.Index, c.Generation, c.Shard, part); }
+        });
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -38,6 +42,7 @@ public sealed class VectorShardGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_options.SnapshotOnDeactivate) { await _host.SnapshotOnDeactivateAsync(); }
+        _host.Reset();
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
@@ -76,7 +81,7 @@ public sealed class VectorShardGrain(
     {
         _host.Reset();
         _calls = null;
-        _generation = null;
+        _context = null;
         DeactivateOnIdle();
         return Task.CompletedTask;
     }
@@ -87,9 +92,9 @@ public sealed class VectorShardGrain(
     {
         ArgumentNullException.ThrowIfNull(context);
         _host.ThrowIfStale();
-        if (_calls is not null && string.Equals(_generation, context.Generation, StringComparison.Ordinal)) { return _calls; }
+        if (_calls is not null && string.Equals(_context?.Generation, context.Generation, StringComparison.Ordinal)) { return _calls; }
         _host.Reset();
-        _generation = context.Generation;
+        _context = context;
         var location = new PartLocation(context.Index, context.Generation, context.Shard);
         var engine = IndexRules.ToOptions(context.Spec);
         _calls = new PartCalls(_host, () => RecoverAsync(location, engine), engine, context.Shard, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "");
