@@ -163,4 +163,46 @@ public sealed class ServiceModeTests
 
         Assert.Contains("exclude", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Shards_reports_ingest_search_per_ef_and_equal_recall_lines()
+    {
+        using var dir = new TempDirectory();
+        var output = new StringWriter();
+        var mode = new ShardsMode(output);
+        var json = Path.Combine(dir.Path, "shards.jsonl");
+        var exit = await mode.RunAsync(BenchArgs.Parse(["--limit", "1200", "--queries", "40", "--efs", "10,40", "--rounds", "1",
+            "--cache-dir", Path.Combine(dir.Path, "cache"), "--storage-dir", Path.Combine(dir.Path, "data"), "--json", json]), TestContext.Current.CancellationToken);
+        Assert.Equal(0, exit);
+        var rows = File.ReadAllLines(json).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.All(rows, r => Assert.Equal("shards", r.GetProperty("mode").GetString()));
+
+        var ingest = Assert.Single(rows, r => r.GetProperty("figure").GetString() == "ingest");
+        Assert.Equal(1200, ingest.GetProperty("n").GetInt32());
+        Assert.Equal(2, ingest.GetProperty("shards").GetInt32());
+        AssertClose(ingest.GetProperty("sharded_vectors_per_second").GetDouble() / ingest.GetProperty("one_shard_vectors_per_second").GetDouble(),
+            ingest.GetProperty("versus_one_shard").GetDouble());
+
+        var searches = rows.Where(r => r.GetProperty("figure").GetString() == "search").ToArray();
+        Assert.Equal([(1, 10), (2, 10), (1, 40), (2, 40)], searches.Select(r => (r.GetProperty("shards").GetInt32(), r.GetProperty("ef").GetInt32())));
+        Assert.All(searches, r => Assert.InRange(r.GetProperty("recall").GetDouble(), 0.5, 1.0));
+        Assert.All(searches, r => Assert.True(r.GetProperty("latency_ms").GetDouble() > 0 && r.GetProperty("qps_2").GetDouble() > 0));
+        // At a beam of 40 over 600 items a shard is searched nearly exhaustively.
+        Assert.All(searches.Where(r => r.GetProperty("ef").GetInt32() == 40), r => Assert.True(r.GetProperty("recall").GetDouble() >= 0.95));
+        Assert.All(rows.Where(r => r.GetProperty("figure").GetString() == "equal_recall"),
+            r => Assert.True(r.GetProperty("latency_ratio").GetDouble() > 0 && r.GetProperty("qps_ratio").GetDouble() > 0));
+        Assert.Contains("equal       recall 0.95", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Equal_recall_interpolates_between_the_efs_around_the_target()
+    {
+        ShardsSearchResult Point(int ef, double recall, double latency, double qps2) => new("shards", "search", 1, ef, recall, latency, 0, qps2);
+        var curve = new[] { Point(32, 0.99, 2.0, 100), Point(16, 0.95, 1.0, 200), Point(64, 0.999, 4.0, 50) };
+        Assert.Equal((1.0, 200.0), ShardsMode.AtRecall(curve, 0.9));
+        var (latency, qps) = ShardsMode.AtRecall(curve, 0.97)!.Value;
+        Assert.Equal(1.5, latency, 6);
+        Assert.Equal(150, qps, 6);
+        Assert.Null(ShardsMode.AtRecall(curve, 0.9999));
+    }
 }

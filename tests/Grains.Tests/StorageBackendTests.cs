@@ -43,6 +43,23 @@ public sealed class StorageBackendTests(AzuriteClusterFixture azurite) : IDispos
         Assert.Empty(await store.ListAsync("indexes/a/", ct));
     }
 
+    [Fact]
+    public async Task Of_many_concurrent_creates_of_one_file_key_exactly_one_wins()
+    {
+        var store = Store("file");
+        for (var trial = 0; trial < 300; trial++)
+        {
+            var key = $"indexes/race/g/wal/{trial:D12}";
+            var writers = Enumerable.Range(0, 6).Select(w => Task.Run(() => store.TryCreateAsync(key, new byte[] { (byte)w, 1, 2 }), TestContext.Current.CancellationToken)).ToArray();
+            var won = await Task.WhenAll(writers);
+            Assert.Equal(1, won.Count(w => w));
+            await using var read = await store.OpenReadAsync(key, TestContext.Current.CancellationToken);
+            Assert.Equal(Array.IndexOf(won, true), read!.ReadByte());   // the content is the winner's
+        }
+        // No temporary file is left behind by the losers.
+        Assert.Empty(Directory.GetFiles(Path.Combine(directory.Path, "indexes", "race", "g", "wal"), ".*"));
+    }
+
     [Theory]
     [InlineData("file")]
     [InlineData("azureblob")]

@@ -29,6 +29,8 @@ internal sealed class ShardsMode(TextWriter? output = null) : IBenchMode
           --efs a,b,...    beam widths to measure (default 10,16,32,64)
           --threads N      threads of the engine's own build (default 2)
           --queries N      queries (default 1000)
+          --rounds N       timed rounds per ef, alternating the two indexes; medians reported (default 3)
+          --cache-dir DIR  where exact top-10 answers are cached
         """;
 
     public async Task<int> RunAsync(BenchArgs args, CancellationToken cancellationToken)
@@ -37,6 +39,8 @@ internal sealed class ShardsMode(TextWriter? output = null) : IBenchMode
         var shards = args.GetInt("shards", 2, min: 2, max: 64);
         var efs = args.GetIntList("efs", s_defaultEfs, min: K, max: 10_000);
         var threads = args.GetInt("threads", 2, min: 1, max: 1024);
+        var rounds = args.GetInt("rounds", 3, min: 1, max: 100);
+        var cacheDir = args.GetString("cache-dir") ?? GroundTruthCache.DefaultDirectory();
         args.EnsureAllUsed();
         var output = _output;
 
@@ -44,7 +48,7 @@ internal sealed class ShardsMode(TextWriter? output = null) : IBenchMode
         var n = dataset.Base.Length;
         var engineOptions = options.EngineOptions(dataset.Dimension);
         var truth = GroundTruth.GetOrCompute(dataset, new PreparedVectors(dataset, engineOptions.Distance), engineOptions.Distance, K,
-            new GroundTruthCache(GroundTruthCache.DefaultDirectory()), output, cancellationToken);
+            new GroundTruthCache(cacheDir), output, cancellationToken);
         var grainBatches = GrainBatches(dataset, options.Batch);
         var engineBatches = EngineBatches(dataset, options.Batch);
         output.WriteLine(Invariant($"dataset     {dataset.Name}: {n} vectors, dim {dataset.Dimension}, {dataset.Queries.Length} queries, batches of {options.Batch}"));
@@ -73,17 +77,36 @@ internal sealed class ShardsMode(TextWriter? output = null) : IBenchMode
         var curves = new Dictionary<int, List<ShardsSearchResult>> { [1] = [], [shards] = [] };
         foreach (var ef in efs)
         {
-            foreach (var (count, name) in new[] { (1, oneName), (shards, manyName) })
+            // Recall once per index, then timed rounds alternating the two, so a drift of the machine's speed
+            // between phases touches both alike; the medians of the rounds are reported.
+            var indexes = new[] { (Count: 1, Name: oneName), (Count: shards, Name: manyName) };
+            var recalls = new double[2];
+            var samples = new List<(double Latency, double Qps1, double Qps2)>[] { [], [] };
+            for (var i = 0; i < 2; i++)
             {
-                var grain = silo.Grains.GetGrain<IVectorIndexGrain>(name);
+                var grain = silo.Grains.GetGrain<IVectorIndexGrain>(indexes[i].Name);
                 var hits = await Task.WhenAll(dataset.Queries.Select(q => grain.SearchAsync(q, K, ef))).ConfigureAwait(false);
-                var recall = Recall.AtK([.. hits.Select(h => h.Select(x => new Hnsw.SearchHit(x.Id, x.Distance, null)).ToArray())], truth, K);
-                Task<int> Search(int q) => grain.SearchAsync(dataset.Queries[q], K, ef).ContinueWith(t => t.Result.Length, TaskScheduler.Default);
-                var (qps1, latency) = await SearchQpsAsync(Search, dataset.Queries.Length, 1, cancellationToken).ConfigureAwait(false);
-                var (qps2, _) = await SearchQpsAsync(Search, dataset.Queries.Length, 2, cancellationToken).ConfigureAwait(false);
-                var result = new ShardsSearchResult(Name, "search", count, ef, Math.Round(recall, 4), Math.Round(latency, 4), Math.Round(qps1, 1), Math.Round(qps2, 1));
+                recalls[i] = Recall.AtK([.. hits.Select(h => h.Select(x => new Hnsw.SearchHit(x.Id, x.Distance, null)).ToArray())], truth, K);
+            }
+            for (var round = 0; round < rounds; round++)
+            {
+                for (var i = 0; i < 2; i++)
+                {
+                    var grain = silo.Grains.GetGrain<IVectorIndexGrain>(indexes[i].Name);
+                    Task<int> Search(int q) => grain.SearchAsync(dataset.Queries[q], K, ef).ContinueWith(t => t.Result.Length, TaskScheduler.Default);
+                    var (qps1, latency) = await SearchQpsAsync(Search, dataset.Queries.Length, 1, cancellationToken).ConfigureAwait(false);
+                    var (qps2, _) = await SearchQpsAsync(Search, dataset.Queries.Length, 2, cancellationToken).ConfigureAwait(false);
+                    samples[i].Add((latency, qps1, qps2));
+                }
+            }
+            for (var i = 0; i < 2; i++)
+            {
+                var (count, _) = indexes[i];
+                var result = new ShardsSearchResult(Name, "search", count, ef, Math.Round(recalls[i], 4),
+                    Math.Round(Median(samples[i].Select(x => x.Latency)), 4), Math.Round(Median(samples[i].Select(x => x.Qps1)), 1),
+                    Math.Round(Median(samples[i].Select(x => x.Qps2)), 1));
                 curves[count].Add(result);
-                output.WriteLine(Invariant($"search      {count} shard(s) ef {ef}: recall@10 {recall:F4}, 1 caller {latency:F3} ms ({qps1:F0} qps), 2 callers {qps2:F0} qps"));
+                output.WriteLine(Invariant($"search      {count} shard(s) ef {ef}: recall@10 {result.Recall:F4}, 1 caller {result.LatencyMs:F3} ms ({result.Qps1:F0} qps), 2 callers {result.Qps2:F0} qps (medians of {rounds} rounds)"));
                 Emit(options, result);
             }
         }

@@ -5,9 +5,11 @@ namespace Vectord.Grains.Storage;
 
 /// <summary>
 /// <see cref="IIndexBlobStore"/> on a local directory. Every object is written to a temporary file in its target
-/// directory, flushed to disk and then moved into place atomically, so readers see all of it or nothing.
-/// Create-if-absent relies on the no-overwrite move (a hard link on Unix) failing when the target exists; a
-/// versioned document carries its version in a small header and is replaced under an exclusive lock file.
+/// directory, flushed to disk and then moved into place atomically, so readers see all of it or nothing; the
+/// directory is flushed after every new name and every removal, so an acknowledged write survives a power loss.
+/// Create-if-absent is a hard link of the temporary file to the final name, which fails when the name exists (see
+/// <see cref="PosixFiles"/>); a versioned document carries its version in a small header and is replaced under an
+/// exclusive lock file.
 /// </summary>
 public sealed class FileIndexBlobStore : IIndexBlobStore
 {
@@ -57,7 +59,12 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
     /// <inheritdoc/>
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => Guard(() =>
     {
-        File.Delete(Resolve(key));
+        var path = Resolve(key);
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+            PosixFiles.FlushDirectory(Path.GetDirectoryName(path)!);
+        }
         return Task.CompletedTask;
     });
 
@@ -67,7 +74,11 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
         if (prefix.EndsWith('/'))
         {
             var dir = Resolve(prefix.TrimEnd('/'));
-            if (Directory.Exists(dir)) { Directory.Delete(dir, recursive: true); }
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+                PosixFiles.FlushDirectory(Path.GetDirectoryName(dir)!);
+            }
         }
         else
         {
@@ -85,7 +96,7 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
         Guard(() => Task.Run(() =>
         {
             var path = Resolve(key);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            EnsureDirectory(Path.GetDirectoryName(path)!);
             using var gate = AcquireLock(path);
             var current = ReadDocument(path)?.ETag;
             if (!string.Equals(current, expectedETag, StringComparison.Ordinal))
@@ -106,6 +117,7 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
                     fs.Flush(flushToDisk: true);
                 }
                 File.Move(temp, path, overwrite: true);
+                PosixFiles.FlushDirectory(Path.GetDirectoryName(path)!);
             }
             finally
             {
@@ -137,7 +149,7 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
     {
         var path = Resolve(key);
         if (File.Exists(path)) { return null; }
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        EnsureDirectory(Path.GetDirectoryName(path)!);
         var temp = TempPath(path);
         try
         {
@@ -148,14 +160,8 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
                 fs.Flush(flushToDisk: true);
                 length = fs.Length;
             }
-            try
-            {
-                File.Move(temp, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                return null;
-            }
+            if (!PosixFiles.TryMoveNoReplace(temp, path)) { return null; }
+            PosixFiles.FlushDirectory(Path.GetDirectoryName(path)!);
             return length;
         }
         finally
@@ -214,6 +220,17 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
                 Thread.Sleep(2);
             }
         }
+    }
+
+    /// <summary>Creates a directory and the missing ones above it, flushing each new entry to disk.</summary>
+    private void EnsureDirectory(string dir)
+    {
+        if (Directory.Exists(dir)) { return; }
+        var parent = Path.GetDirectoryName(dir)!;
+        if (parent.Length > root.Length) { EnsureDirectory(parent); }
+        else { Directory.CreateDirectory(parent); }
+        Directory.CreateDirectory(dir);
+        PosixFiles.FlushDirectory(parent);
     }
 
     private void DeleteEmptyParents(string dir)
