@@ -255,7 +255,12 @@ public sealed class VectorIndexGrain(
     {
         CheckUsable();
         await _manifest.EnsureReadAsync();
-        var spec = Spec;
+        if (_manifest.State.Spec is null)
+        {
+            DeactivateOnIdle();   // a name that is no index keeps no activation
+            throw new IndexNotFoundException("index not found");
+        }
+        var spec = _manifest.State.Spec;
         if (_parts is null)
         {
             var shards = IndexRules.ShardCount(spec);
@@ -340,6 +345,6 @@ public sealed class VectorIndexGrain(
 
     private void CheckName()
     {
-        if (!StorageKeys.IsValidName(Name)) { throw new InvalidIndexArgumentException(StorageKeys.InvalidNameMessage); }
+        IndexNames.ThrowIfInvalid(Name);
     }
 }

@@ -156,4 +156,23 @@ public sealed class IndexLifecycleTests(FileClusterFixture fixture)
     private IEnumerable<string> StoredPaths(string name) =>
         Directory.EnumerateFileSystemEntries(fixture.StoragePath, "*", SearchOption.AllDirectories)
             .Where(p => p.Split(Path.DirectorySeparatorChar).Contains(name));
+
+    [Fact]
+    public async Task A_name_that_is_no_index_keeps_no_activation()
+    {
+        var names = Enumerable.Range(0, 20).Select(_ => TestData.Name("ghost")).ToArray();
+        foreach (var name in names) { await Assert.ThrowsAsync<IndexNotFoundException>(() => Index(name).GetInfoAsync()); }
+
+        var management = fixture.Grains.GetGrain<IManagementGrain>(0);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        int alive;
+        do
+        {
+            var activations = await management.GetDetailedGrainStatistics(null, null, TestContext.Current.CancellationToken);
+            alive = activations.Count(a => names.Any(n => a.GrainId.ToString().EndsWith("/" + n, StringComparison.Ordinal)));
+            if (alive > 0) { await Task.Delay(100, TestContext.Current.CancellationToken); }
+        }
+        while (alive > 0 && DateTime.UtcNow < deadline);
+        Assert.Equal(0, alive);
+    }
 }

@@ -16,16 +16,12 @@ public sealed class IndexGrains(IGrainFactory grains)
     private readonly ConcurrentDictionary<string, IVectorIndexGrain> _references = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The index grain named <paramref name="name"/>. Orleans refuses an empty or all-whitespace key before any
-    /// grain could judge it, so such a name is answered here with the grain's own wording (400).
+    /// The index grain named <paramref name="name"/>. A name that breaks <see cref="IndexNames"/>' rule is answered
+    /// here (400) and never becomes a grain.
     /// </summary>
     public IVectorIndexGrain Index(string? name)
     {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            throw new InvalidIndexArgumentException(
-                "invalid index name: 1-128 characters of A-Z a-z 0-9 . _ -, the first a letter or digit");
-        }
+        IndexNames.ThrowIfInvalid(name);
         if (_references.TryGetValue(name, out IVectorIndexGrain? grain))
         {
             return grain;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -7,21 +6,12 @@ namespace Vectord.Grains.Storage;
 /// <summary>Index names and the storage keys built from them.</summary>
 public static class StorageKeys
 {
-    /// <summary>Longest index name.</summary>
-    public const int MaxNameLength = 128;
+    /// <summary>The message for a name that breaks the rules (<see cref="IndexNames.InvalidMessage"/>).</summary>
+    public const string InvalidNameMessage = IndexNames.InvalidMessage;
 
-    private static readonly SearchValues<char> NameChars =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
-
-    /// <summary>The message for a name that breaks the rules.</summary>
-    public const string InvalidNameMessage =
-        "invalid index name: 1-128 characters of A-Z a-z 0-9 . _ -, the first a letter or digit";
-
-    /// <summary>True when <paramref name="name"/> is 1–128 characters of <c>A-Z a-z 0-9 . _ -</c> starting with a
-    /// letter or digit. Such a name is a safe single path segment: it is never <c>.</c> or <c>..</c> and has no
-    /// separator.</summary>
-    public static bool IsValidName(string? name) =>
-        name is { Length: > 0 and <= MaxNameLength } && char.IsAsciiLetterOrDigit(name[0]) && !name.AsSpan().ContainsAnyExcept(NameChars);
+    /// <summary>True when <paramref name="name"/> is a valid index name (<see cref="IndexNames.IsValid"/>), which is
+    /// also a safe single path segment: never <c>.</c> or <c>..</c>, no separator.</summary>
+    public static bool IsValidName(string? name) => IndexNames.IsValid(name);
 
     /// <summary>A key segment for an arbitrary string: the string itself when it is a valid name, otherwise
     /// <c>~</c> and the hex SHA-256 of its UTF-8 (a valid name never starts with <c>~</c>, so the two never meet).</summary>
