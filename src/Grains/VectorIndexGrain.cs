@@ -112,6 +112,7 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
 
         ResetMemory();
         index = new HnswIndex(ToOptions(effective));
+        ReportSize(index);
         return Info(index);
     }
 
@@ -131,6 +132,7 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
             throw new StorageUnavailableException(MovedMessage);
         }
         ResetMemory();
+        ForgetSize();
         try
         {
             await store.DeletePrefixAsync(StorageKeys.IndexPrefix(Name));
@@ -192,6 +194,7 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
         k = k <= 0 ? DefaultK : Math.Min(k, MaxK);
         var beam = ef is > 0 ? Math.Max(Math.Min(ef.Value, MaxEf), k) : 0;
         if (idx.Count == 0) { return []; }
+        using var timing = TimeSearch();
         // The search and the conversion of its hits run on the thread pool, so concurrent searches use every core
         // and the activation is back on its scheduler only to return the answer.
         return await Task.Run(() => Array.ConvertAll(idx.Search(vector, k, beam),
@@ -348,6 +351,7 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
         }
         seq = next;
         sortedIds = null;
+        ReportAdded(idx, added);
         await MaybeCompactAsync(idx);
         return added;
     }
@@ -369,6 +373,7 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
         }
         seq = next;
         sortedIds = null;
+        ReportSize(idx);
         await MaybeCompactAsync(idx);
     }
 
@@ -383,6 +388,7 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
             throw new StorageUnavailableException(MovedMessage);
         }
         logBytes += bytes.Length;
+        ReportWal(bytes.Length);
     }
 
     private async Task MaybeCompactAsync(HnswIndex idx)
@@ -416,6 +422,7 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
                 LogCompactionFailed(Name, e.Message);
             }
         }
+        ForgetSize();
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
@@ -423,6 +430,7 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
     /// records and snapshots it supersedes.</summary>
     private async Task CompactAsync(HnswIndex idx)
     {
+        using var timing = TimeSnapshot();
         var name = Name;
         var generation = manifest.State.Generation;
         var at = seq;
@@ -533,6 +541,7 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
         logBytes = bytes;
         sortedIds = null;
         index = idx;
+        ReportSize(idx);
         LogLoaded(name, idx.Count, state.SnapshotSeq, seq);
         return idx;
     }
@@ -575,6 +584,7 @@ public sealed partial class VectorIndexGrain : Grain, IVectorIndexGrain, IVector
     {
         stale = true;
         index = null;
+        ForgetSize();
         DeactivateOnIdle();
     }
 
