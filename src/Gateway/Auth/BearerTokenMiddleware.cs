@@ -15,6 +15,10 @@ namespace Vectord.Gateway.Auth;
 /// </summary>
 internal sealed class BearerTokenMiddleware
 {
+    /// <summary>Where the Orleans dashboard is mapped when it is on.</summary>
+    public const string OrleansDashboardPath = "/orleans";
+
+    private const string OrleansCookie = "vectord_token";
     private static readonly object s_accessKey = new();
 
     private readonly RequestDelegate _next;
@@ -44,7 +48,7 @@ internal sealed class BearerTokenMiddleware
         {
             return _next(context);
         }
-        Access access = Authorize(context.Request.Headers.Authorization.ToString());
+        Access access = Authorize(Credential(context.Request));
         if (access == Access.None)
         {
             throw new UnauthenticatedException();
@@ -55,6 +59,19 @@ internal sealed class BearerTokenMiddleware
         }
         context.Items[s_accessKey] = access;
         return _next(context);
+    }
+
+    /// <summary>The Authorization header; for the co-hosted Orleans dashboard (<c>/orleans/...</c>), whose pages
+    /// cannot send one, the <c>vectord_token</c> cookie that the Vectord dashboard sets for that path instead.</summary>
+    private static string Credential(HttpRequest request)
+    {
+        string header = request.Headers.Authorization.ToString();
+        if (header.Length == 0 && request.Path.StartsWithSegments(OrleansDashboardPath, StringComparison.OrdinalIgnoreCase)
+            && request.Cookies.TryGetValue(OrleansCookie, out string? token) && !string.IsNullOrEmpty(token))
+        {
+            return "Bearer " + token;
+        }
+        return header;
     }
 
     private static byte[] Digest(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));

@@ -73,7 +73,7 @@ public sealed class ClusterView(IGrainFactory grains, IndexGrains indexes)
         DateTime now = DateTime.UtcNow;
         var shown = membership
             .Where(m => m.Status != SiloStatus.Dead || now - m.IAmAliveTime < s_deadShown)
-            .OrderBy(m => m.SiloAddress.ToString(), StringComparer.Ordinal)
+            .OrderBy(m => m.SiloAddress.ToParsableString(), StringComparer.Ordinal)
             .ToArray();
         var reports = await Task.WhenAll(shown.Select(async m =>
         {
@@ -98,7 +98,7 @@ public sealed class ClusterView(IGrainFactory grains, IndexGrains indexes)
         for (int i = 0; i < reports.Length; i++)
         {
             var (entry, stats, error) = reports[i];
-            string address = entry.SiloAddress.ToString();
+            string address = entry.SiloAddress.ToParsableString();
             IndexPart[] parts = stats?.Parts ?? [];
             foreach (IndexPart part in parts)
             {
