@@ -10,13 +10,16 @@ public static class DashboardApi
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", () => Results.Redirect("/dashboard/")).ExcludeFromDescription();
-        app.MapGet("/dashboard", () => Results.Redirect("/dashboard/")).ExcludeFromDescription();
         app.MapGet("/dashboard/{*path}", Serve).ExcludeFromDescription();
         return app;
     }
 
     internal static IResult Serve(HttpContext context, DashboardAssets assets, string? path = null)
     {
+        if (!context.Request.Path.Value!.EndsWith('/') && string.IsNullOrEmpty(path))
+        {
+            return Results.Redirect("/dashboard/");   // relative links resolve under /dashboard/
+        }
         if (assets.Find(path) is not { } asset)
         {
             return Results.NotFound();

@@ -5,7 +5,9 @@ import { h, errorBox, fmt, pretty } from "./ui.js";
 
 const PAGE = 50;
 
-export async function detail({ main }, name) {
+const REFRESH_MS = 2000;
+
+export async function detail({ main, onStop }, name) {
   const base = `/vectors/index/${enc(name)}`;
   const info = h("div", { id: "index-info" }, h("p", { class: "muted" }, "Loading…"));
   const shards = h("div", { id: "index-shards" });
@@ -24,6 +26,16 @@ export async function detail({ main }, name) {
   const params = Object.entries(index.params).map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, String(v))));
   info.replaceChildren(h("table", { id: "params" }, h("tbody", {}, params,
     h("tr", {}, h("th", {}, "length"), h("td", { id: "index-length" }, fmt(index.length))))));
+
+  // The length follows writes made elsewhere (other users, the API) while the page is open.
+  const refresh = setInterval(async () => {
+    try {
+      const now = await get(base);
+      const cell = document.getElementById("index-length");
+      if (cell) cell.textContent = fmt(now.length);
+    } catch { /* shown on the next full load */ }
+  }, REFRESH_MS);
+  onStop(() => clearInterval(refresh));
 
   get(`${base}/shards`).then((placement) => {
     if (!placement || !Array.isArray(placement.shards)) return;
