@@ -58,7 +58,8 @@ public static class GatewayExtensions
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter(VectordMeterName)
-            .AddPrometheusExporter());
+            // No scrape cache (300 ms by default): a scrape shows the state at that moment, not an earlier copy.
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
 

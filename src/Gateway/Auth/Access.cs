@@ -29,8 +29,8 @@ public static class ReadRoutes
         }
         // rest is "/{name}/{action}": the name is one segment, the action one of the query routes.
         string tail = rest.Value ?? "";
-        int slash = tail.IndexOf('/', 1);
-        if (tail.Length < 2 || slash < 0)
+        int slash = tail.Length < 2 ? -1 : tail.IndexOf('/', 1);
+        if (slash < 0)
         {
             return false;
         }

@@ -43,17 +43,19 @@ public sealed class ClusterView(IGrainFactory grains, IndexGrains indexes)
             start = at >= 0 ? at + 1 : ~at;
         }
         string[] page = matching[start..Math.Min(matching.Length, start + limit)];
+        // Reading an index loads it, so where the indexes live is asked afterwards.
+        IndexSummary[] summaries = await Task.WhenAll(page.Select(SummaryAsync));
         var (_, holders, _) = await GatherAsync();
-        IndexSummary[] summaries = await Task.WhenAll(page.Select(name => SummaryAsync(name, holders)));
+        summaries = [.. summaries.Select(s => holders.TryGetValue(s.Name, out var silos) ? s with { Silos = [.. silos] } : s)];
         string? next = start + page.Length < matching.Length && page.Length > 0 ? page[^1] : null;
         return new IndexSummaryPage(summaries, next, matching.Length);
     }
 
     private Task<string[]> Catalog() => grains.GetGrain<IIndexCatalogGrain>(0).ListNamesAsync();
 
-    private async Task<IndexSummary> SummaryAsync(string name, Dictionary<string, List<string>> holders)
+    private async Task<IndexSummary> SummaryAsync(string name)
     {
-        string[] silos = holders.TryGetValue(name, out var list) ? [.. list] : [];
+        string[] silos = [];
         try
         {
             IndexInfo info = await indexes.Index(name).GetInfoAsync().WaitAsync(s_callTimeout);
