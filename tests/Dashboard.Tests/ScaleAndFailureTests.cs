@@ -70,6 +70,7 @@ public sealed class ScaleAndFailureTests(Browser browser)
         await Expect(broken.Locator(".index-error")).ToContainTextAsync("corrupt");
         var healthy = page.Locator("#index-table tbody tr", new() { HasText = "healthy" });
         await Expect(healthy.Locator("td").Nth(4)).ToHaveTextAsync("1");
+        await Expect(healthy.Locator("td").Nth(5)).ToContainTextAsync("127.0.0.1:");   // where it lives: loaded to answer
         await Browser.ScreenshotAsync(page, "indexes-with-a-corrupt-index");
 
         await page.GotoAsync("/dashboard/#/index/broken");
