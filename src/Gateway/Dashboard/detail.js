@@ -14,7 +14,7 @@ export async function detail({ main, onStop }, name) {
   const items = h("div", { id: "items" });
   const similar = h("div", { id: "similar" });
   const message = h("div", { id: "detail-message" });
-  main.replaceChildren(h("h1", {}, `Index ${name}`), message, info, shards, h("h2", {}, "Items"), items, similar);
+  main.replaceChildren(h("h1", {}, `Index ${name}`), message, info, shards, similar, h("h2", {}, "Items"), items);
 
   let index;
   try {
@@ -59,14 +59,14 @@ export async function detail({ main, onStop }, name) {
     const rows = page.items.map((item) => h("tr", { "data-id": item.id },
       h("td", { class: "item-id" }, item.id),
       h("td", {}, item.metadata === undefined ? h("span", { class: "muted" }, "no metadata") : h("pre", { class: "metadata" }, pretty(item.metadata))),
-      h("td", {}, h("button", { class: "find-similar", onclick: () => findSimilar(item.id) }, "Find similar"), " ",
+      h("td", { class: "actions" }, h("button", { class: "find-similar", onclick: () => findSimilar(item.id) }, "Find similar"), " ",
         h("button", { class: "danger write delete-item", onclick: () => remove(item.id) }, "Delete"))));
     items.replaceChildren(
       h("div", { class: "pager" },
         h("button", { id: "items-prev", disabled: pages.length === 0, onclick: () => { after = pages.pop(); load(); } }, "← Previous"),
         h("span", { class: "muted" }, page.items.length === 0 ? "no items" : `items ${fmt(pages.length * PAGE + 1)}–${fmt(pages.length * PAGE + page.items.length)}`),
         h("button", { id: "items-next", disabled: !page.next, onclick: () => { pages.push(after); after = page.next; load(); } }, "Next →")),
-      h("table", { id: "item-table" }, h("thead", {}, h("tr", {}, h("th", {}, "Id"), h("th", {}, "Metadata"), h("th", {}, ""))), h("tbody", {}, rows)));
+      h("table", { id: "item-table" }, h("thead", {}, h("tr", {}, h("th", {}, "Id"), h("th", {}, "Metadata"), h("th", { class: "actions" }, ""))), h("tbody", {}, rows)));
   }
 
   async function findSimilar(id) {
@@ -79,6 +79,7 @@ export async function detail({ main, onStop }, name) {
         h("tbody", {}, found.results.map((r) => h("tr", {}, h("td", { class: "neighbour-id" }, r.id),
           h("td", { class: "num neighbour-distance" }, r.distance.toFixed(6)),
           h("td", {}, r.metadata === undefined ? "" : h("pre", {}, pretty(r.metadata))))))));
+      similar.scrollIntoView({ block: "nearest" });
     } catch (e) {
       similar.replaceChildren(errorBox(e, `Finding items similar to ${id}`));
     }
