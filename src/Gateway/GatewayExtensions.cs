@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Vectord.Gateway.Apis;
 using Vectord.Gateway.Auth;
@@ -21,6 +22,9 @@ public static class GatewayExtensions
     /// <summary>The meter whose instruments the silos report (index parts, searches, writes); exported at
     /// <c>/metrics</c> by a node that hosts a silo.</summary>
     public const string VectordMeterName = "Vectord";
+
+    /// <summary>Name of OpenTelemetry's metrics listener in Microsoft.Extensions.Diagnostics.</summary>
+    private const string OpenTelemetryListenerName = "OpenTelemetry";
 
     /// <summary>Largest accepted request body: 64 MiB.</summary>
     public const long MaxRequestBodySize = 64L * 1024 * 1024;
@@ -55,9 +59,12 @@ public static class GatewayExtensions
         services.AddSingleton<ClusterView>();
         services.AddSingleton<DashboardAssets>();
         services.AddOpenApi();
+        // The Vectord meter is taken only from this host's own IMeterFactory (MeterScope.Local), never by name from the
+        // whole process: several nodes in one process (tests, embedding hosts) each export exactly their own parts.
+        services.AddMetrics(metrics => metrics
+            .EnableMetrics(VectordMeterName, instrumentName: null, listenerName: OpenTelemetryListenerName, scopes: MeterScope.Local));
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
-            .AddMeter(VectordMeterName)
             // No scrape cache (300 ms by default): a scrape shows the state at that moment, not an earlier copy.
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;

@@ -84,7 +84,8 @@ public sealed class ServiceApiTests(NodeFixture node)
         Assert.DoesNotContain("vectord_indexes", text, StringComparison.Ordinal);
 
         (await _http.PostReplyAsync($"/vectors/index/{name}/delete", """{"ids":["a"]}""")).AssertJson(HttpStatusCode.OK);
-        Assert.Equal(1, Sample(await MetricsAsync(), "vectord_index_vectors", name));
+        string after = await MetricsAsync();
+        Assert.True(Sample(after, "vectord_index_vectors", name) == 1, string.Join('\n', after.Split('\n').Where(l => l.StartsWith("vectord_index_vectors", StringComparison.Ordinal))));
         Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteReplyAsync($"/vectors/index/{name}")).Status);
         Assert.Null(Sample(await MetricsAsync(), "vectord_index_vectors", name));
     }
@@ -102,5 +103,36 @@ public sealed class ServiceApiTests(NodeFixture node)
         string line = text.Split('\n').FirstOrDefault(l => l.StartsWith(metric + "{", StringComparison.Ordinal)
             && l.Contains($"index=\"{index}\"", StringComparison.Ordinal) && l.Contains("shard=\"0\"", StringComparison.Ordinal)) ?? "";
         return line.Length == 0 ? null : double.Parse(line.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>Two nodes in one process: each exports only the index parts of its own silo.</summary>
+public sealed class MetricsIsolationTests(NodeFixture node)
+{
+    [Fact]
+    public async Task A_node_exports_only_its_own_parts_and_another_node_stopping_does_not_disturb_them()
+    {
+        string mine = Http.NewName("mine");
+        await node.Client.CreateIndexAsync(mine, 2);
+        (await node.Client.PostReplyAsync($"/vectors/index/{mine}/add", """{"items":[{"id":"a","vector":[1,0]}]}""")).AssertJson(HttpStatusCode.OK);
+
+        using var data = new Vectord.Testing.TempDirectory("vectord-gw");
+        string theirs = Http.NewName("theirs");
+        await using (var other = await VectordServer.StartAsync(data.Path))
+        {
+            await other.Client.CreateIndexAsync(theirs, 2);
+            (await other.Client.PostReplyAsync($"/vectors/index/{theirs}/add", """{"items":[{"id":"a","vector":[1,0]},{"id":"b","vector":[0,1]}]}"""))
+                .AssertJson(HttpStatusCode.OK);
+            string otherText = (await other.Client.GetReplyAsync("/metrics")).Body;
+            Assert.Equal(2, ServiceApiTests.Sample(otherText, "vectord_index_vectors", theirs));
+            Assert.Null(ServiceApiTests.Sample(otherText, "vectord_index_vectors", mine));
+            string myText = (await node.Client.GetReplyAsync("/metrics")).Body;
+            Assert.Equal(1, ServiceApiTests.Sample(myText, "vectord_index_vectors", mine));
+            Assert.Null(ServiceApiTests.Sample(myText, "vectord_index_vectors", theirs));
+        }
+
+        // The other node's meter is gone; this node's series are still exported.
+        string after = (await node.Client.GetReplyAsync("/metrics")).Body;
+        Assert.Equal(1, ServiceApiTests.Sample(after, "vectord_index_vectors", mine));
     }
 }
