@@ -71,8 +71,10 @@ function createForm(message, reload) {
     if (ef.value) body.ef_search = Number(ef.value);
     if (shards.value && Number(shards.value) > 1) body.shards = Number(shards.value);
     try {
-      await post("/vectors/index", body);
-      message.replaceChildren(h("p", { class: "notice" }, `Created ${body.name}.`));
+      const created = await post("/vectors/index", body);
+      const unsharded = body.shards > 1 && created?.params?.shards === undefined;
+      message.replaceChildren(h("p", { class: "notice" }, `Created ${body.name}.`,
+        unsharded ? " This server does not shard indexes: it is one part." : ""));
       name.value = "";
       await reload();
     } catch (e) {
