@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh Debian machine with the .NET SDK: installs what the tests need when it
-# is missing (Debian packages, Azurite from npm into ./.tools), builds once in Release, runs every test project.
+# is missing (Debian packages including chromium, Azurite from npm into ./.tools), builds once in Release, runs
+# every test project. Screenshots of the dashboard's pages are left in artifacts/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -10,6 +11,8 @@ need_apt=()
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
+# The dashboard tests drive Debian's Chromium through Playwright (which cannot download its own browser here).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need_apt[*]}"
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"

@@ -3,9 +3,13 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
+using Microsoft.Extensions.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
 using Vectord.Gateway.Apis;
+using Vectord.Gateway.Auth;
 using Vectord.Gateway.Infrastructure;
 using Vectord.Gateway.Json;
+using Vectord.Gateway.Operations;
 
 namespace Vectord.Gateway;
 
@@ -15,12 +19,19 @@ namespace Vectord.Gateway;
 /// </summary>
 public static class GatewayExtensions
 {
+    /// <summary>The meter whose instruments the silos report (index parts, searches, writes); exported at
+    /// <c>/metrics</c> by a node that hosts a silo.</summary>
+    public const string VectordMeterName = "Vectord";
+
+    /// <summary>Name of OpenTelemetry's metrics listener in Microsoft.Extensions.Diagnostics.</summary>
+    private const string OpenTelemetryListenerName = "OpenTelemetry";
+
     /// <summary>Largest accepted request body: 64 MiB.</summary>
     public const long MaxRequestBodySize = 64L * 1024 * 1024;
 
     /// <summary>
     /// Adds the gateway's services: JSON contracts, ProblemDetails and the exception mapping, the 64 MiB body
-    /// limit, bearer-token options (<c>Auth:Tokens</c>), the index grain references, OpenAPI and OpenTelemetry
+    /// limit, bearer-token options (<c>Auth:Tokens</c>, <c>Auth:ReadOnlyTokens</c>, validated at start), the index grain references, OpenAPI and OpenTelemetry
     /// metrics with a Prometheus exporter. Needs an <see cref="IGrainFactory"/> (an Orleans silo or client).
     /// </summary>
     public static IServiceCollection AddVectordGateway(this IServiceCollection services, IConfiguration configuration)
@@ -33,36 +44,36 @@ public static class GatewayExtensions
             // Responses are written with these options: the contract's snake_case names, source-generated metadata.
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, OperatorJsonContext.Default);
         });
         // Query-string binding failures become exceptions so that they reach the one exception handler.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         services.AddProblemDetails();
         services.AddExceptionHandler<VectordExceptionHandler>();
-        services.AddOptions<AuthOptions>().Configure(o =>
-        {
-            foreach (string? token in configuration.GetSection("Auth:Tokens").GetChildren().Select(c => c.Value))
-            {
-                if (!string.IsNullOrEmpty(token))
-                {
-                    o.Tokens.Add(token);
-                }
-            }
-        });
+        IConfigurationSection auth = configuration.GetSection(AuthOptions.SectionName);
+        services.AddOptions<AuthOptions>().Bind(auth).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>>(new AuthOptionsValidator(auth));
 
-        services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<IndexGrains>();
+        services.AddSingleton<ClusterView>();
+        services.AddSingleton<DashboardAssets>();
         services.AddOpenApi();
+        // The Vectord meter is taken only from this host's own IMeterFactory (MeterScope.Local), never by name from the
+        // whole process: several nodes in one process (tests, embedding hosts) each export exactly their own parts.
+        services.AddMetrics(metrics => metrics
+            .EnableMetrics(VectordMeterName, instrumentName: null, listenerName: OpenTelemetryListenerName, scopes: MeterScope.Local));
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
-            .AddMeter(GatewayMetrics.MeterName)
-            .AddPrometheusExporter());
+            // No scrape cache (300 ms by default): a scrape shows the state at that moment, not an earlier copy.
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
 
     /// <summary>
     /// Adds the middleware (ProblemDetails for errors and bare status codes, bearer-token check) and maps every
-    /// route: <c>/vectors/index...</c>, <c>/health</c>, <c>/openapi/v1.json</c>, <c>/scalar</c> and <c>/metrics</c>.
+    /// route: <c>/vectors/index...</c>, <c>/health</c>, <c>/auth/whoami</c>, <c>/cluster/...</c>, the dashboard
+    /// (<c>/</c> → <c>/dashboard/</c>), <c>/openapi/v1.json</c>, <c>/scalar</c> and <c>/metrics</c>.
     /// </summary>
     public static WebApplication MapVectordApi(this WebApplication app)
     {
@@ -76,6 +87,9 @@ public static class GatewayExtensions
         app.MapIndexesApi();
         app.MapItemsApi();
         app.MapHealthApi();
+        app.MapWhoAmIApi();
+        app.MapClusterApi();
+        app.MapDashboard();
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapPrometheusScrapingEndpoint();

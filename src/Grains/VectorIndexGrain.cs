@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using Orleans.Storage;
+using Vectord.Grains.Diagnostics;
 using Vectord.Grains.Hosting;
 using Vectord.Grains.Items;
 using Vectord.Grains.Merge;
@@ -28,6 +30,7 @@ public sealed class VectorIndexGrain(
     [FromKeyedServices(VectordStorageOptions.ProviderName)] IIndexBlobStore store,
     IOptions<VectordStorageOptions> options,
     LocalParts localParts,
+    IndexMetrics metrics,
     ILogger<VectorIndexGrain> logger) : Grain, IVectorIndexGrain, IVectorIndexMergeGrain
 {
     private readonly VectordStorageOptions _options = options.Value;
@@ -46,7 +49,12 @@ public sealed class VectorIndexGrain(
     {
         // The manifest is read by the first call, so that a storage outage surfaces as StorageUnavailableException.
         _manifest = new DeferredGrainState<IndexManifest>(grainStorage, "manifest", this.GetGrainId());
-        _local = new PartHost(logger, DeactivateOnIdle);
+        // The one part of an unsharded index is held here; the silo's metrics report it as shard 0.
+        _local = new PartHost(logger, metrics, DeactivateOnIdle, part =>
+        {
+            if (part is null) { metrics.ForgetPart(Name, 0); }
+            else { metrics.ReportPart(Name, 0, part.Count, part.MemoryBytes); }
+        });
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -179,7 +187,14 @@ public sealed class VectorIndexGrain(
         ItemRules.CheckQuery(vector, Engine);
         k = ItemRules.EffectiveK(k);
         var beam = ItemRules.EffectiveEf(ef, k);
-        if (parts.Length == 1) { return await parts[0].SearchAsync(vector, k, beam); }
+        var started = Stopwatch.GetTimestamp();
+        var hits = parts.Length == 1 ? await parts[0].SearchAsync(vector, k, beam) : await SearchShardsAsync(parts, vector, k, beam);
+        metrics.SearchCompleted(Stopwatch.GetElapsedTime(started));
+        return hits;
+    }
+
+    private async Task<SearchHit[]> SearchShardsAsync(IPartClient[] parts, float[] vector, int k, int beam)
+    {
         // Shards held in this silo are searched here directly (see LocalParts); the others through their grains.
         var generation = _manifest.State.Generation;
         var searches = new Task<SearchHit[]>[parts.Length];
@@ -266,7 +281,7 @@ public sealed class VectorIndexGrain(
             var shards = IndexRules.ShardCount(spec);
             _engine = IndexRules.ToOptions(spec);
             _parts = shards == 1
-                ? [new PartCalls(_local, RecoverLocalAsync, _engine, 0, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "")]
+                ? [new PartCalls(_local, RecoverLocalAsync, _engine, 0, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics)]
                 : [.. Enumerable.Range(0, shards).Select(s => new RemoteShard(
                     GrainFactory.GetGrain<IVectorShardGrain>(ShardContext.Key(Name, s)),
                     new ShardContext(Name, _manifest.State.Generation, spec, s)))];

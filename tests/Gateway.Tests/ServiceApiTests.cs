@@ -35,6 +35,9 @@ public sealed class ServiceApiTests(NodeFixture node)
             ("/vectors/index/{name}/items/{id}", "get", ["200", "404"]),
             ("/vectors/index/{name}/items/{id}", "delete", ["204", "404"]),
             ("/health", "get", ["200", "503"]),
+            ("/auth/whoami", "get", ["200", "401"]),
+            ("/cluster/silos", "get", ["200", "401", "503"]),
+            ("/cluster/indexes", "get", ["200", "401", "503"]),
         ];
         foreach (var (path, method, statuses) in expected)
         {
@@ -68,16 +71,69 @@ public sealed class ServiceApiTests(NodeFixture node)
             .AssertJson(HttpStatusCode.OK);
         (await _http.PostReplyAsync($"/vectors/index/{name}/search", """{"vector":[1,0]}""")).AssertJson(HttpStatusCode.OK);
 
-        var reply = await _http.GetReplyAsync("/metrics");
-        Assert.Equal(HttpStatusCode.OK, reply.Status);
-        string text = reply.Body;
-        Assert.Contains("vectord_indexes", text, StringComparison.Ordinal);
-        Assert.Contains("vectord_vectors", text, StringComparison.Ordinal);
-        Assert.Contains("vectord_items_added", text, StringComparison.Ordinal);
+        string text = await MetricsAsync();
+        // The index's own series, reported by the silo holding it: exact, whatever other tests do meanwhile.
+        Assert.Equal(2, Sample(text, "vectord_index_vectors", name));
+        Assert.True(Sample(text, "vectord_index_bytes", name) > 0, text);
+        Assert.Contains("vectord_items_added_total", text, StringComparison.Ordinal);
+        Assert.Contains("vectord_wal_bytes_total", text, StringComparison.Ordinal);
         Assert.Contains("vectord_search_duration_seconds_bucket", text, StringComparison.Ordinal);
         Assert.Contains("http_server_request_duration_seconds_bucket", text, StringComparison.Ordinal);
         Assert.Contains("http_route=\"/vectors/index/{name}/search\"", text, StringComparison.Ordinal);
-        var vectors = text.Split('\n').First(l => l.StartsWith("vectord_vectors", StringComparison.Ordinal) && !l.StartsWith("vectord_vectors_", StringComparison.Ordinal));
-        Assert.True(double.Parse(vectors.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture) >= 2, vectors);
+        // The gateway's former approximations are gone.
+        Assert.DoesNotContain("vectord_vectors", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("vectord_indexes", text, StringComparison.Ordinal);
+
+        (await _http.PostReplyAsync($"/vectors/index/{name}/delete", """{"ids":["a"]}""")).AssertJson(HttpStatusCode.OK);
+        string after = await MetricsAsync();
+        Assert.True(Sample(after, "vectord_index_vectors", name) == 1, string.Join('\n', after.Split('\n').Where(l => l.StartsWith("vectord_index_vectors", StringComparison.Ordinal))));
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteReplyAsync($"/vectors/index/{name}")).Status);
+        Assert.Null(Sample(await MetricsAsync(), "vectord_index_vectors", name));
+    }
+
+    private async Task<string> MetricsAsync()
+    {
+        var reply = await _http.GetReplyAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        return reply.Body;
+    }
+
+    /// <summary>The value of <paramref name="metric"/> for <paramref name="index"/>, shard 0; null when absent.</summary>
+    internal static double? Sample(string text, string metric, string index)
+    {
+        string line = text.Split('\n').FirstOrDefault(l => l.StartsWith(metric + "{", StringComparison.Ordinal)
+            && l.Contains($"index=\"{index}\"", StringComparison.Ordinal) && l.Contains("shard=\"0\"", StringComparison.Ordinal)) ?? "";
+        return line.Length == 0 ? null : double.Parse(line.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>Two nodes in one process: each exports only the index parts of its own silo.</summary>
+public sealed class MetricsIsolationTests(NodeFixture node)
+{
+    [Fact]
+    public async Task A_node_exports_only_its_own_parts_and_another_node_stopping_does_not_disturb_them()
+    {
+        string mine = Http.NewName("mine");
+        await node.Client.CreateIndexAsync(mine, 2);
+        (await node.Client.PostReplyAsync($"/vectors/index/{mine}/add", """{"items":[{"id":"a","vector":[1,0]}]}""")).AssertJson(HttpStatusCode.OK);
+
+        using var data = new Vectord.Testing.TempDirectory("vectord-gw");
+        string theirs = Http.NewName("theirs");
+        await using (var other = await VectordServer.StartAsync(data.Path))
+        {
+            await other.Client.CreateIndexAsync(theirs, 2);
+            (await other.Client.PostReplyAsync($"/vectors/index/{theirs}/add", """{"items":[{"id":"a","vector":[1,0]},{"id":"b","vector":[0,1]}]}"""))
+                .AssertJson(HttpStatusCode.OK);
+            string otherText = (await other.Client.GetReplyAsync("/metrics")).Body;
+            Assert.Equal(2, ServiceApiTests.Sample(otherText, "vectord_index_vectors", theirs));
+            Assert.Null(ServiceApiTests.Sample(otherText, "vectord_index_vectors", mine));
+            string myText = (await node.Client.GetReplyAsync("/metrics")).Body;
+            Assert.Equal(1, ServiceApiTests.Sample(myText, "vectord_index_vectors", mine));
+            Assert.Null(ServiceApiTests.Sample(myText, "vectord_index_vectors", theirs));
+        }
+
+        // The other node's meter is gone; this node's series are still exported.
+        string after = (await node.Client.GetReplyAsync("/metrics")).Body;
+        Assert.Equal(1, ServiceApiTests.Sample(after, "vectord_index_vectors", mine));
     }
 }

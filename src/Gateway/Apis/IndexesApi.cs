@@ -41,7 +41,7 @@ public static class IndexesApi
         return group;
     }
 
-    internal static async Task<JsonCreated<IndexResponse>> CreateAsync(HttpRequest request, IndexGrains indexes, GatewayMetrics metrics)
+    internal static async Task<JsonCreated<IndexResponse>> CreateAsync(HttpRequest request, IndexGrains indexes)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.CreateIndexRequest);
         if (body.Name is null)
@@ -54,21 +54,18 @@ public static class IndexesApi
         }
         var spec = new IndexSpec(dimension, body.M ?? 0, body.EfSearch ?? 0, ParseDistance(body.Distance), body.Shards ?? 0);
         IndexInfo info = await indexes.Index(body.Name).CreateAsync(spec);
-        metrics.IndexSeen(info.Name, info.Length);
         return JsonAnswer.Created($"/vectors/index/{Uri.EscapeDataString(info.Name)}", ToResponse(info), GatewayJsonContext.Default.IndexResponse);
     }
 
-    internal static async Task<JsonOk<IndexListResponse>> ListAsync(IGrainFactory grains, GatewayMetrics metrics)
+    internal static async Task<JsonOk<IndexListResponse>> ListAsync(IGrainFactory grains)
     {
         string[] names = await grains.GetGrain<IIndexCatalogGrain>(0).ListNamesAsync();
-        metrics.IndexesListed(names);
         return JsonAnswer.Ok(new IndexListResponse(names, names.Length), GatewayJsonContext.Default.IndexListResponse);
     }
 
-    internal static async Task<JsonOk<IndexResponse>> GetAsync(string name, IndexGrains indexes, GatewayMetrics metrics)
+    internal static async Task<JsonOk<IndexResponse>> GetAsync(string name, IndexGrains indexes)
     {
         IndexInfo info = await indexes.Index(name).GetInfoAsync();
-        metrics.IndexSeen(info.Name, info.Length);
         return JsonAnswer.Ok(ToResponse(info), GatewayJsonContext.Default.IndexResponse);
     }
 
@@ -79,20 +76,17 @@ public static class IndexesApi
             GatewayJsonContext.Default.ShardsResponse);
     }
 
-    internal static async Task<NoContent> DropAsync(string name, IndexGrains indexes, GatewayMetrics metrics)
+    internal static async Task<NoContent> DropAsync(string name, IndexGrains indexes)
     {
         await indexes.Index(name).DropAsync();
-        metrics.IndexDropped(name);
         return TypedResults.NoContent();
     }
 
-    internal static async Task<JsonOk<MergeResponse>> MergeAsync(string name, HttpRequest request, IndexGrains indexes, GatewayMetrics metrics)
+    internal static async Task<JsonOk<MergeResponse>> MergeAsync(string name, HttpRequest request, IndexGrains indexes)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.MergeRequest);
         string dest = body.Dest ?? "";
         MergeResult result = await indexes.Index(name).MergeIntoAsync(dest, body.ClearSource ?? false);
-        metrics.IndexSeen(name, result.LengthSource);
-        metrics.IndexSeen(dest, result.LengthDest);
         return JsonAnswer.Ok(new MergeResponse(result.Merged, result.SkippedAlreadyPresent, result.Failed,
             result.LengthDest, result.LengthSource, result.FirstError), GatewayJsonContext.Default.MergeResponse);
     }
@@ -114,6 +108,9 @@ public static class IndexesApi
         _ => distance.ToString().ToLowerInvariant(),
     };
 
-    private static IndexResponse ToResponse(IndexInfo info) =>
-        new(new IndexParams(info.Name, info.Dimension, info.M, info.EfSearch, FormatDistance(info.Distance), info.Shards), info.Length);
+    private static IndexResponse ToResponse(IndexInfo info) => new(ToParams(info), info.Length);
+
+    /// <summary>An index's parameters as the contract writes them.</summary>
+    internal static IndexParams ToParams(IndexInfo info) =>
+        new(info.Name, info.Dimension, info.M, info.EfSearch, FormatDistance(info.Distance), info.Shards);
 }

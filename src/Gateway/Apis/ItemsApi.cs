@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vectord.Gateway.Infrastructure;
 using Vectord.Gateway.Json;
@@ -46,7 +45,7 @@ public static class ItemsApi
         return group;
     }
 
-    internal static async Task<JsonOk<AddResponse>> AddAsync(string name, HttpRequest request, IndexGrains indexes, GatewayMetrics metrics)
+    internal static async Task<JsonOk<AddResponse>> AddAsync(string name, HttpRequest request, IndexGrains indexes)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.AddRequest, VectorBodyReader.TryReadAdd);
         AddItem?[] items = body.Items ?? [];
@@ -58,18 +57,14 @@ public static class ItemsApi
             batch[j] = new IndexItem(item.Id ?? "", vector, item.Metadata?.Text);
         }
         AddResult result = await indexes.Index(name).AddAsync(batch);
-        metrics.IndexSeen(name, result.Length);
-        metrics.ItemsAdded(result.Added);
         return JsonAnswer.Ok(new AddResponse(result.Added, result.Length), GatewayJsonContext.Default.AddResponse);
     }
 
-    internal static async Task<JsonOk<SearchResponse>> SearchAsync(string name, HttpRequest request, IndexGrains indexes, GatewayMetrics metrics)
+    internal static async Task<JsonOk<SearchResponse>> SearchAsync(string name, HttpRequest request, IndexGrains indexes)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.SearchRequest, VectorBodyReader.TryReadSearch);
         float[] vector = body.Vector ?? throw Invalid("vector is required");
-        long started = Stopwatch.GetTimestamp();
         SearchHit[] hits = await indexes.Index(name).SearchAsync(vector, body.K ?? 0, body.Ef);
-        metrics.SearchCompleted(Stopwatch.GetElapsedTime(started));
         var results = new SearchResult[hits.Length];
         for (int i = 0; i < hits.Length; i++)
         {
@@ -78,7 +73,7 @@ public static class ItemsApi
         return JsonAnswer.Ok(new SearchResponse(results), GatewayJsonContext.Default.SearchResponse);
     }
 
-    internal static async Task<JsonOk<DeleteItemsResponse>> DeleteManyAsync(string name, HttpRequest request, IndexGrains indexes, GatewayMetrics metrics)
+    internal static async Task<JsonOk<DeleteItemsResponse>> DeleteManyAsync(string name, HttpRequest request, IndexGrains indexes)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.DeleteItemsRequest);
         string?[] ids = body.Ids ?? [];
@@ -88,7 +83,6 @@ public static class ItemsApi
             checkedIds[j] = ids[j] ?? throw Invalid($"ids[{j}]: must be a string");
         }
         DeleteResult result = await indexes.Index(name).DeleteAsync(checkedIds);
-        metrics.IndexSeen(name, result.Length);
         return JsonAnswer.Ok(new DeleteItemsResponse(result.Deleted, result.Length), GatewayJsonContext.Default.DeleteItemsResponse);
     }
 
@@ -112,10 +106,9 @@ public static class ItemsApi
         return JsonAnswer.Ok(new ItemResponse(item.Id, item.Vector, RawJson.FromStored(item.Metadata)), GatewayJsonContext.Default.ItemResponse);
     }
 
-    internal static async Task<NoContent> DeleteAsync(string name, string? id, IndexGrains indexes, GatewayMetrics metrics)
+    internal static async Task<NoContent> DeleteAsync(string name, string? id, IndexGrains indexes)
     {
         DeleteResult result = await indexes.Index(name).DeleteAsync([id ?? ""]);
-        metrics.IndexSeen(name, result.Length);
         return result.Deleted == 0 ? throw new ItemNotFoundException(id ?? "") : TypedResults.NoContent();
     }
 

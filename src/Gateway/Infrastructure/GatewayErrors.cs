@@ -8,3 +8,6 @@ internal sealed class ClusterUnavailableException(string message, Exception? inn
 
 /// <summary>The index exists but has no item with that id (404).</summary>
 internal sealed class ItemNotFoundException(string id) : Exception($"item \"{id}\" not found");
+
+/// <summary>A read-only token on a route that writes (403).</summary>
+internal sealed class ForbiddenException() : Exception("this token may only read: writes need a read-write token");

@@ -64,6 +64,7 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
         BadHttpRequestException e => (e.StatusCode, e.Message),
         ItemNotFoundException e => (StatusCodes.Status404NotFound, e.Message),
         UnauthenticatedException e => (StatusCodes.Status401Unauthorized, e.Message),
+        ForbiddenException e => (StatusCodes.Status403Forbidden, e.Message),
         ClusterUnavailableException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
         SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
             or GatewayTooBusyException or ClientNotAvailableException =>

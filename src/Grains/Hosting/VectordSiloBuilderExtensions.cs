@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Runtime.Hosting;
+using Vectord.Grains.Diagnostics;
 using Vectord.Grains.Storage;
 
 namespace Vectord.Grains.Hosting;
@@ -15,7 +16,8 @@ public static class VectordSiloBuilderExtensions
     /// Registers the <c>storaged</c> grain storage and keyed <see cref="IIndexBlobStore"/> (backend chosen by
     /// <c>Storage:Provider</c>: <c>file</c> with <c>Storage:Path</c>, or <c>azureblob</c> with
     /// <c>Storage:ConnectionString</c> and <c>Storage:Container</c>), the storage options, the idle deactivation
-    /// age of index grains (<c>Storage:IdleMinutes</c>) and the start-up loading of every catalogued index.
+    /// age of index grains (<c>Storage:IdleMinutes</c>), the start-up loading of every catalogued index, and the
+    /// silo's metrics (<see cref="IndexMetrics"/>, meter <c>Vectord</c>) with the per-silo stats service.
     /// </summary>
     public static ISiloBuilder AddVectord(this ISiloBuilder builder, IConfiguration configuration)
     {
@@ -36,6 +38,10 @@ public static class VectordSiloBuilderExtensions
             o.ClassSpecificCollectionAge[typeof(Shards.VectorShardGrain).FullName!] = age;
         });
         services.AddSingleton<Parts.LocalParts>();
+        services.AddMetrics();
+        services.AddSingleton<IndexMetrics>();
+        services.AddSingleton<ISiloStatsServiceClient, SiloStatsServiceClient>();
+        builder.AddGrainService<SiloStatsService>();
         services.AddSingleton<IndexPreloader>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IndexPreloader>());
         return builder;

@@ -69,6 +69,9 @@ internal sealed class IndexPart(HnswIndex index, PartLog log)
         if (log.CompactionDue) { await CompactAsync(); }
     }
 
+    /// <summary>Bytes the part holds in memory.</summary>
+    public long MemoryBytes => index.MemoryBytes;
+
     /// <summary>Writes a snapshot now.</summary>
     /// <exception cref="StorageUnavailableException">Storage failed; every write is still in the log.</exception>
     public async Task CompactAsync()

@@ -1,3 +1,4 @@
+using Vectord.Grains.Diagnostics;
 using Vectord.Grains.Items;
 using Vectord.Hnsw;
 
@@ -8,13 +9,14 @@ namespace Vectord.Grains.Parts;
 /// concurrent searches use every core), writes go through the <see cref="PartHost"/>. Both the index grain of an
 /// unsharded index and each shard grain serve their part with it.
 /// </summary>
-internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, HnswOptions options, int shard, string silo) : IPartClient
+internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, HnswOptions options, int shard, string silo, IndexMetrics metrics) : IPartClient
 {
     /// <inheritdoc/>
     public async Task<PartWrite> AddAsync(VectorItem[] items)
     {
         var part = await host.GetAsync(recover);
         var added = await host.WriteAsync(part, p => p.AddAsync(items));
+        metrics.ItemsAdded(added);
         return new PartWrite(added, part.Count);
     }
 
@@ -87,6 +89,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
             taken.Add(item!.Id);
         }
         var merged = accepted.Count == 0 ? 0 : await host.WriteAsync(part, p => p.AddAsync([.. accepted]));
+        metrics.ItemsAdded(merged);
         return new MergeAddOutcome(merged, skipped, failed, firstError, [.. taken], part.Count);
     }
 

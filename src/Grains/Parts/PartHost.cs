@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Vectord.Grains.Diagnostics;
 
 namespace Vectord.Grains.Parts;
 
@@ -9,9 +11,11 @@ namespace Vectord.Grains.Parts;
 /// log is due one.
 /// </summary>
 /// <param name="logger">Where loads and failed snapshots are logged.</param>
+/// <param name="metrics">The silo's metrics: log bytes and snapshot durations are counted there.</param>
 /// <param name="deactivate">Deactivates the owning activation.</param>
-/// <param name="holding">Told the part the host holds from now on (null: none).</param>
-internal sealed partial class PartHost(ILogger logger, Action deactivate, Action<IndexPart?>? holding = null)
+/// <param name="holding">Told the part the host holds after every change: a load, a create, a write, a snapshot
+/// (null: it holds none any more).</param>
+internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Action deactivate, Action<IndexPart?> holding)
 {
     private IndexPart? _part;
     private Task<IndexPart>? _loading;
@@ -52,7 +56,7 @@ internal sealed partial class PartHost(ILogger logger, Action deactivate, Action
         {
             var part = await recover();
             _part = part;
-            holding?.Invoke(part);
+            holding(part);
             LogLoaded(part.Log.Location, part.Count, part.Log.Seq);
             return part;
         }
@@ -68,7 +72,7 @@ internal sealed partial class PartHost(ILogger logger, Action deactivate, Action
     {
         Reset();
         _part = part;
-        holding?.Invoke(part);
+        holding(part);
     }
 
     /// <summary>Forgets the part (after a drop, or before a new incarnation).</summary>
@@ -77,7 +81,7 @@ internal sealed partial class PartHost(ILogger logger, Action deactivate, Action
         _part = null;
         _loading = null;
         _corrupt = null;
-        holding?.Invoke(null);
+        holding(null);
     }
 
     /// <summary>Gives the part up: every later call is refused and the activation deactivates.</summary>
@@ -85,7 +89,7 @@ internal sealed partial class PartHost(ILogger logger, Action deactivate, Action
     {
         _stale = true;
         _part = null;
-        holding?.Invoke(null);
+        holding(null);
         deactivate();
     }
 
@@ -93,15 +97,18 @@ internal sealed partial class PartHost(ILogger logger, Action deactivate, Action
     public async Task<T> WriteAsync<T>(IndexPart part, Func<IndexPart, Task<T>> write)
     {
         T result;
+        var appended = part.Log.TotalAppended;
         try
         {
             result = await write(part);
         }
         finally
         {
+            metrics.WalAppended(part.Log.TotalAppended - appended);
             if (part.IsStale) { MarkStale(); }
         }
         await CompactAsync(part, onlyWhenDue: true);
+        if (!part.IsStale) { holding(part); }
         return result;
     }
 
@@ -112,10 +119,12 @@ internal sealed partial class PartHost(ILogger logger, Action deactivate, Action
 
     private async Task CompactAsync(IndexPart part, bool onlyWhenDue)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            if (onlyWhenDue) { await part.CompactIfDueAsync(); }
-            else { await part.CompactAsync(); }
+            if (onlyWhenDue && !part.Log.CompactionDue) { return; }
+            await part.CompactAsync();
+            metrics.SnapshotCompleted(Stopwatch.GetElapsedTime(started));
         }
         catch (StorageUnavailableException e)
         {

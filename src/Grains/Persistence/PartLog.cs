@@ -43,6 +43,9 @@ internal sealed class PartLog
     /// <summary>Bytes of log written since the latest snapshot.</summary>
     public long LogBytes { get; private set; }
 
+    /// <summary>Bytes of log this instance has appended in all.</summary>
+    public long TotalAppended { get; private set; }
+
     /// <summary>True when the log has outgrown the latest snapshot by the policy.</summary>
     public bool CompactionDue => _policy.IsDue(LogBytes, _checkpoint.SnapshotBytes);
 
@@ -107,6 +110,7 @@ internal sealed class PartLog
         if (!await _store.TryCreateAsync(Location.Wal(record.Seq), bytes)) { return false; }
         Seq = record.Seq;
         LogBytes += bytes.Length;
+        TotalAppended += bytes.Length;
         return true;
     }
 

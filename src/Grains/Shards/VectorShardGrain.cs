@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
+using Vectord.Grains.Diagnostics;
 using Vectord.Grains.Hosting;
 using Vectord.Grains.Items;
 using Vectord.Grains.Parts;
@@ -21,6 +22,7 @@ public sealed class VectorShardGrain(
     [FromKeyedServices(VectordStorageOptions.ProviderName)] IIndexBlobStore store,
     IOptions<VectordStorageOptions> options,
     LocalParts localParts,
+    IndexMetrics metrics,
     ILogger<VectorShardGrain> logger) : Grain, IVectorShardGrain
 {
     private readonly VectordStorageOptions _options = options.Value;
@@ -31,9 +33,12 @@ public sealed class VectorShardGrain(
     /// <inheritdoc/>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _host = new PartHost(logger, DeactivateOnIdle, part =>
+        _host = new PartHost(logger, metrics, DeactivateOnIdle, part =>
         {
-            if (_context is { } c) { localParts.Set(c.Index, c.Generation, c.Shard, part); }
+            if (_context is not { } c) { return; }
+            localParts.Set(c.Index, c.Generation, c.Shard, part);
+            if (part is null) { metrics.ForgetPart(c.Index, c.Shard); }
+            else { metrics.ReportPart(c.Index, c.Shard, part.Count, part.MemoryBytes); }
         });
         return base.OnActivateAsync(cancellationToken);
     }
@@ -97,7 +102,7 @@ public sealed class VectorShardGrain(
         _context = context;
         var location = new PartLocation(context.Index, context.Generation, context.Shard);
         var engine = IndexRules.ToOptions(context.Spec);
-        _calls = new PartCalls(_host, () => RecoverAsync(location, engine), engine, context.Shard, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "");
+        _calls = new PartCalls(_host, () => RecoverAsync(location, engine), engine, context.Shard, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics);
         return _calls;
     }
 

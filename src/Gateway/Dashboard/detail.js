@@ -1,0 +1,102 @@
+// One index: its parameters and shard placement (when the server has them), an item browser paged with `next`,
+// metadata pretty-printed, "find similar" from any item, and item deletion.
+import { get, post, del, enc } from "./api.js";
+import { h, errorBox, fmt, pretty } from "./ui.js";
+
+const PAGE = 50;
+
+const REFRESH_MS = 2000;
+
+export async function detail({ main, onStop }, name) {
+  const base = `/vectors/index/${enc(name)}`;
+  const info = h("div", { id: "index-info" }, h("p", { class: "muted" }, "Loading…"));
+  const shards = h("div", { id: "index-shards" });
+  const items = h("div", { id: "items" });
+  const similar = h("div", { id: "similar" });
+  const message = h("div", { id: "detail-message" });
+  main.replaceChildren(h("h1", {}, `Index ${name}`), message, info, shards, similar, h("h2", {}, "Items"), items);
+
+  let index;
+  try {
+    index = await get(base);
+  } catch (e) {
+    info.replaceChildren(errorBox(e, `Reading index ${name}`));
+    return;
+  }
+  const params = Object.entries(index.params).map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, String(v))));
+  info.replaceChildren(h("table", { id: "params" }, h("tbody", {}, params,
+    h("tr", {}, h("th", {}, "length"), h("td", { id: "index-length" }, fmt(index.length))))));
+
+  // The length follows writes made elsewhere (other users, the API) while the page is open.
+  const refresh = setInterval(async () => {
+    try {
+      const now = await get(base);
+      const cell = document.getElementById("index-length");
+      if (cell) cell.textContent = fmt(now.length);
+    } catch { /* shown on the next full load */ }
+  }, REFRESH_MS);
+  onStop(() => clearInterval(refresh));
+
+  get(`${base}/shards`).then((placement) => {
+    if (!placement || !Array.isArray(placement.shards)) return;
+    shards.replaceChildren(h("h2", {}, "Shards"), h("table", { id: "shard-table" },
+      h("thead", {}, h("tr", {}, h("th", {}, "Shard"), h("th", { class: "num" }, "Length"), h("th", {}, "Silo"))),
+      h("tbody", {}, placement.shards.map((s) => h("tr", {}, h("td", {}, s.shard), h("td", { class: "num" }, fmt(s.length)),
+        h("td", {}, s.silo ?? h("span", { class: "muted" }, "not active")))))));
+  }, () => { /* an older server without shard placement: nothing to show */ });
+
+  const pages = [];  // `after` values of the pages before the current one
+  let after = null;
+
+  async function load() {
+    let page;
+    try {
+      page = await get(`${base}/items?limit=${PAGE}${after === null ? "" : `&after=${enc(after)}`}`);
+    } catch (e) {
+      items.replaceChildren(errorBox(e, "Listing the items"));
+      return;
+    }
+    const rows = page.items.map((item) => h("tr", { "data-id": item.id },
+      h("td", { class: "item-id" }, item.id),
+      h("td", {}, item.metadata === undefined ? h("span", { class: "muted" }, "no metadata") : h("pre", { class: "metadata" }, pretty(item.metadata))),
+      h("td", { class: "actions" }, h("button", { class: "find-similar", onclick: () => findSimilar(item.id) }, "Find similar"), " ",
+        h("button", { class: "danger write delete-item", onclick: () => remove(item.id) }, "Delete"))));
+    items.replaceChildren(
+      h("div", { class: "pager" },
+        h("button", { id: "items-prev", disabled: pages.length === 0, onclick: () => { after = pages.pop(); load(); } }, "← Previous"),
+        h("span", { class: "muted" }, page.items.length === 0 ? "no items" : `items ${fmt(pages.length * PAGE + 1)}–${fmt(pages.length * PAGE + page.items.length)}`),
+        h("button", { id: "items-next", disabled: !page.next, onclick: () => { pages.push(after); after = page.next; load(); } }, "Next →")),
+      h("table", { id: "item-table" }, h("thead", {}, h("tr", {}, h("th", {}, "Id"), h("th", {}, "Metadata"), h("th", { class: "actions" }, ""))), h("tbody", {}, rows)));
+  }
+
+  async function findSimilar(id) {
+    similar.replaceChildren(h("p", { class: "muted" }, `Searching near ${id}…`));
+    try {
+      const item = await get(`${base}/items/${enc(id)}`);
+      const found = await post(`${base}/search`, { vector: item.vector, k: 10 });
+      similar.replaceChildren(h("h2", {}, `Nearest to ${id}`), h("table", { id: "neighbours" },
+        h("thead", {}, h("tr", {}, h("th", {}, "Id"), h("th", { class: "num" }, "Distance"), h("th", {}, "Metadata"))),
+        h("tbody", {}, found.results.map((r) => h("tr", {}, h("td", { class: "neighbour-id" }, r.id),
+          h("td", { class: "num neighbour-distance" }, r.distance.toFixed(6)),
+          h("td", {}, r.metadata === undefined ? "" : h("pre", {}, pretty(r.metadata))))))));
+      similar.scrollIntoView({ block: "nearest" });
+    } catch (e) {
+      similar.replaceChildren(errorBox(e, `Finding items similar to ${id}`));
+    }
+  }
+
+  async function remove(id) {
+    if (!confirm(`Delete item "${id}"?`)) return;
+    try {
+      await del(`${base}/items/${enc(id)}`);
+      const now = await get(base);
+      document.getElementById("index-length").textContent = fmt(now.length);
+      message.replaceChildren(h("p", { class: "notice" }, `Deleted ${id}.`));
+    } catch (e) {
+      message.replaceChildren(errorBox(e, `Deleting ${id}`));
+    }
+    await load();
+  }
+
+  await load();
+}

@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Vectord.Dashboard.Tests;
+
+/// <summary>The dashboard in Chromium against a real silo process with auth on, signed in with the admin token.</summary>
+public sealed class DashboardTests(AuthSiloFixture fixture, Browser browser) : IClassFixture<AuthSiloFixture>
+{
+    private Silo Silo => fixture.Silo;
+
+    [Fact]
+    public async Task Root_redirects_to_the_dashboard_whose_files_need_no_token()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Silo.BaseAddress };
+        using var root = await http.GetAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Redirect, root.StatusCode);
+        Assert.Equal("/dashboard/", root.Headers.Location?.OriginalString);
+        using var page = await http.GetAsync(new Uri("/dashboard/", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        using var script = await http.GetAsync(new Uri("/dashboard/app.js", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+        using var missing = await http.GetAsync(new Uri("/dashboard/nothing.js", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        // The data behind it still needs the token.
+        using var cluster = await http.GetAsync(new Uri("/cluster/silos", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, cluster.StatusCode);
+    }
+
+    [Fact]
+    public async Task Overview_shows_the_silo_the_totals_and_live_search_figures()
+    {
+        string name = Names.New("overview");
+        await Silo.CreateIndexAsync(name, 2);
+        await Silo.AddAsync(name, new { id = "a", vector = new[] { 1f, 0f } }, new { id = "b", vector = new[] { 0f, 1f } });
+        var (indexes, vectors) = await TotalsAsync();
+
+        await using var tab = await browser.OpenAsync(Silo.BaseAddress);
+        await tab.SignInAsync(Silo.AdminToken);
+        var page = tab.Page;
+        await Expect(page.Locator("#silo-count")).ToHaveTextAsync("1");
+        await Expect(page.Locator("#index-count")).ToHaveTextAsync(indexes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#vector-count")).ToHaveTextAsync(vectors.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        var row = page.Locator("#silo-table tbody tr");
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("active");
+        Assert.True(int.Parse(await row.Locator("td").Nth(2).TextContentAsync() ?? "0", System.Globalization.CultureInfo.InvariantCulture) >= 1);
+
+        // Searches made meanwhile show as a rate and a p99 at the next readings.
+        using var searching = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var searches = Task.Run(async () =>
+        {
+            while (!searching.IsCancellationRequested)
+            {
+                using var reply = await Silo.Api.PostAsJsonAsync($"vectors/index/{name}/search", new { vector = new[] { 1f, 0.5f } }, CancellationToken.None);
+                Assert.Equal(HttpStatusCode.OK, reply.StatusCode);
+                await Task.Delay(20, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await page.WaitForFunctionAsync("() => parseFloat(document.getElementById('search-rate')?.textContent) > 0",
+                null, new PageWaitForFunctionOptions { Timeout = 20_000 });
+            await Expect(page.Locator("#search-p99")).ToContainTextAsync("ms");
+        }
+        finally
+        {
+            await searching.CancelAsync();
+            await searches;
+        }
+        await Browser.ScreenshotAsync(page, "overview");
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task An_index_created_through_the_form_shows_its_count_as_items_are_added_over_the_API()
+    {
+        string name = Names.New("form");
+        await using var tab = await browser.OpenAsync(Silo.BaseAddress);
+        await tab.SignInAsync(Silo.AdminToken);
+        var page = tab.Page;
+        await page.GotoAsync("/dashboard/#/indexes");
+        var form = page.Locator("#create-index");
+        await form.Locator("input[name=name]").FillAsync(name);
+        await form.Locator("input[name=dimension]").FillAsync("3");
+        await form.Locator("select[name=distance]").SelectOptionAsync("euclidean");
+        await form.Locator("button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#indexes-message")).ToContainTextAsync($"Created {name}");
+
+        var created = await Silo.Api.GetFromJsonAsync<JsonElement>($"vectors/index/{name}", TestContext.Current.CancellationToken);
+        Assert.Equal(3, created.GetProperty("params").GetProperty("dimension").GetInt32());
+        Assert.Equal("euclidean", created.GetProperty("params").GetProperty("distance").GetString());
+
+        await page.Locator("#index-filter").FillAsync(name);
+        await page.Locator("#index-filter").PressAsync("Enter");
+        var row = page.Locator("#index-table tbody tr");
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row.Locator("td").Nth(0)).ToHaveTextAsync(name);
+        await Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("3");
+        await Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("euclidean");
+        await Expect(row.Locator("td").Nth(4)).ToHaveTextAsync("0");
+        await Browser.ScreenshotAsync(page, "indexes");
+
+        await row.Locator("a").ClickAsync();
+        await Expect(page.Locator("#index-length")).ToHaveTextAsync("0");
+        await Silo.AddAsync(name,
+            new { id = "x", vector = new[] { 1f, 0f, 0f } },
+            new { id = "y", vector = new[] { 0f, 1f, 0f } },
+            new { id = "z", vector = new[] { 0f, 0f, 1f } });
+        await Expect(page.Locator("#index-length")).ToHaveTextAsync("3");
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task Items_are_browsed_by_page_searched_from_and_deleted()
+    {
+        string name = Names.New("browse");
+        await Silo.CreateIndexAsync(name, 2);
+        var items = Enumerable.Range(0, 120).Select(i => (object)new
+        {
+            id = $"item-{i:D3}",
+            vector = new[] { (float)i, 0f },
+            metadata = new { n = i, tag = "even-" + (i % 2 == 0) },
+        }).ToArray();
+        await Silo.AddAsync(name, items);
+
+        await using var tab = await browser.OpenAsync(Silo.BaseAddress);
+        await tab.SignInAsync(Silo.AdminToken);
+        var page = tab.Page;
+        await page.GotoAsync($"/dashboard/#/index/{name}");
+        var rows = page.Locator("#item-table tbody tr");
+        await Expect(rows).ToHaveCountAsync(50);
+        await Expect(rows.First.Locator(".item-id")).ToHaveTextAsync("item-000");
+        // Metadata is pretty-printed: one member per line.
+        string metadata = await rows.First.Locator("pre.metadata").TextContentAsync() ?? "";
+        Assert.Contains("\"n\": 0,\n", metadata, StringComparison.Ordinal);
+
+        await page.Locator("#items-next").ClickAsync();
+        await Expect(rows.First.Locator(".item-id")).ToHaveTextAsync("item-050");
+        var target = page.Locator("#item-table tbody tr[data-id='item-060']");
+        await target.Locator(".find-similar").ClickAsync();
+        var neighbours = page.Locator("#neighbours tbody tr");
+        await Expect(neighbours).ToHaveCountAsync(10);
+        await Expect(neighbours.First.Locator(".neighbour-id")).ToHaveTextAsync("item-060");
+        await Expect(neighbours.First.Locator(".neighbour-distance")).ToHaveTextAsync("0.000000");
+        await Expect(neighbours.Nth(1).Locator(".neighbour-distance")).ToHaveTextAsync("1.000000");
+        await Browser.ScreenshotAsync(page, "index-detail");
+
+        await target.Locator(".delete-item").ClickAsync();
+        await Expect(page.Locator("#detail-message")).ToContainTextAsync("Deleted item-060");
+        await Expect(page.Locator("#item-table tbody tr[data-id='item-060']")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#index-length")).ToHaveTextAsync("119");
+        using var gone = await Silo.Api.GetAsync(new Uri($"vectors/index/{name}/items/item-060", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task Dropping_an_index_needs_the_confirmation()
+    {
+        string name = Names.New("drop");
+        await Silo.CreateIndexAsync(name, 2);
+
+        await using (var refusing = await browser.OpenAsync(Silo.BaseAddress, acceptDialogs: false))
+        {
+            await refusing.SignInAsync(Silo.AdminToken);
+            await OpenFilteredAsync(refusing.Page, name);
+            await refusing.Page.Locator($"button[data-drop='{name}']").ClickAsync();
+            await Expect(refusing.Page.Locator("#index-table tbody tr")).ToHaveCountAsync(1);
+        }
+        using (var kept = await Silo.Api.GetAsync(new Uri($"vectors/index/{name}", UriKind.Relative), TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        }
+
+        await using var tab = await browser.OpenAsync(Silo.BaseAddress);
+        await tab.SignInAsync(Silo.AdminToken);
+        await OpenFilteredAsync(tab.Page, name);
+        await tab.Page.Locator($"button[data-drop='{name}']").ClickAsync();
+        await Expect(tab.Page.Locator("#indexes-message")).ToContainTextAsync($"Dropped {name}");
+        await Expect(tab.Page.Locator("#index-range")).ToHaveTextAsync("no indexes");
+        using var dropped = await Silo.Api.GetAsync(new Uri($"vectors/index/{name}", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, dropped.StatusCode);
+        Assert.Empty(tab.Errors);
+    }
+
+    internal static async Task OpenFilteredAsync(IPage page, string name)
+    {
+        await page.GotoAsync("/dashboard/#/indexes");
+        await page.Locator("#index-filter").FillAsync(name);
+        await page.Locator("#index-filter").PressAsync("Enter");
+        await Expect(page.Locator("#index-table tbody tr")).ToHaveCountAsync(1);
+    }
+
+    private async Task<(int Indexes, long Vectors)> TotalsAsync()
+    {
+        var list = await Silo.Api.GetFromJsonAsync<JsonElement>("vectors/index", TestContext.Current.CancellationToken);
+        long vectors = 0;
+        foreach (var name in list.GetProperty("names").EnumerateArray())
+        {
+            var info = await Silo.Api.GetFromJsonAsync<JsonElement>($"vectors/index/{name.GetString()}", TestContext.Current.CancellationToken);
+            vectors += info.GetProperty("length").GetInt64();
+        }
+        return (list.GetProperty("count").GetInt32(), vectors);
+    }
+}
+
+internal static class Names
+{
+    public static string New(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
+}
