@@ -36,9 +36,8 @@ public sealed class VectorIndexGrain(
     private readonly VectordStorageOptions _options = options.Value;
     private DeferredGrainState<IndexManifest> _manifest = null!;
     private PartHost _local = null!;
-    private IPartClient[]? _parts;
+    private IndexParts? _parts;
     private HnswOptions? _engine;
-    private int[]? _lengths;
 
     private string Name => this.GetPrimaryKeyString();
 
@@ -115,10 +114,10 @@ public sealed class VectorIndexGrain(
     }
 
     /// <inheritdoc/>
-    public async Task<IndexInfo> GetInfoAsync() => Info(await LengthAsync());
+    public async Task<IndexInfo> GetInfoAsync() => Info((await PartsAsync()).Length);
 
     /// <inheritdoc/>
-    public async Task<ShardInfo[]> GetShardsAsync() => await Task.WhenAll((await PartsAsync()).Select(p => p.GetInfoAsync()));
+    public async Task<ShardInfo[]> GetShardsAsync() => await (await PartsAsync()).ShardsAsync();
 
     /// <inheritdoc/>
     public async Task DropAsync()
@@ -155,11 +154,7 @@ public sealed class VectorIndexGrain(
     public async Task<AddResult> AddAsync(IndexItem[] items)
     {
         var parts = await PartsAsync();
-        var batch = ItemRules.CheckBatch(items, Engine);   // the whole batch, before any part is written
-        if (parts.Length == 1) { return Added([await parts[0].AddAsync(batch)], [0]); }
-        var split = ShardRouting.Split(batch, i => i.Id, parts.Length);
-        var written = Enumerable.Range(0, parts.Length).Where(s => split[s].Count > 0).ToArray();
-        return Added(await WriteAllAsync(written, s => parts[s].AddAsync([.. split[s]])), written);
+        return await parts.AddAsync(ItemRules.CheckBatch(items, Engine));   // the whole batch, before any part is written
     }
 
     /// <inheritdoc/>
@@ -167,17 +162,14 @@ public sealed class VectorIndexGrain(
     {
         var parts = await PartsAsync();
         if (ids is null || ids.Length == 0) { throw new InvalidIndexArgumentException("ids must be non-empty"); }
-        var split = ShardRouting.Split(ids.Where(id => id is not null), id => id, parts.Length);
-        var written = Enumerable.Range(0, parts.Length).Where(s => split[s].Count > 0).ToArray();
-        var results = await WriteAllAsync(written, s => parts[s].DeleteAsync([.. split[s]]));
-        return new DeleteResult(results.Sum(r => r.Changed), Record(results, written));
+        return await parts.DeleteAsync(ids);
     }
 
     /// <inheritdoc/>
     public async Task<IndexItem?> GetItemAsync(string id)
     {
         var parts = await PartsAsync();
-        return id is null ? null : await parts[ShardRouting.ShardOf(id, parts.Length)].GetItemAsync(id);
+        return id is null ? null : await parts.GetItemAsync(id);
     }
 
     /// <inheritdoc/>
@@ -186,34 +178,15 @@ public sealed class VectorIndexGrain(
         var parts = await PartsAsync();
         ItemRules.CheckQuery(vector, Engine);
         k = ItemRules.EffectiveK(k);
-        var beam = ItemRules.EffectiveEf(ef, k);
         var started = Stopwatch.GetTimestamp();
-        var hits = parts.Length == 1 ? await parts[0].SearchAsync(vector, k, beam) : await SearchShardsAsync(parts, vector, k, beam);
+        var hits = await parts.SearchAsync(vector, k, ItemRules.EffectiveEf(ef, k));
         metrics.SearchCompleted(Stopwatch.GetElapsedTime(started));
         return hits;
     }
 
-    private async Task<SearchHit[]> SearchShardsAsync(IPartClient[] parts, float[] vector, int k, int beam)
-    {
-        // Shards held in this silo are searched here directly (see LocalParts); the others through their grains.
-        var generation = _manifest.State.Generation;
-        var searches = new Task<SearchHit[]>[parts.Length];
-        for (var s = 0; s < parts.Length; s++)
-        {
-            searches[s] = localParts.Find(Name, generation, s) is { } local
-                ? PartCalls.Search(local, vector, k, beam)
-                : parts[s].SearchAsync(vector, k, beam);
-        }
-        return FanIn.Nearest(await Task.WhenAll(searches), k);
-    }
-
     /// <inheritdoc/>
-    public async Task<ItemPage> ListItemsAsync(string? after = null, int limit = 100, bool includeVectors = false)
-    {
-        var parts = await PartsAsync();
-        limit = ItemRules.EffectiveLimit(limit);
-        return FanIn.Page(await Task.WhenAll(parts.Select(p => p.ListItemsAsync(after, limit, includeVectors))), limit);
-    }
+    public async Task<ItemPage> ListItemsAsync(string? after = null, int limit = 100, bool includeVectors = false) =>
+        await (await PartsAsync()).ListAsync(after, ItemRules.EffectiveLimit(limit), includeVectors);
 
     // ---------------------------------------------------------------- merge
 
@@ -226,24 +199,11 @@ public sealed class VectorIndexGrain(
     }
 
     /// <inheritdoc/>
-    public async Task<MergePage> ExportPageAsync(string? after, int limit)
-    {
-        var parts = await PartsAsync();
-        limit = Math.Clamp(limit, 1, ItemRules.MaxPage);
-        return FanIn.Export(await Task.WhenAll(parts.Select(p => p.ExportPageAsync(after, limit))), limit);
-    }
+    public async Task<MergePage> ExportPageAsync(string? after, int limit) =>
+        await (await PartsAsync()).ExportAsync(after, Math.Clamp(limit, 1, ItemRules.MaxPage));
 
     /// <inheritdoc/>
-    public async Task<MergeAddOutcome> AddIfAbsentAsync(IndexItem[] items)
-    {
-        var parts = await PartsAsync();
-        var split = ShardRouting.Split(items ?? [], i => i?.Id ?? "", parts.Length);
-        var written = Enumerable.Range(0, parts.Length).Where(s => split[s].Count > 0).ToArray();
-        var outcomes = await Task.WhenAll(written.Select(s => parts[s].AddIfAbsentAsync([.. split[s]])));
-        var length = Record([.. outcomes.Select(o => new PartWrite(o.Merged, o.Length))], written);
-        return new MergeAddOutcome(outcomes.Sum(o => o.Merged), outcomes.Sum(o => o.Skipped), outcomes.Sum(o => o.Failed),
-            outcomes.Select(o => o.FirstError).FirstOrDefault(e => e is not null), [.. outcomes.SelectMany(o => o.Taken)], length);
-    }
+    public async Task<MergeAddOutcome> AddIfAbsentAsync(IndexItem[] items) => await (await PartsAsync()).AddIfAbsentAsync(items ?? []);
 
     /// <inheritdoc/>
     public async Task<int> RemoveIfUnchangedAsync(string[] ids, ulong[] fingerprints)
@@ -251,10 +211,7 @@ public sealed class VectorIndexGrain(
         var parts = await PartsAsync();
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(fingerprints);
-        var split = ShardRouting.Split(ids.Zip(fingerprints), p => p.First, parts.Length);
-        var written = Enumerable.Range(0, parts.Length).Where(s => split[s].Count > 0).ToArray();
-        var results = await WriteAllAsync(written, s => parts[s].RemoveIfUnchangedAsync([.. split[s].Select(p => p.First)], [.. split[s].Select(p => p.Second)]));
-        return Record(results, written);
+        return await parts.RemoveIfUnchangedAsync(ids, fingerprints);
     }
 
     // ---------------------------------------------------------------- parts
@@ -264,36 +221,29 @@ public sealed class VectorIndexGrain(
 
     private PartLocation LocalLocation => new(Name, _manifest.State.Generation, null);
 
-    /// <summary>The index's parts, after checking that it exists and is usable; a sharded index also learns its
-    /// shards' lengths once.</summary>
-    private async Task<IPartClient[]> PartsAsync()
+    /// <summary>The index's parts, after checking that it exists and is usable; their lengths are learnt (and an
+    /// unsharded index's part loaded, or found corrupt) on first use.</summary>
+    private async Task<IndexParts> PartsAsync()
     {
         CheckUsable();
         await _manifest.EnsureReadAsync();
-        if (_manifest.State.Spec is null)
+        if (_manifest.State.Spec is not { } spec)
         {
             DeactivateOnIdle();   // a name that is no index keeps no activation
             throw new IndexNotFoundException("index not found");
         }
-        var spec = _manifest.State.Spec;
         if (_parts is null)
         {
             var shards = IndexRules.ShardCount(spec);
+            var generation = _manifest.State.Generation;
             _engine = IndexRules.ToOptions(spec);
-            _parts = shards == 1
+            IPartClient[] clients = shards == 1
                 ? [new PartCalls(_local, RecoverLocalAsync, _engine, 0, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics)]
                 : [.. Enumerable.Range(0, shards).Select(s => new RemoteShard(
-                    GrainFactory.GetGrain<IVectorShardGrain>(ShardContext.Key(Name, s)),
-                    new ShardContext(Name, _manifest.State.Generation, spec, s)))];
+                    GrainFactory.GetGrain<IVectorShardGrain>(ShardContext.Key(Name, s)), new ShardContext(Name, generation, spec, s)))];
+            _parts = new IndexParts(clients, s => localParts.Find(Name, generation, s));
         }
-        if (_parts.Length == 1)
-        {
-            await _local.GetAsync(RecoverLocalAsync);   // loads the part, or reports it corrupt
-        }
-        else
-        {
-            _lengths ??= [.. (await Task.WhenAll(_parts.Select(p => p.GetInfoAsync()))).Select(i => i.Length)];
-        }
+        await _parts.EnsureLengthsAsync();
         return _parts;
     }
 
@@ -303,47 +253,11 @@ public sealed class VectorIndexGrain(
         return new IndexPart(index, log);
     }
 
-    private async Task<int> LengthAsync()
-    {
-        var parts = await PartsAsync();
-        return parts.Length == 1 ? _local.Loaded?.Count ?? 0 : _lengths!.Sum();
-    }
-
-    /// <summary>Writes to several parts at once. When one fails the others' lengths are still recorded and the
-    /// first failure is raised: a retry of the same batch converges, since an add is an upsert and a delete of a
-    /// deleted id does nothing.</summary>
-    private async Task<PartWrite[]> WriteAllAsync(int[] shards, Func<int, Task<PartWrite>> write)
-    {
-        var tasks = shards.Select(write).ToArray();
-        try
-        {
-            return await Task.WhenAll(tasks);
-        }
-        finally
-        {
-            for (var i = 0; i < tasks.Length; i++)
-            {
-                if (tasks[i].IsCompletedSuccessfully && _lengths is not null) { _lengths[shards[i]] = tasks[i].Result.Length; }
-            }
-        }
-    }
-
-    private AddResult Added(PartWrite[] results, int[] shards) => new(results.Sum(r => r.Changed), Record(results, shards));
-
-    /// <summary>Records the parts' new lengths and returns the index's.</summary>
-    private int Record(PartWrite[] results, int[] shards)
-    {
-        if (_lengths is null) { return _local.Loaded?.Count ?? 0; }
-        for (var i = 0; i < results.Length; i++) { _lengths[shards[i]] = results[i].Length; }
-        return _lengths.Sum();
-    }
-
     private void ResetParts()
     {
         _local.Reset();
         _parts = null;
         _engine = null;
-        _lengths = null;
     }
 
     private IndexInfo Info(int length)

@@ -189,3 +189,40 @@ public sealed class ShardedIndexFileTests(FileClusterFixture fixture) : ShardedI
 /// <summary>Sharded indexes on Azurite.</summary>
 [Collection(AzuriteCluster.Name)]
 public sealed class ShardedIndexAzuriteTests(AzuriteClusterFixture fixture) : ShardedIndexTestsBase(() => fixture.Cluster);
+
+/// <summary>A storage failure in one shard of a batch: the answer is 503, that shard is unchanged, and a retry of
+/// the same batch converges.</summary>
+[Collection(FileCluster.Name)]
+public sealed class ShardFailureTests(FileClusterFixture fixture)
+{
+    [Fact]
+    public async Task One_failing_shard_gives_503_and_a_retry_of_the_batch_converges()
+    {
+        var name = TestData.Name("fail");
+        var index = fixture.Grains.GetGrain<IVectorIndexGrain>(name);
+        await index.CreateAsync(new IndexSpec(4, Distance: IndexDistance.Euclidean, Shards: 3));
+        var items = TestData.Items(90, 4, seed: 11);
+        var first = items.First(i => ShardRouting.ShardOf(i.Id, 3) == 0);
+        await index.AddAsync([first]);   // the index's storage folder exists from here on
+
+        // Shard 1's log cannot be written: a file stands where its folder would be.
+        var generation = Assert.Single(Directory.GetDirectories(Path.Combine(fixture.StoragePath, "indexes", name)));
+        var blocked = Path.Combine(generation, "s01", "wal");
+        Directory.CreateDirectory(Path.GetDirectoryName(blocked)!);
+        await File.WriteAllTextAsync(blocked, "not a folder", TestContext.Current.CancellationToken);
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => index.AddAsync(items));
+        var shards = await index.GetShardsAsync();
+        Assert.Equal(0, shards[1].Length);
+        Assert.Equal(items.Count(i => ShardRouting.ShardOf(i.Id, 3) != 1), shards.Sum(s => s.Length));
+        Assert.Equal(shards.Sum(s => s.Length), (await index.GetInfoAsync()).Length);
+
+        File.Delete(blocked);
+        Assert.Equal(new AddResult(90, 90), await index.AddAsync(items));
+        Assert.All(await index.GetShardsAsync(), s => Assert.True(s.Length > 0));
+        foreach (var item in items.Where((_, i) => i % 9 == 0))
+        {
+            Assert.Equal(item.Vector, (await index.GetItemAsync(item.Id))!.Vector);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using Vectord.Grains.Merge;
+using Vectord.Grains.Parts;
+using Vectord.Hnsw;
+
+namespace Vectord.Grains.Shards;
+
+/// <summary>
+/// The parts of one index as the index grain sees them: items routed to their part by <see cref="ShardRouting"/>,
+/// writes to several parts at once, reads fanned out and merged by <see cref="FanIn"/>, and the parts' lengths,
+/// learnt once and kept current from every write (the index grain is the only writer of its parts).
+/// </summary>
+/// <param name="parts">Part i of the index.</param>
+/// <param name="findLocal">The part a shard grain of this silo holds loaded, for a direct search; null to call it.</param>
+internal sealed class IndexParts(IPartClient[] parts, Func<int, IndexPart?> findLocal)
+{
+    private int[]? _lengths;
+
+    /// <summary>Parts of the index.</summary>
+    public int Count => parts.Length;
+
+    /// <summary>Items in the index.</summary>
+    public int Length => _lengths?.Sum() ?? 0;
+
+    /// <summary>Learns each part's length (loading the parts) unless known.</summary>
+    public async Task EnsureLengthsAsync() =>
+        _lengths ??= [.. (await Task.WhenAll(parts.Select(p => p.GetInfoAsync()))).Select(i => i.Length)];
+
+    /// <summary>Durably adds checked items, each part's share in parallel.</summary>
+    public async Task<AddResult> AddAsync(VectorItem[] batch)
+    {
+        var split = ShardRouting.Split(batch, i => i.Id, parts.Length);
+        var results = await WriteAsync(split, (part, share) => part.AddAsync([.. share]));
+        return new AddResult(results.Sum(r => r.Changed), Length);
+    }
+
+    /// <summary>Durably deletes the ids that are present.</summary>
+    public async Task<DeleteResult> DeleteAsync(IEnumerable<string> ids)
+    {
+        var split = ShardRouting.Split(ids.Where(id => id is not null), id => id, parts.Length);
+        var results = await WriteAsync(split, (part, share) => part.DeleteAsync([.. share]));
+        return new DeleteResult(results.Sum(r => r.Changed), Length);
+    }
+
+    /// <summary>One item, from its part.</summary>
+    public Task<IndexItem?> GetItemAsync(string id) => parts[ShardRouting.ShardOf(id, parts.Length)].GetItemAsync(id);
+
+    /// <summary>The k nearest over every part, searched in parallel; a part held in this silo is searched here directly.</summary>
+    public async Task<SearchHit[]> SearchAsync(float[] vector, int k, int ef)
+    {
+        if (parts.Length == 1) { return await parts[0].SearchAsync(vector, k, ef); }
+        var searches = new Task<SearchHit[]>[parts.Length];
+        for (var s = 0; s < parts.Length; s++)
+        {
+            searches[s] = findLocal(s) is { } local ? PartCalls.Search(local, vector, k, ef) : parts[s].SearchAsync(vector, k, ef);
+        }
+        return FanIn.Nearest(await Task.WhenAll(searches), k);
+    }
+
+    /// <summary>A page of items in id order across the parts.</summary>
+    public async Task<ItemPage> ListAsync(string? after, int limit, bool includeVectors) =>
+        FanIn.Page(await Task.WhenAll(parts.Select(p => p.ListItemsAsync(after, limit, includeVectors))), limit);
+
+    /// <summary>A merge page in id order across the parts.</summary>
+    public async Task<MergePage> ExportAsync(string? after, int limit) =>
+        FanIn.Export(await Task.WhenAll(parts.Select(p => p.ExportPageAsync(after, limit))), limit);
+
+    /// <summary>Durably adds the items no part has, each part checking its share.</summary>
+    public async Task<MergeAddOutcome> AddIfAbsentAsync(IndexItem[] items)
+    {
+        var split = ShardRouting.Split(items, i => i?.Id ?? "", parts.Length);
+        var written = Written(split);
+        var outcomes = await Task.WhenAll(written.Select(s => parts[s].AddIfAbsentAsync([.. split[s]])));
+        Record(written, [.. outcomes.Select(o => o.Length)]);
+        return new MergeAddOutcome(outcomes.Sum(o => o.Merged), outcomes.Sum(o => o.Skipped), outcomes.Sum(o => o.Failed),
+            outcomes.Select(o => o.FirstError).FirstOrDefault(e => e is not null), [.. outcomes.SelectMany(o => o.Taken)], Length);
+    }
+
+    /// <summary>Durably deletes each listed item whose content still has the given fingerprint.</summary>
+    public async Task<int> RemoveIfUnchangedAsync(string[] ids, ulong[] fingerprints)
+    {
+        var split = ShardRouting.Split(ids.Zip(fingerprints), p => p.First, parts.Length);
+        await WriteAsync(split, (part, share) => part.RemoveIfUnchangedAsync([.. share.Select(p => p.First)], [.. share.Select(p => p.Second)]));
+        return Length;
+    }
+
+    /// <summary>Each part's length and silo.</summary>
+    public Task<ShardInfo[]> ShardsAsync() => Task.WhenAll(parts.Select(p => p.GetInfoAsync()));
+
+    /// <summary>Writes each part's share at once. When one fails, the others' new lengths are still recorded and the
+    /// first failure is raised: a retry of the same request converges, since an add is an upsert and a delete of an
+    /// absent id does nothing.</summary>
+    private async Task<PartWrite[]> WriteAsync<T>(List<T>[] split, Func<IPartClient, List<T>, Task<PartWrite>> write)
+    {
+        var written = Written(split);
+        var tasks = written.Select(s => write(parts[s], split[s])).ToArray();
+        try
+        {
+            return await Task.WhenAll(tasks);
+        }
+        finally
+        {
+            for (var i = 0; i < tasks.Length; i++)
+            {
+                if (tasks[i].IsCompletedSuccessfully) { Record([written[i]], [tasks[i].Result.Length]); }
+            }
+        }
+    }
+
+    private static int[] Written<T>(List<T>[] split) => [.. Enumerable.Range(0, split.Length).Where(s => split[s].Count > 0)];
+
+    private void Record(int[] shards, int[] lengths)
+    {
+        if (_lengths is null) { return; }
+        for (var i = 0; i < shards.Length; i++) { _lengths[shards[i]] = lengths[i]; }
+    }
+}
