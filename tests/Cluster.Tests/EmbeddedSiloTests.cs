@@ -20,6 +20,7 @@ public sealed class EmbeddedSiloTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var acknowledged = new List<string>();
+        var acknowledgedCount = 0;
 
         await using (var silo = StartSilo())
         {
@@ -48,12 +49,18 @@ public sealed class EmbeddedSiloTests : IDisposable
                         using var added = await http.PostAsJsonAsync("vectors/index/docs/add", new { items }, stop.Token);
                         if (added.StatusCode != HttpStatusCode.OK) { return; }
                         lock (acknowledged) { acknowledged.AddRange(items.Select(i => i.id)); }
+                        Interlocked.Add(ref acknowledgedCount, items.Length);
                     }
                     catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return; }
                 }
             }, ct);
 
-            await Task.Delay(1500, ct);
+            // SIGTERM once a few batches are acknowledged and the writer is still going (bounded wait).
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (Volatile.Read(ref acknowledgedCount) < 60 && !writer.IsCompleted && waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(20, ct);
+            }
             Assert.True(acknowledged.Count > 0, "no write was acknowledged before SIGTERM");
             var exitCode = await silo.TerminateAsync(TimeSpan.FromSeconds(45));
             Assert.True(exitCode is not null, $"silo did not stop within 45 s of SIGTERM:\n{silo.Describe()}");

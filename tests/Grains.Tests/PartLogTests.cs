@@ -199,6 +199,37 @@ public sealed class PartLogTests : IDisposable
         Assert.StartsWith("index 'idx' shard 3 is corrupt: log record 2 could not be applied:", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Direct_searches_beside_writes_never_see_a_write_being_applied()
+    {
+        var part = await OpenAsync(_store, _location, new SnapshotPolicy(1, long.MaxValue));
+        await part.AddAsync([Item("seed", 0)]);
+        using var stop = new CancellationTokenSource();
+        var answered = 0;
+        var readers = Enumerable.Range(0, 3).Select(r => Task.Run(() =>
+        {
+            var random = new Random(r);
+            while (!stop.IsCancellationRequested)
+            {
+                var hits = part.TrySearchDirect([random.NextSingle() * 50, 1, 2, 3], 5, 32);
+                if (hits is null) { continue; }   // a write was being applied: the caller asks the owner instead
+                Assert.InRange(hits.Length, 1, 5);
+                Assert.All(hits, h => Assert.NotNull(h.Id));
+                Interlocked.Increment(ref answered);
+            }
+        }, TestContext.Current.CancellationToken)).ToArray();
+        for (var i = 0; i < 40; i++)
+        {
+            await part.AddAsync([.. Enumerable.Range(0, 25).Select(j => Item($"w{i}-{j}", (i * 25) + j))]);
+            await part.DeleteAsync([$"w{i}-3", $"w{i}-7"]);
+        }
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+        Assert.True(answered > 0);
+        Assert.Equal(1 + (40 * 23), part.Count);
+        Assert.Equal(part.Index.Search([12, 1, 2, 3], 3).Select(h => h.Id), part.TrySearchDirect([12, 1, 2, 3], 3, 0)!.Select(h => h.Id));
+    }
+
     /// <summary>Fails every storage call from the <c>crashAt</c>-th on, as a process that died there would stop
     /// calling: either before that call took effect or right after it did.</summary>
     private sealed class CrashingStore(IIndexBlobStore inner, int crashAt, bool callTookEffect) : IIndexBlobStore

@@ -1,5 +1,6 @@
 using Vectord.Grains.Persistence;
 using Vectord.Hnsw;
+using SearchHit = Vectord.SearchHit;
 
 namespace Vectord.Grains.Parts;
 
@@ -14,7 +15,10 @@ internal sealed class IndexPart(HnswIndex index, PartLog log)
     /// <summary>The message of a write refused because another activation owns the part now.</summary>
     public const string MovedMessage = "the index was changed by another activation; retry";
 
+    private readonly object _gate = new();
     private string[]? _sortedIds;
+    private int _directReaders;
+    private bool _applying;
 
     /// <summary>The engine.</summary>
     public HnswIndex Index => index;
@@ -51,7 +55,7 @@ internal sealed class IndexPart(HnswIndex index, PartLog log)
         int applied;
         try
         {
-            applied = await Task.Run(() => PartLog.Apply(index, record));
+            applied = await Task.Run(() => ApplyExclusive(record));
         }
         catch
         {
@@ -60,6 +64,51 @@ internal sealed class IndexPart(HnswIndex index, PartLog log)
         }
         _sortedIds = null;
         return applied;
+    }
+
+    /// <summary>Applies a record once no direct reader is inside the engine, and keeps new ones out meanwhile.</summary>
+    private int ApplyExclusive(WalRecord record)
+    {
+        lock (_gate)
+        {
+            _applying = true;
+            while (_directReaders > 0) { Monitor.Wait(_gate); }
+        }
+        try
+        {
+            return PartLog.Apply(index, record);
+        }
+        finally
+        {
+            lock (_gate) { _applying = false; }
+        }
+    }
+
+    /// <summary>
+    /// A search by a caller outside the activation that owns the part (the index grain of the same silo, see
+    /// <see cref="LocalParts"/>), run on the calling thread. The owner's own reads never overlap its writes (they are
+    /// read-only turns), but a direct reader is not a turn: it is let in only while no write is being applied, and a
+    /// write waits for the readers inside to leave. Returns null when a write is being applied; the caller then asks
+    /// the owner, whose turn comes after the write.
+    /// </summary>
+    public SearchHit[]? TrySearchDirect(float[] vector, int k, int ef)
+    {
+        lock (_gate)
+        {
+            if (_applying || IsStale) { return null; }
+            _directReaders++;
+        }
+        try
+        {
+            return Count == 0 ? [] : Array.ConvertAll(index.Search(vector, k, ef), h => new SearchHit(h.Id, h.Distance, Items.ItemRules.DecodeMetadata(h.Metadata)));
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (--_directReaders == 0) { Monitor.PulseAll(_gate); }
+            }
+        }
     }
 
     /// <summary>Writes a snapshot when the log is due one.</summary>

@@ -5,9 +5,8 @@ namespace Vectord.Grains.Parts;
 /// <summary>
 /// The shard parts loaded in this silo, by index, incarnation and shard: the index grain searches a shard that lives
 /// in its own silo directly on the thread pool instead of through a grain call, which on small searches costs as
-/// much as the search. Only searches take this path; every write still goes through the shard grain. A search never
-/// overlaps a write to the same shard, because the index grain's searches are read-only turns, which never run
-/// beside its writes, and every write to a shard comes from the index grain's write turns.
+/// much as the search. Only searches take this path; every write still goes through the shard grain, and a direct
+/// search never overlaps a write being applied (<see cref="IndexPart.TrySearchDirect"/>).
 /// </summary>
 public sealed class LocalParts
 {

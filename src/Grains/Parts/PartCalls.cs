@@ -36,14 +36,14 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     }
 
     /// <inheritdoc/>
-    public async Task<SearchHit[]> SearchAsync(float[] vector, int k, int ef) => await Search(await host.GetAsync(recover), vector, k, ef);
-
-    /// <summary>Searches a part on the thread pool, so concurrent searches use every core: the caller's activation
-    /// is back on its scheduler only to return the answer.</summary>
-    public static Task<SearchHit[]> Search(IndexPart part, float[] vector, int k, int ef) =>
-        part.Count == 0
-            ? Task.FromResult<SearchHit[]>([])
-            : Task.Run(() => Array.ConvertAll(part.Index.Search(vector, k, ef), h => new SearchHit(h.Id, h.Distance, ItemRules.DecodeMetadata(h.Metadata))));
+    public async Task<SearchHit[]> SearchAsync(float[] vector, int k, int ef)
+    {
+        var part = await host.GetAsync(recover);
+        if (part.Count == 0) { return []; }
+        // The search and the conversion of its hits run on the thread pool, so concurrent searches use every core;
+        // the activation is back on its scheduler only to return the answer.
+        return await Task.Run(() => Array.ConvertAll(part.Index.Search(vector, k, ef), h => new SearchHit(h.Id, h.Distance, ItemRules.DecodeMetadata(h.Metadata))));
+    }
 
     /// <inheritdoc/>
     public async Task<ItemPage> ListItemsAsync(string? after, int limit, bool includeVectors)

@@ -49,11 +49,14 @@ internal sealed class IndexParts(IPartClient[] parts, Func<int, IndexPart?> find
     {
         if (parts.Length == 1) { return await parts[0].SearchAsync(vector, k, ef); }
         var searches = new Task<SearchHit[]>[parts.Length];
-        for (var s = 0; s < parts.Length; s++)
-        {
-            searches[s] = findLocal(s) is { } local ? PartCalls.Search(local, vector, k, ef) : parts[s].SearchAsync(vector, k, ef);
-        }
+        for (var s = 0; s < parts.Length; s++) { searches[s] = SearchPartAsync(s, vector, k, ef); }
         return FanIn.Nearest(await Task.WhenAll(searches), k);
+    }
+
+    private async Task<SearchHit[]> SearchPartAsync(int shard, float[] vector, int k, int ef)
+    {
+        if (findLocal(shard) is { } local && await Task.Run(() => local.TrySearchDirect(vector, k, ef)) is { } hits) { return hits; }
+        return await parts[shard].SearchAsync(vector, k, ef);
     }
 
     /// <summary>A page of items in id order across the parts.</summary>
