@@ -139,4 +139,23 @@ public sealed class BadInputTests(NodeFixture node)
             return true;
         }
     }
+
+    [Fact]
+    public async Task Metadata_nests_at_most_32_levels_and_what_is_stored_is_always_served()
+    {
+        string name = Http.NewName("depth");
+        await _http.CreateIndexAsync(name, 2);
+        static string Nested(int depth) => new string('[', depth) + "1" + new string(']', depth);
+
+        string detail = (await _http.PostReplyAsync($"/vectors/index/{name}/add", $$"""{"items":[{"id":"deep","vector":[1,0],"metadata":{{Nested(33)}}}]}"""))
+            .AssertProblem(HttpStatusCode.BadRequest);
+        Assert.Equal("items[0]: metadata nests 33 levels deep (at most 32)", detail);
+
+        (await _http.PostReplyAsync($"/vectors/index/{name}/add", $$"""{"items":[{"id":"ok","vector":[1,0],"metadata":{{Nested(32)}}}]}"""))
+            .AssertJson(HttpStatusCode.OK);
+        Assert.Equal(Nested(32), (await _http.GetReplyAsync($"/vectors/index/{name}/items/ok")).AssertJson(HttpStatusCode.OK).GetProperty("metadata").GetRawText());
+        var hit = (await _http.PostReplyAsync($"/vectors/index/{name}/search", """{"vector":[1,0]}""")).AssertJson(HttpStatusCode.OK).GetProperty("results")[0];
+        Assert.Equal(Nested(32), hit.GetProperty("metadata").GetRawText());
+        (await _http.GetReplyAsync($"/vectors/index/{name}/items")).AssertJson(HttpStatusCode.OK);
+    }
 }

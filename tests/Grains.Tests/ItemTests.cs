@@ -6,6 +6,17 @@ public sealed class ItemTests(FileClusterFixture fixture)
 {
     private IVectorIndexGrain Index(string name) => fixture.Grains.GetGrain<IVectorIndexGrain>(name);
 
+    [Fact]
+    public async Task Metadata_deeper_than_32_levels_is_refused_on_the_grain_api_too()
+    {
+        var index = await NewIndexAsync();
+        static string Nested(int depth) => new string('[', depth) + "1" + new string(']', depth);
+        var error = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => index.AddAsync([new IndexItem("deep", [1, 2, 3, 4], Nested(40))]));
+        Assert.Equal("items[0]: metadata nests 40 levels deep (at most 32)", error.Message);
+        await index.AddAsync([new IndexItem("ok", [1, 2, 3, 4], Nested(32)), new IndexItem("flat", [1, 2, 3, 5], "\"text\"")]);
+        Assert.Equal(Nested(32), (await index.GetItemAsync("ok"))!.Metadata);
+    }
+
     private async Task<IVectorIndexGrain> NewIndexAsync(int dimension = 4, IndexDistance distance = IndexDistance.Cosine)
     {
         var grain = Index(TestData.Name("items"));

@@ -44,6 +44,23 @@ public sealed class StorageBackendTests(AzuriteClusterFixture azurite) : IDispos
     }
 
     [Fact]
+    public async Task Temporary_files_of_writes_killed_long_ago_are_removed_when_the_store_opens()
+    {
+        var wal = Path.Combine(directory.Path, "indexes", "tmp", "g", "wal");
+        Directory.CreateDirectory(wal);
+        var abandoned = Path.Combine(wal, ".000000000003.0123456789abcdef0123456789abcdef.tmp");
+        var recent = Path.Combine(wal, ".000000000004.fedcba9876543210fedcba9876543210.tmp");
+        await File.WriteAllTextAsync(abandoned, "half a record", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(recent, "a write in progress", TestContext.Current.CancellationToken);
+        File.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow - FileIndexBlobStore.AbandonedAfter - TimeSpan.FromMinutes(1));
+
+        var store = new FileIndexBlobStore(directory.Path);
+        Assert.Equal(1, await store.Swept);
+        Assert.False(File.Exists(abandoned));
+        Assert.True(File.Exists(recent));
+    }
+
+    [Fact]
     public async Task Of_many_concurrent_creates_of_one_file_key_exactly_one_wins()
     {
         var store = Store("file");

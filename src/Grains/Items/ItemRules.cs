@@ -10,6 +10,10 @@ namespace Vectord.Grains.Items;
 /// The vector rule itself is the engine's (<see cref="HnswOptions.CheckVector"/>); ids and metadata are checked here.</summary>
 internal static class ItemRules
 {
+    /// <summary>Deepest nesting of metadata: every answer that carries an item (search, get, listing) wraps it in at
+    /// most three more levels, and stays within the 64 levels JSON writers accept by default.</summary>
+    public const int MaxMetadataDepth = 32;
+
     /// <summary>Results a search returns at most.</summary>
     public const int MaxK = 1000;
 
@@ -51,8 +55,9 @@ internal static class ItemRules
         byte[]? metadata = null;
         if (item.Metadata is not null)
         {
-            metadata = EncodeMetadata(item.Metadata);
+            metadata = EncodeMetadata(item.Metadata, out var depth);
             if (metadata is null) { return "metadata is not valid JSON"; }
+            if (depth > MaxMetadataDepth) { return $"metadata nests {depth} levels deep (at most {MaxMetadataDepth})"; }
         }
         converted = new VectorItem(item.Id, item.Vector!.ToArray(), metadata);
         return null;
@@ -79,9 +84,11 @@ internal static class ItemRules
     /// <summary>The page size a listing uses.</summary>
     public static int EffectiveLimit(int limit) => limit <= 0 ? 100 : Math.Min(limit, MaxPage);
 
-    /// <summary>The UTF-8 of <paramref name="json"/> when it is one well-formed JSON value, else null.</summary>
-    public static byte[]? EncodeMetadata(string json)
+    /// <summary>The UTF-8 of <paramref name="json"/> when it is one well-formed JSON value, else null; with the
+    /// value's nesting depth (a scalar 0, <c>{"a":1}</c> 1, <c>{"a":[1]}</c> 2).</summary>
+    public static byte[]? EncodeMetadata(string json, out int depth)
     {
+        depth = 0;
         byte[] bytes;
         try
         {
@@ -93,10 +100,13 @@ internal static class ItemRules
         }
         try
         {
-            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 256 });
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 1024 });
             if (!reader.Read()) { return null; }
-            reader.Skip();
-            while (reader.Read()) { }
+            do
+            {
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) { depth = Math.Max(depth, reader.CurrentDepth + 1); }
+            }
+            while (reader.Read());
             return bytes;
         }
         catch (JsonException)

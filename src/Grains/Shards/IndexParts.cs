@@ -22,7 +22,9 @@ internal sealed class IndexParts(IPartClient[] parts, Func<int, IndexPart?> find
     public int Length => _lengths?.Sum() ?? 0;
 
     /// <summary>Learns each part's length (loading the parts) unless known.</summary>
-    public async Task EnsureLengthsAsync() =>
+    public Task EnsureLengthsAsync() => _lengths is null ? LearnLengthsAsync() : Task.CompletedTask;
+
+    private async Task LearnLengthsAsync() =>
         _lengths ??= [.. (await Task.WhenAll(parts.Select(p => p.GetInfoAsync()))).Select(i => i.Length)];
 
     /// <summary>Durably adds checked items, each part's share in parallel.</summary>
@@ -45,9 +47,11 @@ internal sealed class IndexParts(IPartClient[] parts, Func<int, IndexPart?> find
     public Task<IndexItem?> GetItemAsync(string id) => parts[ShardRouting.ShardOf(id, parts.Length)].GetItemAsync(id);
 
     /// <summary>The k nearest over every part, searched in parallel; a part held in this silo is searched here directly.</summary>
-    public async Task<SearchHit[]> SearchAsync(float[] vector, int k, int ef)
+    public Task<SearchHit[]> SearchAsync(float[] vector, int k, int ef) =>
+        parts.Length == 1 ? parts[0].SearchAsync(vector, k, ef) : SearchAllAsync(vector, k, ef);
+
+    private async Task<SearchHit[]> SearchAllAsync(float[] vector, int k, int ef)
     {
-        if (parts.Length == 1) { return await parts[0].SearchAsync(vector, k, ef); }
         var searches = new Task<SearchHit[]>[parts.Length];
         for (var s = 0; s < parts.Length; s++) { searches[s] = SearchPartAsync(s, vector, k, ef); }
         return FanIn.Nearest(await Task.WhenAll(searches), k);

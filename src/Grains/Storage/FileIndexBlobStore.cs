@@ -19,12 +19,20 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
 
     private readonly string root;
 
-    /// <summary>Creates the store rooted at <paramref name="rootPath"/> (created when missing).</summary>
+    /// <summary>Temporary files older than this are left over from writes that were killed mid-way.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(10);
+
+    /// <summary>Creates the store rooted at <paramref name="rootPath"/> (created when missing), and starts removing,
+    /// in the background, temporary files that writes killed mid-way left behind.</summary>
     public FileIndexBlobStore(string rootPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rootPath);
         root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootPath));
+        Swept = Task.Run(() => RemoveAbandonedFiles(DateTime.UtcNow - AbandonedAfter));
     }
+
+    /// <summary>Completes with the number of abandoned temporary files removed when the store was created.</summary>
+    public Task<int> Swept { get; }
 
     /// <summary>The absolute root directory.</summary>
     public string RootPath => root;
@@ -168,6 +176,26 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
         {
             File.Delete(temp);
         }
+    }
+
+    private int RemoveAbandonedFiles(DateTime writtenBefore)
+    {
+        if (!Directory.Exists(root)) { return 0; }
+        var removed = 0;
+        try
+        {
+            foreach (var file in new DirectoryInfo(root).EnumerateFiles(".*.tmp", SearchOption.AllDirectories))
+            {
+                if (file.LastWriteTimeUtc >= writtenBefore) { continue; }   // may belong to a write in progress
+                file.Delete();
+                removed++;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // best effort: the next start tries again
+        }
+        return removed;
     }
 
     private List<StoredObject> List(string prefix)
