@@ -61,10 +61,13 @@ public static class GatewayExtensions
         services.AddOpenApi();
         // The Vectord meter is taken only from this host's own IMeterFactory (MeterScope.Local), never by name from the
         // whole process: several nodes in one process (tests, embedding hosts) each export exactly their own parts.
+        // ASP.NET Core's request and connection meters likewise, rather than by name process-wide
+        // (AddAspNetCoreInstrumentation), where another host in the process stopping could drop this one's series.
         services.AddMetrics(metrics => metrics
-            .EnableMetrics(VectordMeterName, instrumentName: null, listenerName: OpenTelemetryListenerName, scopes: MeterScope.Local));
+            .EnableMetrics(VectordMeterName, instrumentName: null, listenerName: OpenTelemetryListenerName, scopes: MeterScope.Local)
+            .EnableMetrics("Microsoft.AspNetCore.Hosting", instrumentName: null, listenerName: OpenTelemetryListenerName, scopes: MeterScope.Local)
+            .EnableMetrics("Microsoft.AspNetCore.Server.Kestrel", instrumentName: null, listenerName: OpenTelemetryListenerName, scopes: MeterScope.Local));
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddAspNetCoreInstrumentation()
             // No scrape cache (300 ms by default): a scrape shows the state at that moment, not an earlier copy.
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;

@@ -48,14 +48,17 @@ export async function detail({ main, onStop }, name) {
   const pages = [];  // `after` values of the pages before the current one
   let after = null;
 
+  let latest = 0;   // only the newest load renders: an older answer arriving late must not replace it
   async function load() {
+    const mine = ++latest;
     let page;
     try {
       page = await get(`${base}/items?limit=${PAGE}${after === null ? "" : `&after=${enc(after)}`}`);
     } catch (e) {
-      items.replaceChildren(errorBox(e, "Listing the items"));
+      if (mine === latest) items.replaceChildren(errorBox(e, "Listing the items"));
       return;
     }
+    if (mine !== latest) return;
     const rows = page.items.map((item) => h("tr", { "data-id": item.id },
       h("td", { class: "item-id" }, item.id),
       h("td", {}, item.metadata === undefined ? h("span", { class: "muted" }, "no metadata") : h("pre", { class: "metadata" }, pretty(item.metadata))),

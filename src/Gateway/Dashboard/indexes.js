@@ -12,16 +12,19 @@ export async function indexes({ main }) {
   const filter = h("input", { id: "index-filter", type: "search", placeholder: "filter by name" });
   filter.addEventListener("change", () => { state.q = filter.value.trim(); state.after = null; state.previous = []; load(); });
 
+  let latest = 0;   // only the newest load renders: an older answer arriving late must not replace it
   async function load() {
+    const mine = ++latest;
     list.replaceChildren(h("p", { class: "muted" }, "Loading…"));
     let page;
     try {
       const q = state.q ? `&q=${enc(state.q)}` : "";
       page = await get(`/cluster/indexes?limit=${PAGE}${state.after === null ? "" : `&after=${enc(state.after)}`}${q}`);
     } catch (e) {
-      list.replaceChildren(errorBox(e, "Listing the indexes"));
+      if (mine === latest) list.replaceChildren(errorBox(e, "Listing the indexes"));
       return;
     }
+    if (mine !== latest) return;
     const first = state.previous.length * PAGE;
     const table = sortableTable([
       { key: "name", label: "Name", value: (r) => r.name, render: (r) => h("a", { href: `#/index/${enc(r.name)}` }, r.name) },
