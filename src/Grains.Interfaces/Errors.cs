@@ -22,7 +22,11 @@ public sealed class InvalidIndexArgumentException(string message) : VectordExcep
 
 /// <summary>Storage refused or failed a read or write; nothing was changed. Retry later.</summary>
 [GenerateSerializer, Alias("vectord.StorageUnavailableException")]
-public sealed class StorageUnavailableException(string message) : VectordException(message);
+public sealed class StorageUnavailableException(string message) : VectordException(message)
+{
+    /// <summary>The message of a write refused because another activation of the index owns its storage now.</summary>
+    public const string IndexMoved = "the index was changed by another activation; retry";
+}
 
 /// <summary>The index's stored data is corrupt and it cannot be served; other indexes are unaffected.</summary>
 [GenerateSerializer, Alias("vectord.IndexCorruptException")]

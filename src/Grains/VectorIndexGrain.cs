@@ -129,7 +129,7 @@ public sealed class VectorIndexGrain(
         if (!await GrainStateWrites.TryAsync(_manifest.ClearStateAsync))
         {
             _local.MarkStale();
-            throw new StorageUnavailableException(IndexPart.MovedMessage);
+            throw new StorageUnavailableException(StorageUnavailableException.IndexMoved);
         }
         var shards = IndexRules.ShardCount(spec);
         ResetParts();

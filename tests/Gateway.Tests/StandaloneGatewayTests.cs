@@ -16,8 +16,9 @@ public sealed class StandaloneGatewayTests
             "--Cluster:GatewayPort", siloGateway.ToString(CultureInfo.InvariantCulture)], TestContext.Current.CancellationToken);
         var http = gateway.Client;
 
-        Assert.Contains("cluster", (await http.GetReplyAsync("/health")).AssertProblem(HttpStatusCode.ServiceUnavailable),
-            StringComparison.Ordinal);
+        string detail = (await http.GetReplyAsync("/health")).AssertProblem(HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("cluster", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", detail, StringComparison.Ordinal);   // no address or driver text to clients
         (await http.GetReplyAsync("/vectors/index")).AssertProblem(HttpStatusCode.ServiceUnavailable);
         (await http.PostReplyAsync("/vectors/index", """{"name":"early","dimension":2}""")).AssertProblem(HttpStatusCode.ServiceUnavailable);
 

@@ -25,6 +25,10 @@ public sealed class StorageTests(NodeFixture node)
             string detail = (await _http.PostReplyAsync($"/vectors/index/{name}/add", """{"items":[{"id":"b","vector":[2,2]},{"id":"a","vector":[9,9]}]}"""))
                 .AssertProblem(HttpStatusCode.ServiceUnavailable);
             Assert.Contains("storage", detail, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(node.Server.DataPath, detail, StringComparison.Ordinal);   // internals go to the log only
+            var refused = await _http.PostReplyAsync($"/vectors/index/{name}/add", """{"items":[{"id":"b","vector":[2,2]}]}""");
+            refused.AssertProblem(HttpStatusCode.ServiceUnavailable);
+            Assert.False(string.IsNullOrEmpty(refused.Json.GetProperty("traceId").GetString()));
             (await _http.PostReplyAsync($"/vectors/index/{name}/delete", """{"ids":["a"]}""")).AssertProblem(HttpStatusCode.ServiceUnavailable);
             (await _http.DeleteReplyAsync($"/vectors/index/{name}/items/a")).AssertProblem(HttpStatusCode.ServiceUnavailable);
 

@@ -140,7 +140,7 @@ public sealed class PartLogTests : IDisposable
         await first.AddAsync([Item("x", 1)]);
 
         var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => second.AddAsync([Item("y", 2)]));
-        Assert.Equal(IndexPart.MovedMessage, error.Message);
+        Assert.Equal(StorageUnavailableException.IndexMoved, error.Message);
         Assert.True(second.IsStale);
         Assert.Equal(0, second.Count);   // nothing applied in memory
         Assert.Equal(["x"], (await OpenAsync(_store, _location)).Index.GetIds());

@@ -10,6 +10,8 @@ namespace Vectord.Gateway.Infrastructure;
 /// <summary>
 /// The one place where errors become RFC 9457 ProblemDetails: grain errors (<see cref="VectordException"/>),
 /// malformed or mistyped request bodies, oversized bodies, missing credentials and an unreachable cluster.
+/// A storage or cluster failure is answered with a fixed message and the request's trace id; what actually failed
+/// (file paths, host names, the driver's words) goes only to the log, under that trace id.
 /// </summary>
 internal sealed partial class VectordExceptionHandler(IProblemDetailsService problems, ILogger<VectordExceptionHandler> logger)
     : IExceptionHandler
@@ -23,7 +25,7 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
         }
         if (status >= StatusCodes.Status500InternalServerError)
         {
-            LogUnavailable(logger, status, detail, exception);
+            LogUnavailable(logger, status, httpContext.TraceIdentifier, exception.Message, exception);
         }
 
         httpContext.Response.StatusCode = status;
@@ -44,6 +46,7 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
                 Status = status,
                 Title = ReasonPhrases.GetReasonPhrase(status),
                 Detail = detail,
+                Extensions = { ["traceId"] = httpContext.TraceIdentifier },
             },
         });
     }
@@ -54,7 +57,9 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
         IndexNotFoundException e => (StatusCodes.Status404NotFound, e.Message),
         IndexAlreadyExistsException e => (StatusCodes.Status409Conflict, e.Message),
         InvalidIndexArgumentException e => (StatusCodes.Status400BadRequest, e.Message),
-        StorageUnavailableException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
+        StorageUnavailableException { Message: StorageUnavailableException.IndexMoved } =>
+            (StatusCodes.Status503ServiceUnavailable, StorageUnavailableException.IndexMoved),
+        StorageUnavailableException => (StatusCodes.Status503ServiceUnavailable, StorageDown),
         IndexCorruptException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
         VectordException e => (StatusCodes.Status400BadRequest, e.Message),
         JsonException e => (StatusCodes.Status400BadRequest, DescribeJson(e)),
@@ -65,13 +70,15 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
         ItemNotFoundException e => (StatusCodes.Status404NotFound, e.Message),
         UnauthenticatedException e => (StatusCodes.Status401Unauthorized, e.Message),
         ForbiddenException e => (StatusCodes.Status403Forbidden, e.Message),
-        ClusterUnavailableException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
-        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
-            or GatewayTooBusyException or ClientNotAvailableException =>
-            (StatusCodes.Status503ServiceUnavailable, "the cluster is unavailable: " + exception.Message),
+        ClusterUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
+            or GatewayTooBusyException or ClientNotAvailableException => (StatusCodes.Status503ServiceUnavailable, ClusterDown),
         TimeoutException => (StatusCodes.Status503ServiceUnavailable, "the cluster did not answer in time"),
         _ => (0, ""),
     };
+
+    private const string StorageDown = "storage is unavailable; retry later (the server log has the cause under this trace id)";
+
+    private const string ClusterDown = "the cluster is unavailable; retry later (the server log has the cause under this trace id)";
 
     private static string DescribeJson(JsonException e)
     {
@@ -85,6 +92,6 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
         return $"invalid JSON body at {e.Path}: {message}";
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered {Status}: {Detail}")]
-    private static partial void LogUnavailable(ILogger logger, int status, string detail, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered {Status} to request {TraceId}: {Cause}")]
+    private static partial void LogUnavailable(ILogger logger, int status, string traceId, string cause, Exception exception);
 }

@@ -12,9 +12,6 @@ namespace Vectord.Grains.Parts;
 /// </summary>
 internal sealed class IndexPart(HnswIndex index, PartLog log)
 {
-    /// <summary>The message of a write refused because another activation owns the part now.</summary>
-    public const string MovedMessage = "the index was changed by another activation; retry";
-
     private readonly object _gate = new();
     private string[]? _sortedIds;
     private int _directReaders;
@@ -50,7 +47,7 @@ internal sealed class IndexPart(HnswIndex index, PartLog log)
         if (!await log.TryAppendAsync(record))
         {
             IsStale = true;
-            throw new StorageUnavailableException(MovedMessage);
+            throw new StorageUnavailableException(StorageUnavailableException.IndexMoved);
         }
         int applied;
         try

@@ -29,7 +29,7 @@ internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Act
     /// <exception cref="StorageUnavailableException">Another activation owns the part now; retry.</exception>
     public void ThrowIfStale()
     {
-        if (_stale) { throw new StorageUnavailableException(IndexPart.MovedMessage); }
+        if (_stale) { throw new StorageUnavailableException(StorageUnavailableException.IndexMoved); }
     }
 
     /// <summary>The part, recovered with <paramref name="recover"/> when it is not in memory yet.</summary>
