@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Vectord.Grains.Hosting;
-using Vectord.Grains.Storage;
 
 namespace Vectord.Grains;
 
@@ -30,7 +29,7 @@ public sealed class IndexCatalogGrain(
     /// <inheritdoc/>
     public Task RegisterAsync(string name)
     {
-        if (!StorageKeys.IsValidName(name)) { throw new InvalidIndexArgumentException(StorageKeys.InvalidNameMessage); }
+        IndexNames.ThrowIfInvalid(name);
         return UpdateAsync(names => names.Contains(name, StringComparer.Ordinal) ? null : () => names.Add(name), names => names.Remove(name));
     }
 

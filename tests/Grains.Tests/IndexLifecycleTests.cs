@@ -1,4 +1,3 @@
-using Vectord.Grains.Storage;
 
 namespace Vectord.Grains.Tests;
 
@@ -80,7 +79,7 @@ public sealed class IndexLifecycleTests(FileClusterFixture fixture)
         foreach (var call in calls)
         {
             var error = await Assert.ThrowsAsync<InvalidIndexArgumentException>(call);
-            Assert.Equal(StorageKeys.InvalidNameMessage, error.Message);
+            Assert.Equal(IndexNames.InvalidMessage, error.Message);
         }
         Assert.DoesNotContain(name, await fixture.Grains.GetGrain<IIndexCatalogGrain>(0).ListNamesAsync());
         Assert.Empty(StoredPaths(name));
@@ -92,7 +91,7 @@ public sealed class IndexLifecycleTests(FileClusterFixture fixture)
         var longest = "n" + new string('x', 127);
         Assert.Equal(128, (await Index(longest).CreateAsync(new IndexSpec(2))).Name.Length);
         var error = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => Index(longest + "x").CreateAsync(new IndexSpec(2)));
-        Assert.Equal(StorageKeys.InvalidNameMessage, error.Message);
+        Assert.Equal(IndexNames.InvalidMessage, error.Message);
         await Index(longest).DropAsync();
     }
 

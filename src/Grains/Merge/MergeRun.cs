@@ -16,7 +16,7 @@ internal static class MergeRun
             throw new InvalidIndexArgumentException("dest must be set and differ from source");
         }
         var sourceInfo = await InfoAsync(grains, source, "source not found");
-        if (!Storage.StorageKeys.IsValidName(destination)) { throw new IndexNotFoundException("dest not found"); }
+        if (!IndexNames.IsValid(destination)) { throw new IndexNotFoundException("dest not found"); }
         var destInfo = await InfoAsync(grains, destination, "dest not found");
         if (destInfo.Dimension != sourceInfo.Dimension)
         {

@@ -6,9 +6,6 @@ namespace Vectord.Grains.Storage;
 /// <summary>Index names and the storage keys built from them.</summary>
 public static class StorageKeys
 {
-    /// <summary>The message for a name that breaks the rules (<see cref="IndexNames.InvalidMessage"/>).</summary>
-    public const string InvalidNameMessage = IndexNames.InvalidMessage;
-
     /// <summary>True when <paramref name="name"/> is a valid index name (<see cref="IndexNames.IsValid"/>), which is
     /// also a safe single path segment: never <c>.</c> or <c>..</c>, no separator.</summary>
     public static bool IsValidName(string? name) => IndexNames.IsValid(name);
