@@ -49,11 +49,7 @@ public sealed class VectorIndexGrain(
         // The manifest is read by the first call, so that a storage outage surfaces as StorageUnavailableException.
         _manifest = new DeferredGrainState<IndexManifest>(grainStorage, "manifest", this.GetGrainId());
         // The one part of an unsharded index is held here; the silo's metrics report it as shard 0.
-        _local = new PartHost(logger, metrics, DeactivateOnIdle, part =>
-        {
-            if (part is null) { metrics.ForgetPart(Name, 0); }
-            else { metrics.ReportPart(Name, 0, part.Count, part.MemoryBytes); }
-        });
+        _local = new PartHost(logger, metrics, DeactivateOnIdle, part => metrics.Holding(Name, 0, part));
         return base.OnActivateAsync(cancellationToken);
     }
 

@@ -53,6 +53,13 @@ public sealed class IndexMetrics
     /// <summary>Forgets a part this silo no longer holds (deactivated or dropped).</summary>
     public void ForgetPart(string index, int shard) => _parts.TryRemove((index, shard), out _);
 
+    /// <summary>Records the part a grain of this silo holds now: its size, or none (null).</summary>
+    internal void Holding(string index, int shard, Parts.IndexPart? part)
+    {
+        if (part is null) { ForgetPart(index, shard); }
+        else { ReportPart(index, shard, part.Count, part.MemoryBytes); }
+    }
+
     /// <summary>Counts items applied by a write.</summary>
     public void ItemsAdded(int count)
     {

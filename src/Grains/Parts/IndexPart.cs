@@ -97,7 +97,7 @@ internal sealed class IndexPart(HnswIndex index, PartLog log)
         }
         try
         {
-            return Count == 0 ? [] : Array.ConvertAll(index.Search(vector, k, ef), h => new SearchHit(h.Id, h.Distance, Items.ItemRules.DecodeMetadata(h.Metadata)));
+            return Search(vector, k, ef);
         }
         finally
         {
@@ -108,11 +108,19 @@ internal sealed class IndexPart(HnswIndex index, PartLog log)
         }
     }
 
+    /// <summary>The k nearest items to a checked query, as the contract's hits (on the calling thread; the owner's
+    /// reads never overlap its writes).</summary>
+    public SearchHit[] Search(float[] vector, int k, int ef) =>
+        Count == 0 ? [] : Array.ConvertAll(index.Search(vector, k, ef), h => new SearchHit(h.Id, h.Distance, Items.ItemRules.DecodeMetadata(h.Metadata)));
+
     /// <summary>Writes a snapshot when the log is due one.</summary>
+    /// <returns>Whether a snapshot was written.</returns>
     /// <exception cref="StorageUnavailableException">Storage failed; every write is still in the log.</exception>
-    public async Task CompactIfDueAsync()
+    public async Task<bool> CompactIfDueAsync()
     {
-        if (log.CompactionDue) { await CompactAsync(); }
+        if (!log.CompactionDue) { return false; }
+        await CompactAsync();
+        return true;
     }
 
     /// <summary>Bytes the part holds in memory.</summary>

@@ -39,10 +39,9 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     public async Task<SearchHit[]> SearchAsync(float[] vector, int k, int ef)
     {
         var part = await host.GetAsync(recover);
-        if (part.Count == 0) { return []; }
         // The search and the conversion of its hits run on the thread pool, so concurrent searches use every core;
         // the activation is back on its scheduler only to return the answer.
-        return await Task.Run(() => Array.ConvertAll(part.Index.Search(vector, k, ef), h => new SearchHit(h.Id, h.Distance, ItemRules.DecodeMetadata(h.Metadata))));
+        return part.Count == 0 ? [] : await Task.Run(() => part.Search(vector, k, ef));
     }
 
     /// <inheritdoc/>

@@ -122,8 +122,8 @@ internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Act
         var started = Stopwatch.GetTimestamp();
         try
         {
-            if (onlyWhenDue && !part.Log.CompactionDue) { return; }
-            await part.CompactAsync();
+            if (!onlyWhenDue) { await part.CompactAsync(); }
+            else if (!await part.CompactIfDueAsync()) { return; }
             metrics.SnapshotCompleted(Stopwatch.GetElapsedTime(started));
         }
         catch (StorageUnavailableException e)

@@ -37,8 +37,7 @@ public sealed class VectorShardGrain(
         {
             if (_context is not { } c) { return; }
             localParts.Set(c.Index, c.Generation, c.Shard, part);
-            if (part is null) { metrics.ForgetPart(c.Index, c.Shard); }
-            else { metrics.ReportPart(c.Index, c.Shard, part.Count, part.MemoryBytes); }
+            metrics.Holding(c.Index, c.Shard, part);
         });
         return base.OnActivateAsync(cancellationToken);
     }
