@@ -204,18 +204,23 @@ public sealed class PartLogTests : IDisposable
     {
         var part = await OpenAsync(_store, _location, new SnapshotPolicy(1, long.MaxValue));
         await part.AddAsync([Item("seed", 0)]);
-        using var stop = new CancellationTokenSource();
+        var writing = true;
         var answered = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        // Each reader runs while the writes do, then until it has had one answer: on two busy cores a reader may
+        // not be scheduled before the writes end, and a gate held by every write can refuse it throughout.
         var readers = Enumerable.Range(0, 3).Select(r => Task.Run(() =>
         {
             var random = new Random(r);
-            while (!stop.IsCancellationRequested)
+            var mine = 0;
+            while ((Volatile.Read(ref writing) || mine == 0) && DateTime.UtcNow < deadline)
             {
                 var hits = part.TrySearchDirect([random.NextSingle() * 50, 1, 2, 3], 5, 32);
                 if (hits is null) { continue; }   // a write was being applied: the caller asks the owner instead
                 Assert.InRange(hits.Length, 1, 5);
                 Assert.All(hits, h => Assert.NotNull(h.Id));
                 Interlocked.Increment(ref answered);
+                mine++;
             }
         }, TestContext.Current.CancellationToken)).ToArray();
         for (var i = 0; i < 40; i++)
@@ -223,9 +228,9 @@ public sealed class PartLogTests : IDisposable
             await part.AddAsync([.. Enumerable.Range(0, 25).Select(j => Item($"w{i}-{j}", (i * 25) + j))]);
             await part.DeleteAsync([$"w{i}-3", $"w{i}-7"]);
         }
-        await stop.CancelAsync();
+        Volatile.Write(ref writing, false);
         await Task.WhenAll(readers);
-        Assert.True(answered > 0);
+        Assert.True(answered >= readers.Length);
         Assert.Equal(1 + (40 * 23), part.Count);
         Assert.Equal(part.Index.Search([12, 1, 2, 3], 3).Select(h => h.Id), part.TrySearchDirect([12, 1, 2, 3], 3, 0)!.Select(h => h.Id));
     }
