@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
@@ -26,19 +27,20 @@ public static class GatewayExtensions
     /// <summary>Name of OpenTelemetry's metrics listener in Microsoft.Extensions.Diagnostics.</summary>
     private const string OpenTelemetryListenerName = "OpenTelemetry";
 
-    /// <summary>Largest accepted request body: 64 MiB.</summary>
-    public const long MaxRequestBodySize = 64L * 1024 * 1024;
-
     /// <summary>
-    /// Adds the gateway's services: JSON contracts, ProblemDetails and the exception mapping, the 64 MiB body
-    /// limit, bearer-token options (<c>Auth:Tokens</c>, <c>Auth:ReadOnlyTokens</c>, validated at start), the index grain references, OpenAPI and OpenTelemetry
+    /// Adds the gateway's services: JSON contracts, ProblemDetails and the exception mapping, the request limits
+    /// (<c>Limits</c>: body sizes and rates, connections, requests in progress; validated at start), bearer-token options (<c>Auth:Tokens</c>, <c>Auth:ReadOnlyTokens</c>, validated at start), the index grain references, OpenAPI and OpenTelemetry
     /// metrics with a Prometheus exporter. Needs an <see cref="IGrainFactory"/> (an Orleans silo or client).
     /// </summary>
     public static IServiceCollection AddVectordGateway(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodySize);
+        services.AddOptions<GatewayLimits>().Bind(configuration.GetSection(GatewayLimits.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayLimits>, GatewayLimitsValidator>();
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayLimits>>((kestrel, limits) => Apply(kestrel.Limits, limits.Value));
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<GatewayLimits>>((shedding, limits) => LoadShedding.Configure(shedding, limits.Value));
         services.Configure<JsonOptions>(o =>
         {
             // Responses are written with these options: the contract's snake_case names, source-generated metadata.
@@ -86,6 +88,7 @@ public static class GatewayExtensions
         app.UseStatusCodePages();
         app.UseMiddleware<BearerTokenMiddleware>();
         app.UseMiddleware<ClusterReadyMiddleware>();
+        app.UseRateLimiter();
 
         app.MapIndexesApi();
         app.MapItemsApi();
@@ -97,6 +100,17 @@ public static class GatewayExtensions
         app.MapScalarApiReference();
         app.MapPrometheusScrapingEndpoint();
         return app;
+    }
+
+    /// <summary>Kestrel's connection and body limits from <see cref="GatewayLimits"/>: a body may trickle only so
+    /// slowly, headers must arrive in time, and connections are counted.</summary>
+    private static void Apply(KestrelServerLimits kestrel, GatewayLimits limits)
+    {
+        kestrel.MaxRequestBodySize = GatewayLimits.MaxRequestBodyBytes;
+        kestrel.MaxConcurrentConnections = limits.MaxConnections;
+        kestrel.MaxConcurrentUpgradedConnections = limits.MaxConnections;
+        kestrel.RequestHeadersTimeout = limits.HeadersTimeout;
+        kestrel.MinRequestBodyDataRate = new MinDataRate(limits.MinBodyBytesPerSecond, limits.MinBodyRateGracePeriod);
     }
 
     /// <summary>Serializer options of the gateway's contracts (snake_case, source-generated).</summary>

@@ -57,8 +57,10 @@ public interface IVectorIndexGrain : IGrainWithStringKey
 
     /// <summary>Copies every item of this index into <paramref name="destination"/>. Ids the destination already
     /// has are skipped, so merging again is safe; with <paramref name="clearSource"/> the merged and skipped items
-    /// are removed from this index.</summary>
-    [AlwaysInterleave, Alias("MergeInto")]
+    /// are removed from this index. Merges from one source run one after another: a second call waits for the
+    /// first, then finds its work done. A merge may run up to 30 minutes; a caller whose own deadline is shorter
+    /// sees a timeout while the merge goes on.</summary>
+    [AlwaysInterleave, Alias("MergeInto"), ResponseTimeout("00:30:00")]
     Task<MergeResult> MergeIntoAsync(string destination, bool clearSource);
 
     /// <summary>Pages through the items in id order: up to <paramref name="limit"/> items whose id sorts after

@@ -37,6 +37,7 @@ public sealed class VectorIndexGrain(
     private DeferredGrainState<IndexManifest> _manifest = null!;
     private PartHost _local = null!;
     private IndexParts? _parts;
+    private Task _mergesBefore = Task.CompletedTask;
     private HnswOptions? _engine;
 
     private string Name => this.GetPrimaryKeyString();
@@ -158,6 +159,7 @@ public sealed class VectorIndexGrain(
     {
         var parts = await PartsAsync();
         if (ids is null || ids.Length == 0) { throw new InvalidIndexArgumentException("ids must be non-empty"); }
+        if (ItemLimits.CheckBatch("ids", ids.Length) is { } tooMany) { throw new InvalidIndexArgumentException(tooMany); }
         return await parts.DeleteAsync(ids);
     }
 
@@ -187,11 +189,24 @@ public sealed class VectorIndexGrain(
     // ---------------------------------------------------------------- merge
 
     /// <inheritdoc/>
-    public Task<MergeResult> MergeIntoAsync(string destination, bool clearSource)
+    public async Task<MergeResult> MergeIntoAsync(string destination, bool clearSource)
     {
         // Runs interleaved with everything: it only calls this index and the destination through ordinary turns.
+        // One at a time per source, so that a repeated call (a client retrying after a timeout) does not run beside
+        // the first and page the same items twice; it waits, then skips what the first merged.
         CheckName();
-        return MergeRun.RunAsync(GrainFactory, Name, destination, clearSource);
+        var previous = _mergesBefore;
+        var mine = new TaskCompletionSource();
+        _mergesBefore = mine.Task;
+        try
+        {
+            await previous;
+            return await MergeRun.RunAsync(GrainFactory, Name, destination, clearSource);
+        }
+        finally
+        {
+            mine.SetResult();
+        }
     }
 
     /// <inheritdoc/>

@@ -39,7 +39,7 @@ public sealed class EdgeValueTests(NodeFixture node)
         await _http.CreateIndexAsync(name, 2, "cosine");
         (await _http.PostReplyAsync($"/vectors/index/{name}/search", """{"vector":[0,0]}""")).AssertProblem(HttpStatusCode.BadRequest);
 
-        string longId = new('i', 4_000);
+        string longId = new('i', ItemLimits.MaxIdBytes);
         (await _http.PostReplyAsync($"/vectors/index/{name}/add",
             $$"""{"items":[{"id":"{{longId}}","vector":[1,1]},{"id":"tab\tnew\nline \u00e9\ud83d\ude00","vector":[1,2]}]}"""))
             .AssertJson(HttpStatusCode.OK);

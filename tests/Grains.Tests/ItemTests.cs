@@ -17,6 +17,26 @@ public sealed class ItemTests(FileClusterFixture fixture)
         Assert.Equal(Nested(32), (await index.GetItemAsync("ok"))!.Metadata);
     }
 
+    [Fact]
+    public async Task The_size_caps_hold_on_the_grain_api_and_a_refused_batch_changes_nothing()
+    {
+        var index = await NewIndexAsync();
+        IndexItem Item(string id, string? metadata = null) => new(id, [1, 2, 3, 4], metadata);
+
+        var longId = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => index.AddAsync([Item("a"), Item(new string('€', 342))]));
+        Assert.Equal("items[1]: id is 1026 bytes of UTF-8 (at most 1024)", longId.Message);
+        var large = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => index.AddAsync([Item("a", "\"" + new string('m', 65_535) + "\"")]));
+        Assert.Equal("items[0]: metadata is 65537 bytes (at most 65536)", large.Message);
+        var many = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => index.AddAsync([.. Enumerable.Range(0, 10_001).Select(i => Item($"i{i}"))]));
+        Assert.Equal("items: more than 10000 in one call (split the batch)", many.Message);
+        var ids = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => index.DeleteAsync([.. Enumerable.Range(0, 10_001).Select(i => $"i{i}")]));
+        Assert.Equal("ids: more than 10000 in one call (split the batch)", ids.Message);
+        Assert.Equal(0, (await index.GetInfoAsync()).Length);
+
+        await index.AddAsync([Item(new string('€', 341) + "x", "\"" + new string('m', 65_534) + "\"")]);
+        Assert.Equal(1, (await index.GetInfoAsync()).Length);
+    }
+
     private async Task<IVectorIndexGrain> NewIndexAsync(int dimension = 4, IndexDistance distance = IndexDistance.Cosine)
     {
         var grain = Index(TestData.Name("items"));

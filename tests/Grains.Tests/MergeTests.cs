@@ -101,6 +101,26 @@ public sealed class MergeTests(FileClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_repeated_merge_from_one_source_waits_for_the_first_and_finds_its_work_done()
+    {
+        var source = Index(TestData.Name("mrepeat"));
+        var dest = Index(TestData.Name("mrepeat"));
+        await source.CreateAsync(new IndexSpec(64, Distance: IndexDistance.Euclidean));
+        await dest.CreateAsync(new IndexSpec(64, Distance: IndexDistance.Euclidean));
+        await source.AddAsync(TestData.Items(2000, 64, seed: 7));
+
+        // As a client repeating a merge whose answer it did not get: both calls are in flight at once.
+        var both = Task.WhenAll(
+            source.MergeIntoAsync(dest.GetPrimaryKeyString(), clearSource: true),
+            source.MergeIntoAsync(dest.GetPrimaryKeyString(), clearSource: true));
+        var results = await both.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        // One did the work; the other ran after it and found nothing left, rather than paging the same items again.
+        Assert.Contains(new MergeResult(2000, 0, 0, 2000, 0, null), results);
+        Assert.Contains(new MergeResult(0, 0, 0, 2000, 0, null), results);
+    }
+
+    [Fact]
     public async Task Two_opposite_merges_at_once_both_finish()
     {
         var left = Index(TestData.Name("mleft"));

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Vectord.Gateway.Infrastructure;
 using Vectord.Gateway.Json;
 
@@ -18,8 +19,10 @@ public static class ItemsApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        long searchBody = app.ServiceProvider.GetRequiredService<IOptions<GatewayLimits>>().Value.MaxSearchBodyBytes;
         group.MapPost("/search", SearchAsync).WithName("Search")
             .WithSummary("The k nearest items to a vector")
+            .WithMetadata(new BodySizeLimit(searchBody))
             .Accepts<SearchRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Options;
 
 namespace Vectord.Gateway.Infrastructure;
 
@@ -16,7 +17,7 @@ internal static class RequestBody
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>
-    /// Reads the whole body, then deserialises it: with <paramref name="fast"/> when given and it answers, else
+    /// Reads the whole body (within <see cref="GatewayLimits.BodyReadTimeout"/>, else a 408), then deserialises it: with <paramref name="fast"/> when given and it answers, else
     /// with the serializer. Kestrel's body-size limit surfaces as a 413 <see cref="BadHttpRequestException"/>;
     /// an empty body, a JSON <c>null</c>, malformed JSON or a wrong type surface as a <see cref="JsonException"/>
     /// (400) whose message says what is wrong.
@@ -25,11 +26,22 @@ internal static class RequestBody
         where T : class
     {
         PipeReader body = request.BodyReader;
-        ReadResult read = await body.ReadAsync(request.HttpContext.RequestAborted);
-        while (!read.IsCompleted)
+        TimeSpan timeout = request.HttpContext.RequestServices.GetRequiredService<IOptions<GatewayLimits>>().Value.BodyReadTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(request.HttpContext.RequestAborted);
+        deadline.CancelAfter(timeout);
+        ReadResult read;
+        try
         {
-            body.AdvanceTo(read.Buffer.Start, read.Buffer.End);   // keep it all, wait for more
-            read = await body.ReadAsync(request.HttpContext.RequestAborted);
+            read = await body.ReadAsync(deadline.Token);
+            while (!read.IsCompleted)
+            {
+                body.AdvanceTo(read.Buffer.Start, read.Buffer.End);   // keep it all, wait for more
+                read = await body.ReadAsync(deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            throw new BadHttpRequestException($"the request body did not arrive within {timeout.TotalSeconds:0.#} s", StatusCodes.Status408RequestTimeout);
         }
         ReadOnlySequence<byte> buffer = read.Buffer;
         try

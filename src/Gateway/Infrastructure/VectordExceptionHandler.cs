@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Orleans.Runtime;
@@ -22,6 +23,11 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
         if (status == 0)
         {
             return false;
+        }
+        if (status == StatusCodes.Status413PayloadTooLarge
+            && httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit)
+        {
+            detail = $"request body is larger than the {DescribeBytes(limit)} limit";
         }
         if (status >= StatusCodes.Status500InternalServerError)
         {
@@ -64,7 +70,7 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
         VectordException e => (StatusCodes.Status400BadRequest, e.Message),
         JsonException e => (StatusCodes.Status400BadRequest, DescribeJson(e)),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-            (StatusCodes.Status413PayloadTooLarge, "request body is larger than the 64 MiB limit"),
+            (StatusCodes.Status413PayloadTooLarge, $"request body is larger than the {DescribeBytes(GatewayLimits.MaxRequestBodyBytes)} limit"),
         BadHttpRequestException { InnerException: JsonException e } => (StatusCodes.Status400BadRequest, DescribeJson(e)),
         BadHttpRequestException e => (e.StatusCode, e.Message),
         ItemNotFoundException e => (StatusCodes.Status404NotFound, e.Message),
@@ -72,13 +78,21 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
         ForbiddenException e => (StatusCodes.Status403Forbidden, e.Message),
         ClusterUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
             or GatewayTooBusyException or ClientNotAvailableException => (StatusCodes.Status503ServiceUnavailable, ClusterDown),
-        TimeoutException => (StatusCodes.Status503ServiceUnavailable, "the cluster did not answer in time"),
+        TimeoutException => (StatusCodes.Status504GatewayTimeout, UnknownOutcome),
         _ => (0, ""),
     };
+
+    /// <summary>A call that outlived its deadline may still finish: unlike a 503, a 504 promises nothing about
+    /// whether a write took effect. Adds and deletes may be repeated safely; so may a merge, which skips what it did.</summary>
+    internal const string UnknownOutcome =
+        "the cluster did not answer in time; the request may still take effect: read the index before repeating a write";
 
     private const string StorageDown = "storage is unavailable; retry later (the server log has the cause under this trace id)";
 
     private const string ClusterDown = "the cluster is unavailable; retry later (the server log has the cause under this trace id)";
+
+    private static string DescribeBytes(long bytes) =>
+        bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MiB" : bytes % 1024 == 0 ? $"{bytes / 1024} KiB" : $"{bytes} bytes";
 
     private static string DescribeJson(JsonException e)
     {

@@ -41,17 +41,17 @@ public sealed record IndexResponse(IndexParams Params, int Length);
 public sealed record IndexListResponse(string[] Names, int Count);
 
 /// <summary>One item of an add request.</summary>
-/// <param name="Id">Item id, non-empty.</param>
+/// <param name="Id">Item id, non-empty, at most 1 KiB of UTF-8.</param>
 /// <param name="Vector">Components; as many as the index's dimension, all finite.</param>
-/// <param name="Metadata">Any JSON value, stored byte for byte; absent = no metadata.</param>
+/// <param name="Metadata">Any JSON value of at most 64 KiB, stored byte for byte; absent = no metadata.</param>
 public sealed record AddItem(
     string? Id,
     [property: JsonConverter(typeof(FiniteFloatArrayConverter))] float[]? Vector,
     RawJson? Metadata);
 
 /// <summary>Body of <c>POST /vectors/index/{name}/add</c>.</summary>
-/// <param name="Items">The batch, applied whole or not at all.</param>
-public sealed record AddRequest(AddItem?[]? Items);
+/// <param name="Items">The batch, applied whole or not at all; at most 10,000 items.</param>
+public sealed record AddRequest([property: JsonConverter(typeof(AddItemsConverter))] AddItem?[]? Items);
 
 /// <summary>Result of an add.</summary>
 /// <param name="Added">Items applied.</param>
@@ -97,8 +97,8 @@ public sealed record ItemListResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Next);
 
 /// <summary>Body of <c>POST /vectors/index/{name}/delete</c>.</summary>
-/// <param name="Ids">Ids to delete; must be non-empty.</param>
-public sealed record DeleteItemsRequest(string?[]? Ids);
+/// <param name="Ids">Ids to delete; non-empty, at most 10,000.</param>
+public sealed record DeleteItemsRequest([property: JsonConverter(typeof(DeleteIdsConverter))] string?[]? Ids);
 
 /// <summary>Result of a delete.</summary>
 /// <param name="Deleted">Ids that existed.</param>

@@ -152,11 +152,16 @@ internal ref struct VectorBodyReader
         var list = new List<AddItem?>();
         while (_reader.Read() && _reader.TokenType != JsonTokenType.EndArray)
         {
+            if (list.Count == ItemLimits.MaxBatchItems)
+            {
+                // Fails here, before the rest of the body becomes items: the cap is the grain's, checked early.
+                throw new InvalidIndexArgumentException(ItemLimits.CheckBatch("items", list.Count + 1)!);
+            }
             if (_reader.TokenType == JsonTokenType.Null)
             {
                 list.Add(null);
             }
-            else if (_reader.TokenType != JsonTokenType.StartObject || !TryItem(out AddItem? item))
+            else if (_reader.TokenType != JsonTokenType.StartObject || !TryItem(list.Count, out AddItem? item))
             {
                 return false;
             }
@@ -169,7 +174,7 @@ internal ref struct VectorBodyReader
         return true;
     }
 
-    private bool TryItem([NotNullWhen(true)] out AddItem? item)
+    private bool TryItem(int position, [NotNullWhen(true)] out AddItem? item)
     {
         item = null;
         string? id = null;
@@ -198,7 +203,7 @@ internal ref struct VectorBodyReader
                 {
                     return false;
                 }
-                metadata = ReadRawValue();
+                metadata = ReadRawValue(position);
             }
             else
             {
@@ -292,13 +297,18 @@ internal ref struct VectorBodyReader
         return i;
     }
 
-    /// <summary>Any JSON value after a property name, kept as its exact text (<see cref="RawJson"/>).</summary>
-    private RawJson ReadRawValue()
+    /// <summary>Item <paramref name="position"/>'s metadata value, kept as its exact text (<see cref="RawJson"/>);
+    /// refused before it is copied when it is larger than an item may carry.</summary>
+    private RawJson ReadRawValue(int position)
     {
         _reader.Read();
         int start = _offset + (int)_reader.TokenStartIndex;
         _reader.Skip();
         int end = _offset + (int)_reader.BytesConsumed;
+        if (ItemLimits.CheckMetadata(end - start) is { } large)
+        {
+            throw new InvalidIndexArgumentException($"items[{position}]: {large}");
+        }
         return new RawJson(s_strictUtf8.GetString(_json[start..end]));
     }
 

@@ -33,6 +33,7 @@ internal static class ItemRules
     public static VectorItem[] CheckBatch(IndexItem[]? items, HnswOptions options)
     {
         if (items is null || items.Length == 0) { throw new InvalidIndexArgumentException("items must be non-empty"); }
+        if (ItemLimits.CheckBatch("items", items.Length) is { } tooMany) { throw new InvalidIndexArgumentException(tooMany); }
         var batch = new VectorItem[items.Length];
         for (var j = 0; j < items.Length; j++)
         {
@@ -50,6 +51,7 @@ internal static class ItemRules
         converted = null;
         if (string.IsNullOrEmpty(item.Id)) { return "empty id"; }
         if (!IsWellFormed(item.Id)) { return "id is not valid Unicode text"; }
+        if (ItemLimits.CheckId(item.Id) is { } longId) { return longId; }
         var problem = options.CheckVector(item.Vector ?? []);
         if (problem is not null) { return problem; }
         byte[]? metadata = null;
@@ -57,6 +59,7 @@ internal static class ItemRules
         {
             metadata = EncodeMetadata(item.Metadata, out var depth);
             if (metadata is null) { return "metadata is not valid JSON"; }
+            if (ItemLimits.CheckMetadata(metadata.Length) is { } large) { return large; }
             if (depth > MaxMetadataDepth) { return $"metadata nests {depth} levels deep (at most {MaxMetadataDepth})"; }
         }
         converted = new VectorItem(item.Id, item.Vector!.ToArray(), metadata);

@@ -59,7 +59,7 @@ internal sealed class IndexPart(HnswIndex index, PartLog log)
             IsStale = true;   // memory no longer matches storage: the owner reloads the part
             throw;
         }
-        _sortedIds = null;
+        if (record.Kind == WalKind.Add) { _sortedIds = null; }   // a delete leaves ids the pages skip
         return applied;
     }
 
@@ -137,7 +137,10 @@ internal sealed class IndexPart(HnswIndex index, PartLog log)
     /// cursor of the next page (null at the end).</summary>
     public (List<VectorItem> Items, string? Next) Page(string? after, int limit, bool includeVectors)
     {
-        var ids = _sortedIds ??= SortedIds();
+        // The sorted ids survive deletes (a page skips ids no longer present) and are rebuilt only once most of
+        // them are gone: paging through a part while deleting what was paged (a clear_source merge) stays linear.
+        if (_sortedIds is null || _sortedIds.Length > (2 * index.Count) + 1024) { _sortedIds = SortedIds(); }
+        var ids = _sortedIds;
         var start = 0;
         if (after is not null)
         {

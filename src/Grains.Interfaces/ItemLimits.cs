@@ -1,0 +1,38 @@
+using System.Text;
+
+namespace Vectord;
+
+/// <summary>
+/// The size limits of what one call may carry, the one place they are written. They bound the memory a single
+/// request can take on any node: a batch, an id, an item's metadata. The grains enforce them on every write; the
+/// gateway checks them again while it reads a body, so that an oversized request fails before it is materialised.
+/// </summary>
+public static class ItemLimits
+{
+    /// <summary>Longest item id, in bytes of UTF-8.</summary>
+    public const int MaxIdBytes = 1024;
+
+    /// <summary>Largest metadata of one item, in bytes of UTF-8 JSON.</summary>
+    public const int MaxMetadataBytes = 64 * 1024;
+
+    /// <summary>Most items (or ids) in one add or delete call.</summary>
+    public const int MaxBatchItems = 10_000;
+
+    /// <summary>What is wrong with a batch of <paramref name="count"/> entries in <paramref name="field"/>, or null.</summary>
+    public static string? CheckBatch(string field, int count) =>
+        count > MaxBatchItems ? $"{field}: more than {MaxBatchItems} in one call (split the batch)" : null;
+
+    /// <summary>What is wrong with the length of an id, or null.</summary>
+    public static string? CheckId(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        // At most 3 bytes per UTF-16 unit: short ids need no count.
+        if (id.Length * 3 <= MaxIdBytes) { return null; }
+        var bytes = Encoding.UTF8.GetByteCount(id);
+        return bytes > MaxIdBytes ? $"id is {bytes} bytes of UTF-8 (at most {MaxIdBytes})" : null;
+    }
+
+    /// <summary>What is wrong with metadata of <paramref name="bytes"/> bytes of UTF-8, or null.</summary>
+    public static string? CheckMetadata(long bytes) =>
+        bytes > MaxMetadataBytes ? $"metadata is {bytes} bytes (at most {MaxMetadataBytes})" : null;
+}

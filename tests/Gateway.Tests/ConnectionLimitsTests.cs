@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Vectord.Testing;
+
+namespace Vectord.Gateway.Tests;
+
+/// <summary>A node with tight limits: one index request at a time and none queued, bodies that must arrive at
+/// 100 B/s after a 2 s grace period and whole within 4 s.</summary>
+public sealed class LimitedNodeFixture : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new("vectord-limits");
+
+    /// <summary>The running node.</summary>
+    public VectordServer Server { get; private set; } = null!;
+
+    /// <inheritdoc />
+    public async ValueTask InitializeAsync() => Server = await VectordServer.StartAsync(_data.Path, new Dictionary<string, string?>
+    {
+        ["Limits:MaxConcurrentRequests"] = "1",
+        ["Limits:MaxQueuedRequests"] = "0",
+        ["Limits:MinBodyBytesPerSecond"] = "100",
+        ["Limits:MinBodyRateGracePeriod"] = "00:00:02",
+        ["Limits:BodyReadTimeout"] = "00:00:04",
+    });
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Server is not null) { await Server.DisposeAsync(); }
+        _data.Dispose();
+    }
+}
+
+/// <summary>Slow clients are cut off, and requests beyond the node's limit are shed with 503 instead of held.</summary>
+public sealed class ConnectionLimitsTests(LimitedNodeFixture node) : IClassFixture<LimitedNodeFixture>
+{
+    private readonly VectordServer _server = node.Server;
+
+    [Fact]
+    public async Task A_body_trickling_below_the_minimum_rate_is_cut_off_and_meanwhile_other_requests_are_shed_with_503()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string name = Http.NewName("slow");
+        await _server.Client.CreateIndexAsync(name, 2, "euclidean");
+        using var slow = await SlowUploadAsync(name, 100_000, ct);
+        var clock = Stopwatch.StartNew();
+        // 5 bytes every 500 ms (10 B/s), far below the 100 B/s minimum.
+        var trickle = TrickleAsync(slow.GetStream(), chunk: 5, every: TimeSpan.FromMilliseconds(500), ct);
+
+        // While it holds the node's one slot, an index request is refused at once; health is never held back.
+        Reply? shed = null;
+        while (shed is null && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            var reply = await _server.Client.GetReplyAsync("/vectors/index");
+            if (reply.Status == HttpStatusCode.ServiceUnavailable) { shed = reply; } else { await Task.Delay(50, ct); }
+        }
+        Assert.NotNull(shed);
+        Assert.Equal("the node is at its limit of requests in progress; nothing was changed, retry later", shed.AssertProblem(HttpStatusCode.ServiceUnavailable));
+        Assert.Equal("1", shed.Headers.RetryAfter?.ToString());
+        (await _server.Client.GetReplyAsync("/health")).AssertJson(HttpStatusCode.OK);
+
+        string answer = await ReadUntilClosedAsync(slow.GetStream(), TimeSpan.FromSeconds(20), ct);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"cut off only after {clock.Elapsed}");
+        Assert.True(answer.Length == 0 || answer.StartsWith("HTTP/1.1 408", StringComparison.Ordinal), answer);
+        await trickle;
+
+        // The slot is free again, and nothing of the slow body was applied.
+        await WaitForAsync(async () => (await _server.Client.GetReplyAsync("/vectors/index")).Status == HttpStatusCode.OK, ct);
+        Assert.Equal(0, await _server.Client.LengthAsync(name));
+    }
+
+    [Fact]
+    public async Task A_body_fast_enough_for_the_rate_but_not_whole_within_the_read_timeout_is_408()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string name = Http.NewName("drip");
+        await _server.Client.CreateIndexAsync(name, 2, "euclidean");
+        using var slow = await SlowUploadAsync(name, 100_000, ct);
+        var clock = Stopwatch.StartNew();
+        // 50 bytes every 100 ms (500 B/s): above the minimum rate, but 100 kB would take 200 s.
+        var trickle = TrickleAsync(slow.GetStream(), chunk: 50, every: TimeSpan.FromMilliseconds(100), ct);
+        string answer = await ReadUntilAsync(slow.GetStream(), "did not arrive", TimeSpan.FromSeconds(20), ct);
+        Assert.StartsWith("HTTP/1.1 408", answer, StringComparison.Ordinal);
+        Assert.Contains("the request body did not arrive within 4 s", answer, StringComparison.Ordinal);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(15));
+        slow.Close();
+        await trickle;
+        await WaitForAsync(async () => (await _server.Client.GetReplyAsync("/vectors/index")).Status == HttpStatusCode.OK, ct);
+        Assert.Equal(0, await _server.Client.LengthAsync(name));
+    }
+
+    [Theory]
+    [InlineData("Limits:MaxConcurrentRequests", "0", "Limits:MaxConcurrentRequests must be at least 1")]
+    [InlineData("Limits:MinBodyRateGracePeriod", "00:00:00.500", "Limits:MinBodyRateGracePeriod must be more than 1 second")]
+    [InlineData("Limits:MaxSearchBodyBytes", "999999999", "Limits:MaxSearchBodyBytes must be between 4096 and 67108864")]
+    public async Task Nonsense_limits_stop_start_up_naming_the_setting(string key, string value, string message)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [key] = value });
+        builder.WebHost.UseUrls($"http://127.0.0.1:{FreePort.Next()}");
+        builder.Services.AddVectordGateway(builder.Configuration);
+        // Kestrel reads the limits as the host is built, so the refusal may come from Build or from StartAsync.
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            await using var app = builder.Build();
+            await app.StartAsync(TestContext.Current.CancellationToken);
+        });
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A connection that has sent an add's headers, announcing <paramref name="length"/> bytes of body.</summary>
+    private async Task<TcpClient> SlowUploadAsync(string name, int length, CancellationToken ct)
+    {
+        var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, _server.BaseAddress.Port, ct);
+        string head = $"POST /vectors/index/{name}/add HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n";
+        await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes(head), ct);
+        return client;
+    }
+
+    /// <summary>Writes spaces in small chunks until the server closes the connection (bounded to 60 s).</summary>
+    private static async Task TrickleAsync(NetworkStream stream, int chunk, TimeSpan every, CancellationToken ct)
+    {
+        var bytes = Encoding.ASCII.GetBytes(new string(' ', chunk));
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            while (clock.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await stream.WriteAsync(bytes, ct);
+                await Task.Delay(every, ct);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+        {
+            // The server (or the test) closed the connection.
+        }
+    }
+
+    private static Task<string> ReadUntilClosedAsync(NetworkStream stream, TimeSpan timeout, CancellationToken ct) =>
+        ReadUntilAsync(stream, null, timeout, ct);
+
+    /// <summary>What the server sends until it closes the connection, or until <paramref name="marker"/> arrived.</summary>
+    private static async Task<string> ReadUntilAsync(NetworkStream stream, string? marker, TimeSpan timeout, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        var text = new StringBuilder();
+        var buffer = new byte[4096];
+        try
+        {
+            while (marker is null || !text.ToString().Contains(marker, StringComparison.Ordinal))
+            {
+                int read = await stream.ReadAsync(buffer, deadline.Token);
+                if (read == 0) { break; }
+                text.Append(Encoding.UTF8.GetString(buffer, 0, read));
+            }
+        }
+        catch (IOException)
+        {
+            // Reset by the server: the connection is closed.
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            Assert.Fail($"the connection was still open after {timeout}; received: {text}");
+        }
+        return text.ToString();
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "condition not met within 15 s");
+            await Task.Delay(100, ct);
+        }
+    }
+}
