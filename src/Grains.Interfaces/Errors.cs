@@ -31,3 +31,13 @@ public sealed class StorageUnavailableException(string message) : VectordExcepti
 /// <summary>The index's stored data is corrupt and it cannot be served; other indexes are unaffected.</summary>
 [GenerateSerializer, Alias("vectord.IndexCorruptException")]
 public sealed class IndexCorruptException(string message) : VectordException(message);
+
+/// <summary>The write does not fit: the index part would outgrow its capacity, or the node has not the memory to
+/// grow it. Nothing was changed.</summary>
+[GenerateSerializer, Alias("vectord.IndexFullException")]
+public sealed class IndexFullException(string message) : VectordException(message);
+
+/// <summary>A write was made durable but could not be applied, nor taken back: it may yet take effect (when the
+/// index reloads). Read the index before repeating it.</summary>
+[GenerateSerializer, Alias("vectord.WriteOutcomeUnknownException")]
+public sealed class WriteOutcomeUnknownException(string message) : VectordException(message);

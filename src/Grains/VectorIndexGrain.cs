@@ -105,7 +105,7 @@ public sealed class VectorIndexGrain(
         if (effective.Shards == 1)
         {
             var checkpoint = new ManifestCheckpoint(_manifest);
-            _local.Start(new IndexPart(new HnswIndex(IndexRules.ToOptions(effective)), PartLog.Start(store, LocalLocation, checkpoint, _options.SnapshotPolicy)));
+            _local.Start(new IndexPart(new HnswIndex(IndexRules.ToOptions(effective)), PartLog.Start(store, LocalLocation, checkpoint, _options.SnapshotPolicy), _options.PartCapacity));
         }
         return Info(0);
     }
@@ -261,7 +261,7 @@ public sealed class VectorIndexGrain(
     private async Task<IndexPart> RecoverLocalAsync()
     {
         var (index, log) = await PartLog.RecoverAsync(store, LocalLocation, new ManifestCheckpoint(_manifest), _options.SnapshotPolicy, Engine);
-        return new IndexPart(index, log);
+        return new IndexPart(index, log, _options.PartCapacity);
     }
 
     private void ResetParts()

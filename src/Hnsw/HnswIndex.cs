@@ -100,6 +100,23 @@ public sealed partial class HnswIndex
     /// <summary>Number of live (not deleted) items.</summary>
     public int Count => _liveCount;
 
+    /// <summary>Most items the index can hold: its vector and link arrays cannot outgrow <see cref="Array.MaxLength"/>.</summary>
+    public int MaxCount => (int)Math.Min(Array.MaxLength / _dim, Array.MaxLength / _stride0);
+
+    /// <summary>
+    /// Bytes the index would allocate at once to take <paramref name="newItems"/> more items now: 0 while they fit
+    /// its capacity (free slots included), else the grown slot arrays (the old ones stay alive while being copied).
+    /// Lets a caller refuse a write that cannot fit before it commits to it.
+    /// </summary>
+    public long GrowthBytes(int newItems)
+    {
+        long needed = (long)_slotCount - _free.Count + newItems;
+        if (needed <= _capacity) { return 0; }
+        long capacity = Math.Min(Math.Max(needed, (long)_capacity * 2), MaxCount);
+        const int ObjectRef = 8;
+        return capacity * ((4L * _dim) + (4L * _stride0) + (3L * ObjectRef) + 2);
+    }
+
     /// <summary>Approximate bytes held by the index (vectors, graph, ids, metadata).</summary>
     public long MemoryBytes
     {
@@ -273,7 +290,7 @@ public sealed partial class HnswIndex
             return;
         }
         long target = Math.Max(needed, (long)_capacity * 2);
-        long limit = Math.Min(Array.MaxLength / _dim, Array.MaxLength / _stride0);
+        long limit = MaxCount;
         if (needed > limit)
         {
             throw new InvalidOperationException($"the index cannot hold more than {limit} vectors of dimension {_dim}");

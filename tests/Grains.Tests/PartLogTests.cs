@@ -22,11 +22,13 @@ public sealed class PartLogTests : IDisposable
 
     private static VectorItem Item(string id, float x) => new(id, [x, 1, 2, 3], System.Text.Encoding.UTF8.GetBytes($"{{\"x\":{x}}}"));
 
-    private static async Task<IndexPart> OpenAsync(IIndexBlobStore store, PartLocation location, SnapshotPolicy? policy = null)
+    private static readonly PartCapacity Unbounded = new(PartCapacity.EngineMaxVectorBytes);
+
+    private static async Task<IndexPart> OpenAsync(IIndexBlobStore store, PartLocation location, SnapshotPolicy? policy = null, PartCapacity? capacity = null)
     {
         var checkpoint = await DocumentCheckpoint.ReadAsync(store, location.Checkpoint, location.ToString());
         var (index, log) = await PartLog.RecoverAsync(store, location, checkpoint, policy ?? EveryFewWrites, Options);
-        return new IndexPart(index, log);
+        return new IndexPart(index, log, capacity ?? Unbounded);
     }
 
     /// <summary>The workload: adds, upserts and deletes, with a snapshot whenever the policy says so.</summary>
@@ -119,7 +121,7 @@ public sealed class PartLogTests : IDisposable
         {
             var store = new FileIndexBlobStore(scratch.Path);
             var location = new PartLocation("scratch", "g", 0);
-            var part = new IndexPart(index, PartLog.Start(store, location, new MemoryCheckpoint(), new SnapshotPolicy(1, long.MaxValue)));
+            var part = new IndexPart(index, PartLog.Start(store, location, new MemoryCheckpoint(), new SnapshotPolicy(1, long.MaxValue)), Unbounded);
             step(part).GetAwaiter().GetResult();
             return Contents(part.Index);
         }
@@ -233,6 +235,92 @@ public sealed class PartLogTests : IDisposable
         Assert.True(answered >= readers.Length);
         Assert.Equal(1 + (40 * 23), part.Count);
         Assert.Equal(part.Index.Search([12, 1, 2, 3], 3).Select(h => h.Id), part.TrySearchDirect([12, 1, 2, 3], 3, 0)!.Select(h => h.Id));
+    }
+
+    [Fact]
+    public async Task A_part_at_its_capacity_refuses_new_items_before_logging_them_and_still_takes_upserts()
+    {
+        // 4096 bytes of 4-dimensional vectors: 256 items.
+        var part = await OpenAsync(_store, _location, capacity: new PartCapacity(4096));
+        await part.AddAsync([.. Enumerable.Range(0, 250).Select(i => Item($"i{i}", i))]);
+        var seq = part.Log.Seq;
+
+        var full = await Assert.ThrowsAsync<IndexFullException>(() => part.AddAsync([.. Enumerable.Range(250, 7).Select(i => Item($"i{i}", i))]));
+        Assert.Equal("an index part holds at most 256 vectors of dimension 4; it has 250 and this write adds 7", full.Message);
+        Assert.Equal(seq, part.Log.Seq);
+        Assert.False(part.IsStale);
+
+        // Replacing items and adding up to the limit still fit.
+        await part.AddAsync([Item("i0", -1), .. Enumerable.Range(250, 6).Select(i => Item($"i{i}", i))]);
+        Assert.Equal(256, part.Count);
+        var reopened = await OpenAsync(_store, _location);
+        Assert.Equal(256, reopened.Count);
+        Assert.True(reopened.Index.TryGet("i0", out var replaced));
+        Assert.Equal(-1, replaced.Vector[0]);
+    }
+
+    [Fact]
+    public async Task A_write_the_engine_cannot_apply_after_it_was_logged_is_taken_back_and_never_replayed()
+    {
+        var part = await OpenAsync(_store, _location);
+        await part.AddAsync([Item("a", 1)]);
+        var seq = part.Log.Seq;
+
+        // The engine refuses this batch only when applying it (its second vector is too short): after the record was written.
+        var failure = await Assert.ThrowsAsync<ArgumentException>(() => part.AddAsync([Item("b", 2), new VectorItem("c", [1, 2])]));
+        Assert.Equal("items[1]: dim mismatch (index=4, got=2)", failure.Message);
+        Assert.True(part.IsStale);
+
+        // Storage holds the log without that record: the write is not committed, and the part reloads cleanly.
+        var reopened = await OpenAsync(_store, _location);
+        Assert.Equal(seq, reopened.Log.Seq);
+        Assert.Equal(["a"], reopened.Index.GetIds().Order());
+        await reopened.AddAsync([Item("d", 4)]);
+        Assert.Equal(seq + 1, reopened.Log.Seq);
+        Assert.Equal(2, (await OpenAsync(_store, _location)).Count);
+    }
+
+    [Fact]
+    public async Task A_write_neither_applied_nor_taken_back_reports_an_unknown_outcome_not_a_failure()
+    {
+        var store = new UndeletableStore(_store);
+        var part = await OpenAsync(store, _location);
+        await part.AddAsync([Item("a", 1)]);
+        var unknown = await Assert.ThrowsAsync<WriteOutcomeUnknownException>(() => part.AddAsync([Item("b", 2), new VectorItem("c", [1, 2])]));
+        var seq = part.Log.Seq;
+        Assert.Contains($"log record {seq} ", unknown.Message, StringComparison.Ordinal);
+        Assert.True(part.IsStale);
+        // The record stayed; replaying it fails the same way, which the reload reports as a corrupt index naming it.
+        var corrupt = await Assert.ThrowsAsync<IndexCorruptException>(() => OpenAsync(_store, _location));
+        Assert.Contains($"log record {seq}", corrupt.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A store whose deletes fail, as storage that went away right after a write.</summary>
+    private sealed class UndeletableStore(IIndexBlobStore inner) : IIndexBlobStore
+    {
+        public Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+            inner.TryCreateAsync(key, content, cancellationToken);
+
+        public Task<long?> TryCreateAsync(string key, Action<Stream> write, CancellationToken cancellationToken = default) =>
+            inner.TryCreateAsync(key, write, cancellationToken);
+
+        public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default) => inner.OpenReadAsync(key, cancellationToken);
+
+        public Task<IReadOnlyList<StoredObject>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
+            inner.ListAsync(prefix, cancellationToken);
+
+        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => throw new StorageUnavailableException("gone");
+
+        public Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default) => throw new StorageUnavailableException("gone");
+
+        public Task<VersionedDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken = default) =>
+            inner.ReadDocumentAsync(key, cancellationToken);
+
+        public Task<string> WriteDocumentAsync(string key, ReadOnlyMemory<byte> content, string? expectedETag, CancellationToken cancellationToken = default) =>
+            inner.WriteDocumentAsync(key, content, expectedETag, cancellationToken);
+
+        public Task DeleteDocumentAsync(string key, string? expectedETag, CancellationToken cancellationToken = default) =>
+            inner.DeleteDocumentAsync(key, expectedETag, cancellationToken);
     }
 
     /// <summary>Fails every storage call from the <c>crashAt</c>-th on, as a process that died there would stop

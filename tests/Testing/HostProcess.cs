@@ -42,12 +42,13 @@ public sealed class HostProcess : IAsyncDisposable
     public string Output => _process.Output;
 
     /// <summary>Starts the host <paramref name="project"/> (built in the tests' configuration) with command-line
-    /// configuration <paramref name="args"/>; does not wait for it.</summary>
-    public static HostProcess Start(string name, string project, IEnumerable<string> args)
+    /// configuration <paramref name="args"/> and any extra <paramref name="environment"/> variables; does not wait for it.</summary>
+    public static HostProcess Start(string name, string project, IEnumerable<string> args,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var dll = RepositoryPaths.ProjectDll(project);
         int port = FreePort.Next();
-        var environment = new Dictionary<string, string?>
+        var variables = new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>())
         {
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -57,7 +58,7 @@ public sealed class HostProcess : IAsyncDisposable
         };
         var process = ServerProcess.Start(name, "dotnet",
             [dll, "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", .. args],
-            environment, Path.GetDirectoryName(dll));
+            variables, Path.GetDirectoryName(dll));
         return new HostProcess(process, port);
     }
 

@@ -67,6 +67,8 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
             (StatusCodes.Status503ServiceUnavailable, StorageUnavailableException.IndexMoved),
         StorageUnavailableException => (StatusCodes.Status503ServiceUnavailable, StorageDown),
         IndexCorruptException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
+        IndexFullException e => (StatusCodes.Status507InsufficientStorage, e.Message),
+        WriteOutcomeUnknownException => (StatusCodes.Status504GatewayTimeout, UnknownOutcome),
         VectordException e => (StatusCodes.Status400BadRequest, e.Message),
         JsonException e => (StatusCodes.Status400BadRequest, DescribeJson(e)),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
@@ -85,7 +87,7 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
     /// <summary>A call that outlived its deadline may still finish: unlike a 503, a 504 promises nothing about
     /// whether a write took effect. Adds and deletes may be repeated safely; so may a merge, which skips what it did.</summary>
     internal const string UnknownOutcome =
-        "the cluster did not answer in time; the request may still take effect: read the index before repeating a write";
+        "the outcome is unknown: the request may still take effect; read the index before repeating a write";
 
     private const string StorageDown = "storage is unavailable; retry later (the server log has the cause under this trace id)";
 

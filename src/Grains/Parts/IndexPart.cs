@@ -10,7 +10,7 @@ namespace Vectord.Grains.Parts;
 /// each other. <see cref="IsStale"/> turns true when this copy may no longer match storage (another activation wrote
 /// to the log, or an apply failed after its record was written); its owner must then stop using it.
 /// </summary>
-internal sealed class IndexPart(HnswIndex index, PartLog log)
+internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capacity)
 {
     private readonly object _gate = new();
     private string[]? _sortedIds;
@@ -32,7 +32,12 @@ internal sealed class IndexPart(HnswIndex index, PartLog log)
     /// <summary>Durably adds or replaces a checked batch.</summary>
     /// <returns>Items applied.</returns>
     /// <exception cref="StorageUnavailableException">Storage failed (nothing changed) or another activation owns the part.</exception>
-    public Task<int> AddAsync(VectorItem[] batch) => WriteAsync(log.NextAdd(batch));
+    /// <exception cref="IndexFullException">The part cannot take the batch (nothing changed).</exception>
+    public Task<int> AddAsync(VectorItem[] batch)
+    {
+        capacity.Check(index, batch);
+        return WriteAsync(log.NextAdd(batch));
+    }
 
     /// <summary>Durably deletes the ids that are present.</summary>
     /// <returns>Items deleted.</returns>
@@ -54,9 +59,21 @@ internal sealed class IndexPart(HnswIndex index, PartLog log)
         {
             applied = await Task.Run(() => ApplyExclusive(record));
         }
-        catch
+        catch (Exception failure)
         {
-            IsStale = true;   // memory no longer matches storage: the owner reloads the part
+            // Memory no longer matches storage: the owner reloads the part. The record is taken back, so the write
+            // is not committed and the reload does not meet it again; if storage refuses that too, the record stays
+            // and the write takes effect at the reload: its outcome is unknown to the caller until then.
+            IsStale = true;
+            if (!await log.TryRetractAsync(record))
+            {
+                throw new WriteOutcomeUnknownException($"log record {record.Seq} was written but could not be applied or taken back; the index reloads it");
+            }
+            if (failure is OutOfMemoryException)
+            {
+                throw new IndexFullException("this node ran out of memory applying the write; nothing was changed");
+            }
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             throw;
         }
         if (record.Kind == WalKind.Add) { _sortedIds = null; }   // a delete leaves ids the pages skip

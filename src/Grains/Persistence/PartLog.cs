@@ -114,6 +114,27 @@ internal sealed class PartLog
         return true;
     }
 
+    /// <summary>
+    /// Removes the last record appended, <paramref name="record"/>, when it could not be applied: the write is then
+    /// not committed, and a reload of the part replays the log without it. Its sequence number is free again; a
+    /// writer racing for it is fenced as for any other number. The part in memory must be reloaded afterwards.
+    /// </summary>
+    /// <returns>False when storage failed: the record may remain, and the write may yet take effect.</returns>
+    public async Task<bool> TryRetractAsync(WalRecord record)
+    {
+        if (record.Seq != Seq) { throw new InvalidOperationException($"record {record.Seq} is not the last one ({Seq})"); }
+        try
+        {
+            await _store.DeleteAsync(Location.Wal(record.Seq));
+        }
+        catch (StorageUnavailableException)
+        {
+            return false;
+        }
+        Seq--;
+        return true;
+    }
+
     /// <summary>Writes a snapshot of <paramref name="index"/> at the current sequence number, moves the checkpoint to
     /// it and deletes the records and snapshots it supersedes. The index must not change meanwhile.</summary>
     /// <returns>False when another writer moved the checkpoint first: this activation is fenced off.</returns>

@@ -109,6 +109,6 @@ public sealed class VectorShardGrain(
     {
         var checkpoint = await DocumentCheckpoint.ReadAsync(store, location.Checkpoint, location.ToString());
         var (index, log) = await PartLog.RecoverAsync(store, location, checkpoint, _options.SnapshotPolicy, engine);
-        return new IndexPart(index, log);
+        return new IndexPart(index, log, _options.PartCapacity);
     }
 }

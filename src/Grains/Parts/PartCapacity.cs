@@ -1,0 +1,42 @@
+using Vectord.Hnsw;
+
+namespace Vectord.Grains.Parts;
+
+/// <summary>
+/// How much one index part may hold, checked before a write is logged so that a write which cannot be applied is
+/// refused (<see cref="IndexFullException"/>, 507) instead of committed: the engine's own limit (no array beyond
+/// <see cref="Array.MaxLength"/>), the configured <paramref name="MaxVectorBytes"/> (items × dimension × 4), and the
+/// memory the node has left for the arrays the part would grow into.
+/// </summary>
+/// <param name="MaxVectorBytes">Most bytes of vectors one part may hold (<c>Storage:MaxPartVectorBytes</c>).</param>
+internal sealed record PartCapacity(long MaxVectorBytes)
+{
+    /// <summary>The engine's limit alone: 2³¹ floats, about 8 GiB of vectors per part.</summary>
+    public const long EngineMaxVectorBytes = 4L * int.MaxValue;
+
+    /// <summary>Refuses <paramref name="batch"/> when the part cannot take it.</summary>
+    /// <exception cref="IndexFullException">What limit it would pass.</exception>
+    public void Check(HnswIndex index, IReadOnlyList<VectorItem> batch)
+    {
+        var fresh = batch.Select(item => item.Id).Where(id => !index.Contains(id)).Distinct(StringComparer.Ordinal).Count();
+        if (fresh == 0) { return; }
+        var dimension = index.Options.Dimension;
+        var items = (long)index.Count + fresh;
+        var maxItems = Math.Min(index.MaxCount, MaxVectorBytes / (4L * dimension));
+        if (items > maxItems)
+        {
+            throw new IndexFullException($"an index part holds at most {maxItems} vectors of dimension {dimension}; it has {index.Count} and this write adds {fresh}");
+        }
+        var growth = index.GrowthBytes(fresh);
+        if (growth == 0) { return; }
+        var free = FreeMemory(collect: false);
+        if (growth > free) { free = FreeMemory(collect: true); }   // garbage counts as used until collected
+        if (growth > free)
+        {
+            throw new IndexFullException($"this node has not the memory to grow the index part: it needs {growth} bytes and has {Math.Max(free, 0)} free");
+        }
+    }
+
+    private static long FreeMemory(bool collect) =>
+        GC.GetGCMemoryInfo().TotalAvailableMemoryBytes - GC.GetTotalMemory(forceFullCollection: collect);
+}
