@@ -8,7 +8,7 @@ namespace Vectord.Clustering;
 /// <summary>
 /// The <c>Cluster</c> configuration section, read the same way by silos and by the standalone gateway:
 /// <c>Provider</c> (<c>localhost</c> | <c>redis</c>), <c>ConnectionString</c> (Redis), <c>SiloPort</c>,
-/// <c>GatewayPort</c>, <c>ClusterId</c>, <c>ServiceId</c> and <c>AdvertisedHost</c>.
+/// <c>GatewayPort</c>, <c>ClusterId</c>, <c>ServiceId</c>, <c>AdvertisedHost</c> and <c>Tls</c> (<see cref="ClusterTls"/>).
 /// </summary>
 /// <param name="Provider">Membership provider, lower case.</param>
 /// <param name="ConnectionString">Redis connection string (required for <c>redis</c>).</param>
@@ -17,6 +17,7 @@ namespace Vectord.Clustering;
 /// <param name="ClusterId">Orleans cluster id.</param>
 /// <param name="ServiceId">Orleans service id.</param>
 /// <param name="AdvertisedHost">Address other silos reach this one at; null = the host's IPv4 address.</param>
+/// <param name="Tls">Mutual TLS on the Orleans ports (<c>Cluster:Tls</c>); null = plain TCP.</param>
 public sealed record ClusterSettings(
     string Provider,
     string? ConnectionString,
@@ -24,7 +25,8 @@ public sealed record ClusterSettings(
     int GatewayPort,
     string ClusterId,
     string ServiceId,
-    string? AdvertisedHost)
+    string? AdvertisedHost,
+    ClusterTls? Tls)
 {
     /// <summary>Reads and validates the section.</summary>
     /// <exception cref="InvalidOperationException">An unknown provider, or <c>redis</c> without a connection string.</exception>
@@ -44,7 +46,8 @@ public sealed record ClusterSettings(
             section.GetValue("GatewayPort", 30000),
             section["ClusterId"] ?? "vectord",
             section["ServiceId"] ?? "vectord",
-            section["AdvertisedHost"]);
+            section["AdvertisedHost"],
+            ClusterTls.From(section.GetSection("Tls")));
         if (provider == "redis" && string.IsNullOrWhiteSpace(settings.ConnectionString))
         {
             throw new InvalidOperationException("Cluster:ConnectionString is required when Cluster:Provider is 'redis'.");
@@ -56,6 +59,7 @@ public sealed record ClusterSettings(
     public void Apply(IClientBuilder client)
     {
         ArgumentNullException.ThrowIfNull(client);
+        if (Tls is not null) { client.UseTls(Tls.Configure); }
         if (Provider == "localhost")
         {
             client.UseLocalhostClustering(GatewayPort, ServiceId, ClusterId);

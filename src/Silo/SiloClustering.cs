@@ -11,6 +11,7 @@ internal static class SiloClustering
     /// <summary>Localhost clustering, or Redis membership with this node's endpoints and fast failure detection.</summary>
     public static void UseVectordClustering(this ISiloBuilder silo, ClusterSettings cluster)
     {
+        if (cluster.Tls is not null) { silo.UseTls(cluster.Tls.Configure); }
         if (cluster.Provider == "localhost")
         {
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
@@ -24,10 +25,9 @@ internal static class SiloClustering
             o.ServiceId = cluster.ServiceId;
         });
 
-        // A node advertising a routable address listens on every interface (containers); one advertising
-        // loopback (a cluster on one machine) stays on loopback.
+        // The Orleans ports listen only on the address the node advertises, never on every interface.
         var advertised = ResolveAdvertisedAddress(cluster.AdvertisedHost);
-        silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+        silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             // Declare a dead silo within a few seconds so its indexes re-activate elsewhere quickly.
