@@ -6,14 +6,29 @@ using System.Runtime.InteropServices;
 namespace Vectord.Hnsw;
 
 /// <summary>
-/// An HNSW index (Malkov &amp; Yashunin). Any number of concurrent searches are safe; writes (add, delete, load)
-/// must be exclusive: the caller guarantees no other call runs at the same time as a write.
+/// An HNSW index (Malkov &amp; Yashunin). Any number of searches and other reads may run at once, also while one
+/// writer adds, replaces or deletes items; writes themselves must not overlap each other (the caller serialises
+/// them).
 /// </summary>
 /// <remarks>
 /// Storage is slot based: slot <c>s</c> owns the vector at <c>_vectors[s·dim ..]</c>, its layer-0 links at
 /// <c>_links0[s·(1 + 2M) ..]</c> (a count then 2M ids), upper-layer links in one small array per node, its string
 /// id and optional metadata. A deleted slot becomes a tombstone: it keeps routing searches, is never returned,
 /// and is reused (with its in-links repaired) by a later insert.
+/// <para>
+/// Reads beside a writer: every read (search, get, contains, listing, save) runs inside <see cref="_gate"/> as a
+/// reader; the writer enters it as the writer only for the steps that change what a reader can see, item by item:
+/// publishing a new item's id, vector and level; setting its links and the back-links to it (the node becomes
+/// reachable only then, with everything it carries already stored); moving the entry point and top level together;
+/// replacing a vector and repairing links; deleting; swapping in grown arrays. Everything else the writer does,
+/// above all the search for a new item's neighbours, it does outside the gate: it is the only thread that changes
+/// the index, so its own unlocked reads are consistent, and readers may read alongside it. Grown arrays are
+/// allocated and filled outside the gate too (nothing changes them meanwhile) and published inside it, so no reader
+/// ever holds an array that is being resized, and searches are held up for one item's linking at most, never for
+/// a copy. The gate's monitor is a full fence on entry and exit: a reader entering after a write left sees all of
+/// it, so a search sees every add acknowledged before it began. A parallel build (<see cref="AddBatch"/> with more
+/// than one thread) holds the gate as the writer for its whole parallel phase.
+/// </para>
 /// </remarks>
 public sealed partial class HnswIndex
 {
@@ -31,6 +46,7 @@ public sealed partial class HnswIndex
     private readonly double _levelMultiplier;
     private readonly object[] _locks;
     private readonly object _entryLock = new();
+    private readonly Graph.ReadWriteGate _gate = new();
 
     private int _capacity;
     private int _slotCount;
@@ -122,6 +138,7 @@ public sealed partial class HnswIndex
     {
         get
         {
+            using var reading = _gate.Read();
             const int ArrayHeader = 24;
             const int ObjectRef = 8;
             long bytes = 0;
@@ -183,6 +200,11 @@ public sealed partial class HnswIndex
     public bool Delete(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
+        if (!_slots.ContainsKey(id))
+        {
+            return false;
+        }
+        using var writing = Exclusive();
         if (!_slots.Remove(id, out int slot))
         {
             return false;
@@ -221,6 +243,7 @@ public sealed partial class HnswIndex
     public bool Contains(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
+        using var reading = _gate.Read();
         return _slots.ContainsKey(id);
     }
 
@@ -228,6 +251,7 @@ public sealed partial class HnswIndex
     public bool TryGet(string id, [NotNullWhen(true)] out VectorItem? item)
     {
         ArgumentNullException.ThrowIfNull(id);
+        using var reading = _gate.Read();
         if (!_slots.TryGetValue(id, out int slot))
         {
             item = null;
@@ -240,6 +264,7 @@ public sealed partial class HnswIndex
     /// <summary>The ids of live items, in internal order (stable between writes).</summary>
     public IReadOnlyList<string> GetIds()
     {
+        using var reading = _gate.Read();
         var ids = new string[_liveCount];
         int n = 0;
         for (int i = 0; i < _slotCount; i++)
@@ -296,13 +321,28 @@ public sealed partial class HnswIndex
             throw new InvalidOperationException($"the index cannot hold more than {limit} vectors of dimension {_dim}");
         }
         int capacity = (int)Math.Min(target, limit);
-        Array.Resize(ref _vectors, capacity * _dim);
-        Array.Resize(ref _links0, capacity * _stride0);
-        Array.Resize(ref _upper, capacity);
-        Array.Resize(ref _levels, capacity);
-        Array.Resize(ref _deleted, capacity);
-        Array.Resize(ref _ids, capacity);
-        Array.Resize(ref _metadata, capacity);
+        // Filled outside the gate (only this writer changes the arrays, readers may go on reading the old ones),
+        // then published at once inside it.
+        float[] vectors = Grown(_vectors, capacity * _dim);
+        int[] links0 = Grown(_links0, capacity * _stride0);
+        int[]?[] upper = Grown(_upper, capacity);
+        byte[] levels = Grown(_levels, capacity);
+        bool[] deleted = Grown(_deleted, capacity);
+        string?[] ids = Grown(_ids, capacity);
+        byte[]?[] metadata = Grown(_metadata, capacity);
+        using var writing = Exclusive();
+        (_vectors, _links0, _upper, _levels, _deleted, _ids, _metadata) = (vectors, links0, upper, levels, deleted, ids, metadata);
         _capacity = capacity;
     }
+
+    private static T[] Grown<T>(T[] array, int length)
+    {
+        var grown = new T[length];
+        Array.Copy(array, grown, array.Length);
+        return grown;
+    }
+
+    /// <summary>The writer's turn inside the gate (see the remarks on the class); nothing to enter while a parallel
+    /// build holds the gate for its whole phase.</summary>
+    private Graph.ReadWriteGate.WriteScope Exclusive() => _concurrent ? default : _gate.Write();
 }

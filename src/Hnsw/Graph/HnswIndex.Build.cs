@@ -68,8 +68,36 @@ public sealed partial class HnswIndex
         // Tombstones are reused first, so memory follows the live count rather than the history of writes.
         int reused = Math.Min(_free.Count, fresh.Count);
         EnsureCapacity(_slotCount + fresh.Count - reused);
+        int dop = maxDegreeOfParallelism <= 0 ? Environment.ProcessorCount : maxDegreeOfParallelism;
+        int added = fresh.Count - reused;
+        if (dop > 1 && added >= ParallelThreshold)
+        {
+            // A parallel build: readers wait for the whole of it.
+            using var building = _gate.Write();
+            _concurrent = true;
+            try
+            {
+                Apply(inPlace, fresh, reused, dop);
+            }
+            finally
+            {
+                _concurrent = false;
+            }
+        }
+        else
+        {
+            Apply(inPlace, fresh, reused, 1);
+        }
+        return last.Count;
+    }
+
+    /// <summary>Applies a checked batch: replacements in place, tombstones reused, then new slots. Each step that
+    /// readers could observe is taken inside the gate (see the remarks on the class), unless a parallel build holds it.</summary>
+    private void Apply(List<(int Slot, VectorItem Item)> inPlace, List<VectorItem> fresh, int reused, int dop)
+    {
         for (int i = 0; i < reused; i++)
         {
+            using var writing = Exclusive();
             int slot = _free.Dequeue();
             VectorItem item = fresh[i];
             _ids[slot] = item.Id;
@@ -77,23 +105,45 @@ public sealed partial class HnswIndex
             _idChars += item.Id.Length;
             _deleted[slot] = false;
             _liveCount++;
-            inPlace.Add((slot, item));
+            SetMetadata(slot, item.Metadata);
+            ReplaceVector(slot, item.Vector);
         }
         foreach ((int slot, VectorItem item) in inPlace)
         {
+            using var writing = Exclusive();
             SetMetadata(slot, item.Metadata);
-            if (_kind == DistanceKind.Euclidean)
-            {
-                ReplaceVector<L2Space>(slot, item.Vector);
-            }
-            else
-            {
-                ReplaceVector<NegativeDotSpace>(slot, item.Vector);
-            }
+            ReplaceVector(slot, item.Vector);
         }
 
         int first = _slotCount;
         int added = fresh.Count - reused;
+        using (Exclusive())
+        {
+            // New items are published before they are linked: a search reaches a node only through links, which it
+            // gets after its id, vector and level are in place.
+            PublishNew(fresh, reused, first, added);
+        }
+
+        int next = first;
+        if (added > 0 && _entryPoint < 0)
+        {
+            InsertNode(next++);
+        }
+        if (dop > 1)
+        {
+            Parallel.For(next, first + added, new ParallelOptions { MaxDegreeOfParallelism = dop }, InsertNode);
+        }
+        else
+        {
+            for (; next < first + added; next++)
+            {
+                InsertNode(next);
+            }
+        }
+    }
+
+    private void PublishNew(List<VectorItem> fresh, int reused, int first, int added)
+    {
         for (int i = 0; i < added; i++)
         {
             int slot = first + i;
@@ -115,33 +165,6 @@ public sealed partial class HnswIndex
         }
         _slotCount += added;
         _liveCount += added;
-
-        int dop = maxDegreeOfParallelism <= 0 ? Environment.ProcessorCount : maxDegreeOfParallelism;
-        int next = first;
-        if (added > 0 && _entryPoint < 0)
-        {
-            InsertNode(next++);
-        }
-        if (dop > 1 && first + added - next >= ParallelThreshold)
-        {
-            _concurrent = true;
-            try
-            {
-                Parallel.For(next, first + added, new ParallelOptions { MaxDegreeOfParallelism = dop }, InsertNode);
-            }
-            finally
-            {
-                _concurrent = false;
-            }
-        }
-        else
-        {
-            for (; next < first + added; next++)
-            {
-                InsertNode(next);
-            }
-        }
-        return last.Count;
     }
 
     /// <summary>The layer of a new node: −ln(u)·mL with u uniform in (0, 1], drawn from a seeded hash of the id so
@@ -165,6 +188,18 @@ public sealed partial class HnswIndex
             {
                 x *= scale;
             }
+        }
+    }
+
+    private void ReplaceVector(int slot, float[] vector)
+    {
+        if (_kind == DistanceKind.Euclidean)
+        {
+            ReplaceVector<L2Space>(slot, vector);
+        }
+        else
+        {
+            ReplaceVector<NegativeDotSpace>(slot, vector);
         }
     }
 
@@ -193,6 +228,7 @@ public sealed partial class HnswIndex
             top = _maxLevel;
             if (entry < 0)
             {
+                using var writing = Exclusive();
                 _entryPoint = node;
                 _maxLevel = level;
                 return;
@@ -208,9 +244,11 @@ public sealed partial class HnswIndex
         }
         try
         {
-            Connect<TSpace>(node, level, entry, top);
+            Connect<TSpace>(node, level, entry, top, writerInside: false);
             if (holdsEntry && level > _maxLevel)
             {
+                // Together, so that no search starts from the new entry at the old top level or the reverse.
+                using var writing = Exclusive();
                 _entryPoint = node;
                 _maxLevel = level;
             }
@@ -230,7 +268,12 @@ public sealed partial class HnswIndex
     /// the back-links make it reachable, and a node reached on an upper layer must already have its lower-layer
     /// links, or a concurrent insert descending onto it would search an empty neighbourhood (and its own back-link
     /// there would later be overwritten).</remarks>
-    private void Connect<TSpace>(int node, int level, int entry, int top) where TSpace : struct, ISpace
+    /// <param name="node">The node to link.</param>
+    /// <param name="level">Its top layer.</param>
+    /// <param name="entry">Where the search for its neighbours starts.</param>
+    /// <param name="top">The entry's top layer.</param>
+    /// <param name="writerInside">True when the caller holds the gate as the writer already (a replaced vector).</param>
+    private void Connect<TSpace>(int node, int level, int entry, int top, bool writerInside) where TSpace : struct, ISpace
     {
         SearchScratch scratch = SearchScratch.Current;
         ref float vector = ref VectorRef(node);
@@ -266,6 +309,8 @@ public sealed partial class HnswIndex
             current = sorted[0].Node;
             entryDistance = sorted[0].Distance;
         }
+        // The search above only read the graph; changing it is the writer's turn in the gate.
+        using var writing = writerInside ? default : Exclusive();
         for (int l = highest; l >= 0; l--)
         {
             SetLinks(node, l, chosen.Slice(l * _m, chosenCount[l]));
@@ -513,7 +558,7 @@ public sealed partial class HnswIndex
 
         if (_slotCount > 1)
         {
-            Connect<TSpace>(slot, level, _entryPoint, _maxLevel);
+            Connect<TSpace>(slot, level, _entryPoint, _maxLevel, writerInside: true);
         }
     }
 

@@ -17,7 +17,12 @@ public sealed partial class HnswIndex
         {
             throw new ArgumentException(problem, nameof(query));
         }
-        if (k <= 0 || _liveCount == 0)
+        if (k <= 0)
+        {
+            return [];
+        }
+        using var reading = _gate.Read();
+        if (_liveCount == 0 || _entryPoint < 0)   // the first items published but not linked yet: nothing reachable
         {
             return [];
         }

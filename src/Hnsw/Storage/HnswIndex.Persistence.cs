@@ -27,6 +27,7 @@ public sealed partial class HnswIndex
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        using var reading = _gate.Read();
         var writer = new SectionWriter(stream);
         int slots = _slotCount;
 
