@@ -4,8 +4,9 @@ namespace Vectord;
 
 /// <summary>
 /// One vector index, keyed by its name (1–128 characters of <c>A-Z a-z 0-9 . _ -</c>, starting with a letter or
-/// digit). Writes (create, add, delete, merge, drop) are serialised by the activation; searches and reads run in
-/// parallel with each other, never with a write. A write completes only once it is durable in storage.
+/// digit). Writes (create, add, delete, drop) are serialised by the activation, in log order; searches, item gets,
+/// listings and info run beside them and beside each other, never waiting for a write's storage or snapshot, and
+/// see every write acknowledged before they began. A write completes only once it is durable in storage.
 /// An index created with <see cref="IndexSpec.Shards"/> &gt; 1 spreads its items over that many parts, each with its
 /// own log and snapshots and placed across the silos; this grain validates, routes and merges, and every call
 /// behaves as for one part.
@@ -13,7 +14,8 @@ namespace Vectord;
 /// <remarks>
 /// Errors: <see cref="IndexNotFoundException"/>, <see cref="IndexAlreadyExistsException"/>,
 /// <see cref="InvalidIndexArgumentException"/> (nothing was changed), <see cref="StorageUnavailableException"/>
-/// (nothing was changed; retry later), <see cref="IndexCorruptException"/>.
+/// (nothing was changed; retry later), <see cref="IndexCorruptException"/>, <see cref="IndexFullException"/> (nothing
+/// was changed), <see cref="WriteOutcomeUnknownException"/> (the write may yet take effect).
 /// </remarks>
 [Alias("vectord.IVectorIndexGrain")]
 public interface IVectorIndexGrain : IGrainWithStringKey
@@ -24,11 +26,11 @@ public interface IVectorIndexGrain : IGrainWithStringKey
     Task<IndexInfo> CreateAsync(IndexSpec spec);
 
     /// <summary>The index's parameters and its number of items.</summary>
-    [ReadOnly, Alias("GetInfo")]
+    [AlwaysInterleave, Alias("GetInfo")]
     Task<IndexInfo> GetInfoAsync();
 
     /// <summary>Each part of the index: its item count and the silo holding it.</summary>
-    [ReadOnly, Alias("GetShards")]
+    [AlwaysInterleave, Alias("GetShards")]
     Task<ShardInfo[]> GetShardsAsync();
 
     /// <summary>Deletes the index and all of its stored data.</summary>
@@ -45,14 +47,14 @@ public interface IVectorIndexGrain : IGrainWithStringKey
     Task<DeleteResult> DeleteAsync(string[] ids);
 
     /// <summary>One item by id, or null when the index has no such item.</summary>
-    [ReadOnly, Alias("GetItem")]
+    [AlwaysInterleave, Alias("GetItem")]
     Task<IndexItem?> GetItemAsync(string id);
 
     /// <summary>The k nearest items to <paramref name="vector"/>, by ascending distance.</summary>
     /// <param name="vector">The query; its length must equal the index's dimension and its components be finite.</param>
     /// <param name="k">Results wanted: ≤ 0 means 10, more than 1000 means 1000.</param>
     /// <param name="ef">Beam width for this query; null or ≤ 0 uses the index's ef_search. At least k is used.</param>
-    [ReadOnly, Alias("Search")]
+    [AlwaysInterleave, Alias("Search")]
     Task<SearchHit[]> SearchAsync(float[] vector, int k = 10, int? ef = null);
 
     /// <summary>Copies every item of this index into <paramref name="destination"/>. Ids the destination already
@@ -65,7 +67,7 @@ public interface IVectorIndexGrain : IGrainWithStringKey
 
     /// <summary>Pages through the items in id order: up to <paramref name="limit"/> items whose id sorts after
     /// <paramref name="after"/> (ordinal), with vectors when <paramref name="includeVectors"/>.</summary>
-    [ReadOnly, Alias("ListItems")]
+    [AlwaysInterleave, Alias("ListItems")]
     Task<ItemPage> ListItemsAsync(string? after = null, int limit = 100, bool includeVectors = false);
 }
 

@@ -38,6 +38,7 @@ public sealed class VectorIndexGrain(
     private PartHost _local = null!;
     private IndexParts? _parts;
     private Task _mergesBefore = Task.CompletedTask;
+    private Task _lifecycleChange = Task.CompletedTask;
     private HnswOptions? _engine;
 
     private string Name => this.GetPrimaryKeyString();
@@ -64,7 +65,9 @@ public sealed class VectorIndexGrain(
     // ---------------------------------------------------------------- lifecycle
 
     /// <inheritdoc/>
-    public async Task<IndexInfo> CreateAsync(IndexSpec spec)
+    public Task<IndexInfo> CreateAsync(IndexSpec spec) => ChangeLifecycleAsync(() => CreateCoreAsync(spec));
+
+    private async Task<IndexInfo> CreateCoreAsync(IndexSpec spec)
     {
         CheckUsable();
         var effective = IndexRules.Effective(spec);
@@ -117,7 +120,9 @@ public sealed class VectorIndexGrain(
     public async Task<ShardInfo[]> GetShardsAsync() => await (await PartsAsync()).ShardsAsync();
 
     /// <inheritdoc/>
-    public async Task DropAsync()
+    public Task DropAsync() => ChangeLifecycleAsync(DropCoreAsync);
+
+    private async Task<bool> DropCoreAsync()
     {
         CheckUsable();
         await _manifest.EnsureReadAsync();
@@ -143,6 +148,23 @@ public sealed class VectorIndexGrain(
             GrainLog.Leftovers(logger, Name, e.Message);   // the next create of this name removes them
         }
         DeactivateOnIdle();
+        return true;
+    }
+
+    /// <summary>Runs a create or drop; reads that interleave (they may, see the interface) wait for it to finish
+    /// rather than see a manifest or parts half changed.</summary>
+    private async Task<T> ChangeLifecycleAsync<T>(Func<Task<T>> change)
+    {
+        var done = new TaskCompletionSource();
+        _lifecycleChange = done.Task;
+        try
+        {
+            return await change();
+        }
+        finally
+        {
+            done.SetResult();
+        }
     }
 
     // ---------------------------------------------------------------- items
@@ -236,6 +258,7 @@ public sealed class VectorIndexGrain(
     /// unsharded index's part loaded, or found corrupt) on first use.</summary>
     private async Task<IndexParts> PartsAsync()
     {
+        await _lifecycleChange;
         CheckUsable();
         await _manifest.EnsureReadAsync();
         if (_manifest.State.Spec is not { } spec)

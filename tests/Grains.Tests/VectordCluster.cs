@@ -24,7 +24,16 @@ public static class VectordCluster
     /// <param name="silos">Number of silos.</param>
     /// <param name="quickClientTimeout">Calls from the test client time out after 10 s instead of 30 s, for tests
     /// that kill a silo while calls to it are in flight.</param>
-    public static async Task<TestCluster> StartAsync(IReadOnlyDictionary<string, string> storage, short silos = 2, bool quickClientTimeout = false)
+    public static Task<TestCluster> StartAsync(IReadOnlyDictionary<string, string> storage, short silos = 2, bool quickClientTimeout = false) =>
+        StartAsync(storage, silos, quickClientTimeout, extra: null);
+
+    /// <summary>As <see cref="StartAsync(IReadOnlyDictionary{string, string}, short, bool)"/>, with one more silo
+    /// configurator run after the standard one (it may replace services the standard one registered).</summary>
+    public static Task<TestCluster> StartAsync<TExtra>(IReadOnlyDictionary<string, string> storage, short silos = 1)
+        where TExtra : ISiloConfigurator, new() =>
+        StartAsync(storage, silos, quickClientTimeout: false, extra: b => b.AddSiloBuilderConfigurator<TExtra>());
+
+    private static async Task<TestCluster> StartAsync(IReadOnlyDictionary<string, string> storage, short silos, bool quickClientTimeout, Action<TestClusterBuilder>? extra)
     {
         var builder = new TestClusterBuilder(silos);
         if (quickClientTimeout)
@@ -34,6 +43,7 @@ public static class VectordCluster
         foreach (var (key, value) in Defaults) { builder.Properties[key] = value; }
         foreach (var (key, value) in storage) { builder.Properties[key] = value; }
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        extra?.Invoke(builder);
         var cluster = builder.Build();
         try
         {

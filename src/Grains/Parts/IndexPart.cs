@@ -7,15 +7,13 @@ namespace Vectord.Grains.Parts;
 /// <summary>
 /// One part of an index in memory: its HNSW graph and its log. A write is appended to the log first and applied in
 /// memory afterwards, so a failed append leaves memory as it was. Writes must not overlap; reads may run beside
-/// each other. <see cref="IsStale"/> turns true when this copy may no longer match storage (another activation wrote
+/// each other and beside a write (the engine publishes each item whole; a read may see part of a batch being
+/// applied, and sees all of every batch acknowledged before it began). <see cref="IsStale"/> turns true when this copy may no longer match storage (another activation wrote
 /// to the log, or an apply failed after its record was written); its owner must then stop using it.
 /// </summary>
 internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capacity)
 {
-    private readonly object _gate = new();
     private string[]? _sortedIds;
-    private int _directReaders;
-    private bool _applying;
 
     /// <summary>The engine.</summary>
     public HnswIndex Index => index;
@@ -57,7 +55,7 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
         int applied;
         try
         {
-            applied = await Task.Run(() => ApplyExclusive(record));
+            applied = await Task.Run(() => PartLog.Apply(index, record));
         }
         catch (Exception failure)
         {
@@ -80,53 +78,14 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
         return applied;
     }
 
-    /// <summary>Applies a record once no direct reader is inside the engine, and keeps new ones out meanwhile.</summary>
-    private int ApplyExclusive(WalRecord record)
-    {
-        lock (_gate)
-        {
-            _applying = true;
-            while (_directReaders > 0) { Monitor.Wait(_gate); }
-        }
-        try
-        {
-            return PartLog.Apply(index, record);
-        }
-        finally
-        {
-            lock (_gate) { _applying = false; }
-        }
-    }
-
     /// <summary>
     /// A search by a caller outside the activation that owns the part (the index grain of the same silo, see
-    /// <see cref="LocalParts"/>), run on the calling thread. The owner's own reads never overlap its writes (they are
-    /// read-only turns), but a direct reader is not a turn: it is let in only while no write is being applied, and a
-    /// write waits for the readers inside to leave. Returns null when a write is being applied; the caller then asks
-    /// the owner, whose turn comes after the write.
+    /// <see cref="LocalParts"/>), run on the calling thread beside the owner's writes like any other read (the engine
+    /// lets reads run beside its one writer). Null once the part is stale: the caller then asks the owner.
     /// </summary>
-    public SearchHit[]? TrySearchDirect(float[] vector, int k, int ef)
-    {
-        lock (_gate)
-        {
-            if (_applying || IsStale) { return null; }
-            _directReaders++;
-        }
-        try
-        {
-            return Search(vector, k, ef);
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                if (--_directReaders == 0) { Monitor.PulseAll(_gate); }
-            }
-        }
-    }
+    public SearchHit[]? TrySearchDirect(float[] vector, int k, int ef) => IsStale ? null : Search(vector, k, ef);
 
-    /// <summary>The k nearest items to a checked query, as the contract's hits (on the calling thread; the owner's
-    /// reads never overlap its writes).</summary>
+    /// <summary>The k nearest items to a checked query, as the contract's hits (on the calling thread).</summary>
     public SearchHit[] Search(float[] vector, int k, int ef) =>
         Count == 0 ? [] : Array.ConvertAll(index.Search(vector, k, ef), h => new SearchHit(h.Id, h.Distance, Items.ItemRules.DecodeMetadata(h.Metadata)));
 

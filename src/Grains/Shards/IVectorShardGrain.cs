@@ -19,15 +19,15 @@ public interface IVectorShardGrain : IGrainWithStringKey
     Task<Parts.PartWrite> DeleteAsync(ShardContext context, string[] ids);
 
     /// <summary>One item with its vector, or null.</summary>
-    [ReadOnly, Alias("GetItem")]
+    [AlwaysInterleave, Alias("GetItem")]
     Task<IndexItem?> GetItemAsync(ShardContext context, string id);
 
     /// <summary>The shard's k nearest items to a checked query.</summary>
-    [ReadOnly, Alias("Search")]
+    [AlwaysInterleave, Alias("Search")]
     Task<SearchHit[]> SearchAsync(ShardContext context, float[] vector, int k, int ef);
 
     /// <summary>A page of the shard's items in id order.</summary>
-    [ReadOnly, Alias("ListItems")]
+    [AlwaysInterleave, Alias("ListItems")]
     Task<ItemPage> ListItemsAsync(ShardContext context, string? after, int limit, bool includeVectors);
 
     /// <summary>A page of items with fingerprints, for a merge.</summary>
@@ -43,7 +43,7 @@ public interface IVectorShardGrain : IGrainWithStringKey
     Task<Parts.PartWrite> RemoveIfUnchangedAsync(ShardContext context, string[] ids, ulong[] fingerprints);
 
     /// <summary>The shard's length and silo.</summary>
-    [ReadOnly, Alias("GetInfo")]
+    [AlwaysInterleave, Alias("GetInfo")]
     Task<ShardInfo> GetInfoAsync(ShardContext context);
 
     /// <summary>Forgets the shard in memory and deactivates; the index grain deletes its storage.</summary>
