@@ -165,6 +165,35 @@ public sealed class ServiceModeTests
     }
 
     [Fact]
+    public async Task Mixed_reports_latencies_idle_and_during_ingest_for_one_and_two_readers()
+    {
+        using var dir = new TempDirectory();
+        var output = new StringWriter();
+        var json = Path.Combine(dir.Path, "mixed.jsonl");
+        var exit = await new MixedMode(output).RunAsync(BenchArgs.Parse(["--limit", "1500", "--queries", "40", "--batch", "100", "--idle-seconds", "1",
+            "--storage-dir", Path.Combine(dir.Path, "data"), "--json", json]), TestContext.Current.CancellationToken);
+        Assert.Equal(0, exit);
+        var rows = File.ReadAllLines(json).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal([1, 2], rows.Select(r => r.GetProperty("readers").GetInt32()));
+        foreach (var r in rows)
+        {
+            Assert.Equal("mixed", r.GetProperty("mode").GetString());
+            Assert.Equal(500, r.GetProperty("preloaded").GetInt32());
+            Assert.Equal(500, r.GetProperty("ingested").GetInt32());
+            foreach (var phase in new[] { "idle", "ingesting" })
+            {
+                var (p50, p99, max) = (r.GetProperty($"{phase}_p50_ms").GetDouble(), r.GetProperty($"{phase}_p99_ms").GetDouble(), r.GetProperty($"{phase}_max_ms").GetDouble());
+                Assert.True(p50 > 0 && p50 <= p99 && p99 <= max, $"{phase}: {p50} {p99} {max}");
+                Assert.True(r.GetProperty($"{phase}_qps").GetDouble() > 0);
+            }
+            AssertClose(r.GetProperty("ingest_vectors_per_second_with_readers").GetDouble() / r.GetProperty("ingest_vectors_per_second_alone").GetDouble(),
+                r.GetProperty("ingest_ratio").GetDouble());
+            Assert.Equal(r.GetProperty("ingesting_max_ms").GetDouble() <= 50, r.GetProperty("worst_goal_met").GetBoolean());
+        }
+        Assert.Contains("p99 during ingest", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Shards_reports_ingest_search_per_ef_and_equal_recall_lines()
     {
         using var dir = new TempDirectory();

@@ -55,7 +55,10 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
         int applied;
         try
         {
-            applied = await Task.Run(() => PartLog.Apply(index, record));
+            // On a thread of its own: a batch takes the CPU for a while, and on a pool thread it would hold back
+            // the searches queued behind it until the pool grows.
+            applied = await Task.Factory.StartNew(() => PartLog.Apply(index, record), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         catch (Exception failure)
         {

@@ -43,7 +43,8 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
 
     /// <inheritdoc/>
     public Task<long?> TryCreateAsync(string key, Action<Stream> write, CancellationToken cancellationToken = default) =>
-        Guard(() => Task.Run(() => TryCreate(key, write), cancellationToken));
+        // Streamed writes are the large ones (snapshots): on a thread of their own rather than a pool thread for seconds.
+        Guard(() => Task.Factory.StartNew(() => TryCreate(key, write), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default));
 
     /// <inheritdoc/>
     public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default) => Guard(() =>
