@@ -27,7 +27,7 @@ public sealed class ServiceApiTests(NodeFixture node)
             ("/vectors/index/{name}", "get", ["200", "404"]),
             ("/vectors/index/{name}", "delete", ["204", "404"]),
             ("/vectors/index/{name}/shards", "get", ["200", "404"]),
-            ("/vectors/index/{name}/add", "post", ["200", "400", "404", "413"]),
+            ("/vectors/index/{name}/add", "post", ["200", "400", "404", "413", "503", "504", "507"]),
             ("/vectors/index/{name}/search", "post", ["200", "400", "404"]),
             ("/vectors/index/{name}/delete", "post", ["200", "400", "404"]),
             ("/vectors/index/{name}/merge", "post", ["200", "400", "404"]),

@@ -18,7 +18,10 @@ public static class ItemsApi
             .Accepts<AddRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .ProducesProblem(StatusCodes.Status507InsufficientStorage);
         long searchBody = app.ServiceProvider.GetRequiredService<IOptions<GatewayLimits>>().Value.MaxSearchBodyBytes;
         group.MapPost("/search", SearchAsync).WithName("Search")
             .WithSummary("The k nearest items to a vector")
