@@ -18,9 +18,16 @@ public static class ItemLimits
     /// <summary>Most items (or ids) in one add or delete call.</summary>
     public const int MaxBatchItems = 10_000;
 
-    /// <summary>What is wrong with a batch of <paramref name="count"/> entries in <paramref name="field"/>, or null.</summary>
-    public static string? CheckBatch(string field, int count) =>
-        count > MaxBatchItems ? $"{field}: more than {MaxBatchItems} in one call (split the batch)" : null;
+    /// <summary>Refuses a batch of <paramref name="count"/> entries in <paramref name="field"/> that is larger than
+    /// one call may carry. A reader may call it with the count so far plus one, before it materialises an entry.</summary>
+    /// <exception cref="InvalidIndexArgumentException"><c>field: more than 10000 in one call (split the batch)</c>.</exception>
+    public static void ThrowIfTooMany(string field, int count)
+    {
+        if (count > MaxBatchItems)
+        {
+            throw new InvalidIndexArgumentException($"{field}: more than {MaxBatchItems} in one call (split the batch)");
+        }
+    }
 
     /// <summary>What is wrong with the length of an id, or null.</summary>
     public static string? CheckId(string id)

@@ -181,7 +181,7 @@ public sealed class VectorIndexGrain(
     {
         var parts = await PartsAsync();
         if (ids is null || ids.Length == 0) { throw new InvalidIndexArgumentException("ids must be non-empty"); }
-        if (ItemLimits.CheckBatch("ids", ids.Length) is { } tooMany) { throw new InvalidIndexArgumentException(tooMany); }
+        ItemLimits.ThrowIfTooMany("ids", ids.Length);
         return await parts.DeleteAsync(ids);
     }
 

@@ -23,10 +23,7 @@ public abstract class BatchArrayConverter<T>(string field) : JsonConverter<T[]>
         var entries = new List<T>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            if (entries.Count == ItemLimits.MaxBatchItems)
-            {
-                throw new InvalidIndexArgumentException(ItemLimits.CheckBatch(field, entries.Count + 1)!);
-            }
+            ItemLimits.ThrowIfTooMany(field, entries.Count + 1);
             entries.Add(JsonSerializer.Deserialize(ref reader, entry)!);
         }
         return [.. entries];

@@ -152,11 +152,8 @@ internal ref struct VectorBodyReader
         var list = new List<AddItem?>();
         while (_reader.Read() && _reader.TokenType != JsonTokenType.EndArray)
         {
-            if (list.Count == ItemLimits.MaxBatchItems)
-            {
-                // Fails here, before the rest of the body becomes items: the cap is the grain's, checked early.
-                throw new InvalidIndexArgumentException(ItemLimits.CheckBatch("items", list.Count + 1)!);
-            }
+            // Fails here, before the rest of the body becomes items: the cap is the grain's, checked early.
+            ItemLimits.ThrowIfTooMany("items", list.Count + 1);
             if (_reader.TokenType == JsonTokenType.Null)
             {
                 list.Add(null);

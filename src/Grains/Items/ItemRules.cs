@@ -33,7 +33,7 @@ internal static class ItemRules
     public static VectorItem[] CheckBatch(IndexItem[]? items, HnswOptions options)
     {
         if (items is null || items.Length == 0) { throw new InvalidIndexArgumentException("items must be non-empty"); }
-        if (ItemLimits.CheckBatch("items", items.Length) is { } tooMany) { throw new InvalidIndexArgumentException(tooMany); }
+        ItemLimits.ThrowIfTooMany("items", items.Length);
         var batch = new VectorItem[items.Length];
         for (var j = 0; j < items.Length; j++)
         {
