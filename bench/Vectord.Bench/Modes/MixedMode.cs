@@ -60,7 +60,7 @@ internal sealed class MixedMode(TextWriter? output = null) : IBenchMode
             // Alone: the same preload and feed, with nobody searching.
             var aloneName = ServiceOptions.NewIndexName(Name);
             await IngestAsync(silo.Grains, aloneName, options.Spec(dataset.Dimension), preload, cancellationToken).ConfigureAwait(false);
-            var aloneSeconds = await FeedAsync(silo.Grains.GetGrain<IVectorIndexGrain>(aloneName), feed, preloaded, cancellationToken).ConfigureAwait(false);
+            var aloneSeconds = await AddBatchesAsync(silo.Grains.GetGrain<IVectorIndexGrain>(aloneName), feed, preloaded, cancellationToken).ConfigureAwait(false);
             await silo.Grains.GetGrain<IVectorIndexGrain>(aloneName).DropAsync().ConfigureAwait(false);
 
             var name = ServiceOptions.NewIndexName(Name);
@@ -76,7 +76,7 @@ internal sealed class MixedMode(TextWriter? output = null) : IBenchMode
             double withSeconds;
             try
             {
-                withSeconds = await FeedAsync(grain, feed, preloaded, cancellationToken).ConfigureAwait(false);
+                withSeconds = await AddBatchesAsync(grain, feed, preloaded, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -108,21 +108,6 @@ internal sealed class MixedMode(TextWriter? output = null) : IBenchMode
             if (options.JsonPath is not null) { JsonLines.Append(options.JsonPath, r); }
         }
         return 0;
-    }
-
-    /// <summary>Adds the batches one call after the other; returns the seconds they took.</summary>
-    private static async Task<double> FeedAsync(IVectorIndexGrain grain, IndexItem[][] feed, int preloaded, CancellationToken cancellationToken)
-    {
-        var start = Stopwatch.GetTimestamp();
-        var expected = preloaded;
-        foreach (var batch in feed)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var result = await grain.AddAsync(batch).ConfigureAwait(false);
-            expected += batch.Length;
-            if (result.Length != expected) { throw new BenchException($"the index holds {result.Length} items after adding {expected}"); }
-        }
-        return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     /// <summary>Readers searching until <paramref name="done"/> (checked between searches; at most 10 minutes).</summary>

@@ -29,8 +29,16 @@ internal static class ServiceWork
     {
         var grain = grains.GetGrain<IVectorIndexGrain>(name);
         await grain.CreateAsync(spec).ConfigureAwait(false);
+        return await AddBatchesAsync(grain, batches, 0, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds every batch (ids new to the index) through the grain, one call after the other, to an index
+    /// holding <paramref name="held"/> items; returns the seconds the adds took.</summary>
+    public static async Task<double> AddBatchesAsync(IVectorIndexGrain grain, IndexItem[][] batches, int held,
+        CancellationToken cancellationToken)
+    {
         var start = Stopwatch.GetTimestamp();
-        var expected = 0;
+        var expected = held;
         foreach (var batch in batches)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -38,7 +46,7 @@ internal static class ServiceWork
             expected += batch.Length;
             if (result.Length != expected)
             {
-                throw new BenchException($"index {name} holds {result.Length} items after adding {expected} distinct ids");
+                throw new BenchException($"index {grain.GetPrimaryKeyString()} holds {result.Length} items after adding {expected} distinct ids");
             }
         }
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
