@@ -200,10 +200,6 @@ public sealed partial class HnswIndex
     public bool Delete(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        if (!_slots.ContainsKey(id))
-        {
-            return false;
-        }
         using var writing = Exclusive();
         if (!_slots.Remove(id, out int slot))
         {
