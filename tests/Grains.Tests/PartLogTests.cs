@@ -296,31 +296,11 @@ public sealed class PartLogTests : IDisposable
     }
 
     /// <summary>A store whose deletes fail, as storage that went away right after a write.</summary>
-    private sealed class UndeletableStore(IIndexBlobStore inner) : IIndexBlobStore
+    private sealed class UndeletableStore(IIndexBlobStore inner) : DelegatingStore(inner)
     {
-        public Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
-            inner.TryCreateAsync(key, content, cancellationToken);
+        public override Task DeleteAsync(string key, CancellationToken cancellationToken = default) => throw new StorageUnavailableException("gone");
 
-        public Task<long?> TryCreateAsync(string key, Action<Stream> write, CancellationToken cancellationToken = default) =>
-            inner.TryCreateAsync(key, write, cancellationToken);
-
-        public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default) => inner.OpenReadAsync(key, cancellationToken);
-
-        public Task<IReadOnlyList<StoredObject>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
-            inner.ListAsync(prefix, cancellationToken);
-
-        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => throw new StorageUnavailableException("gone");
-
-        public Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default) => throw new StorageUnavailableException("gone");
-
-        public Task<VersionedDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken = default) =>
-            inner.ReadDocumentAsync(key, cancellationToken);
-
-        public Task<string> WriteDocumentAsync(string key, ReadOnlyMemory<byte> content, string? expectedETag, CancellationToken cancellationToken = default) =>
-            inner.WriteDocumentAsync(key, content, expectedETag, cancellationToken);
-
-        public Task DeleteDocumentAsync(string key, string? expectedETag, CancellationToken cancellationToken = default) =>
-            inner.DeleteDocumentAsync(key, expectedETag, cancellationToken);
+        public override Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default) => throw new StorageUnavailableException("gone");
     }
 
     /// <summary>Fails every storage call from the <c>crashAt</c>-th on, as a process that died there would stop

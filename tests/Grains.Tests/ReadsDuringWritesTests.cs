@@ -73,7 +73,7 @@ public sealed class ReadsDuringWritesTests : IAsyncLifetime
     /// <summary>The file store, except that the log writes of one chosen index wait until released. The silos of a
     /// test cluster run in the test's process, so the test holds and releases through static state; only this
     /// class's own cluster uses it.</summary>
-    private sealed class HoldingStore(IIndexBlobStore inner) : IIndexBlobStore
+    private sealed class HoldingStore(IIndexBlobStore inner) : DelegatingStore(inner)
     {
         private static readonly object s_sync = new();
         private static string? s_heldIndex;
@@ -115,31 +115,10 @@ public sealed class ReadsDuringWritesTests : IAsyncLifetime
             }
         }
 
-        public async Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+        public override async Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
         {
             await Gate(key);
-            return await inner.TryCreateAsync(key, content, cancellationToken);
+            return await base.TryCreateAsync(key, content, cancellationToken);
         }
-
-        public Task<long?> TryCreateAsync(string key, Action<Stream> write, CancellationToken cancellationToken = default) =>
-            inner.TryCreateAsync(key, write, cancellationToken);
-
-        public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default) => inner.OpenReadAsync(key, cancellationToken);
-
-        public Task<IReadOnlyList<StoredObject>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
-            inner.ListAsync(prefix, cancellationToken);
-
-        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
-
-        public Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default) => inner.DeletePrefixAsync(prefix, cancellationToken);
-
-        public Task<VersionedDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken = default) =>
-            inner.ReadDocumentAsync(key, cancellationToken);
-
-        public Task<string> WriteDocumentAsync(string key, ReadOnlyMemory<byte> content, string? expectedETag, CancellationToken cancellationToken = default) =>
-            inner.WriteDocumentAsync(key, content, expectedETag, cancellationToken);
-
-        public Task DeleteDocumentAsync(string key, string? expectedETag, CancellationToken cancellationToken = default) =>
-            inner.DeleteDocumentAsync(key, expectedETag, cancellationToken);
     }
 }
