@@ -78,7 +78,7 @@ public static class FilterRules
 
     private static string? ValueProblem(FilterValue value, string path) =>
         !Enum.IsDefined(value.Kind) ? $"{path}: must be a string, an integer or a boolean"
-        : value.Kind == FilterValueKind.String && value.Text is null ? $"{path}: a string value is null"
+        : value.Kind == FilterValueKind.Text && value.Text is null ? $"{path}: a string value is null"
         : null;
 
     private static string? ValuesProblem(FilterValue[]? values, string path)

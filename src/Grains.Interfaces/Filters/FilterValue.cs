@@ -6,9 +6,9 @@ namespace Vectord;
 public enum FilterValueKind
 {
     /// <summary>A string, compared ordinally.</summary>
-    String = 0,
+    Text = 0,
     /// <summary>An integer, equal to any number of the same value (<c>1</c> equals <c>1.0</c>).</summary>
-    Integer = 1,
+    Number = 1,
     /// <summary>A boolean.</summary>
     Boolean = 2,
 }
@@ -19,30 +19,30 @@ public enum FilterValueKind
 [GenerateSerializer, Immutable, Alias("vectord.FilterValue")]
 public readonly record struct FilterValue
 {
-    private FilterValue(FilterValueKind kind, string? text, long integer)
+    private FilterValue(FilterValueKind kind, string? text, long number)
     {
         Kind = kind;
         Text = text;
-        Integer = integer;
+        Number = number;
     }
 
     /// <summary>What the value holds.</summary>
     [Id(0)] public FilterValueKind Kind { get; init; }
 
-    /// <summary>The string, when <see cref="Kind"/> is <see cref="FilterValueKind.String"/>.</summary>
+    /// <summary>The string, when <see cref="Kind"/> is <see cref="FilterValueKind.Text"/>.</summary>
     [Id(1)] public string? Text { get; init; }
 
     /// <summary>The integer, or 1/0 for a boolean.</summary>
-    [Id(2)] public long Integer { get; init; }
+    [Id(2)] public long Number { get; init; }
 
     /// <summary>The boolean, when <see cref="Kind"/> is <see cref="FilterValueKind.Boolean"/>.</summary>
-    public bool Boolean => Integer != 0;
+    public bool Boolean => Number != 0;
 
     /// <summary>A string value.</summary>
-    public static FilterValue Of(string text) => new(FilterValueKind.String, text ?? throw new ArgumentNullException(nameof(text)), 0);
+    public static FilterValue Of(string text) => new(FilterValueKind.Text, text ?? throw new ArgumentNullException(nameof(text)), 0);
 
     /// <summary>An integer value.</summary>
-    public static FilterValue Of(long integer) => new(FilterValueKind.Integer, null, integer);
+    public static FilterValue Of(long number) => new(FilterValueKind.Number, null, number);
 
     /// <summary>A boolean value.</summary>
     public static FilterValue Of(bool boolean) => new(FilterValueKind.Boolean, null, boolean ? 1 : 0);
@@ -51,7 +51,7 @@ public readonly record struct FilterValue
     public static implicit operator FilterValue(string text) => Of(text);
 
     /// <summary>An integer value.</summary>
-    public static implicit operator FilterValue(long integer) => Of(integer);
+    public static implicit operator FilterValue(long number) => Of(number);
 
     /// <summary>A boolean value.</summary>
     public static implicit operator FilterValue(bool boolean) => Of(boolean);
@@ -59,8 +59,8 @@ public readonly record struct FilterValue
     /// <inheritdoc/>
     public override string ToString() => Kind switch
     {
-        FilterValueKind.String => Text ?? "",
+        FilterValueKind.Text => Text ?? "",
         FilterValueKind.Boolean => Boolean ? "true" : "false",
-        _ => Integer.ToString(CultureInfo.InvariantCulture),
+        _ => Number.ToString(CultureInfo.InvariantCulture),
     };
 }

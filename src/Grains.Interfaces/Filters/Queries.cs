@@ -13,7 +13,7 @@ public sealed record SearchQuery(
     [property: Id(2)] int? Ef = null,
     [property: Id(3)] ItemFilter? Filter = null)
 {
-    /// <summary>Most searches in one <see cref="IVectorIndexGrain.SearchBatchAsync"/> call.</summary>
+    /// <summary>Most searches in one batch of searches.</summary>
     public const int MaxBatch = 1024;
 }
 
