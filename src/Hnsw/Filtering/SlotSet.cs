@@ -107,8 +107,15 @@ public sealed class SlotSet
     public void UnionWith(SlotSet other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        int shared = Math.Min(_words.Length, other._words.Length);
-        Combine<Or>(_words.AsSpan(0, shared), other._words.AsSpan(0, shared));
+        UnionWith(other._words);
+    }
+
+    /// <summary>Adds the slots of a bitmap (bit <c>s % 64</c> of word <c>s / 64</c> for slot <c>s</c>) that fit in
+    /// this set's capacity.</summary>
+    internal void UnionWith(ReadOnlySpan<ulong> words)
+    {
+        int shared = Math.Min(_words.Length, words.Length);
+        Combine<Or>(_words.AsSpan(0, shared), words[..shared]);
         if (shared == _words.Length && (Capacity & 63) != 0 && shared > 0)
         {
             _words[^1] &= (1UL << (Capacity & 63)) - 1;
