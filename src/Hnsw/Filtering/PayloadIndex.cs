@@ -3,9 +3,10 @@ namespace Vectord.Hnsw.Filtering;
 /// <summary>
 /// Inverted indexes over the metadata of the items in an index's slots, answering a <see cref="PayloadFilter"/>
 /// with the set of live slots it matches without reading any item. Per path it keeps the slots holding each
-/// string, number and boolean (an array of slots, or a bitmap where that is smaller), the distinct numbers in order (so a range visits only the numbers within it), the
-/// slots holding <c>null</c> and those holding an object or a non-empty array. It keeps nothing per slot: to remove
-/// an item, pass the entries extracted again from the metadata it was added with.
+/// string, number and boolean (an array of slots, or a bitmap where that is smaller), the distinct numbers in order
+/// (so a range visits only the numbers within it), the slots holding <c>null</c> and those holding an object or a
+/// non-empty array. It keeps nothing per slot: to remove an item, pass the entries extracted again from the
+/// metadata it was added with.
 /// </summary>
 /// <remarks>
 /// Thread safety: one writer at a time calls <see cref="Add"/>, <see cref="Remove"/> and <see cref="Clear"/>,
