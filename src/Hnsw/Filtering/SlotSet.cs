@@ -72,6 +72,19 @@ public sealed class SlotSet
     /// <summary>A copy of this set, which the copy's changes do not affect.</summary>
     public SlotSet Clone() => new(Capacity, (ulong[])_words.Clone());
 
+    /// <summary>A copy able to hold slots [0, <paramref name="capacity"/>), with the same slots.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is smaller than this set's.</exception>
+    public SlotSet Grown(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, Capacity);
+        var grown = new SlotSet(capacity);
+        _words.CopyTo(grown._words, 0);
+        return grown;
+    }
+
+    /// <summary>Bytes the set holds.</summary>
+    public long MemoryBytes => 24L + (8L * _words.Length);
+
     /// <summary>Adds <paramref name="slot"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="slot"/> is outside [0, <see cref="Capacity"/>).</exception>
     public void Add(int slot)
