@@ -28,7 +28,11 @@ public sealed partial class HnswIndex
     public SearchHit[] Search(ReadOnlySpan<float> query, int k, int ef, PayloadFilter? filter) => Search(query, k, ef, filter, out _);
 
     /// <summary>As <see cref="Search(ReadOnlySpan{float}, int, int, PayloadFilter?)"/>, also saying what the planner chose.</summary>
-    public SearchHit[] Search(ReadOnlySpan<float> query, int k, int ef, PayloadFilter? filter, out FilterPlan plan)
+    public SearchHit[] Search(ReadOnlySpan<float> query, int k, int ef, PayloadFilter? filter, out FilterPlan plan) =>
+        Search(query, k, ef, filter, null, out plan);
+
+    /// <summary>As above, with the strategy forced when <paramref name="strategy"/> is set (to measure the planner).</summary>
+    internal SearchHit[] Search(ReadOnlySpan<float> query, int k, int ef, PayloadFilter? filter, FilterStrategy? strategy, out FilterPlan plan)
     {
         if (filter is null)
         {
@@ -43,7 +47,7 @@ public sealed partial class HnswIndex
         SlotSet matches = Select(filter);
         int count = matches.Count;
         ef = Math.Max(ef <= 0 ? _options.EfSearch : ef, Math.Max(k, 1));
-        plan = new FilterPlan(Plan(count, ef), count);
+        plan = new FilterPlan(strategy ?? Plan(count, ef), count);
         if (k <= 0 || count == 0)
         {
             return [];
