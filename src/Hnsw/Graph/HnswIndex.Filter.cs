@@ -58,8 +58,7 @@ public sealed partial class HnswIndex
         {
             return l2 ? ExactSearch<L2Space>(ref q, k, matches) : ExactSearch<NegativeDotSpace>(ref q, k, matches);
         }
-        var nodes = new NodesIn(matches);
-        return l2 ? SearchCore<L2Space, NodesIn>(ref q, k, ef, nodes) : SearchCore<NegativeDotSpace, NodesIn>(ref q, k, ef, nodes);
+        return l2 ? GraphSearch<L2Space>(ref q, k, ef, matches, count) : GraphSearch<NegativeDotSpace>(ref q, k, ef, matches, count);
     }
 
     /// <summary>How a search with <paramref name="filter"/> would run now, and how many live items match it.</summary>
@@ -146,6 +145,145 @@ public sealed partial class HnswIndex
 
     /// <summary>Share of the index below which a filtered search is exact.</summary>
     internal const double ExactScanShare = 0.02;
+
+    /// <summary>Matches a sparse-neighbourhood search takes as seeds, spread over the set.</summary>
+    internal const int MatchSeeds = 64;
+
+    /// <summary>How much wider the beam of a sparse-neighbourhood search is than the query's ef.</summary>
+    internal const int SparseBeamFactor = 12;
+
+    /// <summary>
+    /// The graph strategy. The query's region is read first, for free: the share of matches among the layer-0
+    /// neighbours of the node the greedy descent ends on, against their share of the whole index.
+    /// <list type="bullet">
+    /// <item>Where matches are about as common near the query as overall, a plain beam search that returns only
+    /// matches (<see cref="NodesIn"/>): the items it passes over are few, and it is the cheapest.</item>
+    /// <item>Where they are rare near the query (the filter's matches lie elsewhere: the anti-correlated case), that
+    /// search would wade through every excluded item nearer than the matches. Instead a beam search over the
+    /// subgraph of the matches only, ACORN-style (<see cref="GatherMatches"/>), seeded from the matches around the
+    /// entry and from <see cref="MatchSeeds"/> matches spread over the set, with a beam <see cref="SparseBeamFactor"/>
+    /// times wider: the subgraph of a sparse filter has more local minima than the whole graph.</item>
+    /// </list>
+    /// </summary>
+    private SearchHit[] GraphSearch<TSpace>(ref float query, int k, int ef, SlotSet matches, int count) where TSpace : struct, ISpace
+    {
+        int entry = GreedyDescend<TSpace>(ref query, _entryPoint, _maxLevel, 1, -1, out float entryDistance);
+        Span<int> block = LinkBlock(entry, 0);
+        int near = 0, around = block[0];
+        for (int j = 1; j <= around; j++)
+        {
+            if (matches.Contains(block[j])) { near++; }
+        }
+        SearchScratch scratch = SearchScratch.Current;
+        if (2L * near * _liveCount >= (long)count * around)
+        {
+            SearchLayer0<TSpace, NodesIn>(ref query, entry, entryDistance, ef, scratch, new NodesIn(matches));
+        }
+        else
+        {
+            SearchMatches<TSpace>(ref query, entry, Math.Min(ef * SparseBeamFactor, Math.Max(count, ef)), matches, count, scratch);
+        }
+        return TakeHits(ref query, k, ref scratch.Results);
+    }
+
+    /// <summary>The ACORN-style search of <see cref="GraphSearch"/>: leaves the best <paramref name="ef"/> matches in
+    /// <c>scratch.Results</c>.</summary>
+    [SkipLocalsInit]
+    private void SearchMatches<TSpace>(ref float query, int entry, int ef, SlotSet matches, int count, SearchScratch scratch) where TSpace : struct, ISpace
+    {
+        VisitedSet visited = scratch.Visited;
+        visited.Reset(_slotCount);
+        ref MinHeap candidates = ref scratch.Candidates;
+        ref MaxHeap results = ref scratch.Results;
+        candidates.Clear();
+        results.Clear();
+        float bound = float.PositiveInfinity;
+        Span<int> fresh = stackalloc int[_m0];
+
+        void Offer(ref float query, int node, ref MinHeap candidates, ref MaxHeap results, ref float bound)
+        {
+            float d = TSpace.Distance(ref query, ref VectorRef(node), (nuint)_dim);
+            if (results.Count < ef || d < bound)
+            {
+                candidates.Push(d, node);
+                results.Push(d, node);
+                if (results.Count > ef)
+                {
+                    results.Pop();
+                }
+                bound = results.Top.Distance;
+            }
+        }
+
+        if (matches.Contains(entry) && visited.TryVisit(entry))
+        {
+            Offer(ref query, entry, ref candidates, ref results, ref bound);
+        }
+        int n = GatherMatches(entry, matches, visited, fresh);
+        for (int j = 0; j < n; j++)
+        {
+            Offer(ref query, fresh[j], ref candidates, ref results, ref bound);
+        }
+        int stride = Math.Max(1, count / MatchSeeds), seen = 0;
+        foreach (int slot in matches)
+        {
+            if (seen++ % stride == 0 && visited.TryVisit(slot))
+            {
+                Offer(ref query, slot, ref candidates, ref results, ref bound);
+            }
+        }
+
+        while (candidates.Count > 0)
+        {
+            Candidate current = candidates.Top;
+            if (current.Distance > bound && results.Count == ef)
+            {
+                break;
+            }
+            candidates.Pop();
+            n = GatherMatches(current.Node, matches, visited, fresh);
+            for (int j = 0; j < n; j++)
+            {
+                Offer(ref query, fresh[j], ref candidates, ref results, ref bound);
+            }
+        }
+    }
+
+    /// <summary>Unvisited matches among the neighbours of <paramref name="node"/> and, through each neighbour that
+    /// does not match, among its neighbours; at most <c>fresh.Length</c>. Everything looked at is marked visited.</summary>
+    private int GatherMatches(int node, SlotSet matches, VisitedSet visited, Span<int> fresh)
+    {
+        int n = 0;
+        Span<int> block = LinkBlock(node, 0);
+        int count = block[0];
+        for (int j = 1; j <= count; j++)
+        {
+            int neighbour = block[j];
+            if (matches.Contains(neighbour) && visited.TryVisit(neighbour))
+            {
+                fresh[n++] = neighbour;
+            }
+        }
+        for (int j = 1; j <= count && n < fresh.Length; j++)
+        {
+            int neighbour = block[j];
+            if (matches.Contains(neighbour) || !visited.TryVisit(neighbour))
+            {
+                continue;
+            }
+            Span<int> second = LinkBlock(neighbour, 0);
+            int secondCount = second[0];
+            for (int i = 1; i <= secondCount && n < fresh.Length; i++)
+            {
+                int next = second[i];
+                if (matches.Contains(next) && visited.TryVisit(next))
+                {
+                    fresh[n++] = next;
+                }
+            }
+        }
+        return n;
+    }
 
     /// <summary>The k nearest of <paramref name="matches"/>, each compared with the query.</summary>
     [SkipLocalsInit]

@@ -91,6 +91,30 @@ public sealed class FilteredSearchTests
         Assert.True(mean >= 0.95, $"{name}: recall@10 {mean:F3} < 0.95 ({matching} of {Count} match the last query's filter)");
     }
 
+    /// <summary>The graph strategy alone, forced on every filter (the planner gives the small ones to an exact scan):
+    /// both of its searches, the beam search that skips non-matches and the one over the matches' subgraph (taken
+    /// when the query's region holds few matches), keep recall up at every share.</summary>
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void The_graph_strategy_keeps_recall_at_ten_at_least_090_at_any_share(string name)
+    {
+        Case c = Cases.Single(c => c.Name == name);
+        Data data = Fashion.Value;
+        double total = 0;
+        for (int q = 0; q < data.Queries.Length; q++)
+        {
+            int label = data.QueryLabels[q];
+            var matches = Enumerable.Range(0, Count).Where(i => c.Matches(label, data.Metadata[i])).Select(i => data.Items[i]).ToList();
+            string[] exact = TestData.Exact(DistanceKind.Euclidean, matches, data.Queries[q], 10);
+            SearchHit[] hits = data.Index.Search(data.Queries[q], 10, 0, c.Filter(label), FilterStrategy.Graph, out _);
+            var allowed = matches.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+            Assert.All(hits, h => Assert.Contains(h.Id, allowed));
+            total += exact.Length == 0 ? 1 : hits.Count(h => exact.Contains(h.Id)) / (double)exact.Length;
+        }
+        double mean = total / data.Queries.Length;
+        Assert.True(mean >= 0.90, $"{name}: graph recall@10 {mean:F3} < 0.90");
+    }
+
     [Fact]
     public void Count_and_matching_ids_equal_brute_force()
     {
