@@ -57,6 +57,27 @@ public interface IVectorIndexGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("Search")]
     Task<SearchHit[]> SearchAsync(float[] vector, int k = 10, int? ef = null);
 
+    /// <summary>The k nearest items to the query among those matching its filter, by ascending distance.</summary>
+    [AlwaysInterleave, Alias("SearchQuery")]
+    Task<SearchHit[]> SearchAsync(SearchQuery query);
+
+    /// <summary>Several searches at once (1 to <see cref="SearchQuery.MaxBatch"/>): one list of hits per query, in
+    /// order. The batch is checked whole first; the first invalid query is named (<c>searches[3]: ...</c>) and none run.</summary>
+    [AlwaysInterleave, Alias("SearchBatch")]
+    Task<SearchHit[][]> SearchBatchAsync(SearchQuery[] queries);
+
+    /// <summary>A page of the items matching the query's filter, in id order (ordinal).</summary>
+    [AlwaysInterleave, Alias("QueryItems")]
+    Task<ItemPage> QueryItemsAsync(ItemQuery query);
+
+    /// <summary>The number of items matching <paramref name="filter"/>; null: every item.</summary>
+    [AlwaysInterleave, Alias("Count")]
+    Task<int> CountAsync(ItemFilter? filter = null);
+
+    /// <summary>Deletes every item matching <paramref name="filter"/>, durably, before answering.</summary>
+    [Alias("DeleteWhere")]
+    Task<DeleteResult> DeleteWhereAsync(ItemFilter filter);
+
     /// <summary>Copies every item of this index into <paramref name="destination"/>. Ids the destination already
     /// has are skipped, so merging again is safe; with <paramref name="clearSource"/> the merged and skipped items
     /// are removed from this index. Merges from one source run one after another: a second call waits for the
