@@ -57,24 +57,25 @@ public interface IVectorIndexGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("Search")]
     Task<SearchHit[]> SearchAsync(float[] vector, int k = 10, int? ef = null);
 
-    /// <summary>The k nearest items to the query among those matching its filter, by ascending distance.</summary>
+    /// <summary>The k nearest items to the query among those that match its filter, by ascending distance.</summary>
+    /// <exception cref="InvalidIndexArgumentException">The vector or the filter is invalid (the message names it).</exception>
     [AlwaysInterleave, Alias("SearchQuery")]
     Task<SearchHit[]> SearchAsync(SearchQuery query);
 
-    /// <summary>Several searches at once (1 to <see cref="SearchQuery.MaxBatch"/>): one list of hits per query, in
-    /// order. The batch is checked whole first; the first invalid query is named (<c>searches[3]: ...</c>) and none run.</summary>
+    /// <summary>Runs up to <see cref="SearchQuery.MaxBatch"/> searches, one result list per search in order. The
+    /// batch is checked whole first: one invalid search fails the call (<c>searches[3]: ...</c>) and none runs.</summary>
     [AlwaysInterleave, Alias("SearchBatch")]
     Task<SearchHit[][]> SearchBatchAsync(SearchQuery[] queries);
 
-    /// <summary>A page of the items matching the query's filter, in id order (ordinal).</summary>
+    /// <summary>A page of the items matching the query's filter, in id order.</summary>
     [AlwaysInterleave, Alias("QueryItems")]
     Task<ItemPage> QueryItemsAsync(ItemQuery query);
 
-    /// <summary>The number of items matching <paramref name="filter"/>; null: every item.</summary>
+    /// <summary>How many items match <paramref name="filter"/> (all of them when null).</summary>
     [AlwaysInterleave, Alias("Count")]
     Task<int> CountAsync(ItemFilter? filter = null);
 
-    /// <summary>Deletes every item matching <paramref name="filter"/>, durably, before answering.</summary>
+    /// <summary>Deletes every item matching <paramref name="filter"/>, durably, as one write.</summary>
     [Alias("DeleteWhere")]
     Task<DeleteResult> DeleteWhereAsync(ItemFilter filter);
 

@@ -193,20 +193,66 @@ public sealed class VectorIndexGrain(
     }
 
     /// <inheritdoc/>
-    public async Task<SearchHit[]> SearchAsync(float[] vector, int k = ItemRules.DefaultK, int? ef = null)
+    public Task<SearchHit[]> SearchAsync(float[] vector, int k = ItemRules.DefaultK, int? ef = null) =>
+        SearchAsync(new SearchQuery(vector, k, ef));
+
+    /// <inheritdoc/>
+    public async Task<SearchHit[]> SearchAsync(SearchQuery query)
     {
         var parts = await PartsAsync();
-        ItemRules.CheckQuery(vector, Engine);
-        k = ItemRules.EffectiveK(k);
+        SearchQuery[] queries = [ItemRules.CheckSearch(query, Engine, at: null)];
         var started = Stopwatch.GetTimestamp();
-        var hits = await parts.SearchAsync(vector, k, ItemRules.EffectiveEf(ef, k));
+        var hits = await parts.SearchAsync(queries);
+        metrics.SearchCompleted(Stopwatch.GetElapsedTime(started));
+        return hits[0];
+    }
+
+    /// <inheritdoc/>
+    public async Task<SearchHit[][]> SearchBatchAsync(SearchQuery[] queries)
+    {
+        var parts = await PartsAsync();
+        if (queries is null || queries.Length == 0) { throw new InvalidIndexArgumentException("searches must be non-empty"); }
+        if (queries.Length > SearchQuery.MaxBatch)
+        {
+            throw new InvalidIndexArgumentException($"searches: more than {SearchQuery.MaxBatch} in one call (split the batch)");
+        }
+        var checkedQueries = new SearchQuery[queries.Length];
+        for (var i = 0; i < queries.Length; i++) { checkedQueries[i] = ItemRules.CheckSearch(queries[i], Engine, at: $"searches[{i}]"); }
+        var started = Stopwatch.GetTimestamp();
+        var hits = await parts.SearchAsync(checkedQueries);
         metrics.SearchCompleted(Stopwatch.GetElapsedTime(started));
         return hits;
     }
 
     /// <inheritdoc/>
-    public async Task<ItemPage> ListItemsAsync(string? after = null, int limit = 100, bool includeVectors = false) =>
-        await (await PartsAsync()).ListAsync(after, ItemRules.EffectiveLimit(limit), includeVectors);
+    public Task<ItemPage> ListItemsAsync(string? after = null, int limit = 100, bool includeVectors = false) =>
+        QueryItemsAsync(new ItemQuery(null, limit, after, includeVectors));
+
+    /// <inheritdoc/>
+    public async Task<ItemPage> QueryItemsAsync(ItemQuery query)
+    {
+        var parts = await PartsAsync();
+        ArgumentNullException.ThrowIfNull(query);
+        FilterRules.ThrowIfInvalid(query.Filter);
+        return await parts.QueryAsync(query with { Limit = ItemRules.EffectiveLimit(query.Limit) });
+    }
+
+    /// <inheritdoc/>
+    public async Task<int> CountAsync(ItemFilter? filter = null)
+    {
+        var parts = await PartsAsync();
+        FilterRules.ThrowIfInvalid(filter);
+        return filter is null ? parts.Length : await parts.CountAsync(filter);
+    }
+
+    /// <inheritdoc/>
+    public async Task<DeleteResult> DeleteWhereAsync(ItemFilter filter)
+    {
+        var parts = await PartsAsync();
+        if (filter is null) { throw new InvalidIndexArgumentException("filter must be set"); }
+        FilterRules.ThrowIfInvalid(filter);
+        return await parts.DeleteWhereAsync(filter);
+    }
 
     // ---------------------------------------------------------------- merge
 

@@ -217,8 +217,9 @@ public sealed class PartLogTests : IDisposable
             var mine = 0;
             while ((Volatile.Read(ref writing) || mine == 0) && DateTime.UtcNow < deadline)
             {
-                var hits = part.TrySearchDirect([random.NextSingle() * 50, 1, 2, 3], 5, 32);
-                Assert.NotNull(hits);   // the part is never stale here, and reads no longer wait for writes
+                var answers = part.TrySearchDirect([new SearchQuery([random.NextSingle() * 50, 1, 2, 3], 5, 32)]);
+                Assert.NotNull(answers);   // the part is never stale here, and reads no longer wait for writes
+                var hits = Assert.Single(answers);
                 Assert.InRange(hits.Length, 1, 5);
                 Assert.All(hits, h => Assert.NotNull(h.Id));
                 Interlocked.Increment(ref answered);
@@ -234,7 +235,7 @@ public sealed class PartLogTests : IDisposable
         await Task.WhenAll(readers);
         Assert.True(answered >= readers.Length);
         Assert.Equal(1 + (40 * 23), part.Count);
-        Assert.Equal(part.Index.Search([12, 1, 2, 3], 3).Select(h => h.Id), part.TrySearchDirect([12, 1, 2, 3], 3, 0)!.Select(h => h.Id));
+        Assert.Equal(part.Index.Search([12, 1, 2, 3], 3).Select(h => h.Id), part.TrySearchDirect([new SearchQuery([12, 1, 2, 3], 3, 0)])![0].Select(h => h.Id));
     }
 
     [Fact]

@@ -66,6 +66,28 @@ internal static class ItemRules
         return null;
     }
 
+    /// <summary>Checks one search and returns it with its effective k and ef.</summary>
+    /// <param name="query">The search.</param>
+    /// <param name="options">The index's options.</param>
+    /// <param name="at">Where the search sits in a batch (<c>searches[3]</c>), to name it in errors; null for a single search.</param>
+    /// <exception cref="InvalidIndexArgumentException">What is wrong, e.g. <c>searches[3]: dimension mismatch ...</c>
+    /// or <c>searches[3].filter.must[0].range: at least one bound is required</c>.</exception>
+    public static SearchQuery CheckSearch(SearchQuery? query, HnswOptions options, string? at)
+    {
+        if (query is null) { throw new InvalidIndexArgumentException($"{at ?? "search"}: missing search"); }
+        try
+        {
+            CheckQuery(query.Vector, options);
+        }
+        catch (InvalidIndexArgumentException e) when (at is not null)
+        {
+            throw new InvalidIndexArgumentException($"{at}: {e.Message}");
+        }
+        FilterRules.ThrowIfInvalid(query.Filter, at is null ? "filter" : $"{at}.filter");
+        var k = EffectiveK(query.K);
+        return query with { K = k, Ef = EffectiveEf(query.Ef, k) };
+    }
+
     /// <summary>Checks a query vector with the same rule as stored vectors.</summary>
     /// <exception cref="InvalidIndexArgumentException">What is wrong with it.</exception>
     public static void CheckQuery(float[]? vector, HnswOptions options)

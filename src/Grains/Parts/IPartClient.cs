@@ -14,11 +14,17 @@ internal interface IPartClient
     /// <summary>One item with its vector, or null.</summary>
     Task<IndexItem?> GetItemAsync(string id);
 
-    /// <summary>The part's k nearest items to a checked query; <paramref name="ef"/> 0 = the index's own.</summary>
-    Task<SearchHit[]> SearchAsync(float[] vector, int k, int ef);
+    /// <summary>The part's nearest items to each checked query (k and ef already effective), one list per query.</summary>
+    Task<SearchHit[][]> SearchAsync(SearchQuery[] queries);
 
-    /// <summary>A page of the part's items in id order.</summary>
-    Task<ItemPage> ListItemsAsync(string? after, int limit, bool includeVectors);
+    /// <summary>A page of the part's items matching a checked query, in id order.</summary>
+    Task<ItemPage> QueryItemsAsync(ItemQuery query);
+
+    /// <summary>How many of the part's items match a checked filter.</summary>
+    Task<int> CountAsync(ItemFilter filter);
+
+    /// <summary>Durably deletes the part's items matching a checked filter.</summary>
+    Task<PartWrite> DeleteWhereAsync(ItemFilter filter);
 
     /// <summary>A page of the part's items with vectors and content fingerprints, for a merge.</summary>
     Task<MergePage> ExportPageAsync(string? after, int limit);

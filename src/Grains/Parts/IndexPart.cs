@@ -1,3 +1,4 @@
+using Vectord.Grains.Items;
 using Vectord.Grains.Persistence;
 using Vectord.Hnsw;
 using SearchHit = Vectord.SearchHit;
@@ -86,11 +87,21 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
     /// <see cref="LocalParts"/>), run on the calling thread beside the owner's writes like any other read (the engine
     /// lets reads run beside its one writer). Null once the part is stale: the caller then asks the owner.
     /// </summary>
-    public SearchHit[]? TrySearchDirect(float[] vector, int k, int ef) => IsStale ? null : Search(vector, k, ef);
+    public SearchHit[][]? TrySearchDirect(SearchQuery[] queries) => IsStale ? null : Search(queries);
 
-    /// <summary>The k nearest items to a checked query, as the contract's hits (on the calling thread).</summary>
-    public SearchHit[] Search(float[] vector, int k, int ef) =>
-        Count == 0 ? [] : Array.ConvertAll(index.Search(vector, k, ef), h => new SearchHit(h.Id, h.Distance, Items.ItemRules.DecodeMetadata(h.Metadata)));
+    /// <summary>The nearest items to each checked query among those matching its filter, as the contract's hits (on
+    /// the calling thread).</summary>
+    public SearchHit[][] Search(SearchQuery[] queries) => Array.ConvertAll(queries, Search);
+
+    private SearchHit[] Search(SearchQuery query) =>
+        Count == 0 ? [] : Array.ConvertAll(index.Search(query.Vector, query.K, (query.Ef ?? 0) + FilterTranslation.Unsupported(query.Filter)),
+            h => new SearchHit(h.Id, h.Distance, ItemRules.DecodeMetadata(h.Metadata)));
+
+    /// <summary>How many items match a checked filter.</summary>
+    public int CountMatching(ItemFilter filter) => FilterTranslation.Unsupported(filter) + index.Count;
+
+    /// <summary>The ids of the items matching a checked filter.</summary>
+    public string[] MatchingIds(ItemFilter filter) => FilterTranslation.Unsupported(filter) == 0 ? [.. index.GetIds()] : [];
 
     /// <summary>Writes a snapshot when the log is due one.</summary>
     /// <returns>Whether a snapshot was written.</returns>
@@ -114,12 +125,13 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
 
     /// <summary>Up to <paramref name="limit"/> items whose id sorts after <paramref name="after"/> (ordinal), and the
     /// cursor of the next page (null at the end).</summary>
-    public (List<VectorItem> Items, string? Next) Page(string? after, int limit, bool includeVectors)
+    public (List<VectorItem> Items, string? Next) Page(string? after, int limit, bool includeVectors, ItemFilter? filter = null)
     {
         // The sorted ids survive deletes (a page skips ids no longer present) and are rebuilt only once most of
         // them are gone: paging through a part while deleting what was paged (a clear_source merge) stays linear.
-        if (_sortedIds is null || _sortedIds.Length > (2 * index.Count) + 1024) { _sortedIds = SortedIds(); }
         var ids = _sortedIds;
+        if (ids is null || ids.Length > (2 * index.Count) + 1024) { _sortedIds = ids = SortedIds(); }
+        Func<string, bool>? matches = filter is null ? null : id => FilterTranslation.Unsupported(filter) == 0;
         var start = 0;
         if (after is not null)
         {
@@ -130,7 +142,7 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
         var i = start;
         for (; i < ids.Length && items.Count < limit; i++)
         {
-            if (index.TryGet(ids[i], out var item)) { items.Add(includeVectors ? item : item with { Vector = [] }); }
+            if ((matches is null || matches(ids[i])) && index.TryGet(ids[i], out var item)) { items.Add(includeVectors ? item : item with { Vector = [] }); }
         }
         return (items, i < ids.Length && items.Count > 0 ? items[^1].Id : null);
     }

@@ -36,20 +36,36 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     }
 
     /// <inheritdoc/>
-    public async Task<SearchHit[]> SearchAsync(float[] vector, int k, int ef)
+    public async Task<SearchHit[][]> SearchAsync(SearchQuery[] queries)
     {
         var part = await host.GetAsync(recover);
-        // The search and the conversion of its hits run on the thread pool, so concurrent searches use every core;
-        // the activation is back on its scheduler only to return the answer.
-        return part.Count == 0 ? [] : await Task.Run(() => part.Search(vector, k, ef));
+        // The searches and the conversion of their hits run on the thread pool, so concurrent searches use every
+        // core; the activation is back on its scheduler only to return the answer.
+        return await Task.Run(() => part.Search(queries));
     }
 
     /// <inheritdoc/>
-    public async Task<ItemPage> ListItemsAsync(string? after, int limit, bool includeVectors)
+    public async Task<ItemPage> QueryItemsAsync(ItemQuery query)
     {
         var part = await host.GetAsync(recover);
-        var (items, next) = part.Page(after, limit, includeVectors);
-        return new ItemPage([.. items.Select(i => ItemRules.ToContract(i, includeVectors))], next);
+        // On the activation's scheduler, like the writes that reset the part's sorted ids.
+        var (items, next) = part.Page(query.After, query.Limit, query.IncludeVectors, query.Filter);
+        return new ItemPage([.. items.Select(i => ItemRules.ToContract(i, query.IncludeVectors))], next);
+    }
+
+    /// <inheritdoc/>
+    public async Task<int> CountAsync(ItemFilter filter)
+    {
+        var part = await host.GetAsync(recover);
+        return await Task.Run(() => part.CountMatching(filter));
+    }
+
+    /// <inheritdoc/>
+    public async Task<PartWrite> DeleteWhereAsync(ItemFilter filter)
+    {
+        var part = await host.GetAsync(recover);
+        var deleted = await host.WriteAsync(part, p => p.DeleteAsync(p.MatchingIds(filter)));
+        return new PartWrite(deleted, part.Count);
     }
 
     /// <inheritdoc/>

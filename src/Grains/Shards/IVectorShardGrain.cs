@@ -22,13 +22,21 @@ public interface IVectorShardGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("GetItem")]
     Task<IndexItem?> GetItemAsync(ShardContext context, string id);
 
-    /// <summary>The shard's k nearest items to a checked query.</summary>
-    [AlwaysInterleave, Alias("Search")]
-    Task<SearchHit[]> SearchAsync(ShardContext context, float[] vector, int k, int ef);
+    /// <summary>The shard's nearest items to each checked query, one list per query.</summary>
+    [AlwaysInterleave, Alias("SearchMany")]
+    Task<SearchHit[][]> SearchAsync(ShardContext context, SearchQuery[] queries);
 
-    /// <summary>A page of the shard's items in id order.</summary>
-    [AlwaysInterleave, Alias("ListItems")]
-    Task<ItemPage> ListItemsAsync(ShardContext context, string? after, int limit, bool includeVectors);
+    /// <summary>A page of the shard's items matching a checked query, in id order.</summary>
+    [AlwaysInterleave, Alias("QueryItems")]
+    Task<ItemPage> QueryItemsAsync(ShardContext context, ItemQuery query);
+
+    /// <summary>How many of the shard's items match a checked filter.</summary>
+    [AlwaysInterleave, Alias("Count")]
+    Task<int> CountAsync(ShardContext context, ItemFilter filter);
+
+    /// <summary>Durably deletes the shard's items matching a checked filter.</summary>
+    [Alias("DeleteWhere")]
+    Task<Parts.PartWrite> DeleteWhereAsync(ShardContext context, ItemFilter filter);
 
     /// <summary>A page of items with fingerprints, for a merge.</summary>
     [ReadOnly, Alias("ExportPage")]

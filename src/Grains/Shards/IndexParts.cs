@@ -46,26 +46,36 @@ internal sealed class IndexParts(IPartClient[] parts, Func<int, IndexPart?> find
     /// <summary>One item, from its part.</summary>
     public Task<IndexItem?> GetItemAsync(string id) => parts[ShardRouting.ShardOf(id, parts.Length)].GetItemAsync(id);
 
-    /// <summary>The k nearest over every part, searched in parallel; a part held in this silo is searched here directly.</summary>
-    public Task<SearchHit[]> SearchAsync(float[] vector, int k, int ef) =>
-        parts.Length == 1 ? parts[0].SearchAsync(vector, k, ef) : SearchAllAsync(vector, k, ef);
-
-    private async Task<SearchHit[]> SearchAllAsync(float[] vector, int k, int ef)
+    /// <summary>The nearest items to each checked query over every part, the parts searched in parallel (one call
+    /// each for all the queries); a part held in this silo is searched here directly.</summary>
+    public async Task<SearchHit[][]> SearchAsync(SearchQuery[] queries)
     {
-        var searches = new Task<SearchHit[]>[parts.Length];
-        for (var s = 0; s < parts.Length; s++) { searches[s] = SearchPartAsync(s, vector, k, ef); }
-        return FanIn.Nearest(await Task.WhenAll(searches), k);
+        if (parts.Length == 1) { return await parts[0].SearchAsync(queries); }
+        var perPart = await Task.WhenAll(Enumerable.Range(0, parts.Length).Select(s => SearchPartAsync(s, queries)));
+        var merged = new SearchHit[queries.Length][];
+        for (var q = 0; q < queries.Length; q++) { merged[q] = FanIn.Nearest([.. perPart.Select(p => p[q])], queries[q].K); }
+        return merged;
     }
 
-    private async Task<SearchHit[]> SearchPartAsync(int shard, float[] vector, int k, int ef)
+    private async Task<SearchHit[][]> SearchPartAsync(int shard, SearchQuery[] queries)
     {
-        if (findLocal(shard) is { } local && await Task.Run(() => local.TrySearchDirect(vector, k, ef)) is { } hits) { return hits; }
-        return await parts[shard].SearchAsync(vector, k, ef);
+        if (findLocal(shard) is { } local && await Task.Run(() => local.TrySearchDirect(queries)) is { } hits) { return hits; }
+        return await parts[shard].SearchAsync(queries);
     }
 
-    /// <summary>A page of items in id order across the parts.</summary>
-    public async Task<ItemPage> ListAsync(string? after, int limit, bool includeVectors) =>
-        FanIn.Page(await Task.WhenAll(parts.Select(p => p.ListItemsAsync(after, limit, includeVectors))), limit);
+    /// <summary>A page of the items matching a checked query, in id order across the parts.</summary>
+    public async Task<ItemPage> QueryAsync(ItemQuery query) =>
+        FanIn.Page(await Task.WhenAll(parts.Select(p => p.QueryItemsAsync(query))), query.Limit);
+
+    /// <summary>How many items match a checked filter, over every part.</summary>
+    public async Task<int> CountAsync(ItemFilter filter) => (await Task.WhenAll(parts.Select(p => p.CountAsync(filter)))).Sum();
+
+    /// <summary>Durably deletes every item matching a checked filter, each part its own.</summary>
+    public async Task<DeleteResult> DeleteWhereAsync(ItemFilter filter)
+    {
+        var results = await WriteAsync([.. Enumerable.Range(0, parts.Length)], s => parts[s].DeleteWhereAsync(filter));
+        return new DeleteResult(results.Sum(r => r.Changed), Length);
+    }
 
     /// <summary>A merge page in id order across the parts.</summary>
     public async Task<MergePage> ExportAsync(string? after, int limit) =>
@@ -96,10 +106,13 @@ internal sealed class IndexParts(IPartClient[] parts, Func<int, IndexPart?> find
     /// <summary>Writes each part's share at once. When one fails, the others' new lengths are still recorded and the
     /// first failure is raised: a retry of the same request converges, since an add is an upsert and a delete of an
     /// absent id does nothing.</summary>
-    private async Task<PartWrite[]> WriteAsync<T>(List<T>[] split, Func<IPartClient, List<T>, Task<PartWrite>> write)
+    private Task<PartWrite[]> WriteAsync<T>(List<T>[] split, Func<IPartClient, List<T>, Task<PartWrite>> write) =>
+        WriteAsync(Written(split), s => write(parts[s], split[s]));
+
+    /// <summary>Writes to each of the parts <paramref name="written"/> at once, as above.</summary>
+    private async Task<PartWrite[]> WriteAsync(int[] written, Func<int, Task<PartWrite>> write)
     {
-        var written = Written(split);
-        var tasks = written.Select(s => write(parts[s], split[s])).ToArray();
+        var tasks = written.Select(write).ToArray();
         try
         {
             return await Task.WhenAll(tasks);

@@ -14,10 +14,13 @@ internal sealed class RemoteShard(IVectorShardGrain grain, ShardContext context)
 
     public Task<IndexItem?> GetItemAsync(string id) => grain.GetItemAsync(context, id);
 
-    public Task<SearchHit[]> SearchAsync(float[] vector, int k, int ef) => grain.SearchAsync(context, vector, k, ef);
+    public Task<SearchHit[][]> SearchAsync(SearchQuery[] queries) => grain.SearchAsync(context, queries);
 
-    public Task<ItemPage> ListItemsAsync(string? after, int limit, bool includeVectors) =>
-        grain.ListItemsAsync(context, after, limit, includeVectors);
+    public Task<ItemPage> QueryItemsAsync(ItemQuery query) => grain.QueryItemsAsync(context, query);
+
+    public Task<int> CountAsync(ItemFilter filter) => grain.CountAsync(context, filter);
+
+    public Task<PartWrite> DeleteWhereAsync(ItemFilter filter) => grain.DeleteWhereAsync(context, filter);
 
     public Task<MergePage> ExportPageAsync(string? after, int limit) => grain.ExportPageAsync(context, after, limit);
 

@@ -61,11 +61,16 @@ public sealed class VectorShardGrain(
     public Task<IndexItem?> GetItemAsync(ShardContext context, string id) => Calls(context).GetItemAsync(id);
 
     /// <inheritdoc/>
-    public Task<SearchHit[]> SearchAsync(ShardContext context, float[] vector, int k, int ef) => Calls(context).SearchAsync(vector, k, ef);
+    public Task<SearchHit[][]> SearchAsync(ShardContext context, SearchQuery[] queries) => Calls(context).SearchAsync(queries);
 
     /// <inheritdoc/>
-    public Task<ItemPage> ListItemsAsync(ShardContext context, string? after, int limit, bool includeVectors) =>
-        Calls(context).ListItemsAsync(after, limit, includeVectors);
+    public Task<ItemPage> QueryItemsAsync(ShardContext context, ItemQuery query) => Calls(context).QueryItemsAsync(query);
+
+    /// <inheritdoc/>
+    public Task<int> CountAsync(ShardContext context, ItemFilter filter) => Calls(context).CountAsync(filter);
+
+    /// <inheritdoc/>
+    public Task<PartWrite> DeleteWhereAsync(ShardContext context, ItemFilter filter) => Calls(context).DeleteWhereAsync(filter);
 
     /// <inheritdoc/>
     public Task<MergePage> ExportPageAsync(ShardContext context, string? after, int limit) => Calls(context).ExportPageAsync(after, limit);
