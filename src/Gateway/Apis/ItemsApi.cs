@@ -92,10 +92,7 @@ public static class ItemsApi
     internal static async Task<JsonOk<SearchResponse>> SearchAsync(string name, HttpRequest request, IndexGrains indexes)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.SearchRequest, VectorBodyReader.TryReadSearch);
-        SearchQuery query = ToQuery(body, "");
-        SearchHit[] hits = query.Filter is null
-            ? await indexes.Index(name).SearchAsync(query.Vector, query.K, query.Ef)
-            : await indexes.Index(name).SearchAsync(query);
+        SearchHit[] hits = await indexes.Index(name).SearchAsync(ToQuery(body, ""));
         return JsonAnswer.Ok(new SearchResponse(ToResults(hits)), GatewayJsonContext.Default.SearchResponse);
     }
 
