@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Vectord.Hnsw.Filtering;
 
 namespace Vectord.Hnsw;
 
@@ -58,6 +59,11 @@ public sealed partial class HnswIndex
     private bool[] _deleted = [];
     private string?[] _ids = [];
     private byte[]?[] _metadata = [];
+    /// <summary>The live slots (published, not deleted), for filters that need the complement of a set.</summary>
+    private SlotSet _live = new(0);
+    /// <summary>Each live item's metadata values by path, for filtered searches; changed only with the metadata.</summary>
+    private readonly PayloadIndex _payload = new();
+    private readonly List<PayloadEntry> _entries = [];
     private readonly Dictionary<string, int> _slots = new(StringComparer.Ordinal);
     /// <summary>Tombstoned slots, lowest first: reuse order depends only on the index's state, so a loaded index
     /// and the one that was saved stay identical under the same later writes.</summary>
@@ -154,6 +160,7 @@ public sealed partial class HnswIndex
             bytes += ArrayHeader + ((long)ObjectRef * _metadata.Length);
             bytes += _metadataBytes + ((long)_metadataCount * ArrayHeader);
             bytes += 4L * _free.Count;
+            bytes += _live.MemoryBytes + _payload.MemoryBytes;
             return bytes;
         }
     }
@@ -209,6 +216,7 @@ public sealed partial class HnswIndex
         SetMetadata(slot, null);
         _ids[slot] = null;
         _deleted[slot] = true;
+        _live.Remove(slot);
         _liveCount--;
         if (_liveCount == 0)
         {
@@ -273,19 +281,30 @@ public sealed partial class HnswIndex
         return ids;
     }
 
+    /// <summary>Sets a slot's metadata and its entries in the payload index (inside the writer's turn).</summary>
     private void SetMetadata(int slot, byte[]? metadata)
     {
         if (_metadata[slot] is { } old)
         {
             _metadataBytes -= old.Length;
             _metadataCount--;
+            _payload.Remove(slot, Entries(old));
         }
         _metadata[slot] = metadata;
         if (metadata is not null)
         {
             _metadataBytes += metadata.Length;
             _metadataCount++;
+            _payload.Add(slot, Entries(metadata));
         }
+    }
+
+    /// <summary>The payload entries of one item's metadata, in the writer's reusable list.</summary>
+    private ReadOnlySpan<PayloadEntry> Entries(byte[] metadata)
+    {
+        _entries.Clear();
+        PayloadDocument.Extract(metadata, _entries);
+        return CollectionsMarshal.AsSpan(_entries);
     }
 
     private Span<float> VectorOf(int slot) => _vectors.AsSpan(slot * _dim, _dim);
@@ -326,8 +345,9 @@ public sealed partial class HnswIndex
         bool[] deleted = Grown(_deleted, capacity);
         string?[] ids = Grown(_ids, capacity);
         byte[]?[] metadata = Grown(_metadata, capacity);
+        SlotSet live = _live.Grown(capacity);
         using var writing = Exclusive();
-        (_vectors, _links0, _upper, _levels, _deleted, _ids, _metadata) = (vectors, links0, upper, levels, deleted, ids, metadata);
+        (_vectors, _links0, _upper, _levels, _deleted, _ids, _metadata, _live) = (vectors, links0, upper, levels, deleted, ids, metadata, live);
         _capacity = capacity;
     }
 

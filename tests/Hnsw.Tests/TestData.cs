@@ -112,6 +112,21 @@ internal static class TestData
         return index;
     }
 
+    /// <summary>Reads the first <paramref name="count"/> labels of a gzip-compressed IDX1 file.</summary>
+    public static byte[] ReadIdxLabels(string path, int count)
+    {
+        using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        Span<byte> header = stackalloc byte[8];
+        gzip.ReadExactly(header);
+        if (BinaryPrimitives.ReadInt32BigEndian(header) != 0x801 || BinaryPrimitives.ReadInt32BigEndian(header[4..]) < count)
+        {
+            throw new InvalidDataException($"{path} is not an IDX1 file of at least {count} labels");
+        }
+        var labels = new byte[count];
+        gzip.ReadExactly(labels);
+        return labels;
+    }
+
     /// <summary>Reads the first <paramref name="count"/> images of a gzip-compressed IDX3 file as float vectors.</summary>
     public static float[][] ReadIdxImages(string path, int count)
     {

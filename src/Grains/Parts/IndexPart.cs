@@ -94,14 +94,14 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
     public SearchHit[][] Search(SearchQuery[] queries) => Array.ConvertAll(queries, Search);
 
     private SearchHit[] Search(SearchQuery query) =>
-        Count == 0 ? [] : Array.ConvertAll(index.Search(query.Vector, query.K, (query.Ef ?? 0) + FilterTranslation.Unsupported(query.Filter)),
+        Count == 0 ? [] : Array.ConvertAll(index.Search(query.Vector, query.K, query.Ef ?? 0, FilterTranslation.ToEngine(query.Filter)),
             h => new SearchHit(h.Id, h.Distance, ItemRules.DecodeMetadata(h.Metadata)));
 
     /// <summary>How many items match a checked filter.</summary>
-    public int CountMatching(ItemFilter filter) => FilterTranslation.Unsupported(filter) + index.Count;
+    public int CountMatching(ItemFilter filter) => index.CountMatching(FilterTranslation.ToEngine(filter));
 
     /// <summary>The ids of the items matching a checked filter.</summary>
-    public string[] MatchingIds(ItemFilter filter) => FilterTranslation.Unsupported(filter) == 0 ? [.. index.GetIds()] : [];
+    public string[] MatchingIds(ItemFilter filter) => index.MatchingIds(FilterTranslation.ToEngine(filter)!);
 
     /// <summary>Writes a snapshot when the log is due one.</summary>
     /// <returns>Whether a snapshot was written.</returns>
@@ -131,7 +131,7 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
         // them are gone: paging through a part while deleting what was paged (a clear_source merge) stays linear.
         var ids = _sortedIds;
         if (ids is null || ids.Length > (2 * index.Count) + 1024) { _sortedIds = ids = SortedIds(); }
-        Func<string, bool>? matches = filter is null ? null : id => FilterTranslation.Unsupported(filter) == 0;
+        var matches = filter is null ? null : index.Matcher(FilterTranslation.ToEngine(filter)!);
         var start = 0;
         if (after is not null)
         {

@@ -104,6 +104,7 @@ public sealed partial class HnswIndex
             _slots[item.Id] = slot;
             _idChars += item.Id.Length;
             _deleted[slot] = false;
+            _live.Add(slot);
             _liveCount++;
             SetMetadata(slot, item.Metadata);
             ReplaceVector(slot, item.Vector);
@@ -152,6 +153,7 @@ public sealed partial class HnswIndex
             _slots[item.Id] = slot;
             _idChars += item.Id.Length;
             _deleted[slot] = false;
+            _live.Add(slot);
             SetMetadata(slot, item.Metadata);
             StoreVector(slot, item.Vector);
             int level = DrawLevel(item.Id);

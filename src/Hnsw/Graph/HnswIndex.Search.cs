@@ -28,17 +28,24 @@ public sealed partial class HnswIndex
         }
         ef = Math.Max(ef <= 0 ? _options.EfSearch : ef, k);
         ref float q = ref MemoryMarshal.GetReference(query);
-        return _kind == DistanceKind.Euclidean ? SearchCore<L2Space>(ref q, k, ef) : SearchCore<NegativeDotSpace>(ref q, k, ef);
+        var live = new LiveNodes(_deleted, mustFill: _free.Count > 0);
+        return _kind == DistanceKind.Euclidean ? SearchCore<L2Space, LiveNodes>(ref q, k, ef, live) : SearchCore<NegativeDotSpace, LiveNodes>(ref q, k, ef, live);
     }
 
     [SkipLocalsInit]
-    private SearchHit[] SearchCore<TSpace>(ref float query, int k, int ef) where TSpace : struct, ISpace
+    private SearchHit[] SearchCore<TSpace, TFilter>(ref float query, int k, int ef, TFilter filter)
+        where TSpace : struct, ISpace
+        where TFilter : struct, INodeFilter
     {
         SearchScratch scratch = SearchScratch.Current;
         int entry = GreedyDescend<TSpace>(ref query, _entryPoint, _maxLevel, 1, -1, out float entryDistance);
-        SearchLayer0<TSpace>(ref query, entry, entryDistance, ef, scratch);
+        SearchLayer0<TSpace, TFilter>(ref query, entry, entryDistance, ef, scratch, filter);
+        return TakeHits(ref query, k, ref scratch.Results);
+    }
 
-        ref MaxHeap results = ref scratch.Results;
+    /// <summary>The best <paramref name="k"/> of <paramref name="results"/> as hits, nearest first (empties the heap).</summary>
+    private SearchHit[] TakeHits(ref float query, int k, ref MaxHeap results)
+    {
         while (results.Count > k)
         {
             results.Pop();
@@ -113,12 +120,15 @@ public sealed partial class HnswIndex
         return copy;
     }
 
-    /// <summary>Beam search on layer 0 for queries: leaves the best <paramref name="ef"/> live nodes in
-    /// <c>scratch.Results</c>. Tombstones are expanded (they route) but never enter the results, and the search
-    /// keeps going until it holds ef live results or runs out of candidates.</summary>
+    /// <summary>Beam search on layer 0 for queries: leaves the best <paramref name="ef"/> nodes that
+    /// <paramref name="filter"/> accepts in <c>scratch.Results</c>. Nodes it refuses (tombstones, items a filter
+    /// excludes) are expanded, since they route, but never enter the results; while the filter may refuse nodes
+    /// (<see cref="INodeFilter.MustFill"/>) the search goes on until it holds ef accepted results or runs out of
+    /// candidates, so the matches of a filter are found however far from the query they lie.</summary>
     [SkipLocalsInit]
-    private void SearchLayer0<TSpace>(ref float query, int entry, float entryDistance, int ef, SearchScratch scratch)
+    private void SearchLayer0<TSpace, TFilter>(ref float query, int entry, float entryDistance, int ef, SearchScratch scratch, TFilter filter)
         where TSpace : struct, ISpace
+        where TFilter : struct, INodeFilter
     {
         VisitedSet visited = scratch.Visited;
         visited.Reset(_slotCount);
@@ -128,7 +138,6 @@ public sealed partial class HnswIndex
         results.Clear();
 
         ref int links = ref MemoryMarshal.GetArrayDataReference(_links0);
-        ref bool deleted = ref MemoryMarshal.GetArrayDataReference(_deleted);
         ref float vectors = ref MemoryMarshal.GetArrayDataReference(_vectors);
         nint dim = _dim;
         nint stride = _stride0;
@@ -141,17 +150,17 @@ public sealed partial class HnswIndex
         Unsafe.Add(ref marks, entry) = epoch;
         candidates.Push(entryDistance, entry);
         float bound = float.PositiveInfinity;
-        if (!Unsafe.Add(ref deleted, entry))
+        if (filter.Accepts(entry))
         {
             results.Push(entryDistance, entry);
             bound = entryDistance;
         }
-        bool tombstones = _free.Count > 0;
+        bool mustFill = filter.MustFill;
 
         while (candidates.Count > 0)
         {
             Candidate current = candidates.Top;
-            if (current.Distance > bound && (results.Count == ef || !tombstones))
+            if (current.Distance > bound && (results.Count == ef || !mustFill))
             {
                 break;
             }
@@ -190,7 +199,7 @@ public sealed partial class HnswIndex
                 if (results.Count < ef || d < bound)
                 {
                     candidates.Push(d, neighbour);
-                    if (!Unsafe.Add(ref deleted, neighbour))
+                    if (filter.Accepts(neighbour))
                     {
                         results.Push(d, neighbour);
                         if (results.Count > ef)

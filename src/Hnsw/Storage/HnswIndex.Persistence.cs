@@ -265,6 +265,7 @@ public sealed partial class HnswIndex
             }
             _ids[i] = id;
             _idChars += id.Length;
+            _live.Add(i);
         }
     }
 

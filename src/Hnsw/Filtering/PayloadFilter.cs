@@ -1,0 +1,67 @@
+namespace Vectord.Hnsw.Filtering;
+
+/// <summary>
+/// A condition on items, evaluated by <see cref="PayloadIndex.Evaluate"/> into the set of live slots it matches.
+/// Paths are dotted (<c>"a.b"</c>): a dot steps into a nested object, and a step that meets an array goes into each
+/// of its elements. When a path reaches several values (an array), a value condition matches when any of them does.
+/// </summary>
+public abstract record PayloadFilter;
+
+/// <summary>Items matching every one of <paramref name="Filters"/>; all live items when there are none.</summary>
+/// <param name="Filters">The conditions that must all hold.</param>
+public sealed record AllOf(PayloadFilter[] Filters) : PayloadFilter;
+
+/// <summary>Items matching at least one of <paramref name="Filters"/>; none when there are none.</summary>
+/// <param name="Filters">The conditions of which one must hold.</param>
+public sealed record AnyOf(PayloadFilter[] Filters) : PayloadFilter;
+
+/// <summary>Live items not matching <paramref name="Filter"/>.</summary>
+/// <param name="Filter">The condition that must not hold.</param>
+public sealed record NotOf(PayloadFilter Filter) : PayloadFilter;
+
+/// <summary>Items with a string, number or boolean at <paramref name="Path"/> equal to one of
+/// <paramref name="Values"/>.</summary>
+/// <param name="Path">The dotted path.</param>
+/// <param name="Values">The accepted values.</param>
+public sealed record ValueIn(string Path, PayloadValue[] Values) : PayloadFilter;
+
+/// <summary>Items with a string, number or boolean at <paramref name="Path"/> equal to none of
+/// <paramref name="Values"/> (any one such value is enough). Nulls, objects and empty arrays are not values, so an
+/// item holding only those at the path does not match, nor does one without the path.</summary>
+/// <param name="Path">The dotted path.</param>
+/// <param name="Values">The excluded values.</param>
+public sealed record ValueNotIn(string Path, PayloadValue[] Values) : PayloadFilter;
+
+/// <summary>Items with a number at <paramref name="Path"/> within every given bound (at least one bound is given).
+/// Strings and booleans never match.</summary>
+/// <param name="Path">The dotted path.</param>
+/// <param name="Gt">Exclusive lower bound.</param>
+/// <param name="Gte">Inclusive lower bound.</param>
+/// <param name="Lt">Exclusive upper bound.</param>
+/// <param name="Lte">Inclusive upper bound.</param>
+public sealed record NumberRange(string Path, double? Gt, double? Gte, double? Lt, double? Lte) : PayloadFilter;
+
+/// <summary>Items whose value at <paramref name="Path"/> is JSON <c>null</c> itself (an array holding a null is
+/// not null).</summary>
+/// <param name="Path">The dotted path.</param>
+public sealed record IsNull(string Path) : PayloadFilter;
+
+/// <summary>Items where <paramref name="Path"/> is absent or holds only <c>null</c> or <c>[]</c>; <c>{}</c> and
+/// <c>[null]</c> are not empty. Items without metadata, or whose metadata is not an object, are empty everywhere.</summary>
+/// <param name="Path">The dotted path.</param>
+public sealed record IsEmpty(string Path) : PayloadFilter;
+
+/// <summary>Items whose id is one of <paramref name="Ids"/>; unknown ids are ignored.</summary>
+/// <param name="Ids">The accepted ids.</param>
+public sealed record IdIn(string[] Ids) : PayloadFilter;
+
+/// <summary>Every live item.</summary>
+public sealed record MatchAll : PayloadFilter
+{
+    private MatchAll()
+    {
+    }
+
+    /// <summary>The one instance.</summary>
+    public static MatchAll Instance { get; } = new();
+}

@@ -1,0 +1,35 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Vectord.Hnsw.Filtering;
+
+namespace Vectord.Hnsw.Graph;
+
+/// <summary>Which nodes a layer-0 search may return. Implemented by structs, so the search loop is compiled once per
+/// filter with the test inlined.</summary>
+internal interface INodeFilter
+{
+    /// <summary>True when the filter may refuse nodes the graph reaches: the search then keeps going until it holds
+    /// ef accepted results, instead of stopping as soon as its nearest candidate is farther than its worst result.</summary>
+    bool MustFill { get; }
+
+    /// <summary>Whether <paramref name="node"/> may be a result.</summary>
+    bool Accepts(int node);
+}
+
+/// <summary>Every live node: tombstones route but are never returned.</summary>
+internal readonly struct LiveNodes(bool[] deleted, bool mustFill) : INodeFilter
+{
+    public bool MustFill => mustFill;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Accepts(int node) => !Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(deleted), node);
+}
+
+/// <summary>The nodes of a set (a filter's live matches).</summary>
+internal readonly struct NodesIn(SlotSet set) : INodeFilter
+{
+    public bool MustFill => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Accepts(int node) => set.Contains(node);
+}
