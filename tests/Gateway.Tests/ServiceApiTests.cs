@@ -29,6 +29,9 @@ public sealed class ServiceApiTests(NodeFixture node)
             ("/vectors/index/{name}/shards", "get", ["200", "404"]),
             ("/vectors/index/{name}/add", "post", ["200", "400", "404", "413", "503", "504", "507"]),
             ("/vectors/index/{name}/search", "post", ["200", "400", "404"]),
+            ("/vectors/index/{name}/search/batch", "post", ["200", "400", "404", "413"]),
+            ("/vectors/index/{name}/items/query", "post", ["200", "400", "404", "413"]),
+            ("/vectors/index/{name}/count", "post", ["200", "400", "404", "413"]),
             ("/vectors/index/{name}/delete", "post", ["200", "400", "404"]),
             ("/vectors/index/{name}/merge", "post", ["200", "400", "404"]),
             ("/vectors/index/{name}/items", "get", ["200", "404"]),
@@ -52,6 +55,14 @@ public sealed class ServiceApiTests(NodeFixture node)
         // Request bodies use the snake_case contract names.
         Assert.Contains("ef_search", doc.GetRawText(), StringComparison.Ordinal);
         Assert.Contains("skipped_already_present", doc.GetRawText(), StringComparison.Ordinal);
+        // The filter routes' bodies and answers are described by their own schemas.
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+        foreach (string schema in new[] { "SearchBatchRequest", "SearchBatchResponse", "ItemQueryRequest", "ItemQueryResponse", "CountRequest", "CountResponse" })
+        {
+            Assert.True(schemas.TryGetProperty(schema, out _), $"schema {schema} missing from the OpenAPI document");
+        }
+        Assert.True(schemas.GetProperty("SearchRequest").GetProperty("properties").TryGetProperty("filter", out _));
+        Assert.True(schemas.GetProperty("DeleteItemsRequest").GetProperty("properties").TryGetProperty("filter", out _));
     }
 
     [Fact]

@@ -29,6 +29,10 @@ public sealed class VectorBodyReaderTests
         """{"\u0076ector":[4,5],"k":-1}""",
         """{"Vector":[1],"K":2}""",
         """{"vector":[1.5],"k":0,"ef":2147483647}""",
+        """{"vector":[1,2],"filter":{"must":[{"key":"a.b","match":{"value":1}}],"must_not":[{"has_id":["x"]}]}}""",
+        """{"filter":{},"vector":[1]}""",
+        """{"vector":[1],"filter":null}""",
+        """{"vector":[1],"filter":"not a filter: read as given, refused later"}""",
     ];
 
     public static TheoryData<string> CommonAddBodies() =>
@@ -115,6 +119,7 @@ public sealed class VectorBodyReaderTests
         """{"vector":[1e30]}""",
         """{"vector":[1e999]}""",
         """{"vector":[1],"vector":[2]}""",
+        """{"vector":[1],"filter":{},"filter":{"must":[]}}""",
     ];
 
     public static TheoryData<string> DeclinedAddBodies() =>
@@ -231,6 +236,50 @@ public sealed class VectorBodyReaderTests
             RequestBody.Deserialize("null"u8, GatewayJsonContext.Default.SearchRequest, VectorBodyReader.TryReadSearch)).Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The fast reader skips the properties it does not know, so a property added to a contract record but not to the
+    /// reader would be silently dropped on the fast path. It refuses (declines) a known property given twice, and
+    /// skips an unknown one given twice: so every JSON property of the records must be declined when doubled.
+    /// </summary>
+    [Fact]
+    public void The_fast_reader_knows_every_property_of_the_search_and_add_records()
+    {
+        static string[] Names<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) => [.. info.Properties.Select(p => p.Name)];
+
+        string[] search = Names(GatewayJsonContext.Default.SearchRequest);
+        Assert.Equal(["vector", "k", "ef", "filter"], search);
+        foreach (string name in search)
+        {
+            byte[] doubled = Encoding.UTF8.GetBytes($$"""{"{{name}}":null,"{{name}}":null}""");
+            Assert.False(VectorBodyReader.TryReadSearch(doubled, out _), $"the fast search reader does not read \"{name}\"");
+        }
+        foreach (string name in Names(GatewayJsonContext.Default.AddRequest))
+        {
+            byte[] doubled = Encoding.UTF8.GetBytes($$"""{"{{name}}":null,"{{name}}":null}""");
+            Assert.False(VectorBodyReader.TryReadAdd(doubled, out _), $"the fast add reader does not read \"{name}\"");
+        }
+        foreach (string name in Names(GatewayJsonContext.Default.AddItem))
+        {
+            byte[] doubled = Encoding.UTF8.GetBytes($$"""{"items":[{"{{name}}":null,"{{name}}":null}]}""");
+            Assert.False(VectorBodyReader.TryReadAdd(doubled, out _), $"the fast add reader does not read items[].\"{name}\"");
+        }
+        // The probe itself: an unknown property given twice is skipped both times, and the body is answered.
+        Assert.True(VectorBodyReader.TryReadSearch("""{"vector":[1],"zz":null,"zz":null}"""u8, out _));
+        Assert.True(VectorBodyReader.TryReadAdd("""{"items":[{"id":"a","zz":1,"zz":2}]}"""u8, out _));
+    }
+
+    [Fact]
+    public void A_filter_on_the_fast_path_arrives_whole()
+    {
+        Assert.True(VectorBodyReader.TryReadSearch(
+            """{"vector":[1,0],"filter":{"must_not":[{"key":"tag","match":{"any":["a","b"]}}]},"k":3}"""u8, out SearchRequest? fast));
+        Assert.Equal(3, fast.K);
+        ItemFilter filter = FilterJson.Read(fast.Filter!.Value);
+        var condition = Assert.IsType<MatchAnyCondition>(Assert.Single(filter.MustNot!));
+        Assert.Equal("tag", condition.Key);
+        Assert.Equal([FilterValue.Of("a"), FilterValue.Of("b")], condition.Any);
+    }
+
     private static int CompareSearch(byte[] body)
     {
         SearchRequest? reference = Reference(body, GatewayJsonContext.Default.SearchRequest);
@@ -277,6 +326,7 @@ public sealed class VectorBodyReaderTests
         AssertSameVector(expected.Vector, actual.Vector);
         Assert.Equal(expected.K, actual.K);
         Assert.Equal(expected.Ef, actual.Ef);
+        Assert.Equal(expected.Filter?.GetRawText(), actual.Filter?.GetRawText());
     }
 
     private static void AssertSame(AddRequest expected, AddRequest actual)

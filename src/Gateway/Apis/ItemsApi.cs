@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Vectord.Gateway.Infrastructure;
@@ -30,8 +32,29 @@ public static class ItemsApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        // A batch carries up to 1024 query vectors, as add carries items: the node-wide body limit, not a search's.
+        group.MapPost("/search/batch", SearchBatchAsync).WithName("SearchBatch")
+            .WithSummary("Several searches at once: one list of nearest items per search, in order")
+            .Accepts<SearchBatchRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapPost("/items/query", QueryAsync).WithName("QueryItems")
+            .WithSummary("Pages through the items that match a filter, in id order")
+            .WithMetadata(new BodySizeLimit(searchBody))
+            .Accepts<ItemQueryRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapPost("/count", CountAsync).WithName("CountItems")
+            .WithSummary("The number of items that match a filter")
+            .WithMetadata(new BodySizeLimit(searchBody))
+            .Accepts<CountRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         group.MapPost("/delete", DeleteManyAsync).WithName("DeleteItems")
-            .WithSummary("Deletes items by id")
+            .WithSummary("Deletes items by id, or every item that matches a filter")
             .Accepts<DeleteItemsRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -69,20 +92,69 @@ public static class ItemsApi
     internal static async Task<JsonOk<SearchResponse>> SearchAsync(string name, HttpRequest request, IndexGrains indexes)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.SearchRequest, VectorBodyReader.TryReadSearch);
-        float[] vector = body.Vector ?? throw Invalid("vector is required");
-        SearchHit[] hits = await indexes.Index(name).SearchAsync(vector, body.K ?? 0, body.Ef);
-        var results = new SearchResult[hits.Length];
+        SearchHit[] hits = await indexes.Index(name).SearchAsync(ToQuery(body, ""));
+        return JsonAnswer.Ok(new SearchResponse(ToResults(hits)), GatewayJsonContext.Default.SearchResponse);
+    }
+
+    internal static async Task<JsonOk<SearchBatchResponse>> SearchBatchAsync(string name, HttpRequest request, IndexGrains indexes)
+    {
+        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.SearchBatchRequest);
+        SearchRequest?[] searches = body.Searches ?? [];
+        if (searches.Length == 0)
+        {
+            throw Invalid("searches must be non-empty");
+        }
+        var queries = new SearchQuery[searches.Length];
+        for (int i = 0; i < searches.Length; i++)
+        {
+            string at = string.Create(CultureInfo.InvariantCulture, $"searches[{i}]");
+            queries[i] = ToQuery(searches[i] ?? throw Invalid($"{at}: must be an object"), at);
+        }
+        SearchHit[][] hits = await indexes.Index(name).SearchBatchAsync(queries);
+        var results = new SearchResult[hits.Length][];
         for (int i = 0; i < hits.Length; i++)
         {
-            results[i] = new SearchResult(hits[i].Id, hits[i].Distance, RawJson.FromStored(hits[i].Metadata));
+            results[i] = ToResults(hits[i]);
         }
-        return JsonAnswer.Ok(new SearchResponse(results), GatewayJsonContext.Default.SearchResponse);
+        return JsonAnswer.Ok(new SearchBatchResponse(results), GatewayJsonContext.Default.SearchBatchResponse);
+    }
+
+    internal static async Task<JsonOk<ItemQueryResponse>> QueryAsync(string name, HttpRequest request, IndexGrains indexes)
+    {
+        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.ItemQueryRequest);
+        bool vectors = body.Vectors ?? false;
+        ItemPage page = await indexes.Index(name).QueryItemsAsync(
+            new ItemQuery(ReadFilter(body.Filter, "filter"), body.Limit ?? 100, body.After, vectors));
+        var items = new ItemResponse[page.Items.Length];
+        for (int i = 0; i < items.Length; i++)
+        {
+            IndexItem item = page.Items[i];
+            items[i] = new ItemResponse(item.Id, vectors ? item.Vector : null, RawJson.FromStored(item.Metadata));
+        }
+        return JsonAnswer.Ok(new ItemQueryResponse(items, page.Next), GatewayJsonContext.Default.ItemQueryResponse);
+    }
+
+    internal static async Task<JsonOk<CountResponse>> CountAsync(string name, HttpRequest request, IndexGrains indexes)
+    {
+        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.CountRequest);
+        int count = await indexes.Index(name).CountAsync(ReadFilter(body.Filter, "filter"));
+        return JsonAnswer.Ok(new CountResponse(count), GatewayJsonContext.Default.CountResponse);
     }
 
     internal static async Task<JsonOk<DeleteItemsResponse>> DeleteManyAsync(string name, HttpRequest request, IndexGrains indexes)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.DeleteItemsRequest);
-        string?[] ids = body.Ids ?? [];
+        ItemFilter? filter = ReadFilter(body.Filter, "filter");
+        if (filter is not null)
+        {
+            if (body.Ids is not null)
+            {
+                throw Invalid("give either ids or filter, not both");
+            }
+            DeleteResult deleted = await indexes.Index(name).DeleteWhereAsync(filter);
+            return JsonAnswer.Ok(new DeleteItemsResponse(deleted.Deleted, deleted.Length), GatewayJsonContext.Default.DeleteItemsResponse);
+        }
+        string?[] ids = body.Ids ?? throw Invalid("ids or filter is required (exactly one of them)");
         var checkedIds = new string[ids.Length];
         for (int j = 0; j < ids.Length; j++)
         {
@@ -116,6 +188,27 @@ public static class ItemsApi
     {
         DeleteResult result = await indexes.Index(name).DeleteAsync([id ?? ""]);
         return result.Deleted == 0 ? throw new ItemNotFoundException(id ?? "") : TypedResults.NoContent();
+    }
+
+    /// <summary>A search body as a grain query; <paramref name="at"/> names it in errors (empty for a lone search).</summary>
+    private static SearchQuery ToQuery(SearchRequest body, string at)
+    {
+        float[] vector = body.Vector ?? throw Invalid(at.Length == 0 ? "vector is required" : $"{at}: vector is required");
+        return new SearchQuery(vector, body.K ?? 0, body.Ef, ReadFilter(body.Filter, at.Length == 0 ? "filter" : $"{at}.filter"));
+    }
+
+    /// <summary>A request's filter; absent or JSON null: none.</summary>
+    private static ItemFilter? ReadFilter(JsonElement? element, string path) =>
+        element is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } filter ? FilterJson.Read(filter, path) : null;
+
+    private static SearchResult[] ToResults(SearchHit[] hits)
+    {
+        var results = new SearchResult[hits.Length];
+        for (int i = 0; i < hits.Length; i++)
+        {
+            results[i] = new SearchResult(hits[i].Id, hits[i].Distance, RawJson.FromStored(hits[i].Metadata));
+        }
+        return results;
     }
 
     private static InvalidIndexArgumentException Invalid(string message) => new(message);

@@ -5,11 +5,12 @@ using System.Text.Json.Serialization.Metadata;
 namespace Vectord.Gateway.Json;
 
 /// <summary>
-/// Reads the array of a batch (add's <c>items</c>, delete's <c>ids</c>) and refuses it as soon as it holds more
-/// entries than one call may carry (<see cref="ItemLimits.MaxBatchItems"/>), instead of materialising the rest.
+/// Reads the array of a batch (add's <c>items</c>, delete's <c>ids</c>, the searches of a batch of searches) and
+/// refuses it as soon as it holds more entries than one call may carry (<paramref name="max"/>, by default
+/// <see cref="ItemLimits.MaxBatchItems"/>), instead of materialising the rest.
 /// </summary>
 /// <typeparam name="T">The entry type.</typeparam>
-public abstract class BatchArrayConverter<T>(string field) : JsonConverter<T[]>
+public abstract class BatchArrayConverter<T>(string field, int max = ItemLimits.MaxBatchItems) : JsonConverter<T[]>
 {
     /// <inheritdoc />
     public override T[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -23,7 +24,10 @@ public abstract class BatchArrayConverter<T>(string field) : JsonConverter<T[]>
         var entries = new List<T>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            ItemLimits.ThrowIfTooMany(field, entries.Count + 1);
+            if (entries.Count == max)
+            {
+                throw new InvalidIndexArgumentException($"{field}: more than {max} in one call (split the batch)");
+            }
             entries.Add(JsonSerializer.Deserialize(ref reader, entry)!);
         }
         return [.. entries];
@@ -49,3 +53,6 @@ public sealed class AddItemsConverter() : BatchArrayConverter<AddItem?>("items")
 
 /// <summary>Delete's <c>ids</c>, bounded.</summary>
 public sealed class DeleteIdsConverter() : BatchArrayConverter<string?>("ids");
+
+/// <summary>The searches of a batch of searches, bounded by <see cref="SearchQuery.MaxBatch"/>.</summary>
+public sealed class SearchesConverter() : BatchArrayConverter<SearchRequest?>("searches", SearchQuery.MaxBatch);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Vectord.Gateway.Json;
@@ -62,10 +63,41 @@ public sealed record AddResponse(int Added, int Length);
 /// <param name="Vector">The query.</param>
 /// <param name="K">Results wanted: omitted or ≤ 0 = 10, capped at 1000.</param>
 /// <param name="Ef">Beam width for this query; omitted = the index's ef_search.</param>
+/// <param name="Filter">Only items matching this filter (<c>{"must","should","must_not"}</c>, Qdrant's shape) are
+/// returned; omitted or null = every item. Read with <see cref="FilterJson.Read"/>.</param>
 public sealed record SearchRequest(
     [property: JsonConverter(typeof(FiniteFloatArrayConverter))] float[]? Vector,
     int? K,
-    int? Ef);
+    int? Ef,
+    JsonElement? Filter);
+
+/// <summary>Body of <c>POST /vectors/index/{name}/search/batch</c>.</summary>
+/// <param name="Searches">1 to 1024 searches, each as the body of a search; run in order, all or none.</param>
+public sealed record SearchBatchRequest([property: JsonConverter(typeof(SearchesConverter))] SearchRequest?[]? Searches);
+
+/// <summary>Answer of a batch of searches.</summary>
+/// <param name="Results">One list of nearest items per search, in the order of the searches.</param>
+public sealed record SearchBatchResponse(SearchResult[][] Results);
+
+/// <summary>Body of <c>POST /vectors/index/{name}/items/query</c>.</summary>
+/// <param name="Filter">Which items; omitted or null = every item.</param>
+/// <param name="Limit">Page size: omitted or ≤ 0 = 100, capped at 1000.</param>
+/// <param name="After">Only ids that sort after this one (ordinal): the <c>next</c> of the previous page.</param>
+/// <param name="Vectors">Whether the items carry their vectors.</param>
+public sealed record ItemQueryRequest(JsonElement? Filter, int? Limit, string? After, bool? Vectors);
+
+/// <summary>A page of the items that match a filter.</summary>
+/// <param name="Items">Matching items in id order.</param>
+/// <param name="Next">Pass as <c>after</c> for the next page; null at the end.</param>
+public sealed record ItemQueryResponse(ItemResponse[] Items, string? Next);
+
+/// <summary>Body of <c>POST /vectors/index/{name}/count</c>.</summary>
+/// <param name="Filter">Which items to count; omitted or null = every item.</param>
+public sealed record CountRequest(JsonElement? Filter);
+
+/// <summary>Answer of a count.</summary>
+/// <param name="Count">Items that match.</param>
+public sealed record CountResponse(int Count);
 
 /// <summary>One search result.</summary>
 /// <param name="Id">Item id.</param>
@@ -97,8 +129,9 @@ public sealed record ItemListResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Next);
 
 /// <summary>Body of <c>POST /vectors/index/{name}/delete</c>.</summary>
-/// <param name="Ids">Ids to delete; non-empty, at most 10,000.</param>
-public sealed record DeleteItemsRequest([property: JsonConverter(typeof(DeleteIdsConverter))] string?[]? Ids);
+/// <param name="Ids">Ids to delete; non-empty, at most 10,000. Exactly one of <c>ids</c> and <c>filter</c>.</param>
+/// <param name="Filter">Deletes every item matching it. Exactly one of <c>ids</c> and <c>filter</c>.</param>
+public sealed record DeleteItemsRequest([property: JsonConverter(typeof(DeleteIdsConverter))] string?[]? Ids, JsonElement? Filter);
 
 /// <summary>Result of a delete.</summary>
 /// <param name="Deleted">Ids that existed.</param>
@@ -144,6 +177,12 @@ public sealed record HealthResponse(string Status, int Silos);
 [JsonSerializable(typeof(AddResponse))]
 [JsonSerializable(typeof(SearchRequest))]
 [JsonSerializable(typeof(SearchResponse))]
+[JsonSerializable(typeof(SearchBatchRequest))]
+[JsonSerializable(typeof(SearchBatchResponse))]
+[JsonSerializable(typeof(ItemQueryRequest))]
+[JsonSerializable(typeof(ItemQueryResponse))]
+[JsonSerializable(typeof(CountRequest))]
+[JsonSerializable(typeof(CountResponse))]
 [JsonSerializable(typeof(ItemResponse))]
 [JsonSerializable(typeof(ItemListResponse))]
 [JsonSerializable(typeof(DeleteItemsRequest))]

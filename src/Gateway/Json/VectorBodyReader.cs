@@ -5,8 +5,10 @@ using System.Text.Json;
 namespace Vectord.Gateway.Json;
 
 /// <summary>
-/// Reads the two bodies that carry vectors, search and add, straight from the request's bytes. Their structure
-/// goes through a <see cref="Utf8JsonReader"/>, but each vector's numbers are scanned directly from the text with
+/// Reads the two bodies that carry vectors, search and add, straight from the request's bytes. It reads every
+/// property of <see cref="SearchRequest"/>, <see cref="AddRequest"/> and <see cref="AddItem"/> (a test holds the
+/// sets equal) and skips any other, as the serializer does. Their structure goes through a
+/// <see cref="Utf8JsonReader"/>, but each vector's numbers are scanned directly from the text with
 /// <see cref="DecimalFloat.TryScan"/>, several times faster than reading them token by token; the reader then
 /// resumes after the array from its saved state, as if it had read every element itself.
 /// <para>
@@ -69,7 +71,8 @@ internal ref struct VectorBodyReader
         }
         float[]? vector = null;
         int? k = null, ef = null;
-        bool seenVector = false, seenK = false, seenEf = false;
+        JsonElement? filter = null;
+        bool seenVector = false, seenK = false, seenEf = false, seenFilter = false;
         while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
             if (_reader.ValueTextEquals("vector"u8))
@@ -93,16 +96,24 @@ internal ref struct VectorBodyReader
                     return false;
                 }
             }
+            else if (_reader.ValueTextEquals("filter"u8))
+            {
+                if (!First(ref seenFilter))
+                {
+                    return false;
+                }
+                filter = ReadElement();
+            }
             else
             {
-                SkipValue();
+                SkipValue();   // unknown fields are ignored, as by the serializer
             }
         }
         if (!AtEndOfDocument())
         {
             return false;
         }
-        request = new SearchRequest(vector, k, ef);
+        request = new SearchRequest(vector, k, ef, filter);
         return true;
     }
 
@@ -307,6 +318,14 @@ internal ref struct VectorBodyReader
             throw new InvalidIndexArgumentException($"items[{position}]: {large}");
         }
         return new RawJson(s_strictUtf8.GetString(_json[start..end]));
+    }
+
+    /// <summary>The value after a property name as a <see cref="JsonElement"/> of its own (a filter, read later with
+    /// <see cref="FilterJson.Read"/>), or null for JSON <c>null</c>, as the serializer reads a <c>JsonElement?</c>.</summary>
+    private JsonElement? ReadElement()
+    {
+        _reader.Read();
+        return _reader.TokenType == JsonTokenType.Null ? null : JsonElement.ParseValue(ref _reader);
     }
 
     private bool TryInt(out int? value)
