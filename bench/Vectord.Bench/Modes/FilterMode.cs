@@ -11,6 +11,8 @@ namespace Vectord.Bench.Modes;
 /// Filtered search on fashion-mnist with metadata built from the data set (<see cref="FilterCases"/>): for each
 /// filter, recall@10 against a brute-force scan of the matching items, single-threaded QPS and the strategy the
 /// planner chose, beside the QPS of an exact unfiltered full scan in the same run and the payload index's memory.
+/// With <c>--http</c>, then the same queries and filters as <c>search/batch</c> requests to the service in this
+/// process, against the engine's single-threaded QPS (<see cref="FilterHttp"/>).
 /// </summary>
 internal sealed class FilterMode(TextWriter? output = null) : IBenchMode
 {
@@ -28,7 +30,7 @@ internal sealed class FilterMode(TextWriter? output = null) : IBenchMode
 
     public string Name => "filter";
 
-    public string Summary => "filtered search: recall@10, QPS and the planner's strategy per filter, against exact search";
+    public string Summary => "filtered search: recall@10, QPS and the planner's strategy per filter, against exact search; --http: search/batch over HTTP vs the engine (goal >= 0.8x)";
 
     public string Usage => """
           --dataset-dir DIR       directory holding fashion-mnist           [/usr/share/datasets/fashion-mnist]
@@ -38,22 +40,36 @@ internal sealed class FilterMode(TextWriter? output = null) : IBenchMode
           --ef-construction N     beam width while building                                         [200]
           --ef N                  beam width of the searches (0: the index's default)                 [0]
           --strategy S            auto (the planner) | exact | graph                               [auto]
-          --threads N             threads for the index build                                         [2]
+          --threads N             threads for the index build                       [2; 1 with --http]
           --json FILE             append one JSON object per filter to FILE
+          --http                  then search/batch over HTTP to an in-process service holding the same items,
+                                  against the engine single-threaded (planner's strategy, default ef_construction;
+                                  with one build thread the engine's graph is the service's, answer for answer)
+          --batch N               searches per search/batch request (with --http)                   [100]
+          --rounds N              rounds of engine then HTTP per filter; medians (with --http)        [3]
+          --storage-dir DIR       the service's storage (with --http)                    [a temporary directory]
         """;
 
-    public Task<int> RunAsync(BenchArgs args, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(BenchArgs args, CancellationToken cancellationToken)
     {
         var directory = args.GetString("dataset-dir") ?? DatasetCatalog.FashionMnistDefaultDirectory;
-        var limit = args.GetOptionalInt("limit", min: 10_000);
+        var limit = args.GetOptionalInt("limit", min: 1000);
         var queryCount = args.GetInt("queries", 500, min: 1, max: 10_000);
         var m = args.GetInt("m", HnswOptions.DefaultM, min: 2, max: 256);
         var efConstruction = args.GetInt("ef-construction", HnswOptions.DefaultEfConstruction, min: 1, max: 100_000);
         var ef = args.GetInt("ef", 0, min: 0, max: 10_000);
         var strategy = args.GetChoice("strategy", (FilterStrategy?)null, s_strategies);
-        var threads = args.GetInt("threads", 2, min: 1, max: 1024);
+        var http = args.GetFlag("http");
+        var threads = args.GetInt("threads", http ? 1 : 2, min: 1, max: 1024);
         var jsonPath = args.GetString("json");
+        var batch = args.GetInt("batch", 100, min: 1, max: SearchQuery.MaxBatch);
+        var rounds = args.GetInt("rounds", 3, min: 1, max: 100);
+        var storageDirectory = args.GetString("storage-dir");
         args.EnsureAllUsed();
+        if (http && efConstruction != HnswOptions.DefaultEfConstruction)
+        {
+            throw new UsageException($"--http: the service builds with ef_construction {HnswOptions.DefaultEfConstruction}; --ef-construction must be left at it");
+        }
 
         var dataset = DatasetCatalog.Load(DatasetCatalog.FashionMnist, directory, limit, queryCount);
         var n = dataset.Base.Length;
@@ -76,23 +92,30 @@ internal sealed class FilterMode(TextWriter? output = null) : IBenchMode
 
         var table = new TextTable(new("filter", 24), new("matches", 8), new("share", 7), new("strategy", 8), new("recall@10", 9), new("qps", 8), new("vs exact", 8));
         table.WriteHeader(_output);
-        foreach (var c in cases.All)
+        var truths = new List<(FilterCases.Case, HashSet<string>[])>();
+        foreach (var c in (IEnumerable<FilterCases.Case>)[FilterCases.None, .. cases.All])
         {
             cancellationToken.ThrowIfCancellationRequested();
             var result = Measure(c, index, dataset, queryLabels, ef, strategy, cancellationToken);
+            truths.Add((c, result.Truth));
             table.WriteRow(_output, c.Name, Invariant($"{result.Matches:F0}"), Invariant($"{100 * result.Matches / n:F2}%"), result.Strategy,
                 Invariant($"{result.Recall:F4}"), Invariant($"{result.Qps:F0}"), Invariant($"{result.Qps / exactQps:F0}x"));
             if (jsonPath is not null)
             {
-                JsonLines.Append(jsonPath, new FilterResult(c.Name, n, index.Options.M, index.Options.EfConstruction, ef == 0 ? index.Options.EfSearch : ef,
+                JsonLines.Append(jsonPath, new FilterResult(Name, c.Name, n, index.Options.M, index.Options.EfConstruction, ef == 0 ? index.Options.EfSearch : ef,
                     Math.Round(result.Matches, 1), result.Strategy, Math.Round(result.Recall, 4), Math.Round(result.Qps, 1), Math.Round(exactQps, 1),
                     payloadBytes, rawBytes));
             }
         }
-        return Task.FromResult(0);
+        if (http)
+        {
+            await new FilterHttp(_output).RunAsync(new FilterHttp.Input(index, dataset, queryLabels, cases, truths),
+                new FilterHttp.Settings(ef, batch, rounds, storageDirectory, jsonPath), cancellationToken).ConfigureAwait(false);
+        }
+        return 0;
     }
 
-    private sealed record Measured(double Matches, string Strategy, double Recall, double Qps);
+    private sealed record Measured(double Matches, string Strategy, double Recall, double Qps, HashSet<string>[] Truth);
 
     private static Measured Measure(FilterCases.Case c, HnswIndex index, Dataset dataset, byte[] queryLabels, int ef, FilterStrategy? strategy,
         CancellationToken cancellationToken)
@@ -131,7 +154,7 @@ internal sealed class FilterMode(TextWriter? output = null) : IBenchMode
             recall += truth[q].Count == 0 ? 1 : answers[q].Count(h => truth[q].Contains(h.Id)) / (double)truth[q].Count;
         }
         var chosen = string.Join("+", strategies.OrderByDescending(s => s.Value).Select(s => s.Key.ToString().ToLowerInvariant()));
-        return new Measured(matches / queries.Length, chosen, recall / queries.Length, queries.Length / seconds);
+        return new Measured(matches / queries.Length, chosen, recall / queries.Length, queries.Length / seconds, truth);
     }
 
     private static double ExactQps(Dataset dataset, CancellationToken cancellationToken)
@@ -156,6 +179,7 @@ internal sealed class FilterMode(TextWriter? output = null) : IBenchMode
 
 /// <summary>One JSON line of the <c>filter</c> mode: one filter measured over the queries.</summary>
 internal sealed record FilterResult(
+    [property: JsonPropertyName("mode")] string Mode,
     [property: JsonPropertyName("filter")] string Filter,
     [property: JsonPropertyName("n")] int N,
     [property: JsonPropertyName("m")] int M,

@@ -34,6 +34,38 @@ internal static class HttpBodies
         w.WriteNumber("ef", ef);
     });
 
+    /// <summary>A <c>search/batch</c> body: one search per vector, each with <paramref name="k"/>, <paramref name="ef"/>
+    /// (omitted when 0: the index's default) and its filter (omitted when null).</summary>
+    public static byte[] SearchBatch(IReadOnlyList<float[]> vectors, IReadOnlyList<ItemFilter?> filters, int k, int ef) => Write(w =>
+    {
+        w.WriteStartArray("searches");
+        for (var i = 0; i < vectors.Count; i++)
+        {
+            w.WriteStartObject();
+            WriteVector(w, vectors[i]);
+            w.WriteNumber("k", k);
+            if (ef > 0)
+            {
+                w.WriteNumber("ef", ef);
+            }
+            if (filters[i] is { } filter)
+            {
+                w.WritePropertyName("filter");
+                FilterJson.Write(w, filter);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    });
+
+    /// <summary>The ids of each list of the <c>results</c> array of a <c>search/batch</c> answer.</summary>
+    public static string[][] BatchResultIds(byte[] json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return [.. document.RootElement.GetProperty("results").EnumerateArray()
+            .Select(list => list.EnumerateArray().Select(hit => hit.GetProperty("id").GetString() ?? "").ToArray())];
+    }
+
     /// <summary>The number of entries of the <c>results</c> array of a search answer.</summary>
     public static int CountResults(ReadOnlySpan<byte> json)
     {
