@@ -89,9 +89,15 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
     /// </summary>
     public SearchHit[][]? TrySearchDirect(SearchQuery[] queries) => IsStale ? null : Search(queries);
 
-    /// <summary>The nearest items to each checked query among those matching its filter, as the contract's hits (on
-    /// the calling thread).</summary>
-    public SearchHit[][] Search(SearchQuery[] queries) => Array.ConvertAll(queries, Search);
+    /// <summary>The nearest items to each checked query among those matching its filter, as the contract's hits: one
+    /// query on the calling thread, a batch on every core (the engine takes any number of searches at once).</summary>
+    public SearchHit[][] Search(SearchQuery[] queries)
+    {
+        if (queries.Length == 1) { return [Search(queries[0])]; }
+        var answers = new SearchHit[queries.Length][];
+        Parallel.For(0, queries.Length, i => answers[i] = Search(queries[i]));
+        return answers;
+    }
 
     private SearchHit[] Search(SearchQuery query) =>
         Count == 0 ? [] : Array.ConvertAll(index.Search(query.Vector, query.K, query.Ef ?? 0, FilterTranslation.ToEngine(query.Filter)),
