@@ -74,12 +74,24 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
                 {
                     id = $"{name}-{i}",
                     vector = Enumerable.Range(0, Dimension).Select(_ => rng.NextSingle()).ToArray(),
-                    metadata = new { n = i },
+                    metadata = new { n = i, color = Colors[i % 3], tags = new[] { $"t{i % 4}", $"t{(i + 1) % 4}" } },
                 }).ToArray();
                 using var added = await http.PostAsJsonAsync($"vectors/index/{name}/add", new { items }, ct);
                 Assert.Equal(HttpStatusCode.OK, added.StatusCode);
                 foreach (var item in items) { acknowledged[name][item.id] = item.vector; }
             }
+        }
+
+        // Delete by filter on every index (answered before the kill, so it must survive the failover too).
+        foreach (var name in names.Append(Sharded))
+        {
+            var doomed = acknowledged[name].Keys.Where(id => DeletedByFilter(N(name, id))).ToArray();
+            using var deleted = await http.PostAsync($"vectors/index/{name}/delete", Json($$"""{"filter":{{DeleteFilter}}}"""), ct);
+            var answer = await deleted.Content.ReadFromJsonAsync<JsonObject>(ct);
+            Assert.True(deleted.StatusCode == HttpStatusCode.OK, $"delete by filter on {name}: {(int)deleted.StatusCode} {answer}");
+            Assert.Equal(doomed.Length, (int)answer!["deleted"]!);
+            foreach (var id in doomed) { acknowledged[name].Remove(id); }
+            Assert.Equal(acknowledged[name].Count, (int)answer["length"]!);
         }
 
         // Which silo hosts which index (asked of the cluster itself), then kill -9 the one hosting idx-0.
@@ -93,10 +105,11 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         // The shards of the sharded index spread over both silos.
         var shards = (await http.GetFromJsonAsync<JsonObject>($"vectors/index/{Sharded}/shards", ct))!["shards"]!.AsArray();
         Assert.Equal(ShardCount, shards.Count);
-        Assert.Equal(Batches * BatchSize, shards.Sum(s => (int)s!["length"]!));
+        Assert.Equal(acknowledged[Sharded].Count, shards.Sum(s => (int)s!["length"]!));
         var shardSilos = shards.Select(s => (string)s!["silo"]!).Distinct().ToArray();
         output.WriteLine($"shards of {Sharded}: {string.Join(", ", shards.Select(s => $"{s!["shard"]}@{s["silo"]}"))}");
         Assert.Equal(2, shardSilos.Length);
+        foreach (var name in moved.Append(Sharded)) { await AssertFiltersAnswerAsync(http, name, acknowledged[name], ct); }
 
         var clock = Stopwatch.StartNew();
         await victim.KillHardAsync();
@@ -142,7 +155,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         foreach (var name in names.Append(Sharded))
         {
             var info = await http.GetFromJsonAsync<JsonObject>($"vectors/index/{name}", ct);
-            Assert.Equal(Batches * BatchSize, (int)info!["length"]!);
+            Assert.Equal(acknowledged[name].Count, (int)info!["length"]!);
             foreach (var (id, vector) in acknowledged[name].Where((_, i) => i % 7 == 0))
             {
                 var item = await http.GetFromJsonAsync<JsonObject>($"vectors/index/{name}/items/{id}", ct);
@@ -152,10 +165,73 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             }
         }
 
+        // Filters answer from the survivor as before: payload indexes rebuilt where the index (or a shard) re-activated.
+        foreach (var name in moved.Append(Sharded)) { await AssertFiltersAnswerAsync(http, name, acknowledged[name], ct); }
+
         // And the survivor keeps taking writes for a moved index.
         using var more = await http.PostAsJsonAsync("vectors/index/idx-0/add",
             new { items = new[] { new { id = "after-failover", vector = new float[Dimension] } } }, ct);
         Assert.Equal(HttpStatusCode.OK, more.StatusCode);
+    }
+
+    private static readonly string[] Colors = ["red", "green", "blue"];
+
+    /// <summary>Blue items below 120: deleted before the kill.</summary>
+    private const string DeleteFilter = """{"must":[{"key":"color","match":{"value":"blue"}},{"key":"n","range":{"lt":120}}]}""";
+
+    private static bool DeletedByFilter(int n) => n % 3 == 2 && n < 120;
+
+    private static int N(string name, string id) => int.Parse(id[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+    private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    /// <summary>Filters with the rule each applies to an item's n (its metadata follows from n).</summary>
+    private static readonly (string Json, Func<int, bool> Matches)[] FilterCases =
+    [
+        ("""{"must":[{"key":"color","match":{"value":"red"}}]}""", n => n % 3 == 0),
+        ("""{"must":[{"key":"tags","match":{"any":["t1"]}},{"key":"n","range":{"gte":100,"lt":300}}]}""", n => (n % 4 == 1 || n % 4 == 0) && n is >= 100 and < 300),
+        ("""{"should":[{"key":"color","match":{"value":"green"}},{"has_id":["{name}-3","{name}-6"]}],"must_not":[{"key":"n","range":{"gt":50}}]}""", n => (n % 3 == 1 || n is 3 or 6) && n <= 50),
+        (DeleteFilter, _ => false),
+        ("{}", _ => true),
+    ];
+
+    /// <summary>count, items/query and a filtered search over <paramref name="name"/> answer as a scan of the
+    /// acknowledged <paramref name="items"/> does (few match each filter: the search is exact).</summary>
+    private static async Task AssertFiltersAnswerAsync(HttpClient http, string name, Dictionary<string, float[]> items, CancellationToken ct)
+    {
+        var random = new Random(name.Length);
+        var query = Enumerable.Range(0, Dimension).Select(_ => random.NextSingle()).ToArray();
+        foreach (var (template, matches) in FilterCases)
+        {
+            var filter = template.Replace("{name}", name, StringComparison.Ordinal);
+            var expected = items.Keys.Where(id => matches(N(name, id))).Order(StringComparer.Ordinal).ToArray();
+
+            using var counted = await http.PostAsync($"vectors/index/{name}/count", Json($$"""{"filter":{{filter}}}"""), ct);
+            var count = await counted.Content.ReadFromJsonAsync<JsonObject>(ct);
+            Assert.True(counted.StatusCode == HttpStatusCode.OK, $"{name} count {filter}: {(int)counted.StatusCode} {count}");
+            Assert.True(expected.Length == (int)count!["count"]!, $"{name} count {filter}: {count["count"]}, expected {expected.Length}");
+
+            using var queried = await http.PostAsync($"vectors/index/{name}/items/query", Json($$"""{"filter":{{filter}},"limit":1000}"""), ct);
+            var page = await queried.Content.ReadFromJsonAsync<JsonObject>(ct);
+            Assert.True(queried.StatusCode == HttpStatusCode.OK, $"{name} items/query {filter}: {(int)queried.StatusCode} {page}");
+            Assert.Equal(expected, page!["items"]!.AsArray().Select(i => (string)i!["id"]!));
+            Assert.All(page["items"]!.AsArray(), i => Assert.Equal(N(name, (string)i!["id"]!), (int)i["metadata"]!["n"]!));
+            Assert.Null((string?)page["next"]);
+
+            using var searched = await http.PostAsync($"vectors/index/{name}/search",
+                Json($$"""{"vector":{{JsonSerializer.Serialize(query)}},"k":5,"filter":{{filter}}}"""), ct);
+            var hits = await searched.Content.ReadFromJsonAsync<JsonObject>(ct);
+            Assert.True(searched.StatusCode == HttpStatusCode.OK, $"{name} search {filter}: {(int)searched.StatusCode} {hits}");
+            var nearest = expected.OrderBy(id => Distance(query, items[id])).Take(5);
+            Assert.Equal(nearest, hits!["results"]!.AsArray().Select(h => (string)h!["id"]!));
+        }
+    }
+
+    private static float Distance(float[] a, float[] b)
+    {
+        double sum = 0;
+        for (var i = 0; i < a.Length; i++) { sum += (a[i] - b[i]) * (double)(a[i] - b[i]); }
+        return (float)Math.Sqrt(sum);
     }
 
     private static async Task<bool> WaitUntilServedAsync(
