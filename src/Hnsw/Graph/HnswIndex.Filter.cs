@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using Vectord.Hnsw.Distance;
 using Vectord.Hnsw.Filtering;
 using Vectord.Hnsw.Graph;
@@ -245,8 +246,16 @@ public sealed partial class HnswIndex
             }
             candidates.Pop();
             n = GatherMatches(current.Node, matches, visited, fresh);
+            if (Sse.IsSupported && n > 0)
+            {
+                PrefetchVector(ref VectorRef(fresh[0]), _dim);
+            }
             for (int j = 0; j < n; j++)
             {
+                if (Sse.IsSupported && j + 1 < n)
+                {
+                    PrefetchVector(ref VectorRef(fresh[j + 1]), _dim);   // one step ahead, as the plain beam search does
+                }
                 Offer(ref query, fresh[j], ref candidates, ref results, ref bound);
             }
         }
