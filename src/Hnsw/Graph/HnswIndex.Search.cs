@@ -28,7 +28,7 @@ public sealed partial class HnswIndex
         }
         ef = Math.Max(ef <= 0 ? _options.EfSearch : ef, k);
         ref float q = ref MemoryMarshal.GetReference(query);
-        var live = new LiveNodes(_deleted, mustFill: _free.Count > 0);
+        var live = new LiveNodes(mustFill: _free.Count > 0);
         return _kind == DistanceKind.Euclidean ? SearchCore<L2Space, LiveNodes>(ref q, k, ef, live) : SearchCore<NegativeDotSpace, LiveNodes>(ref q, k, ef, live);
     }
 
@@ -138,6 +138,7 @@ public sealed partial class HnswIndex
         results.Clear();
 
         ref int links = ref MemoryMarshal.GetArrayDataReference(_links0);
+        ref bool deleted = ref MemoryMarshal.GetArrayDataReference(_deleted);
         ref float vectors = ref MemoryMarshal.GetArrayDataReference(_vectors);
         nint dim = _dim;
         nint stride = _stride0;
@@ -150,7 +151,7 @@ public sealed partial class HnswIndex
         Unsafe.Add(ref marks, entry) = epoch;
         candidates.Push(entryDistance, entry);
         float bound = float.PositiveInfinity;
-        if (filter.Accepts(entry))
+        if (filter.Accepts(entry, ref deleted))
         {
             results.Push(entryDistance, entry);
             bound = entryDistance;
@@ -199,7 +200,7 @@ public sealed partial class HnswIndex
                 if (results.Count < ef || d < bound)
                 {
                     candidates.Push(d, neighbour);
-                    if (filter.Accepts(neighbour))
+                    if (filter.Accepts(neighbour, ref deleted))
                     {
                         results.Push(d, neighbour);
                         if (results.Count > ef)

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Vectord.Hnsw.Filtering;
 
 namespace Vectord.Hnsw.Graph;
@@ -12,17 +11,18 @@ internal interface INodeFilter
     /// ef accepted results, instead of stopping as soon as its nearest candidate is farther than its worst result.</summary>
     bool MustFill { get; }
 
-    /// <summary>Whether <paramref name="node"/> may be a result.</summary>
-    bool Accepts(int node);
+    /// <summary>Whether <paramref name="node"/> may be a result; <paramref name="deleted"/> is the start of the
+    /// index's tombstone marks, hoisted by the search loop.</summary>
+    bool Accepts(int node, ref bool deleted);
 }
 
 /// <summary>Every live node: tombstones route but are never returned.</summary>
-internal readonly struct LiveNodes(bool[] deleted, bool mustFill) : INodeFilter
+internal readonly struct LiveNodes(bool mustFill) : INodeFilter
 {
     public bool MustFill => mustFill;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Accepts(int node) => !Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(deleted), node);
+    public bool Accepts(int node, ref bool deleted) => !Unsafe.Add(ref deleted, node);
 }
 
 /// <summary>The nodes of a set (a filter's live matches).</summary>
@@ -31,5 +31,5 @@ internal readonly struct NodesIn(SlotSet set) : INodeFilter
     public bool MustFill => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Accepts(int node) => set.Contains(node);
+    public bool Accepts(int node, ref bool deleted) => set.Contains(node);
 }
