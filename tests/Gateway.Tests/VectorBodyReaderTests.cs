@@ -263,9 +263,55 @@ public sealed class VectorBodyReaderTests
             byte[] doubled = Encoding.UTF8.GetBytes($$"""{"items":[{"{{name}}":null,"{{name}}":null}]}""");
             Assert.False(VectorBodyReader.TryReadAdd(doubled, out _), $"the fast add reader does not read items[].\"{name}\"");
         }
+        foreach (string name in Names(GatewayJsonContext.Default.SearchBatchRequest))
+        {
+            byte[] doubled = Encoding.UTF8.GetBytes($$"""{"{{name}}":null,"{{name}}":null}""");
+            Assert.False(VectorBodyReader.TryReadSearchBatch(doubled, out _), $"the fast batch reader does not read \"{name}\"");
+        }
+        foreach (string name in search)
+        {
+            byte[] doubled = Encoding.UTF8.GetBytes($$"""{"searches":[{"{{name}}":null,"{{name}}":null}]}""");
+            Assert.False(VectorBodyReader.TryReadSearchBatch(doubled, out _), $"the fast batch reader does not read searches[].\"{name}\"");
+        }
         // The probe itself: an unknown property given twice is skipped both times, and the body is answered.
         Assert.True(VectorBodyReader.TryReadSearch("""{"vector":[1],"zz":null,"zz":null}"""u8, out _));
         Assert.True(VectorBodyReader.TryReadAdd("""{"items":[{"id":"a","zz":1,"zz":2}]}"""u8, out _));
+    }
+
+    public static TheoryData<string> BatchBodies() =>
+    [
+        """{"searches":[{"vector":[1,2.5],"k":3},{"vector":[0,-1e-3],"ef":40,"filter":{"must":[{"key":"a","match":{"value":1}}]}}]}""",
+        """{"searches":[]}""",
+        """{"searches":null}""",
+        """{}""",
+        """{"x":1,"searches":[{"zz":[1],"vector":[7]}],"y":{"searches":2}}""",
+        // Left to the serializer, which names what is wrong: a null search, a vector of strings, a trailing comma.
+        """{"searches":[null]}""",
+        """{"searches":[{"vector":["1"]}]}""",
+        """{"searches":[{"vector":[1]},]}""",
+        """{"searches":[{"vector":[1]}]} x""",
+    ];
+
+    /// <summary>A batch read on the fast path equals what the serializer reads, search by search; the bodies it
+    /// declines are those the serializer rejects or that carry a null search.</summary>
+    [Theory]
+    [MemberData(nameof(BatchBodies))]
+    public void Batch_bodies_read_fast_equal_the_serializer(string body)
+    {
+        byte[] json = Encoding.UTF8.GetBytes(body);
+        SearchBatchRequest? reference = Reference(json, GatewayJsonContext.Default.SearchBatchRequest);
+        if (!VectorBodyReader.TryReadSearchBatch(json, out SearchBatchRequest? fast))
+        {
+            Assert.True(reference is null || reference.Searches!.Contains(null), $"declined a body the serializer reads: {body}");
+            return;
+        }
+        Assert.NotNull(reference);
+        Assert.Equal(reference.Searches is null, fast.Searches is null);
+        Assert.Equal(reference.Searches?.Length, fast.Searches?.Length);
+        for (int i = 0; i < (fast.Searches?.Length ?? 0); i++)
+        {
+            AssertSame(reference.Searches![i]!, fast.Searches![i]!);
+        }
     }
 
     [Fact]

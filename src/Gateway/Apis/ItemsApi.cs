@@ -98,7 +98,7 @@ public static class ItemsApi
 
     internal static async Task<JsonOk<SearchBatchResponse>> SearchBatchAsync(string name, HttpRequest request, IndexGrains indexes)
     {
-        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.SearchBatchRequest);
+        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.SearchBatchRequest, VectorBodyReader.TryReadSearchBatch);
         SearchRequest?[] searches = body.Searches ?? [];
         if (searches.Length == 0)
         {

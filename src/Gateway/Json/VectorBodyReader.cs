@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Vectord.Gateway.Json;
 
 /// <summary>
-/// Reads the two bodies that carry vectors, search and add, straight from the request's bytes. It reads every
+/// Reads the bodies that carry vectors, search, search/batch and add, straight from the request's bytes. It reads every
 /// property of <see cref="SearchRequest"/>, <see cref="AddRequest"/> and <see cref="AddItem"/> (a test holds the
 /// sets equal) and skips any other, as the serializer does. Their structure goes through a
 /// <see cref="Utf8JsonReader"/>, but each vector's numbers are scanned directly from the text with
@@ -47,6 +47,21 @@ internal ref struct VectorBodyReader
         }
     }
 
+    /// <summary>Reads a <c>POST .../search/batch</c> body; false leaves it to the serializer.</summary>
+    public static bool TryReadSearchBatch(ReadOnlySpan<byte> json, [NotNullWhen(true)] out SearchBatchRequest? request)
+    {
+        var body = new VectorBodyReader(json);
+        try
+        {
+            return body.TrySearchBatch(out request);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        {
+            request = null;
+            return false;
+        }
+    }
+
     /// <summary>Reads a <c>POST .../add</c> body; false leaves it to the serializer.</summary>
     public static bool TryReadAdd(ReadOnlySpan<byte> json, [NotNullWhen(true)] out AddRequest? request)
     {
@@ -65,10 +80,75 @@ internal ref struct VectorBodyReader
     private bool TrySearch([NotNullWhen(true)] out SearchRequest? request)
     {
         request = null;
+        if (!_reader.Read() || _reader.TokenType != JsonTokenType.StartObject || !TrySearchObject(out request))
+        {
+            return false;
+        }
+        return AtEndOfDocument();
+    }
+
+    private bool TrySearchBatch([NotNullWhen(true)] out SearchBatchRequest? request)
+    {
+        request = null;
         if (!_reader.Read() || _reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
         }
+        SearchRequest?[]? searches = null;
+        bool seenSearches = false;
+        while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (_reader.ValueTextEquals("searches"u8))
+            {
+                if (!First(ref seenSearches) || !TrySearches(out searches))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                SkipValue();
+            }
+        }
+        if (!AtEndOfDocument())
+        {
+            return false;
+        }
+        request = new SearchBatchRequest(searches);
+        return true;
+    }
+
+    /// <summary>The searches of a batch; a null entry, or more than a batch may carry, is left to the serializer
+    /// (which names it).</summary>
+    private bool TrySearches(out SearchRequest?[]? searches)
+    {
+        searches = null;
+        _reader.Read();
+        if (_reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+        if (_reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+        var list = new List<SearchRequest?>();
+        while (_reader.Read() && _reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (list.Count == SearchQuery.MaxBatch || _reader.TokenType != JsonTokenType.StartObject || !TrySearchObject(out SearchRequest? search))
+            {
+                return false;
+            }
+            list.Add(search);
+        }
+        searches = [.. list];
+        return true;
+    }
+
+    /// <summary>One search object, its '{' just read; leaves the reader on its '}'.</summary>
+    private bool TrySearchObject([NotNullWhen(true)] out SearchRequest? request)
+    {
+        request = null;
         float[]? vector = null;
         int? k = null, ef = null;
         JsonElement? filter = null;
@@ -109,7 +189,7 @@ internal ref struct VectorBodyReader
                 SkipValue();   // unknown fields are ignored, as by the serializer
             }
         }
-        if (!AtEndOfDocument())
+        if (_reader.TokenType != JsonTokenType.EndObject)
         {
             return false;
         }
