@@ -3,13 +3,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Hosting;
 using Vectord.Bench.Common;
 using Vectord.Bench.Data;
 using Vectord.Bench.Service;
-using Vectord.Gateway;
 using Vectord.Hnsw;
 using Vectord.Hnsw.Filtering;
 using static Vectord.Bench.Service.ServiceWork;
@@ -73,17 +69,8 @@ internal sealed class FilterHttp(TextWriter output)
 
         var storageOptions = new ServiceOptions { DatasetName = DatasetCatalog.FashionMnist, StorageDirectory = settings.StorageDirectory };
         using var lease = storageOptions.OpenStorage();
-        var port = BenchSilo.FreeTcpPort();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production, ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseUrls(Invariant($"http://127.0.0.1:{port}"));
-        builder.Services.AddVectordGateway(builder.Configuration);
-        await using var silo = await BenchSilo.StartAsync(builder, lease.Storage, b =>
-        {
-            var app = b.Build();
-            app.MapVectordApi();
-            return app;
-        }, cancellationToken).ConfigureAwait(false);
-        using var http = new HttpClient { BaseAddress = new Uri(Invariant($"http://127.0.0.1:{port}/")), Timeout = TimeSpan.FromMinutes(2) };
+        await using var silo = await BenchSilo.StartWithHttpAsync(lease.Storage, cancellationToken).ConfigureAwait(false);
+        using var http = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = TimeSpan.FromMinutes(2) };
         output.WriteLine();
         output.WriteLine($"server      silo + HTTP API on {http.BaseAddress}, storage {lease.Storage.Describe()}");
 

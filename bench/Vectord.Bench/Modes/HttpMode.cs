@@ -2,12 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Hosting;
 using Vectord.Bench.Common;
 using Vectord.Bench.Service;
-using Vectord.Gateway;
 using static Vectord.Bench.Service.ServiceWork;
 
 namespace Vectord.Bench.Modes;
@@ -53,17 +49,8 @@ internal sealed class HttpMode(TextWriter? output = null) : IBenchMode
         output.WriteLine(Invariant($"dataset     {dataset.Name}: {n} vectors, {dataset.Queries.Length} queries, dim {dataset.Dimension}, batches of {options.Batch}, k={K}, ef={ef}"));
 
         using var lease = options.OpenStorage();
-        var port = BenchSilo.FreeTcpPort();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production, ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseUrls(Invariant($"http://127.0.0.1:{port}"));
-        builder.Services.AddVectordGateway(builder.Configuration);
-        await using var silo = await BenchSilo.StartAsync(builder, lease.Storage, b =>
-        {
-            var app = b.Build();
-            app.MapVectordApi();
-            return app;
-        }, cancellationToken).ConfigureAwait(false);
-        using var http = new HttpClient { BaseAddress = new Uri(Invariant($"http://127.0.0.1:{port}/")), Timeout = TimeSpan.FromMinutes(2) };
+        await using var silo = await BenchSilo.StartWithHttpAsync(lease.Storage, cancellationToken).ConfigureAwait(false);
+        using var http = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = TimeSpan.FromMinutes(2) };
         output.WriteLine($"server      silo + HTTP API on {http.BaseAddress}, storage {lease.Storage.Describe()}");
 
         // Warm-up of both ingest paths on a small slice (JIT, first activation, connections), then dropped.

@@ -1,10 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vectord.Grains.Hosting;
+using Vectord.Gateway;
 using Vectord.Grains.Storage;
 
 namespace Vectord.Bench.Service;
@@ -114,6 +117,26 @@ internal sealed class BenchSilo : IAsyncDisposable
     public static Task<BenchSilo> StartAsync(BenchStorage storage, CancellationToken cancellationToken) =>
         StartAsync(Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true }),
             storage, b => b.Build(), cancellationToken);
+
+    /// <summary>Starts a silo with the gateway's HTTP API on Kestrel, on a free loopback port (<see cref="HttpAddress"/>).</summary>
+    public static async Task<BenchSilo> StartWithHttpAsync(BenchStorage storage, CancellationToken cancellationToken)
+    {
+        var port = FreeTcpPort();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production, ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(FormattableString.Invariant($"http://127.0.0.1:{port}"));
+        builder.Services.AddVectordGateway(builder.Configuration);
+        var silo = await StartAsync(builder, storage, b =>
+        {
+            var app = b.Build();
+            app.MapVectordApi();
+            return app;
+        }, cancellationToken).ConfigureAwait(false);
+        silo.HttpAddress = new Uri(FormattableString.Invariant($"http://127.0.0.1:{port}/"));
+        return silo;
+    }
+
+    /// <summary>Where the HTTP API listens, when started with <see cref="StartWithHttpAsync"/>.</summary>
+    public Uri? HttpAddress { get; private set; }
 
     /// <summary>Stops the silo gracefully: every activation is deactivated before this returns.</summary>
     public async Task StopAsync()
