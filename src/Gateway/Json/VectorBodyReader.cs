@@ -33,46 +33,30 @@ internal ref struct VectorBodyReader
     }
 
     /// <summary>Reads a <c>POST .../search</c> body; false leaves it to the serializer.</summary>
-    public static bool TryReadSearch(ReadOnlySpan<byte> json, [NotNullWhen(true)] out SearchRequest? request)
-    {
-        var body = new VectorBodyReader(json);
-        try
-        {
-            return body.TrySearch(out request);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
-        {
-            request = null;
-            return false;
-        }
-    }
+    public static bool TryReadSearch(ReadOnlySpan<byte> json, [NotNullWhen(true)] out SearchRequest? request) =>
+        TryRead(json, static (ref VectorBodyReader body, out SearchRequest? value) => body.TrySearch(out value), out request);
 
     /// <summary>Reads a <c>POST .../search/batch</c> body; false leaves it to the serializer.</summary>
-    public static bool TryReadSearchBatch(ReadOnlySpan<byte> json, [NotNullWhen(true)] out SearchBatchRequest? request)
-    {
-        var body = new VectorBodyReader(json);
-        try
-        {
-            return body.TrySearchBatch(out request);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
-        {
-            request = null;
-            return false;
-        }
-    }
+    public static bool TryReadSearchBatch(ReadOnlySpan<byte> json, [NotNullWhen(true)] out SearchBatchRequest? request) =>
+        TryRead(json, static (ref VectorBodyReader body, out SearchBatchRequest? value) => body.TrySearchBatch(out value), out request);
 
     /// <summary>Reads a <c>POST .../add</c> body; false leaves it to the serializer.</summary>
-    public static bool TryReadAdd(ReadOnlySpan<byte> json, [NotNullWhen(true)] out AddRequest? request)
+    public static bool TryReadAdd(ReadOnlySpan<byte> json, [NotNullWhen(true)] out AddRequest? request) =>
+        TryRead(json, static (ref VectorBodyReader body, out AddRequest? value) => body.TryAdd(out value), out request);
+
+    private delegate bool BodyRead<T>(ref VectorBodyReader body, out T? value) where T : class;
+
+    /// <summary>Runs one body's read; anything the reader throws on (malformed JSON) leaves the body to the serializer.</summary>
+    private static bool TryRead<T>(ReadOnlySpan<byte> json, BodyRead<T> read, [NotNullWhen(true)] out T? value) where T : class
     {
         var body = new VectorBodyReader(json);
         try
         {
-            return body.TryAdd(out request);
+            return read(ref body, out value) && value is not null;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
-            request = null;
+            value = null;
             return false;
         }
     }
@@ -318,71 +302,13 @@ internal ref struct VectorBodyReader
         // The reader's state just inside '[': resumed at the closing ']', it reads the end of an array as if it
         // had read every element in between.
         JsonReaderState inside = _reader.CurrentState;
-        if (!TryScanNumbers(_json, _offset + (int)_reader.BytesConsumed, out vector, out int close))
+        if (!NumberArrayText.TryScan(_json, _offset + (int)_reader.BytesConsumed, out vector, out int close))
         {
             return false;
         }
         _offset = close;
         _reader = new Utf8JsonReader(_json[close..], isFinalBlock: true, inside);
         return _reader.Read() && _reader.TokenType == JsonTokenType.EndArray;
-    }
-
-    /// <summary>
-    /// The numbers of an array whose first element (or ']') is at <paramref name="start"/> or after whitespace;
-    /// <paramref name="close"/> is the index of the closing ']'. Strict JSON: no leading, doubled or trailing comma.
-    /// </summary>
-    private static bool TryScanNumbers(ReadOnlySpan<byte> json, int start, [NotNullWhen(true)] out float[]? values, out int close)
-    {
-        values = null;
-        close = 0;
-        int i = SkipWhitespace(json, start);
-        if (i < json.Length && json[i] == (byte)']')
-        {
-            values = [];
-            close = i;
-            return true;
-        }
-        var collected = new FloatCollector(1024);
-        try
-        {
-            while (true)
-            {
-                if (!DecimalFloat.TryScan(json, i, out float value, out i))
-                {
-                    return false;
-                }
-                collected.Add(value);
-                i = SkipWhitespace(json, i);
-                if (i >= json.Length)
-                {
-                    return false;
-                }
-                if (json[i] == (byte)']')
-                {
-                    values = collected.ToArray();
-                    close = i;
-                    return true;
-                }
-                if (json[i] != (byte)',')
-                {
-                    return false;
-                }
-                i = SkipWhitespace(json, i + 1);
-            }
-        }
-        finally
-        {
-            collected.Release();
-        }
-    }
-
-    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
-    {
-        while (i < json.Length && json[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
-        {
-            i++;
-        }
-        return i;
     }
 
     /// <summary>Item <paramref name="position"/>'s metadata value, kept as its exact text (<see cref="RawJson"/>);
