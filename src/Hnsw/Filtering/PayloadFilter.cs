@@ -55,13 +55,3 @@ public sealed record IsEmpty(string Path) : PayloadFilter;
 /// <param name="Ids">The accepted ids.</param>
 public sealed record IdIn(string[] Ids) : PayloadFilter;
 
-/// <summary>Every live item.</summary>
-public sealed record MatchAll : PayloadFilter
-{
-    private MatchAll()
-    {
-    }
-
-    /// <summary>The one instance.</summary>
-    public static MatchAll Instance { get; } = new();
-}

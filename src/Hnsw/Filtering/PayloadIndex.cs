@@ -108,8 +108,6 @@ public sealed class PayloadIndex
                 var others = live.Clone();
                 others.ExceptWith(Match(not.Filter, live, slotOfId));
                 return others;
-            case MatchAll:
-                return live.Clone();
             case IdIn ids:
                 return Ids(ids.Ids, live, slotOfId);
             case IsEmpty empty:

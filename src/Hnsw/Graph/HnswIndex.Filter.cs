@@ -62,18 +62,6 @@ public sealed partial class HnswIndex
         return l2 ? GraphSearch<L2Space>(ref q, k, ef, matches, count) : GraphSearch<NegativeDotSpace>(ref q, k, ef, matches, count);
     }
 
-    /// <summary>How a search with <paramref name="filter"/> would run now, and how many live items match it.</summary>
-    public FilterPlan Explain(PayloadFilter? filter, int ef = 0)
-    {
-        if (filter is null)
-        {
-            return new FilterPlan(FilterStrategy.Unfiltered, Count);
-        }
-        using var reading = _gate.Read();
-        int matches = Select(filter).Count;
-        return new FilterPlan(Plan(matches, ef <= 0 ? _options.EfSearch : ef), matches);
-    }
-
     /// <summary>How many live items match <paramref name="filter"/> (all of them when null).</summary>
     public int CountMatching(PayloadFilter? filter)
     {

@@ -106,7 +106,7 @@ public sealed class PayloadOracleTests
             6 => new AllOf(Children(random, depth)),
             7 => new AnyOf(Children(random, depth)),
             8 => new NotOf(Filter(random, depth + 1)),
-            _ => MatchAll.Instance,
+            _ => new AllOf([]),
         };
     }
 

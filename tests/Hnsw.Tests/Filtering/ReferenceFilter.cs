@@ -33,7 +33,6 @@ internal static class ReferenceFilter
         AllOf all => all.Filters.All(f => Matches(f, id, root)),
         AnyOf any => any.Filters.Any(f => Matches(f, id, root)),
         NotOf not => !Matches(not.Filter, id, root),
-        MatchAll => true,
         IdIn ids => ids.Ids.Contains(id),
         ValueIn f => Scalars(root, f.Path).Any(v => f.Values.Any(w => Equal(v, w))),
         ValueNotIn f => Scalars(root, f.Path).Any(v => !f.Values.Any(w => Equal(v, w))),
