@@ -68,6 +68,9 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
         StorageUnavailableException => (StatusCodes.Status503ServiceUnavailable, StorageDown),
         IndexCorruptException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
         IndexFullException e => (StatusCodes.Status507InsufficientStorage, e.Message),
+        // Out of memory before any write was applied (reading a body, checking a batch): the node is full as an
+        // IndexFullException says; a write that runs out while being applied is taken back by its part.
+        OutOfMemoryException => (StatusCodes.Status507InsufficientStorage, OutOfMemory),
         WriteOutcomeUnknownException => (StatusCodes.Status504GatewayTimeout, UnknownOutcome),
         VectordException e => (StatusCodes.Status400BadRequest, e.Message),
         JsonException e => (StatusCodes.Status400BadRequest, DescribeJson(e)),
@@ -88,6 +91,8 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
     /// whether a write took effect. Adds and deletes may be repeated safely; so may a merge, which skips what it did.</summary>
     internal const string UnknownOutcome =
         "the outcome is unknown: the request may still take effect; read the index before repeating a write";
+
+    private const string OutOfMemory = "this node ran out of memory handling the request; nothing was changed";
 
     private const string StorageDown = "storage is unavailable; retry later (the server log has the cause under this trace id)";
 
