@@ -1,7 +1,7 @@
 namespace Vectord.Cli;
 
 /// <summary>A failure the tool reports in one line and exits 1 for: the message says what went wrong.</summary>
-public sealed class CliException : Exception
+internal sealed class CliException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public CliException() { }

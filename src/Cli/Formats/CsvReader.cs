@@ -90,7 +90,7 @@ internal sealed class CsvReader(FileStream file, FieldNames fields) : VectorFile
                     ? $"\"{Header[Vector[0]]}\" is not a list of numbers"
                     : "a vector column is not a number");
             }
-            return SourceRow.Good(line, new ImportItem(id, vector, MetadataOf(cells)));
+            return SourceRow.Good(line, new IndexItem(id, vector, MetadataOf(cells)));
         }
 
         private float[]? ParseVectorColumns(List<string> cells)

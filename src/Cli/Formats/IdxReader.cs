@@ -82,7 +82,7 @@ internal sealed class IdxReader : VectorFileReader
                     $"truncated IDX file: the row ends after {got} of {raw.Length} bytes ({RowCount} rows announced)"));
                 yield break;
             }
-            yield return SourceRow.Good(row, new ImportItem(RowId(row), Decode(raw)));
+            yield return SourceRow.Good(row, new IndexItem(RowId(row), Decode(raw)));
         }
     }
 

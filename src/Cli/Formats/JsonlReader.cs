@@ -71,7 +71,7 @@ internal sealed class JsonlReader(FileStream file, FieldNames fields) : VectorFi
             {
                 return SourceRow.Bad(line, $"\"{fields.Vector}\" is not an array of numbers");
             }
-            return SourceRow.Good(line, new ImportItem(id, vector, Metadata(root)));
+            return SourceRow.Good(line, new IndexItem(id, vector, Metadata(root)));
         }
     }
 

@@ -73,7 +73,7 @@ internal sealed partial class NpyReader : VectorFileReader
                     $"truncated: the file ends {got} of {raw.Length} bytes into the row ({_rows} rows announced)"));
                 yield break;
             }
-            yield return SourceRow.Good(row, new ImportItem(RowId(row), Decode(raw)));
+            yield return SourceRow.Good(row, new IndexItem(RowId(row), Decode(raw)));
         }
     }
 

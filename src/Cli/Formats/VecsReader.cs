@@ -76,7 +76,7 @@ internal sealed class VecsReader : VectorFileReader
                 yield return SourceRow.Bad(row, string.Create(CultureInfo.InvariantCulture, $"truncated: the file ends {got} of {raw.Length} bytes into the row"));
                 yield break;
             }
-            yield return SourceRow.Good(row, new ImportItem(RowId(row), Decode(raw)));
+            yield return SourceRow.Good(row, new IndexItem(RowId(row), Decode(raw)));
         }
     }
 

@@ -7,7 +7,7 @@ namespace Vectord.Cli.Import;
 
 /// <summary>Sends one batch to the index: null when it was stored, else the <c>detail</c> of the service's 400 (the
 /// batch refused whole, e.g. <c>items[3]: dim mismatch (index=4, got=3)</c>). Any other failure throws.</summary>
-internal delegate Task<string?> AddBatchAsync(IReadOnlyList<ImportItem> items, CancellationToken cancellationToken);
+internal delegate Task<string?> AddBatchAsync(IReadOnlyList<IndexItem> items, CancellationToken cancellationToken);
 
 /// <summary>How an import batches and what it does with bad rows.</summary>
 /// <param name="BatchSize">Items per add request.</param>
@@ -38,7 +38,7 @@ internal sealed partial class Importer(AddBatchAsync add, ImportOptions options)
     /// <param name="stop">Ends the import after the batches in flight.</param>
     /// <exception cref="CliException">The service refused a batch for a reason that names no item.</exception>
     public async Task<ImportResult> RunAsync(VectorFileReader reader, IReadOnlySet<string>? present,
-        Func<ImportItem, Task>? beforeFirstBatch, CancellationToken stop)
+        Func<IndexItem, Task>? beforeFirstBatch, CancellationToken stop)
     {
         var clock = Stopwatch.StartNew();
         var inFlight = new List<Task>(options.Parallel);
@@ -68,9 +68,9 @@ internal sealed partial class Importer(AddBatchAsync add, ImportOptions options)
     }
 
     private async Task<ImportEnd> ReadAsync(VectorFileReader reader, IReadOnlySet<string>? present,
-        Func<ImportItem, Task>? beforeFirstBatch, List<Task> inFlight, CancellationToken stop)
+        Func<IndexItem, Task>? beforeFirstBatch, List<Task> inFlight, CancellationToken stop)
     {
-        var batch = new List<(long Number, ImportItem Item)>(options.BatchSize);
+        var batch = new List<(long Number, IndexItem Item)>(options.BatchSize);
         var first = true;
         foreach (var row in reader.ReadRows())
         {
@@ -107,7 +107,7 @@ internal sealed partial class Importer(AddBatchAsync add, ImportOptions options)
             }
             first = false;
             await DispatchAsync(batch, inFlight).ConfigureAwait(false);
-            batch = new List<(long, ImportItem)>(options.BatchSize);
+            batch = new List<(long, IndexItem)>(options.BatchSize);
         }
         if (stop.IsCancellationRequested)
         {
@@ -126,7 +126,7 @@ internal sealed partial class Importer(AddBatchAsync add, ImportOptions options)
 
     /// <summary>Starts sending <paramref name="batch"/> once fewer than <see cref="ImportOptions.Parallel"/> batches are
     /// in flight; a batch that failed before is rethrown here, which ends the reading.</summary>
-    private async Task DispatchAsync(List<(long Number, ImportItem Item)> batch, List<Task> inFlight)
+    private async Task DispatchAsync(List<(long Number, IndexItem Item)> batch, List<Task> inFlight)
     {
         while (true)
         {
@@ -148,7 +148,7 @@ internal sealed partial class Importer(AddBatchAsync add, ImportOptions options)
         inFlight.Add(Task.Run(() => SendAsync(batch)));
     }
 
-    private async Task SendAsync(List<(long Number, ImportItem Item)> batch)
+    private async Task SendAsync(List<(long Number, IndexItem Item)> batch)
     {
         while (batch.Count > 0)
         {
