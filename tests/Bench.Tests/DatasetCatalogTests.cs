@@ -44,6 +44,32 @@ public sealed class DatasetCatalogTests
     }
 
     [Fact]
+    public void Truncated_file_is_rejected_with_its_path()
+    {
+        using var dir = new TempDirectory();
+        var train = Path.Combine(dir.Path, "train-images-idx3-ubyte.gz");
+        IdxTestFiles.WriteGzip(train, IdxTestFiles.Images(3, 2, 2, (_, _) => 7)[..^3]);
+        IdxTestFiles.WriteGzip(Path.Combine(dir.Path, "t10k-images-idx3-ubyte.gz"), IdxTestFiles.Images(3, 2, 2, (_, _) => 1));
+
+        var ex = Assert.Throws<BenchException>(() => DatasetCatalog.Load(DatasetCatalog.FashionMnist, dir.Path, null, 1));
+        Assert.Contains("truncated", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(train, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Installed_fashion_mnist_has_784_pixel_images_in_byte_range()
+    {
+        var dataset = DatasetCatalog.Load(DatasetCatalog.FashionMnist, directory: null, limit: 200, queryCount: 20);
+
+        Assert.Equal(784, dataset.Dimension);
+        Assert.Equal(200, dataset.Base.Length);
+        Assert.Equal(20, dataset.Queries.Length);
+        Assert.All(dataset.Base, v => Assert.All(v, x => Assert.InRange(x, 0f, 255f)));
+        Assert.All(dataset.Base, v => Assert.Contains(v, x => x > 0f));
+        Assert.NotEqual(dataset.Base[0], dataset.Queries[0]);
+    }
+
+    [Fact]
     public void Unknown_dataset_lists_the_known_ones()
     {
         var ex = Assert.Throws<UsageException>(() => DatasetCatalog.Load("sift-1m", null, null, 10));

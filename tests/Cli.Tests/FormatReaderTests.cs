@@ -1,3 +1,4 @@
+using IdxTestFiles = Vectord.Bench.Tests.IdxTestFiles;
 using Vectord.Cli.Formats;
 using Vectord.Testing;
 
@@ -75,7 +76,7 @@ public sealed class FormatReaderTests : IDisposable
         var plain = _dir.Combine("c.jsonl");
         TestFiles.Text(plain, """{"id":"a","vector":[1,2]}""", """{"id":"b","vector":[3,4]}""");
         var gz = _dir.Combine("c.jsonl.gz");
-        TestFiles.Gzip(gz, File.ReadAllBytes(plain));
+        IdxTestFiles.WriteGzip(gz, File.ReadAllBytes(plain));
 
         Assert.Equal(Read(plain).Select(r => r.Item), Read(gz).Select(r => r.Item), ItemComparer.Instance);
     }
@@ -188,11 +189,11 @@ public sealed class FormatReaderTests : IDisposable
     [Fact]
     public void Idx_reads_pixels_in_row_major_order_gzipped_or_not()
     {
-        var bytes = TestFiles.IdxImages(3, 2, 3, (i, j) => (byte)(i * 10 + j));
+        var bytes = IdxTestFiles.Images(3, 2, 3, (i, j) => (byte)(i * 10 + j));
         var raw = _dir.Combine("images-idx3-ubyte");
         File.WriteAllBytes(raw, bytes);
         var gz = _dir.Combine("images-idx3-ubyte.gz");
-        TestFiles.Gzip(gz, bytes);
+        IdxTestFiles.WriteGzip(gz, bytes);
 
         var fromRaw = Read(raw);
         var fromGz = Read(gz);
@@ -217,7 +218,7 @@ public sealed class FormatReaderTests : IDisposable
     public void Truncated_idx_reports_the_row_it_ends_in()
     {
         var path = _dir.Combine("short.idx");
-        TestFiles.Gzip(path, TestFiles.IdxImages(3, 2, 2, (_, _) => 7)[..^3]);
+        IdxTestFiles.WriteGzip(path, IdxTestFiles.Images(3, 2, 2, (_, _) => 7)[..^3]);
 
         var rows = Read(path);
 

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Text;
 
 namespace Vectord.Cli.Tests;
@@ -62,30 +61,5 @@ internal static class TestFiles
                 }
             }
         }
-    }
-
-    /// <summary>The bytes of an IDX unsigned-byte file of <paramref name="count"/> images of rows × columns.</summary>
-    public static byte[] IdxImages(int count, int rows, int columns, Func<int, int, byte> pixel, int magic = 0x00000803)
-    {
-        var bytes = new byte[16 + count * rows * columns];
-        BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), count);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), rows);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(12), columns);
-        for (var i = 0; i < count; i++)
-        {
-            for (var j = 0; j < rows * columns; j++)
-            {
-                bytes[16 + i * rows * columns + j] = pixel(i, j);
-            }
-        }
-        return bytes;
-    }
-
-    public static void Gzip(string path, byte[] content)
-    {
-        using var file = File.Create(path);
-        using var gzip = new GZipStream(file, CompressionLevel.Fastest);
-        gzip.Write(content);
     }
 }

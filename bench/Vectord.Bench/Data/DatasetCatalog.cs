@@ -1,4 +1,5 @@
 using Vectord.Bench.Common;
+using Vectord.Cli.Formats;
 
 namespace Vectord.Bench.Data;
 
@@ -31,8 +32,8 @@ internal static class DatasetCatalog
                 "t10k-images-idx3-ubyte.gz). Install them with: sudo apt-get install dataset-fashion-mnist " +
                 "(or pass --dataset-dir DIR holding those files).");
         }
-        var baseVectors = IdxImages.Read(train, limit, out var dimension);
-        var queries = IdxImages.Read(test, queryCount, out var queryDimension);
+        var baseVectors = ReadImages(train, limit, out var dimension);
+        var queries = ReadImages(test, queryCount, out var queryDimension);
         if (queryDimension != dimension)
         {
             throw new BenchException($"{test}: images have {queryDimension} pixels, {train} has {dimension}");
@@ -46,6 +47,30 @@ internal static class DatasetCatalog
             throw new BenchException($"{train} holds no images");
         }
         return new Dataset(FashionMnist, dimension, baseVectors, queries);
+    }
+
+    /// <summary>Reads at most <paramref name="maxCount"/> images (all when null) of an IDX file, gzipped or not, as
+    /// vectors with the tool's own reader; a damaged file is a <see cref="BenchException"/> naming it.</summary>
+    private static float[][] ReadImages(string path, int? maxCount, out int dimension)
+    {
+        try
+        {
+            using var reader = new IdxReader(File.OpenRead(path));
+            dimension = reader.Dimension;
+            var take = (int)Math.Min(maxCount ?? int.MaxValue, reader.RowCount ?? 0);
+            var vectors = new float[take][];
+            using var rows = reader.ReadRows().GetEnumerator();
+            for (var i = 0; i < take && rows.MoveNext(); i++)
+            {
+                var row = rows.Current;
+                vectors[i] = row.Item?.Vector ?? throw new BenchException($"{path}: {reader.RowKind} {row.Number}: {row.Error}");
+            }
+            return vectors;
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new BenchException($"{path}: {ex.Message}", ex);
+        }
     }
 
     private static string? FindFile(string directory, string stem)
