@@ -89,7 +89,7 @@ internal sealed class JsonlReader(FileStream file, FieldNames fields) : VectorFi
             {
                 return null;
             }
-            // A number beyond float's range parses to infinity, which the service refuses by its own rule.
+            // A number beyond float's range reads as infinity: the row is then refused as bad (SourceRow.Good).
             vector[i++] = float.Parse(x.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture);
         }
         return vector;

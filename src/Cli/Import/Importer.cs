@@ -106,7 +106,10 @@ internal sealed partial class Importer(AddBatchAsync add, ImportOptions options)
                 await beforeFirstBatch(batch[0].Item).ConfigureAwait(false);
             }
             first = false;
-            await DispatchAsync(batch, inFlight).ConfigureAwait(false);
+            if (!await DispatchAsync(batch, inFlight, stop).ConfigureAwait(false))
+            {
+                return ImportEnd.Interrupted;
+            }
             batch = new List<(long, IndexItem)>(options.BatchSize);
         }
         if (stop.IsCancellationRequested)
@@ -119,14 +122,18 @@ internal sealed partial class Importer(AddBatchAsync add, ImportOptions options)
             {
                 await beforeFirstBatch(batch[0].Item).ConfigureAwait(false);
             }
-            await DispatchAsync(batch, inFlight).ConfigureAwait(false);
+            if (!await DispatchAsync(batch, inFlight, stop).ConfigureAwait(false))
+            {
+                return ImportEnd.Interrupted;
+            }
         }
         return ImportEnd.Completed;
     }
 
     /// <summary>Starts sending <paramref name="batch"/> once fewer than <see cref="ImportOptions.Parallel"/> batches are
-    /// in flight; a batch that failed before is rethrown here, which ends the reading.</summary>
-    private async Task DispatchAsync(List<(long Number, IndexItem Item)> batch, List<Task> inFlight)
+    /// in flight, unless a stop was requested meanwhile (false); a batch that failed before is rethrown here, which
+    /// ends the reading.</summary>
+    private async Task<bool> DispatchAsync(List<(long Number, IndexItem Item)> batch, List<Task> inFlight, CancellationToken stop)
     {
         while (true)
         {
@@ -145,7 +152,12 @@ internal sealed partial class Importer(AddBatchAsync add, ImportOptions options)
             }
             await Task.WhenAny(inFlight).ConfigureAwait(false);
         }
-        inFlight.Add(Task.Run(() => SendAsync(batch)));
+        if (stop.IsCancellationRequested || _stopAtBadRow)
+        {
+            return false;
+        }
+        inFlight.Add(Task.Run(() => SendAsync(batch), CancellationToken.None));
+        return true;
     }
 
     private async Task SendAsync(List<(long Number, IndexItem Item)> batch)

@@ -1,0 +1,31 @@
+using System.Globalization;
+using Spectre.Console;
+using Vectord.Client;
+using Vectord.Contracts;
+
+namespace Vectord.Cli.Commands;
+
+/// <summary><c>vectord indexes</c>: a table of the indexes with their parameters and sizes.</summary>
+internal sealed class IndexesCommand(CliContext context) : ServiceCommand<ServiceSettings>(context)
+{
+    /// <inheritdoc />
+    protected override async Task<int> RunAsync(VectordClient client, ServiceSettings settings, CancellationToken cancellationToken)
+    {
+        var names = await client.ListIndexesAsync(cancellationToken).ConfigureAwait(false);
+        var table = new Table().AddColumns("name", "dimension", "distance", "shards", "items");
+        foreach (var name in names)
+        {
+            // An index dropped between the listing and this call is left out.
+            if (await IndexLookups.FindAsync(client, name, cancellationToken).ConfigureAwait(false) is not { } index)
+            {
+                continue;
+            }
+            table.AddRow(Markup.Escape(name), Number(index.Dimension), DistanceNames.Format(index.Distance), Number(index.Shards), Number(index.Length));
+        }
+        Console.Write(table);
+        Console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{names.Length:N0} indexes"));
+        return ExitCodes.Success;
+    }
+
+    private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}

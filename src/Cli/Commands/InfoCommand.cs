@@ -1,0 +1,47 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Vectord.Client;
+using Vectord.Contracts;
+
+namespace Vectord.Cli.Commands;
+
+/// <summary>The command line of <c>vectord info</c>.</summary>
+internal sealed class InfoSettings : ServiceSettings
+{
+    /// <summary>The index.</summary>
+    [CommandArgument(0, "<NAME>")]
+    [Description("The index")]
+    public string Name { get; init; } = "";
+}
+
+/// <summary><c>vectord info NAME</c>: an index's parameters, its number of items, and where its shards are.</summary>
+internal sealed class InfoCommand(CliContext context) : ServiceCommand<InfoSettings>(context)
+{
+    /// <inheritdoc />
+    protected override async Task<int> RunAsync(VectordClient client, InfoSettings settings, CancellationToken cancellationToken)
+    {
+        var index = await client.GetIndexAsync(settings.Name, cancellationToken).ConfigureAwait(false);
+        var shards = await client.GetShardsAsync(settings.Name, cancellationToken).ConfigureAwait(false);
+        var p = index;
+        var grid = new Grid().AddColumn().AddColumn();
+        foreach (var (key, value) in new (string, object)[]
+                 {
+                     ("name", p.Name), ("items", index.Length), ("dimension", p.Dimension), ("distance", DistanceNames.Format(p.Distance)),
+                     ("m", p.M), ("ef_search", p.EfSearch), ("shards", p.Shards),
+                 })
+        {
+            grid.AddRow($"[bold]{key}[/]", Markup.Escape(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""));
+        }
+        Console.Write(grid);
+        var table = new Table().AddColumns("shard", "items", "silo");
+        foreach (var shard in shards)
+        {
+            table.AddRow(shard.Shard.ToString(CultureInfo.InvariantCulture), shard.Length.ToString("N0", CultureInfo.InvariantCulture),
+                Markup.Escape(shard.Silo ?? "(not active)"));
+        }
+        Console.Write(table);
+        return ExitCodes.Success;
+    }
+}

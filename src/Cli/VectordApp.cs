@@ -1,0 +1,62 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Vectord.Cli.Commands;
+
+namespace Vectord.Cli;
+
+/// <summary>The <c>vectord</c> command tree and its one entry point, used by <c>Program</c> and by tests alike.</summary>
+internal static class VectordApp
+{
+    /// <summary>Parses <paramref name="args"/> and runs the command they name.</summary>
+    /// <param name="args">The command line, without the program name.</param>
+    /// <param name="context">The console and environment of this run.</param>
+    /// <param name="stop">Asks the command to stop cleanly (Ctrl+C).</param>
+    /// <returns>An exit code of <see cref="ExitCodes"/>.</returns>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken stop)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("vectord");
+            config.ConfigureConsole(context.Console);
+            config.Settings.Registrar.RegisterInstance(context);
+            config.SetExceptionHandler((exception, _) => Report(context.Console, exception, stop));
+            config.AddCommand<ImportCommand>("import")
+                .WithDescription("Import a vector file (JSONL, CSV, .npy, .fvecs, .bvecs, IDX; gzipped or not) into an index")
+                .WithExample("import", "vectors.jsonl", "--index", "docs", "--create", "--distance", "cosine")
+                .WithExample("import", "train-images-idx3-ubyte.gz", "--index", "fashion", "--create", "--distance", "euclidean");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Export an index's items to a JSONL file")
+                .WithExample("export", "--index", "docs", "--out", "docs.jsonl", "--vectors");
+            config.AddCommand<IndexesCommand>("indexes")
+                .WithDescription("List the indexes: name, dimension, distance, shards and items");
+            config.AddCommand<InfoCommand>("info")
+                .WithDescription("Show an index's parameters, size and shards")
+                .WithExample("info", "docs");
+            config.AddCommand<SearchCommand>("search")
+                .WithDescription("Search an index for the items nearest to a vector or to a stored item")
+                .WithExample("search", "docs", "--vector", "[1,0,0]", "-k", "5")
+                .WithExample("search", "docs", "--id", "a", "--filter", "{\"must\":[{\"key\":\"lang\",\"match\":{\"value\":\"en\"}}]}");
+        });
+        return await app.RunAsync(args, stop).ConfigureAwait(false);
+    }
+
+    /// <summary>Reports a failure the commands did not handle: a command line that does not parse or validate is a
+    /// usage error (2); a stop request that cut a call short, or anything else, is a failure (1).</summary>
+    private static int Report(IAnsiConsole console, Exception exception, CancellationToken stop)
+    {
+        if (exception is OperationCanceledException && stop.IsCancellationRequested)
+        {
+            console.MarkupLine("[yellow]interrupted[/]");
+            return ExitCodes.Failure;
+        }
+        if (exception is CommandAppException)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {exception.Message}");
+            console.MarkupLine("Run [bold]vectord --help[/] (or [bold]vectord COMMAND --help[/]) for usage.");
+            return ExitCodes.Usage;
+        }
+        console.MarkupLineInterpolated($"[red]error:[/] {exception.Message}");
+        return ExitCodes.Failure;
+    }
+}

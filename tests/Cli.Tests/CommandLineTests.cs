@@ -1,0 +1,127 @@
+namespace Vectord.Cli.Tests;
+
+/// <summary>Exit codes, help, global options and the read commands (indexes, info, search).</summary>
+public sealed class CommandLineTests(NodeFixture node)
+{
+    [Fact]
+    public async Task Help_lists_the_commands_and_exits_0()
+    {
+        var run = await CliRun.RunAsync(["--help"]);
+
+        Assert.True(run.Exit == ExitCodes.Success, run.ToString());
+        foreach (var command in new[] { "import", "export", "indexes", "info", "search" })
+        {
+            Assert.Contains(command, run.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("import", "--help")]
+    [InlineData("export", "--help")]
+    [InlineData("indexes", "--help")]
+    [InlineData("info", "--help")]
+    [InlineData("search", "--help")]
+    public async Task Help_is_on_every_command_with_the_global_options(params string[] args)
+    {
+        var run = await CliRun.RunAsync(args);
+
+        Assert.True(run.Exit == ExitCodes.Success, run.ToString());
+        Assert.Contains("USAGE:", run.Output, StringComparison.Ordinal);
+        Assert.Contains("--url", run.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("import", "a.jsonl")]
+    [InlineData("import", "a.jsonl", "--index", "x", "--batch", "0")]
+    [InlineData("import", "a.weird", "--index", "x")]
+    [InlineData("import", "a.jsonl", "--index", "x", "--dimension", "3")]
+    [InlineData("import", "a.jsonl", "--index", "x", "--create", "--distance", "manhattan")]
+    [InlineData("search", "x")]
+    [InlineData("search", "x", "--vector", "[1,2", "-k", "3")]
+    [InlineData("search", "x", "--vector", "[1,2]", "--filter", "{\"must\":[{\"key\":\"a\",\"range\":{}}]}")]
+    [InlineData("indexes", "--url", "ftp://example")]
+    [InlineData("export", "--index", "x")]
+    public async Task A_wrong_command_line_exits_2_saying_what_is_wrong(params string[] args)
+    {
+        var run = await CliRun.RunAsync(args);
+
+        Assert.True(run.Exit == ExitCodes.Usage, run.ToString());
+        Assert.Contains("error:", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_service_exits_1()
+    {
+        var port = Testing.FreePort.Next();
+
+        var run = await CliRun.RunAsync(["indexes", "--url", $"http://127.0.0.1:{port}"]);
+
+        Assert.True(run.Exit == ExitCodes.Failure, run.ToString());
+        Assert.Contains("error:", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_service_address_comes_from_VECTORD_URL_when_url_is_not_given()
+    {
+        var index = "env-" + Guid.NewGuid().ToString("N")[..12];
+        await node.Client.CreateIndexAsync(index, new IndexSpec(2, Shards: 2), TestContext.Current.CancellationToken);
+
+        var run = await CliRun.RunAsync(["indexes"], new Dictionary<string, string> { ["VECTORD_URL"] = node.Url });
+
+        Assert.True(run.Exit == ExitCodes.Success, run.ToString());
+        Assert.Matches($@"{index}\s*│\s*2\s*│\s*cosine\s*│\s*2\s*│\s*0", run.Output);
+    }
+
+    [Fact]
+    public async Task Info_shows_parameters_and_shards()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var index = "info-" + Guid.NewGuid().ToString("N")[..12];
+        await node.Client.CreateIndexAsync(index, new IndexSpec(3, M: 8, Distance: IndexDistance.Dot, Shards: 2), ct);
+        await node.Client.AddAsync(index, [new IndexItem("a", [1, 2, 3]), new IndexItem("b", [3, 2, 1]), new IndexItem("c", [1, 1, 1])], ct);
+
+        var run = await node.RunAsync("info", index);
+
+        Assert.True(run.Exit == ExitCodes.Success, run.ToString());
+        Assert.Matches(@"items\s+3", run.Output);
+        Assert.Matches(@"distance\s+dot", run.Output);
+        Assert.Matches(@"m\s+8", run.Output);
+        Assert.Matches(@"│\s*1\s*│", run.Output);
+    }
+
+    [Fact]
+    public async Task Info_of_a_missing_index_exits_1()
+    {
+        var run = await node.RunAsync("info", "missing-" + Guid.NewGuid().ToString("N")[..8]);
+
+        Assert.True(run.Exit == ExitCodes.Failure, run.ToString());
+    }
+
+    [Fact]
+    public async Task Search_by_vector_or_by_id_with_a_filter_lists_the_nearest()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var index = "search-" + Guid.NewGuid().ToString("N")[..12];
+        await node.Client.CreateIndexAsync(index, new IndexSpec(2, Distance: IndexDistance.Euclidean), ct);
+        await node.Client.AddAsync(index, [
+            new IndexItem("near", [1, 0], """{"lang":"en"}"""),
+            new IndexItem("mid", [2, 0], """{"lang":"fr"}"""),
+            new IndexItem("far", [9, 0], """{"lang":"en"}""")], ct);
+
+        var byVector = await node.RunAsync("search", index, "--vector", "[1.1,0]", "-k", "2");
+        var byId = await node.RunAsync("search", index, "--id", "near", "--filter", """{"must":[{"key":"lang","match":{"value":"en"}}]}""");
+        var missing = await node.RunAsync("search", index, "--id", "nobody");
+
+        Assert.True(byVector.Exit == ExitCodes.Success, byVector.ToString());
+        Assert.Matches(@"1\s*│\s*near\s*│\s*0\.1", byVector.Output);
+        Assert.Matches(@"2\s*│\s*mid\s*│\s*0\.9", byVector.Output);
+        Assert.DoesNotContain("far", byVector.Output, StringComparison.Ordinal);
+        Assert.True(byId.Exit == ExitCodes.Success, byId.ToString());
+        Assert.Matches(@"1\s*│\s*near\s*│\s*0\s", byId.Output);
+        Assert.Matches(@"2\s*│\s*far\s*│\s*8\s", byId.Output);
+        Assert.DoesNotContain("mid", byId.Output, StringComparison.Ordinal);
+        Assert.True(missing.Exit == ExitCodes.Failure, missing.ToString());
+        Assert.Contains("has no item nobody", missing.Output, StringComparison.Ordinal);
+    }
+}
