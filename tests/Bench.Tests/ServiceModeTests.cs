@@ -156,6 +156,25 @@ public sealed class ServiceModeTests
     }
 
     [Fact]
+    public async Task Import_mode_runs_the_tool_on_an_idx_slice_against_http_ingest_of_the_same_vectors()
+    {
+        using var dir = new TempDirectory();
+
+        var (text, row) = await RunAsync(o => new ImportMode(o), dir, "--limit", "600", "--rounds", "2", "--batch", "100");
+
+        Assert.Equal(["mode", "dataset", "distance", "n", "dim", "batch", "parallel", "rounds", "http_vectors_per_second", "import_vectors_per_second",
+            "ratio", "ratio_rounds", "goal", "goal_met", "load_average"], Fields(row));
+        Assert.Equal(600, row.GetProperty("n").GetInt32());
+        Assert.Equal(4, row.GetProperty("parallel").GetInt32());
+        Assert.True(row.GetProperty("http_vectors_per_second").GetDouble() > 0 && row.GetProperty("import_vectors_per_second").GetDouble() > 0);
+        double[] ratios = [.. row.GetProperty("ratio_rounds").EnumerateArray().Select(r => r.GetDouble())];
+        Assert.Equal(2, ratios.Length);
+        AssertClose(ratios.Average(), row.GetProperty("ratio").GetDouble());
+        Assert.Equal(2, text.Split('\n').Count(l => l.StartsWith("round ", StringComparison.Ordinal)));
+        Assert.Equal(0.9, row.GetProperty("goal").GetDouble());
+    }
+
+    [Fact]
     public async Task Storage_dir_and_azurite_exclude_each_other()
     {
         var ex = await Assert.ThrowsAsync<UsageException>(() => new StorageMode().RunAsync(

@@ -21,6 +21,12 @@ internal static class DatasetCatalog
         _ => throw new UsageException($"unknown data set '{name}' (known: {string.Join(", ", Names)})"),
     };
 
+    /// <summary>The fashion-mnist training images file in <paramref name="directory"/> (the default directory when
+    /// null), gzipped or not.</summary>
+    public static string FashionMnistTrainFile(string? directory) =>
+        FindFile(directory ?? FashionMnistDefaultDirectory, "train-images-idx3-ubyte")
+        ?? throw new BenchException($"train-images-idx3-ubyte(.gz) not found in {directory ?? FashionMnistDefaultDirectory}");
+
     private static Dataset LoadFashionMnist(string directory, int? limit, int queryCount)
     {
         var train = FindFile(directory, "train-images-idx3-ubyte");
