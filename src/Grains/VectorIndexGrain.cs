@@ -60,7 +60,7 @@ public sealed partial class VectorIndexGrain(
     /// <inheritdoc/>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_options.SnapshotOnDeactivate) { await _local.SnapshotOnDeactivateAsync(); }
+        await (_options.SnapshotOnDeactivate ? _local.SnapshotOnDeactivateAsync() : _local.SettleAsync());
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
@@ -161,6 +161,7 @@ public sealed partial class VectorIndexGrain(
         _lifecycleChange = done.Task;
         try
         {
+            await _local.SettleAsync();   // a snapshot in progress moves the manifest's checkpoint when it lands
             return await change();
         }
         finally

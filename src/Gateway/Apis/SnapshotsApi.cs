@@ -44,7 +44,7 @@ public static class SnapshotsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapPost("/vectors/snapshots/restore", RestoreAsync).WithName("RestoreSnapshot").WithTags("Snapshots")
             .WithSummary("Creates an index from a snapshot file sent as the body")
-            .Accepts<Stream>(OctetStream)
+            .Accepts<Stream>(OctetStream, "*/*")   // any declared type: the file is judged by its content
             .WithMetadata(new BodySizeLimit(maxUpload))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)

@@ -130,12 +130,12 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
         return new Snapshots.FrozenPart(image.Count, image, null, null);
     }
 
-    /// <summary>A copy of the part as it is now (see <see cref="HnswIndex.Freeze"/>), taken on the thread pool; the
+    /// <summary>A copy of the part as it is now (see <see cref="IndexPart.Freeze"/>), taken on the thread pool; the
     /// caller makes sure no write runs meanwhile.</summary>
     public async Task<HnswImage> FreezeImageAsync()
     {
         var part = await host.GetAsync(recover);
-        return await Task.Run(part.Index.Freeze);
+        return await Task.Run(() => part.Freeze().Image);
     }
 
     /// <inheritdoc/>
