@@ -58,7 +58,7 @@ public sealed class VectorIndexGrain(
     /// <inheritdoc/>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_options.SnapshotOnDeactivate) { await _local.SnapshotOnDeactivateAsync(); }
+        await (_options.SnapshotOnDeactivate ? _local.SnapshotOnDeactivateAsync() : _local.SettleAsync());
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
@@ -159,6 +159,7 @@ public sealed class VectorIndexGrain(
         _lifecycleChange = done.Task;
         try
         {
+            await _local.SettleAsync();   // a snapshot in progress moves the manifest's checkpoint when it lands
             return await change();
         }
         finally

@@ -106,6 +106,27 @@ public sealed class PersistenceTests
     }
 
     [Fact]
+    public void AFrozenImageSavesTheIndexAsItWasWhenFrozenWhateverIsWrittenAfter()
+    {
+        (HnswIndex index, VectorItem[] items) = Sample();
+        byte[] atFreeze = Save(index);
+        HnswImage image = index.Freeze();
+        Assert.Equal(index.Count, image.Count);
+
+        // Later writes touch everything the image holds: tombstoned slots reused, links of old nodes rewired,
+        // a vector and metadata replaced in place, deletes, and the arrays grown.
+        index.AddBatch(TestData.Items(TestData.Clustered(1000, Dim, seed: 85), "later-"), 1);
+        index.AddBatch([new VectorItem(items[2].Id, TestData.Clustered(1, Dim, seed: 86)[0], Encoding.UTF8.GetBytes("{\"n\":-1}"))], 1);
+        index.Delete(items[4].Id);
+        Assert.NotEqual(atFreeze, Save(index));
+
+        using var stream = new MemoryStream();
+        image.Save(stream);
+        Assert.Equal(atFreeze, stream.ToArray());
+        Assert.Equal(Save(Load(atFreeze)), atFreeze);
+    }
+
+    [Fact]
     public void EmptyIndexRoundTrips()
     {
         var empty = new HnswIndex(new HnswOptions(3, DistanceKind.Dot, EfSearch: 77));

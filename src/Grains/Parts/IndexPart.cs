@@ -109,20 +109,21 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
     /// <summary>The ids of the items matching a checked filter.</summary>
     public string[] MatchingIds(ItemFilter filter) => index.MatchingIds(FilterTranslation.ToEngine(filter)!);
 
-    /// <summary>Writes a snapshot when the log is due one.</summary>
-    /// <returns>Whether a snapshot was written.</returns>
-    /// <exception cref="StorageUnavailableException">Storage failed; every write is still in the log.</exception>
-    public async Task<bool> CompactIfDueAsync()
-    {
-        if (!log.CompactionDue) { return false; }
-        await CompactAsync();
-        return true;
-    }
-
     /// <summary>Bytes the part holds in memory.</summary>
     public long MemoryBytes => index.MemoryBytes;
 
-    /// <summary>Writes a snapshot now.</summary>
+    /// <summary>The part as it is now, frozen for a snapshot written while later writes go on; call it between writes.</summary>
+    /// <exception cref="OutOfMemoryException">The copy does not fit.</exception>
+    public PartImage Freeze() => log.Freeze(index);
+
+    /// <summary>Writes a frozen image as the part's snapshot (see <see cref="PartLog.TryWriteSnapshotAsync"/>).</summary>
+    /// <exception cref="StorageUnavailableException">Storage failed; every write is still in the log.</exception>
+    public async Task WriteSnapshotAsync(PartImage image)
+    {
+        if (!await log.TryWriteSnapshotAsync(image)) { IsStale = true; }
+    }
+
+    /// <summary>Writes a snapshot now, from the index itself: nothing may write to the part meanwhile.</summary>
     /// <exception cref="StorageUnavailableException">Storage failed; every write is still in the log.</exception>
     public async Task CompactAsync()
     {

@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Vectord.Grains.Diagnostics;
+using Vectord.Grains.Persistence;
 
 namespace Vectord.Grains.Parts;
 
 /// <summary>
 /// The lifecycle of the part a grain activation holds: loaded from storage on first use (once, however many calls
 /// wait for it), remembered as corrupt when recovery says so, and given up for good (the activation deactivates)
-/// once the part turns stale. Writes go through <see cref="WriteAsync{T}"/>, which also writes a snapshot when the
-/// log is due one.
+/// once the part turns stale. Writes go through <see cref="WriteAsync{T}"/>, which also starts a snapshot when the
+/// log is due one; the snapshot is written in the background from a frozen copy of the part, its continuations on the
+/// activation's scheduler like every turn, so the part's state needs no lock.
 /// </summary>
 /// <param name="logger">Where loads and failed snapshots are logged.</param>
 /// <param name="metrics">The silo's metrics: log bytes and snapshot durations are counted there.</param>
@@ -21,6 +23,7 @@ internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Act
     private Task<IndexPart>? _loading;
     private string? _corrupt;
     private bool _stale;
+    private Task _snapshot = Task.CompletedTask;
 
     /// <summary>The part when it is in memory.</summary>
     public IndexPart? Loaded => _part;
@@ -93,7 +96,9 @@ internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Act
         deactivate();
     }
 
-    /// <summary>Runs a write, then a snapshot when one is due; a part left stale by either is given up.</summary>
+    /// <summary>Runs a write; when the log is then due a snapshot, freezes the part and writes the snapshot in the
+    /// background, so neither this write nor the next ones wait for it (one snapshot at a time). A part left stale by
+    /// either is given up.</summary>
     public async Task<T> WriteAsync<T>(IndexPart part, Func<IndexPart, Task<T>> write)
     {
         T result;
@@ -107,38 +112,62 @@ internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Act
             metrics.WalAppended(part.Log.TotalAppended - appended);
             if (part.IsStale) { MarkStale(); }
         }
-        await CompactAsync(part, onlyWhenDue: true);
+        if (!part.IsStale && _snapshot.IsCompleted && part.Log.CompactionDue) { await StartSnapshotAsync(part); }
         if (!part.IsStale) { holding(part); }
         return result;
     }
 
+    /// <summary>Waits for the snapshot in progress, if any (its failure is logged, not thrown): before the part is
+    /// dropped or given up, so that no snapshot lands in storage after it.</summary>
+    public Task SettleAsync() => _snapshot;
+
     /// <summary>With log records after the last snapshot, writes a snapshot (a graceful deactivation does this so the
     /// next activation loads it instead of replaying). A failure only leaves the replay to the next activation.</summary>
-    public Task SnapshotOnDeactivateAsync() =>
-        _part is { } part && !_stale && part.Log.LogBytes > 0 ? CompactAsync(part, onlyWhenDue: false) : Task.CompletedTask;
+    public async Task SnapshotOnDeactivateAsync()
+    {
+        await SettleAsync();
+        if (_part is { } part && !_stale && part.Log.LogBytes > 0) { await SnapshotAsync(part, image: null); }
+    }
 
-    private async Task CompactAsync(IndexPart part, bool onlyWhenDue)
+    private async Task StartSnapshotAsync(IndexPart part)
+    {
+        PartImage image;
+        try
+        {
+            image = part.Freeze();
+        }
+        catch (OutOfMemoryException)
+        {
+            // No room for a copy: write the snapshot from the part itself, holding the next writes up meanwhile.
+            await SnapshotAsync(part, image: null);
+            return;
+        }
+        _snapshot = SnapshotAsync(part, image);
+    }
+
+    /// <summary>Writes a snapshot of a frozen image, or of the part itself when <paramref name="image"/> is null.</summary>
+    private async Task SnapshotAsync(IndexPart part, PartImage? image)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            if (!onlyWhenDue) { await part.CompactAsync(); }
-            else if (!await part.CompactIfDueAsync()) { return; }
+            await (image is null ? part.CompactAsync() : part.WriteSnapshotAsync(image));
             metrics.SnapshotCompleted(Stopwatch.GetElapsedTime(started));
         }
         catch (StorageUnavailableException e)
         {
             LogCompactionFailed(part.Log.Location, e.Message);   // the writes are durable in the log
         }
-        finally
+        if (part.IsStale)
         {
-            if (part.IsStale) { MarkStale(); }
+            if (ReferenceEquals(_part, part)) { MarkStale(); }
         }
+        else if (ReferenceEquals(_part, part)) { holding(part); }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Part} loaded: {Count} items, log up to {Seq}")]
-    private partial void LogLoaded(Persistence.PartLocation part, int count, long seq);
+    private partial void LogLoaded(PartLocation part, int count, long seq);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Part}: snapshot failed, the log keeps every write: {Reason}")]
-    private partial void LogCompactionFailed(Persistence.PartLocation part, string reason);
+    private partial void LogCompactionFailed(PartLocation part, string reason);
 }

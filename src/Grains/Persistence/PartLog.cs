@@ -10,7 +10,9 @@ namespace Vectord.Grains.Persistence;
 /// it present means another activation wrote it, so this one is fenced off and must stop (<see cref="TryAppendAsync"/>);</item>
 /// <item>when the log outgrows the <see cref="SnapshotPolicy"/>, a snapshot is written under the current sequence
 /// number, the checkpoint is moved to it (a conditional write, the second fence) and the covered records and older
-/// snapshots are deleted (<see cref="TryCompactAsync"/>);</item>
+/// snapshots are deleted; the snapshot is written from a frozen copy of the index while later records go on being
+/// appended (<see cref="Freeze"/>, <see cref="TryWriteSnapshotAsync"/>), or from the index itself when nothing
+/// writes meanwhile (<see cref="TryCompactAsync"/>);</item>
 /// <item>recovery reads the checkpoint's snapshot and replays the later records in order; a gap, a damaged record or
 /// one the engine refuses makes the part corrupt, named with the record (<see cref="RecoverAsync"/>).</item>
 /// </list>
@@ -135,18 +137,34 @@ internal sealed class PartLog
         return true;
     }
 
-    /// <summary>Writes a snapshot of <paramref name="index"/> at the current sequence number, moves the checkpoint to
-    /// it and deletes the records and snapshots it supersedes. The index must not change meanwhile.</summary>
+    /// <summary>Freezes <paramref name="index"/> as it is at the current sequence number, for
+    /// <see cref="TryWriteSnapshotAsync"/>; call it between writes. Costs a copy of the index in memory until written.</summary>
+    /// <exception cref="OutOfMemoryException">The copy does not fit; <see cref="TryCompactAsync"/> needs none.</exception>
+    public PartImage Freeze(HnswIndex index) => new(Seq, LogBytes, index.Freeze());
+
+    /// <summary>
+    /// Writes a frozen image as the snapshot at its sequence number, moves the checkpoint to it and deletes the records
+    /// and snapshots it supersedes. Later records may be appended meanwhile (one snapshot at a time): the checkpoint
+    /// then covers the image's records only, and recovery replays the later ones after it. A crash before the
+    /// checkpoint moves leaves the previous snapshot and every record in place.
+    /// </summary>
     /// <returns>False when another writer moved the checkpoint first: this activation is fenced off.</returns>
     /// <exception cref="StorageUnavailableException">Storage failed; the log still holds every write.</exception>
-    public async Task<bool> TryCompactAsync(HnswIndex index)
+    public Task<bool> TryWriteSnapshotAsync(PartImage image) => WriteSnapshotAsync(image.Seq, image.LogBytes, image.Image.Save);
+
+    /// <summary>Writes a snapshot of <paramref name="index"/> itself at the current sequence number, as
+    /// <see cref="TryWriteSnapshotAsync"/> does a frozen image, without copying it: the index must not change meanwhile.</summary>
+    /// <returns>False when another writer moved the checkpoint first: this activation is fenced off.</returns>
+    /// <exception cref="StorageUnavailableException">Storage failed; the log still holds every write.</exception>
+    public Task<bool> TryCompactAsync(HnswIndex index) => WriteSnapshotAsync(Seq, LogBytes, index.Save);
+
+    private async Task<bool> WriteSnapshotAsync(long at, long coveredLogBytes, Action<Stream> save)
     {
-        var at = Seq;
         var key = Location.Snapshot(at);
-        var size = await _store.TryCreateAsync(key, index.Save);
+        var size = await _store.TryCreateAsync(key, save);
         size ??= (await _store.ListAsync(key)).FirstOrDefault(o => o.Key == key)?.Length ?? 0;
         if (!await _checkpoint.TryMoveAsync(at, size.Value)) { return false; }
-        LogBytes = 0;
+        LogBytes -= coveredLogBytes;
         foreach (var record in await _store.ListAsync(Location.WalPrefix))
         {
             if (StorageKeys.TryParseSeq(record.Key, out var s) && s <= at) { await _store.DeleteAsync(record.Key); }
@@ -197,3 +215,9 @@ internal sealed class PartLog
 
     private static IndexCorruptException Corrupt(PartLocation location, string what) => new($"{location} is corrupt: {what}");
 }
+
+/// <summary>A part frozen for a snapshot: the index's image at log sequence number <paramref name="Seq"/>.</summary>
+/// <param name="Seq">The last record the image holds.</param>
+/// <param name="LogBytes">Bytes of log since the previous snapshot that the image covers.</param>
+/// <param name="Image">The frozen index.</param>
+internal sealed record PartImage(long Seq, long LogBytes, HnswImage Image);

@@ -45,7 +45,7 @@ public sealed class VectorShardGrain(
     /// <inheritdoc/>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_options.SnapshotOnDeactivate) { await _host.SnapshotOnDeactivateAsync(); }
+        await (_options.SnapshotOnDeactivate ? _host.SnapshotOnDeactivateAsync() : _host.SettleAsync());
         _host.Reset();
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
@@ -86,13 +86,13 @@ public sealed class VectorShardGrain(
     public Task<ShardInfo> GetInfoAsync(ShardContext context) => Calls(context).GetInfoAsync();
 
     /// <inheritdoc/>
-    public Task ReleaseAsync()
+    public async Task ReleaseAsync()
     {
+        await _host.SettleAsync();   // no snapshot of the dropped index lands after this
         _host.Reset();
         _calls = null;
         _context = null;
         DeactivateOnIdle();
-        return Task.CompletedTask;
     }
 
     /// <summary>The shard's operations for the index incarnation <paramref name="context"/> names; a new incarnation

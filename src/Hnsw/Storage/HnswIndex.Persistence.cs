@@ -19,97 +19,49 @@ namespace Vectord.Hnsw;
 /// </remarks>
 public sealed partial class HnswIndex
 {
-    private const int FormatVersion = 1;
-    private static ReadOnlySpan<byte> Magic => "VHNSW"u8;
-    private static ReadOnlySpan<byte> Footer => "VEND"u8;
+    internal const int FormatVersion = 1;
+    internal static ReadOnlySpan<byte> Magic => "VHNSW"u8;
+    internal static ReadOnlySpan<byte> Footer => "VEND"u8;
 
-    /// <summary>Writes the index to <paramref name="stream"/> in the versioned binary format, streaming (no whole-image buffer).</summary>
+    /// <summary>Writes the index to <paramref name="stream"/> in the versioned binary format, streaming (no whole-image
+    /// buffer). Reads beside it run as usual; a write waits until it is done.</summary>
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var reading = _gate.Read();
-        var writer = new SectionWriter(stream);
+        Image(copy: false).Save(stream);
+    }
+
+    /// <summary>
+    /// A copy of what the index persists, as it is now, for saving on another thread while the index goes on taking
+    /// writes (a snapshot that holds writes up only for the copy). Copies the vectors, graph and slot tables (about
+    /// the index's own size in memory, until the image is dropped); ids and metadata are immutable and shared.
+    /// Call it between writes: like every read, it sees a write in progress only partly.
+    /// </summary>
+    public HnswImage Freeze()
+    {
+        using var reading = _gate.Read();
+        return Image(copy: true);
+    }
+
+    private HnswImage Image(bool copy)
+    {
         int slots = _slotCount;
-
-        writer.WriteBytes(Magic);
-        writer.WriteInt32(FormatVersion);
-        writer.WriteInt32(_dim);
-        writer.WriteInt32((int)_kind);
-        writer.WriteInt32(_m);
-        writer.WriteInt32(_options.EfConstruction);
-        writer.WriteInt32(_options.EfSearch);
-        writer.WriteInt32(_options.Seed);
-        writer.WriteInt32(slots);
-        writer.WriteInt32(_liveCount);
-        writer.WriteInt32(_entryPoint);
-        writer.WriteInt32(_maxLevel);
-        writer.EndSection();
-
-        long idsLength = 0;
-        for (int i = 0; i < slots; i++)
+        if (!copy)
         {
-            idsLength += _ids[i] is { } id ? 5 + Encoding.UTF8.GetByteCount(id) : 1;
+            return new HnswImage(_options, slots, _liveCount, _entryPoint, _maxLevel, _ids, _metadata, _vectors, _levels, _links0, _upper);
         }
-        writer.BeginSection(SectionTag.Ids, idsLength);
-        byte[] idBuffer = [];
-        for (int i = 0; i < slots; i++)
-        {
-            if (_ids[i] is not { } id)
-            {
-                writer.WriteByte(0);
-                continue;
-            }
-            int n = Encoding.UTF8.GetMaxByteCount(id.Length);
-            if (idBuffer.Length < n)
-            {
-                idBuffer = new byte[Math.Max(n, 256)];
-            }
-            n = Encoding.UTF8.GetBytes(id, idBuffer);
-            writer.WriteByte(1);
-            writer.WriteInt32(n);
-            writer.WriteBytes(idBuffer.AsSpan(0, n));
-        }
-        writer.EndSection();
-
-        long metadataLength = 4L * slots;
-        for (int i = 0; i < slots; i++)
-        {
-            metadataLength += _metadata[i]?.Length ?? 0;
-        }
-        writer.BeginSection(SectionTag.Metadata, metadataLength);
-        for (int i = 0; i < slots; i++)
-        {
-            byte[]? metadata = _metadata[i];
-            writer.WriteInt32(metadata?.Length ?? -1);
-            if (metadata is not null)
-            {
-                writer.WriteBytes(metadata);
-            }
-        }
-        writer.EndSection();
-
-        writer.BeginSection(SectionTag.Vectors, 4L * slots * _dim);
-        writer.WriteSingles(_vectors.AsSpan(0, slots * _dim));
-        writer.EndSection();
-
-        long upperInts = 0;
-        for (int i = 0; i < slots; i++)
-        {
-            upperInts += _levels[i] * (_m + 1);
-        }
-        writer.BeginSection(SectionTag.Graph, slots + (4L * slots * _stride0) + (4L * upperInts));
-        writer.WriteBytes(_levels.AsSpan(0, slots));
-        writer.WriteInt32s(_links0.AsSpan(0, slots * _stride0));
+        var upper = new int[]?[slots];
         for (int i = 0; i < slots; i++)
         {
             if (_levels[i] > 0)
             {
-                writer.WriteInt32s(_upper[i].AsSpan(0, _levels[i] * (_m + 1)));
+                upper[i] = _upper[i].AsSpan(0, _levels[i] * (_m + 1)).ToArray();
             }
         }
-        writer.EndSection();
-        writer.WriteBytes(Footer);
-        writer.Flush();
+        return new HnswImage(_options, slots, _liveCount, _entryPoint, _maxLevel,
+            _ids.AsSpan(0, slots).ToArray(), _metadata.AsSpan(0, slots).ToArray(), _vectors.AsSpan(0, slots * _dim).ToArray(),
+            _levels.AsSpan(0, slots).ToArray(), _links0.AsSpan(0, slots * _stride0).ToArray(), upper);
     }
 
     /// <summary>Reads an index written by <see cref="Save"/> (any supported format version) without rebuilding the graph.</summary>

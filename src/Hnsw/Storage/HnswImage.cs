@@ -1,0 +1,140 @@
+using System.Text;
+
+namespace Vectord.Hnsw;
+
+/// <summary>
+/// What an index persists, at one point in time: its parameters, ids, metadata, vectors and graph. Made by
+/// <see cref="HnswIndex.Freeze"/> as a copy the index's later writes do not touch, so it can be saved on another
+/// thread while the index goes on taking writes; written by <see cref="Save"/> in the format of
+/// <see cref="HnswIndex.Save"/>, which <see cref="HnswIndex.Load"/> reads.
+/// </summary>
+public sealed class HnswImage
+{
+    private readonly HnswOptions _options;
+    private readonly int _m;
+    private readonly int _stride0;
+    private readonly int _slots;
+    private readonly int _entryPoint;
+    private readonly int _maxLevel;
+    private readonly string?[] _ids;
+    private readonly byte[]?[] _metadata;
+    private readonly float[] _vectors;
+    private readonly byte[] _levels;
+    private readonly int[] _links0;
+    private readonly int[]?[] _upper;
+
+    /// <summary>Holds the arrays given: the caller either copied them or keeps them unchanged while this is saved.
+    /// Only the first <paramref name="slots"/> entries (and blocks) of each are read.</summary>
+    internal HnswImage(HnswOptions options, int slots, int liveCount, int entryPoint, int maxLevel,
+        string?[] ids, byte[]?[] metadata, float[] vectors, byte[] levels, int[] links0, int[]?[] upper)
+    {
+        _options = options;
+        _m = options.M;
+        _stride0 = 1 + (2 * options.M);
+        _slots = slots;
+        Count = liveCount;
+        _entryPoint = entryPoint;
+        _maxLevel = maxLevel;
+        _ids = ids;
+        _metadata = metadata;
+        _vectors = vectors;
+        _levels = levels;
+        _links0 = links0;
+        _upper = upper;
+    }
+
+    /// <summary>Live items in the image.</summary>
+    public int Count { get; }
+
+    /// <summary>The index's effective options.</summary>
+    public HnswOptions Options => _options;
+
+    /// <summary>Writes the image to <paramref name="stream"/> in the versioned binary format, streaming (no whole-image buffer).</summary>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var writer = new Storage.SectionWriter(stream);
+        int slots = _slots;
+        int dim = _options.Dimension;
+
+        writer.WriteBytes(HnswIndex.Magic);
+        writer.WriteInt32(HnswIndex.FormatVersion);
+        writer.WriteInt32(dim);
+        writer.WriteInt32((int)_options.Distance);
+        writer.WriteInt32(_m);
+        writer.WriteInt32(_options.EfConstruction);
+        writer.WriteInt32(_options.EfSearch);
+        writer.WriteInt32(_options.Seed);
+        writer.WriteInt32(slots);
+        writer.WriteInt32(Count);
+        writer.WriteInt32(_entryPoint);
+        writer.WriteInt32(_maxLevel);
+        writer.EndSection();
+
+        long idsLength = 0;
+        for (int i = 0; i < slots; i++)
+        {
+            idsLength += _ids[i] is { } id ? 5 + Encoding.UTF8.GetByteCount(id) : 1;
+        }
+        writer.BeginSection(Storage.SectionTag.Ids, idsLength);
+        byte[] idBuffer = [];
+        for (int i = 0; i < slots; i++)
+        {
+            if (_ids[i] is not { } id)
+            {
+                writer.WriteByte(0);
+                continue;
+            }
+            int n = Encoding.UTF8.GetMaxByteCount(id.Length);
+            if (idBuffer.Length < n)
+            {
+                idBuffer = new byte[Math.Max(n, 256)];
+            }
+            n = Encoding.UTF8.GetBytes(id, idBuffer);
+            writer.WriteByte(1);
+            writer.WriteInt32(n);
+            writer.WriteBytes(idBuffer.AsSpan(0, n));
+        }
+        writer.EndSection();
+
+        long metadataLength = 4L * slots;
+        for (int i = 0; i < slots; i++)
+        {
+            metadataLength += _metadata[i]?.Length ?? 0;
+        }
+        writer.BeginSection(Storage.SectionTag.Metadata, metadataLength);
+        for (int i = 0; i < slots; i++)
+        {
+            byte[]? metadata = _metadata[i];
+            writer.WriteInt32(metadata?.Length ?? -1);
+            if (metadata is not null)
+            {
+                writer.WriteBytes(metadata);
+            }
+        }
+        writer.EndSection();
+
+        writer.BeginSection(Storage.SectionTag.Vectors, 4L * slots * dim);
+        writer.WriteSingles(_vectors.AsSpan(0, slots * dim));
+        writer.EndSection();
+
+        long upperInts = 0;
+        for (int i = 0; i < slots; i++)
+        {
+            upperInts += _levels[i] * (_m + 1);
+        }
+        writer.BeginSection(Storage.SectionTag.Graph, slots + (4L * slots * _stride0) + (4L * upperInts));
+        writer.WriteBytes(_levels.AsSpan(0, slots));
+        writer.WriteInt32s(_links0.AsSpan(0, slots * _stride0));
+        for (int i = 0; i < slots; i++)
+        {
+            if (_levels[i] > 0)
+            {
+                writer.WriteInt32s(_upper[i].AsSpan(0, _levels[i] * (_m + 1)));
+            }
+        }
+        writer.EndSection();
+        writer.WriteBytes(HnswIndex.Footer);
+        writer.Flush();
+    }
+}
