@@ -1,9 +1,10 @@
 namespace Vectord.VectorData;
 
 /// <summary>
-/// Splits an upsert into calls that each fit one request: at most <see cref="ItemLimits.MaxBatchItems"/> items and
-/// an estimated JSON body of at most <see cref="MaxBatchBytes"/>, under the service's 64 MiB body cap (and far under
-/// Orleans' message size on the co-hosted path, where a float takes 4 bytes instead of up to 16).
+/// Splits an upsert over grain calls into calls the index accepts: at most <see cref="ItemLimits.MaxBatchItems"/>
+/// items and an estimated size of at most <see cref="MaxBatchBytes"/> as JSON, the same bound a request body has, so
+/// that one grain message stays far under Orleans' message size (a float takes 4 bytes there, up to 16 in JSON).
+/// The HTTP client splits its bodies itself, by their exact size.
 /// </summary>
 internal static class ItemBatches
 {

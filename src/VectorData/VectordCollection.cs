@@ -130,9 +130,10 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
     public override async Task DeleteAsync(IEnumerable<TKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        foreach (var chunk in keys.Select(k => ItemIds.Format(k)).Chunk(ItemLimits.MaxBatchItems))
+        string[] ids = [.. keys.Select(k => ItemIds.Format(k))];
+        if (ids.Length > 0)
         {
-            await Run("Delete", () => _transport.DeleteAsync(Name, chunk, cancellationToken)).ConfigureAwait(false);
+            await Run("Delete", () => _transport.DeleteAsync(Name, ids, cancellationToken)).ConfigureAwait(false);
         }
     }
 
@@ -159,11 +160,8 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
             generated = (GeneratedEmbeddings<Embedding<float>>)await vectorProperty.GenerateEmbeddingsAsync(
                 list.Select(vectorProperty.GetValueAsObject), cancellationToken).ConfigureAwait(false);
         }
-        var items = list.Select((record, i) => _mapper.ToItem(record, generated?[i]));
-        foreach (var batch in ItemBatches.Split(items))
-        {
-            await Run("Upsert", () => _transport.AddAsync(Name, batch, cancellationToken)).ConfigureAwait(false);
-        }
+        IndexItem[] items = [.. list.Select((record, i) => _mapper.ToItem(record, generated?[i]))];
+        await Run("Upsert", () => _transport.AddAsync(Name, items, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

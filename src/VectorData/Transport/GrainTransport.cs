@@ -45,11 +45,21 @@ internal sealed class GrainTransport(IGrainFactory grains) : IVectordTransport
         }
     }
 
-    public Task AddAsync(string name, IndexItem[] items, CancellationToken cancellationToken) =>
-        Index(name).AddAsync(items).WaitAsync(cancellationToken);
+    public async Task AddAsync(string name, IReadOnlyList<IndexItem> items, CancellationToken cancellationToken)
+    {
+        foreach (var batch in ItemBatches.Split(items))
+        {
+            await Index(name).AddAsync(batch).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
-    public Task DeleteAsync(string name, string[] ids, CancellationToken cancellationToken) =>
-        Index(name).DeleteAsync(ids).WaitAsync(cancellationToken);
+    public async Task DeleteAsync(string name, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        foreach (var batch in ids.Chunk(ItemLimits.MaxBatchItems))
+        {
+            await Index(name).DeleteAsync(batch).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     public Task<SearchHit[]> SearchAsync(string name, SearchQuery query, CancellationToken cancellationToken) =>
         Index(name).SearchAsync(query).WaitAsync(cancellationToken);

@@ -19,11 +19,12 @@ internal interface IVectordTransport
     /// <summary>Drops the index; false when there was none.</summary>
     Task<bool> DropAsync(string name, CancellationToken cancellationToken);
 
-    /// <summary>Upserts one batch that is within the limits of one call (<see cref="ItemBatches"/>).</summary>
-    Task AddAsync(string name, IndexItem[] items, CancellationToken cancellationToken);
+    /// <summary>Upserts any number of items, in as many calls as the limits of one call need, one after another;
+    /// when a call fails, the calls before it stay applied.</summary>
+    Task AddAsync(string name, IReadOnlyList<IndexItem> items, CancellationToken cancellationToken);
 
-    /// <summary>Deletes at most <see cref="ItemLimits.MaxBatchItems"/> ids; absent ids are ignored.</summary>
-    Task DeleteAsync(string name, string[] ids, CancellationToken cancellationToken);
+    /// <summary>Deletes any number of ids, in as many calls as the limits need; absent ids are ignored.</summary>
+    Task DeleteAsync(string name, IReadOnlyList<string> ids, CancellationToken cancellationToken);
 
     /// <summary>The nearest items among those matching the query's filter.</summary>
     Task<SearchHit[]> SearchAsync(string name, SearchQuery query, CancellationToken cancellationToken);
