@@ -51,7 +51,7 @@ public sealed partial class VectordClient
     public async Task<bool> DeleteItemAsync(string index, string id, CancellationToken cancellationToken = default)
     {
         using HttpResponseMessage response = await SendAsync(HttpMethod.Delete, ItemPath(index, id), null, Retry.Never,
-            System.Net.Http.HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         return !await IsItemNotFoundAsync(response, id, cancellationToken).ConfigureAwait(false);
     }
 
