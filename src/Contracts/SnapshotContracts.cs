@@ -1,4 +1,4 @@
-namespace Vectord.Gateway.Json;
+namespace Vectord.Contracts;
 
 /// <summary>One snapshot of an index.</summary>
 /// <param name="Name">The snapshot's name, chosen by the server: <c>{index}-{yyyyMMdd}T{HHmmssfff}Z-{8 hex}.snapshot</c>.</param>
