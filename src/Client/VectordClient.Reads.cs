@@ -107,6 +107,12 @@ public sealed partial class VectordClient
     /// <exception cref="IndexNotFoundException">No such index (404).</exception>
     public async Task<IndexItem?> GetItemAsync(string index, string id, CancellationToken cancellationToken = default)
     {
+        if (!TravelsInPath(id))
+        {
+            ItemPage page = await QueryItemsAsync(index, new ItemQuery(ItemFilter.All(Where.HasId(id)), 1, null, IncludeVectors: true),
+                cancellationToken).ConfigureAwait(false);
+            return page.Items.FirstOrDefault();
+        }
         using HttpResponseMessage response = await SendAsync(HttpMethod.Get, ItemPath(index, id), null, Retry.Read,
             HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         if (await IsItemNotFoundAsync(response, id, cancellationToken).ConfigureAwait(false))

@@ -50,8 +50,13 @@ public sealed partial class VectordClient
     /// <exception cref="IndexNotFoundException">No such index (404).</exception>
     public async Task<bool> DeleteItemAsync(string index, string id, CancellationToken cancellationToken = default)
     {
+        if (!TravelsInPath(id))
+        {
+            DeleteResult result = await DeleteItemsAsync(index, [id], cancellationToken).ConfigureAwait(false);
+            return result.Deleted > 0;
+        }
         using HttpResponseMessage response = await SendAsync(HttpMethod.Delete, ItemPath(index, id), null, Retry.Never,
-            System.Net.Http.HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         return !await IsItemNotFoundAsync(response, id, cancellationToken).ConfigureAwait(false);
     }
 
@@ -93,11 +98,26 @@ public sealed partial class VectordClient
     }
 
     /// <summary>The path of one item: each <c>/</c>-separated part of the id escaped, so ids with slashes reach the
-    /// route's catch-all whole.</summary>
-    private static string ItemPath(string index, string id)
+    /// route's catch-all whole. Only for ids that <see cref="TravelsInPath"/>.</summary>
+    private static string ItemPath(string index, string id) =>
+        IndexPath(index) + "/items/" + string.Join('/', id.Split('/').Select(Uri.EscapeDataString));
+
+    /// <summary>
+    /// Whether the id reaches <c>.../items/{id}</c> unchanged. A part that is <c>.</c> or <c>..</c> is a dot segment
+    /// that URI normalisation removes (escaped or not), turning <c>items/..</c> into the index's own path; such ids
+    /// go by the routes that carry ids in the body instead (<c>items/query</c> with <c>has_id</c>, <c>delete</c>).
+    /// </summary>
+    private static bool TravelsInPath(string id)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
-        return IndexPath(index) + "/items/" + string.Join('/', id.Split('/').Select(Uri.EscapeDataString));
+        foreach (string part in id.Split('/'))
+        {
+            if (part is "." or "..")
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>A filter in its contract JSON form, or null for none.</summary>

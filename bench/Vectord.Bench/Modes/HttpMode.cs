@@ -130,8 +130,8 @@ internal sealed class HttpMode(TextWriter? output = null) : IBenchMode
         return 0;
     }
 
-    /// <summary>Creates <paramref name="name"/> and posts every add body, one after the other; returns the seconds the
-    /// adds took (creation excluded).</summary>
+    /// <summary>Creates the index and adds the bodies over HTTP, one after another.</summary>
+    /// <returns>Seconds the adds took.</returns>
     internal static async Task<double> IngestHttpAsync(HttpClient http, string name, IndexSpec spec, byte[][] bodies, CancellationToken cancellationToken)
     {
         using (var create = await PostAsync(http, "vectors/index", HttpBodies.CreateIndex(name, spec), cancellationToken).ConfigureAwait(false))
@@ -154,6 +154,7 @@ internal sealed class HttpMode(TextWriter? output = null) : IBenchMode
         return await http.PostAsync(new Uri(path, UriKind.Relative), content, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Fails the run unless the answer has <paramref name="status"/>.</summary>
     internal static void Expect(HttpResponseMessage response, HttpStatusCode status, string what)
     {
         if (response.StatusCode != status)

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.VectorData;
+using Vectord.Gateway.Tests;
+using Vectord.Testing;
+
+[assembly: AssemblyFixture(typeof(Vectord.VectorData.Tests.Node))]
+
+namespace Vectord.VectorData.Tests;
+
+/// <summary>How a test reaches the node.</summary>
+public enum Transport
+{
+    /// <summary>Direct grain calls through the silo's grain factory (co-hosted).</summary>
+    Grains,
+}
+
+/// <summary>Every transport, as theory data.</summary>
+public sealed class BothTransports : TheoryData<Transport>
+{
+    /// <summary>Lists them.</summary>
+    public BothTransports() => AddRange(Enum.GetValues<Transport>());
+}
+
+/// <summary>One real node for the whole assembly: a silo with the HTTP gateway on a free loopback port and file
+/// storage in a temporary directory, with auth on. Tests give their collections unique names.</summary>
+public sealed class Node : IAsyncLifetime
+{
+    /// <summary>The bearer token the node accepts.</summary>
+    public const string Token = "vectordata-tests";
+
+    private readonly TempDirectory _data = new("vectord-mevd");
+
+    /// <summary>The running node.</summary>
+    public VectordServer Server { get; private set; } = null!;
+
+    /// <summary>The silo's grain factory.</summary>
+    public IGrainFactory Grains => Server.Services.GetRequiredService<IGrainFactory>();
+
+    private readonly Dictionary<Transport, VectordVectorStore> _stores = [];
+
+    /// <summary>The node's shared store over <paramref name="transport"/> (not to be disposed by tests).</summary>
+    public VectordVectorStore Store(Transport transport)
+    {
+        lock (_stores)
+        {
+            if (!_stores.TryGetValue(transport, out var store))
+            {
+                _stores[transport] = store = NewStore(transport);
+            }
+            return store;
+        }
+    }
+
+    /// <summary>A new store over <paramref name="transport"/> with these options; the caller disposes it.</summary>
+    public VectordVectorStore NewStore(Transport transport, VectordVectorStoreOptions? options = null) => transport switch
+    {
+        _ => new VectordVectorStore(Grains, options),
+    };
+
+    /// <summary>A collection name no other test uses.</summary>
+    public static string NewName(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    /// <inheritdoc/>
+    public async ValueTask InitializeAsync() =>
+        Server = await VectordServer.StartAsync(_data.Path, new Dictionary<string, string?> { ["Auth:Tokens:0"] = Token });
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var store in _stores.Values) { store.Dispose(); }
+        await Server.DisposeAsync();
+        _data.Dispose();
+    }
+}
