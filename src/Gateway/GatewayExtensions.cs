@@ -106,7 +106,7 @@ public static class GatewayExtensions
     /// slowly, headers must arrive in time, and connections are counted.</summary>
     private static void Apply(KestrelServerLimits kestrel, GatewayLimits limits)
     {
-        kestrel.MaxRequestBodySize = GatewayLimits.MaxRequestBodyBytes;
+        kestrel.MaxRequestBodySize = ItemLimits.MaxRequestBodyBytes;
         kestrel.MaxConcurrentConnections = limits.MaxConnections;
         kestrel.MaxConcurrentUpgradedConnections = limits.MaxConnections;
         kestrel.RequestHeadersTimeout = limits.HeadersTimeout;

@@ -6,6 +6,11 @@ public abstract class VectordException : Exception
 {
     /// <summary>Creates the exception.</summary>
     protected VectordException(string message) : base(message) { }
+
+    /// <summary>The HTTP status the error was answered with, when it came through the HTTP API (Vectord.Client);
+    /// null when a grain raised it. The message is then the answer's <c>detail</c>.</summary>
+    [Id(0)]
+    public int? Status { get; init; }
 }
 
 /// <summary>The index (or, in a merge, the source or destination) does not exist.</summary>

@@ -15,6 +15,10 @@ public static class ItemLimits
     /// <summary>Largest metadata of one item, in bytes of UTF-8 JSON.</summary>
     public const int MaxMetadataBytes = 64 * 1024;
 
+    /// <summary>Largest body of an HTTP call (<c>add</c>, <c>delete</c> and the other writes): 64 MiB, as the contract
+    /// says; the gateway answers a larger one 413 and a client splits its batches to stay below it.</summary>
+    public const long MaxRequestBodyBytes = 64L * 1024 * 1024;
+
     /// <summary>Most items (or ids) in one add or delete call.</summary>
     public const int MaxBatchItems = 10_000;
 

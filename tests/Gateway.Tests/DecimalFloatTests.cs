@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Vectord.Contracts;
 using Vectord.Gateway.Json;
 
 namespace Vectord.Gateway.Tests;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Vectord.Gateway.Infrastructure;
+using Vectord.Contracts;
 using Vectord.Gateway.Json;
 
 namespace Vectord.Gateway.Tests;

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using BenchmarkDotNet.Attributes;
 using Vectord.Gateway;
+using Vectord.Contracts;
 using Vectord.Gateway.Json;
 
 namespace Vectord.Bench.Micro;

@@ -52,7 +52,7 @@ public static class IndexesApi
         {
             throw new InvalidIndexArgumentException("dimension is required");
         }
-        var spec = new IndexSpec(dimension, body.M ?? 0, body.EfSearch ?? 0, ParseDistance(body.Distance), body.Shards ?? 0);
+        var spec = new IndexSpec(dimension, body.M ?? 0, body.EfSearch ?? 0, DistanceNames.Parse(body.Distance), body.Shards ?? 0);
         IndexInfo info = await indexes.Index(body.Name).CreateAsync(spec);
         return JsonAnswer.Created($"/vectors/index/{Uri.EscapeDataString(info.Name)}", ToResponse(info), GatewayJsonContext.Default.IndexResponse);
     }
@@ -91,26 +91,9 @@ public static class IndexesApi
             result.LengthDest, result.LengthSource, result.FirstError), GatewayJsonContext.Default.MergeResponse);
     }
 
-    /// <summary>Parses the contract's distance names (case-insensitive); omitted = cosine.</summary>
-    internal static IndexDistance ParseDistance(string? distance) => distance?.ToUpperInvariant() switch
-    {
-        null or "COSINE" => IndexDistance.Cosine,
-        "EUCLIDEAN" => IndexDistance.Euclidean,
-        "DOT" => IndexDistance.Dot,
-        _ => throw new InvalidIndexArgumentException($"unknown distance \"{distance}\" (expected cosine, euclidean or dot)"),
-    };
-
-    internal static string FormatDistance(IndexDistance distance) => distance switch
-    {
-        IndexDistance.Cosine => "cosine",
-        IndexDistance.Euclidean => "euclidean",
-        IndexDistance.Dot => "dot",
-        _ => distance.ToString().ToLowerInvariant(),
-    };
-
     private static IndexResponse ToResponse(IndexInfo info) => new(ToParams(info), info.Length);
 
     /// <summary>An index's parameters as the contract writes them.</summary>
     internal static IndexParams ToParams(IndexInfo info) =>
-        new(info.Name, info.Dimension, info.M, info.EfSearch, FormatDistance(info.Distance), info.Shards);
+        new(info.Name, info.Dimension, info.M, info.EfSearch, DistanceNames.Format(info.Distance), info.Shards);
 }

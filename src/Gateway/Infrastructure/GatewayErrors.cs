@@ -7,7 +7,7 @@ internal sealed class UnauthenticatedException() : Exception("a valid bearer tok
 internal sealed class ClusterUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>The index exists but has no item with that id (404).</summary>
-internal sealed class ItemNotFoundException(string id) : Exception($"item \"{id}\" not found");
+internal sealed class ItemNotFoundException(string id) : Exception(ProblemTexts.ItemNotFound(id));
 
 /// <summary>A read-only token on a route that writes (403).</summary>
 internal sealed class ForbiddenException() : Exception("this token may only read: writes need a read-write token");

@@ -12,9 +12,6 @@ public sealed class GatewayLimits
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Limits";
 
-    /// <summary>Largest body of <c>add</c>, <c>delete</c> and the other writes: 64 MiB, as the contract says.</summary>
-    public const long MaxRequestBodyBytes = 64L * 1024 * 1024;
-
     /// <summary>Largest body of a search: a query vector of the largest dimension written out in full fits.</summary>
     public long MaxSearchBodyBytes { get; set; } = 4L * 1024 * 1024;
 
@@ -52,8 +49,8 @@ internal sealed class GatewayLimitsValidator : IValidateOptions<GatewayLimits>
         {
             if (!ok) { failures.Add($"{GatewayLimits.SectionName}:{setting} must be {rule}"); }
         }
-        Require(options.MaxSearchBodyBytes is >= 4096 and <= GatewayLimits.MaxRequestBodyBytes,
-            nameof(GatewayLimits.MaxSearchBodyBytes), $"between 4096 and {GatewayLimits.MaxRequestBodyBytes}");
+        Require(options.MaxSearchBodyBytes is >= 4096 and <= ItemLimits.MaxRequestBodyBytes,
+            nameof(GatewayLimits.MaxSearchBodyBytes), $"between 4096 and {ItemLimits.MaxRequestBodyBytes}");
         Require(options.MaxConcurrentRequests > 0, nameof(GatewayLimits.MaxConcurrentRequests), "at least 1");
         Require(options.MaxQueuedRequests >= 0, nameof(GatewayLimits.MaxQueuedRequests), "0 or more");
         Require(options.MaxConnections > 0, nameof(GatewayLimits.MaxConnections), "at least 1");

@@ -75,7 +75,7 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
         VectordException e => (StatusCodes.Status400BadRequest, e.Message),
         JsonException e => (StatusCodes.Status400BadRequest, DescribeJson(e)),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-            (StatusCodes.Status413PayloadTooLarge, $"request body is larger than the {DescribeBytes(GatewayLimits.MaxRequestBodyBytes)} limit"),
+            (StatusCodes.Status413PayloadTooLarge, $"request body is larger than the {DescribeBytes(ItemLimits.MaxRequestBodyBytes)} limit"),
         BadHttpRequestException { InnerException: JsonException e } => (StatusCodes.Status400BadRequest, DescribeJson(e)),
         BadHttpRequestException e => (e.StatusCode, e.Message),
         ItemNotFoundException e => (StatusCodes.Status404NotFound, e.Message),

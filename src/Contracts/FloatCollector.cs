@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Vectord.Gateway.Json;
+namespace Vectord.Contracts;
 
 /// <summary>
 /// Collects the components of a vector being read into a pooled buffer that doubles as needed, so a vector of

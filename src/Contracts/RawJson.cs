@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Vectord.Gateway.Json;
+namespace Vectord.Contracts;
 
 /// <summary>
 /// A JSON value kept as its exact source text (item metadata). A property of this type that is absent from a

@@ -1,4 +1,4 @@
-namespace Vectord.Gateway.Json;
+namespace Vectord.Contracts;
 
 /// <summary>
 /// Fast, exactly rounded parsing of the JSON numbers that make up nearly every vector: at most 15 significant digits

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Vectord.Gateway.Json;
+namespace Vectord.Contracts;
 
 /// <summary>Body of <c>POST /vectors/index</c>.</summary>
 /// <param name="Name">Index name: 1–128 characters of <c>A-Z a-z 0-9 . _ -</c>, first a letter or digit.</param>
@@ -48,7 +48,7 @@ public sealed record IndexListResponse(string[] Names, int Count);
 public sealed record AddItem(
     string? Id,
     [property: JsonConverter(typeof(FiniteFloatArrayConverter))] float[]? Vector,
-    RawJson? Metadata);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RawJson? Metadata);
 
 /// <summary>Body of <c>POST /vectors/index/{name}/add</c>.</summary>
 /// <param name="Items">The batch, applied whole or not at all; at most 10,000 items.</param>
@@ -67,9 +67,9 @@ public sealed record AddResponse(int Added, int Length);
 /// returned; omitted or null = every item. Read with <see cref="FilterJson.Read"/>.</param>
 public sealed record SearchRequest(
     [property: JsonConverter(typeof(FiniteFloatArrayConverter))] float[]? Vector,
-    int? K,
-    int? Ef,
-    JsonElement? Filter);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? K,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Ef,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Filter);
 
 /// <summary>Body of <c>POST /vectors/index/{name}/search/batch</c>.</summary>
 /// <param name="Searches">1 to 1024 searches, each as the body of a search; run in order, all or none.</param>
@@ -84,7 +84,11 @@ public sealed record SearchBatchResponse(SearchResult[][] Results);
 /// <param name="Limit">Page size: omitted or ≤ 0 = 100, capped at 1000.</param>
 /// <param name="After">Only ids that sort after this one (ordinal): the <c>next</c> of the previous page.</param>
 /// <param name="Vectors">Whether the items carry their vectors.</param>
-public sealed record ItemQueryRequest(JsonElement? Filter, int? Limit, string? After, bool? Vectors);
+public sealed record ItemQueryRequest(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Filter,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Limit,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? After,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Vectors);
 
 /// <summary>A page of the items that match a filter.</summary>
 /// <param name="Items">Matching items in id order.</param>
@@ -93,7 +97,7 @@ public sealed record ItemQueryResponse(ItemResponse[] Items, string? Next);
 
 /// <summary>Body of <c>POST /vectors/index/{name}/count</c>.</summary>
 /// <param name="Filter">Which items to count; omitted or null = every item.</param>
-public sealed record CountRequest(JsonElement? Filter);
+public sealed record CountRequest([property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Filter);
 
 /// <summary>Answer of a count.</summary>
 /// <param name="Count">Items that match.</param>
@@ -131,7 +135,9 @@ public sealed record ItemListResponse(
 /// <summary>Body of <c>POST /vectors/index/{name}/delete</c>.</summary>
 /// <param name="Ids">Ids to delete; non-empty, at most 10,000. Exactly one of <c>ids</c> and <c>filter</c>.</param>
 /// <param name="Filter">Deletes every item matching it. Exactly one of <c>ids</c> and <c>filter</c>.</param>
-public sealed record DeleteItemsRequest([property: JsonConverter(typeof(DeleteIdsConverter))] string?[]? Ids, JsonElement? Filter);
+public sealed record DeleteItemsRequest(
+    [property: JsonConverter(typeof(DeleteIdsConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string?[]? Ids,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Filter);
 
 /// <summary>Result of a delete.</summary>
 /// <param name="Deleted">Ids that existed.</param>
@@ -163,7 +169,8 @@ public sealed record MergeResponse(
 /// <param name="Silos">Active silos in the cluster.</param>
 public sealed record HealthResponse(string Status, int Silos);
 
-/// <summary>Source-generated serialisation of every request and response body (snake_case names).</summary>
+/// <summary>Source-generated serialisation of every request and response body of the HTTP API (snake_case names): the
+/// gateway reads requests and writes answers with it, the client the other way round.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     MaxDepth = 64,

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Vectord.Gateway.Json;
+namespace Vectord.Contracts;
 
 /// <summary>
 /// Reads a JSON array of numbers into a <see cref="float"/> array without boxing, rejecting anything that is not

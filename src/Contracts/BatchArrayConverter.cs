@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
-namespace Vectord.Gateway.Json;
+namespace Vectord.Contracts;
 
 /// <summary>
 /// Reads the array of a batch (add's <c>items</c>, delete's <c>ids</c>, the searches of a batch of searches) and

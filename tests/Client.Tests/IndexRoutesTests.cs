@@ -1,0 +1,101 @@
+namespace Vectord.Client.Tests;
+
+/// <summary>The index routes through the client against a real node: create, list, get, exists, shards, delete,
+/// and the errors each answers.</summary>
+public sealed class IndexRoutesTests(NodeFixture node)
+{
+    private readonly VectordClient _client = node.Client;
+
+    [Fact]
+    public async Task Create_get_list_shards_and_delete_an_index()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string name = NodeFixture.NewName("index");
+
+        IndexInfo created = await _client.CreateIndexAsync(name, new IndexSpec(3, M: 8, EfSearch: 40, IndexDistance.Dot, Shards: 2), ct);
+        Assert.Equal(new IndexInfo(name, 3, 8, 40, IndexDistance.Dot, 0, 2), created);
+
+        await _client.AddAsync(name, [new IndexItem("a", [1, 2, 3]), new IndexItem("b", [3, 2, 1])], ct);
+        Assert.Equal(new IndexInfo(name, 3, 8, 40, IndexDistance.Dot, 2, 2), await _client.GetIndexAsync(name, ct));
+        Assert.Contains(name, await _client.ListIndexesAsync(ct));
+        Assert.True(await _client.IndexExistsAsync(name, ct));
+
+        ShardInfo[] shards = await _client.GetShardsAsync(name, ct);
+        Assert.Equal([0, 1], shards.Select(s => s.Shard));
+        Assert.Equal(2, shards.Sum(s => s.Length));
+
+        await _client.DeleteIndexAsync(name, ct);
+        Assert.False(await _client.IndexExistsAsync(name, ct));
+        Assert.DoesNotContain(name, await _client.ListIndexesAsync(ct));
+    }
+
+    [Fact]
+    public async Task Defaults_are_the_services_effective_values()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string name = NodeFixture.NewName("defaults");
+        IndexInfo created = await _client.CreateIndexAsync(name, new IndexSpec(4), ct);
+        Assert.Equal(IndexDistance.Cosine, created.Distance);
+        Assert.Equal(16, created.M);
+        Assert.Equal(1, created.Shards);
+        Assert.True(created.EfSearch > 0);
+    }
+
+    [Fact]
+    public async Task Errors_carry_the_status_and_the_detail()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string name = NodeFixture.NewName("errors");
+        await _client.CreateIndexAsync(name, new IndexSpec(2), ct);
+
+        var exists = await Assert.ThrowsAsync<IndexAlreadyExistsException>(() => _client.CreateIndexAsync(name, new IndexSpec(2), ct));
+        Assert.Equal(409, exists.Status);
+
+        var invalid = await Assert.ThrowsAsync<InvalidIndexArgumentException>(
+            () => _client.CreateIndexAsync(NodeFixture.NewName("bad"), new IndexSpec(0), ct));
+        Assert.Equal(400, invalid.Status);
+        Assert.Contains("dimension", invalid.Message, StringComparison.Ordinal);
+
+        var badName = await Assert.ThrowsAsync<InvalidIndexArgumentException>(
+            () => _client.CreateIndexAsync("no/slashes", new IndexSpec(2), ct));
+        Assert.Equal(400, badName.Status);
+
+        var distance = await Assert.ThrowsAsync<InvalidIndexArgumentException>(
+            () => _client.CreateIndexAsync(NodeFixture.NewName("dist"), new IndexSpec(2, Distance: (IndexDistance)7), ct));
+        Assert.Contains("unknown distance", distance.Message, StringComparison.Ordinal);
+
+        string missing = NodeFixture.NewName("missing");
+        var notFound = await Assert.ThrowsAsync<IndexNotFoundException>(() => _client.GetIndexAsync(missing, ct));
+        Assert.Equal(404, notFound.Status);
+        Assert.Equal("index not found", notFound.Message);
+        Assert.Equal(404, (await Assert.ThrowsAsync<IndexNotFoundException>(() => _client.DeleteIndexAsync(missing, ct))).Status);
+        Assert.Equal(404, (await Assert.ThrowsAsync<IndexNotFoundException>(() => _client.GetShardsAsync(missing, ct))).Status);
+    }
+
+    [Fact]
+    public async Task Merge_copies_items_and_names_a_missing_destination()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string source = NodeFixture.NewName("merge-src");
+        string dest = NodeFixture.NewName("merge-dst");
+        await _client.CreateIndexAsync(source, new IndexSpec(2, Distance: IndexDistance.Euclidean), ct);
+        await _client.CreateIndexAsync(dest, new IndexSpec(2, Distance: IndexDistance.Euclidean), ct);
+        await _client.AddAsync(source, [new IndexItem("a", [1, 0], """{"k":1}"""), new IndexItem("b", [0, 1])], ct);
+        await _client.AddAsync(dest, [new IndexItem("b", [5, 5])], ct);
+
+        MergeResult merged = await _client.MergeAsync(source, dest, clearSource: true, ct);
+        Assert.Equal(new MergeResult(1, 1, 0, 2, 0, null), merged);
+        Assert.Equal("""{"k":1}""", (await _client.GetItemAsync(dest, "a", ct))?.Metadata);
+
+        var missing = await Assert.ThrowsAsync<IndexNotFoundException>(() => _client.MergeAsync(source, NodeFixture.NewName("none"), false, ct));
+        Assert.Equal("dest not found", missing.Message);
+        var same = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => _client.MergeAsync(source, source, false, ct));
+        Assert.Equal(400, same.Status);
+    }
+
+    [Fact]
+    public async Task Health_counts_the_silos()
+    {
+        Assert.Equal(1, await _client.CheckHealthAsync(TestContext.Current.CancellationToken));
+    }
+}
