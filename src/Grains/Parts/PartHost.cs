@@ -134,7 +134,8 @@ internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Act
         PartImage image;
         try
         {
-            image = part.Freeze();
+            // Off the activation's scheduler: the copy holds this write up, not the reads interleaved with it.
+            image = await Task.Run(part.Freeze);
         }
         catch (OutOfMemoryException)
         {
