@@ -197,4 +197,6 @@ public sealed record HealthResponse(string Status, int Silos);
 [JsonSerializable(typeof(MergeRequest))]
 [JsonSerializable(typeof(MergeResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(SnapshotResponse))]
+[JsonSerializable(typeof(SnapshotListResponse))]
 public sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -29,7 +29,7 @@ public static class GatewayExtensions
 
     /// <summary>
     /// Adds the gateway's services: JSON contracts, ProblemDetails and the exception mapping, the request limits
-    /// (<c>Limits</c>: body sizes and rates, connections, requests in progress; validated at start), bearer-token options (<c>Auth:Tokens</c>, <c>Auth:ReadOnlyTokens</c>, validated at start), the index grain references, OpenAPI and OpenTelemetry
+    /// (<c>Limits</c>: body sizes and rates, connections, requests in progress; validated at start), the largest snapshot a restore takes (<c>Snapshots:MaxUploadBytes</c>, validated at start), bearer-token options (<c>Auth:Tokens</c>, <c>Auth:ReadOnlyTokens</c>, validated at start), the index grain references, OpenAPI and OpenTelemetry
     /// metrics with a Prometheus exporter. Needs an <see cref="IGrainFactory"/> (an Orleans silo or client).
     /// </summary>
     public static IServiceCollection AddVectordGateway(this IServiceCollection services, IConfiguration configuration)
@@ -57,6 +57,8 @@ public static class GatewayExtensions
         services.AddOptions<AuthOptions>().Bind(auth).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>>(new AuthOptionsValidator(auth));
 
+        services.AddOptions<SnapshotOptions>().Bind(configuration.GetSection(SnapshotOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SnapshotOptions>, SnapshotOptionsValidator>();
         services.AddSingleton<IndexGrains>();
         services.AddSingleton<ClusterView>();
         services.AddSingleton<DashboardAssets>();
@@ -92,6 +94,7 @@ public static class GatewayExtensions
 
         app.MapIndexesApi();
         app.MapItemsApi();
+        app.MapSnapshotsApi();
         app.MapHealthApi();
         app.MapWhoAmIApi();
         app.MapClusterApi();

@@ -46,3 +46,7 @@ public sealed class IndexFullException(string message) : VectordException(messag
 /// index reloads). Read the index before repeating it.</summary>
 [GenerateSerializer, Alias("vectord.WriteOutcomeUnknownException")]
 public sealed class WriteOutcomeUnknownException(string message) : VectordException(message);
+
+/// <summary>The index has no snapshot of that name.</summary>
+[GenerateSerializer, Alias("vectord.SnapshotNotFoundException")]
+public sealed class SnapshotNotFoundException(string message) : VectordException(message);

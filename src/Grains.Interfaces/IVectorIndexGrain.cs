@@ -87,6 +87,13 @@ public interface IVectorIndexGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("MergeInto"), ResponseTimeout("00:30:00")]
     Task<MergeResult> MergeIntoAsync(string destination, bool clearSource);
 
+    /// <summary>Takes a snapshot of the index (see <see cref="ISnapshotStoreGrain"/>): every part is copied at one point
+    /// between two writes, which are held back only for the copy, so a write is wholly in it or wholly not; the file
+    /// is then written to storage from the copies while writes go on.</summary>
+    /// <returns>The stored snapshot.</returns>
+    [AlwaysInterleave, Alias("CreateSnapshot"), ResponseTimeout("00:30:00")]
+    Task<SnapshotInfo> CreateSnapshotAsync();
+
     /// <summary>Pages through the items in id order: up to <paramref name="limit"/> items whose id sorts after
     /// <paramref name="after"/> (ordinal), with vectors when <paramref name="includeVectors"/>.</summary>
     [AlwaysInterleave, Alias("ListItems")]

@@ -11,6 +11,7 @@ using Vectord.Grains.Merge;
 using Vectord.Grains.Parts;
 using Vectord.Grains.Persistence;
 using Vectord.Grains.Shards;
+using Vectord.Grains.Snapshots;
 using Vectord.Grains.Storage;
 using Vectord.Hnsw;
 
@@ -25,15 +26,16 @@ namespace Vectord.Grains;
 /// Placed by activation count, so the indexes of a cluster spread over its silos rather than following the caller.
 /// </summary>
 [ActivationCountBasedPlacement]
-public sealed class VectorIndexGrain(
+public sealed partial class VectorIndexGrain(
     [FromKeyedServices(VectordStorageOptions.ProviderName)] IGrainStorage grainStorage,
     [FromKeyedServices(VectordStorageOptions.ProviderName)] IIndexBlobStore store,
     IOptions<VectordStorageOptions> options,
     LocalParts localParts,
     IndexMetrics metrics,
-    ILogger<VectorIndexGrain> logger) : Grain, IVectorIndexGrain, IVectorIndexMergeGrain
+    ILogger<VectorIndexGrain> logger) : Grain, IVectorIndexGrain, IVectorIndexMergeGrain, IVectorIndexRestoreGrain
 {
     private readonly VectordStorageOptions _options = options.Value;
+    private readonly WriteGate _writes = new();
     private DeferredGrainState<IndexManifest> _manifest = null!;
     private PartHost _local = null!;
     private IndexParts? _parts;
@@ -171,20 +173,20 @@ public sealed class VectorIndexGrain(
     // ---------------------------------------------------------------- items
 
     /// <inheritdoc/>
-    public async Task<AddResult> AddAsync(IndexItem[] items)
+    public Task<AddResult> AddAsync(IndexItem[] items) => _writes.WriteAsync(async () =>
     {
         var parts = await PartsAsync();
         return await parts.AddAsync(ItemRules.CheckBatch(items, Engine));   // the whole batch, before any part is written
-    }
+    });
 
     /// <inheritdoc/>
-    public async Task<DeleteResult> DeleteAsync(string[] ids)
+    public Task<DeleteResult> DeleteAsync(string[] ids) => _writes.WriteAsync(async () =>
     {
         var parts = await PartsAsync();
         if (ids is null || ids.Length == 0) { throw new InvalidIndexArgumentException("ids must be non-empty"); }
         ItemLimits.ThrowIfTooMany("ids", ids.Length);
         return await parts.DeleteAsync(ids);
-    }
+    });
 
     /// <inheritdoc/>
     public async Task<IndexItem?> GetItemAsync(string id)
@@ -247,13 +249,13 @@ public sealed class VectorIndexGrain(
     }
 
     /// <inheritdoc/>
-    public async Task<DeleteResult> DeleteWhereAsync(ItemFilter filter)
+    public Task<DeleteResult> DeleteWhereAsync(ItemFilter filter) => _writes.WriteAsync(async () =>
     {
         var parts = await PartsAsync();
         if (filter is null) { throw new InvalidIndexArgumentException("filter must be set"); }
         FilterRules.ThrowIfInvalid(filter);
         return await parts.DeleteWhereAsync(filter);
-    }
+    });
 
     // ---------------------------------------------------------------- merge
 
@@ -283,16 +285,17 @@ public sealed class VectorIndexGrain(
         await (await PartsAsync()).ExportAsync(after, Math.Clamp(limit, 1, ItemRules.MaxPage));
 
     /// <inheritdoc/>
-    public async Task<MergeAddOutcome> AddIfAbsentAsync(IndexItem[] items) => await (await PartsAsync()).AddIfAbsentAsync(items ?? []);
+    public Task<MergeAddOutcome> AddIfAbsentAsync(IndexItem[] items) =>
+        _writes.WriteAsync(async () => await (await PartsAsync()).AddIfAbsentAsync(items ?? []));
 
     /// <inheritdoc/>
-    public async Task<int> RemoveIfUnchangedAsync(string[] ids, ulong[] fingerprints)
+    public Task<int> RemoveIfUnchangedAsync(string[] ids, ulong[] fingerprints) => _writes.WriteAsync(async () =>
     {
         var parts = await PartsAsync();
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(fingerprints);
         return await parts.RemoveIfUnchangedAsync(ids, fingerprints);
-    }
+    });
 
     // ---------------------------------------------------------------- parts
 

@@ -130,7 +130,9 @@ internal sealed class HttpMode(TextWriter? output = null) : IBenchMode
         return 0;
     }
 
-    private static async Task<double> IngestHttpAsync(HttpClient http, string name, IndexSpec spec, byte[][] bodies, CancellationToken cancellationToken)
+    /// <summary>Creates the index and adds the bodies over HTTP, one after another.</summary>
+    /// <returns>Seconds the adds took.</returns>
+    internal static async Task<double> IngestHttpAsync(HttpClient http, string name, IndexSpec spec, byte[][] bodies, CancellationToken cancellationToken)
     {
         using (var create = await PostAsync(http, "vectors/index", HttpBodies.CreateIndex(name, spec), cancellationToken).ConfigureAwait(false))
         {
@@ -152,7 +154,8 @@ internal sealed class HttpMode(TextWriter? output = null) : IBenchMode
         return await http.PostAsync(new Uri(path, UriKind.Relative), content, cancellationToken).ConfigureAwait(false);
     }
 
-    private static void Expect(HttpResponseMessage response, HttpStatusCode status, string what)
+    /// <summary>Fails the run unless the answer has <paramref name="status"/>.</summary>
+    internal static void Expect(HttpResponseMessage response, HttpStatusCode status, string what)
     {
         if (response.StatusCode != status)
         {

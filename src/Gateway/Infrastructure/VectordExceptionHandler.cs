@@ -61,6 +61,7 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
     internal static (int Status, string Detail) Map(Exception exception) => exception switch
     {
         IndexNotFoundException e => (StatusCodes.Status404NotFound, e.Message),
+        SnapshotNotFoundException e => (StatusCodes.Status404NotFound, e.Message),
         IndexAlreadyExistsException e => (StatusCodes.Status409Conflict, e.Message),
         InvalidIndexArgumentException e => (StatusCodes.Status400BadRequest, e.Message),
         StorageUnavailableException { Message: StorageUnavailableException.IndexMoved } =>

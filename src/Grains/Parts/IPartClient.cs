@@ -37,6 +37,10 @@ internal interface IPartClient
 
     /// <summary>The part's length and where it lives.</summary>
     Task<ShardInfo> GetInfoAsync();
+
+    /// <summary>Copies the part as it is now, for a snapshot (the index grain holds its writes meanwhile); a part held
+    /// elsewhere saves its copy under <paramref name="staged"/> in the background.</summary>
+    Task<Snapshots.FrozenPart> FreezeAsync(string staged);
 }
 
 /// <summary>Outcome of a write to one part.</summary>

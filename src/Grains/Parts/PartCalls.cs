@@ -124,6 +124,21 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     }
 
     /// <inheritdoc/>
+    public async Task<Snapshots.FrozenPart> FreezeAsync(string staged)
+    {
+        var image = await FreezeImageAsync();
+        return new Snapshots.FrozenPart(image.Count, image, null, null);
+    }
+
+    /// <summary>A copy of the part as it is now (see <see cref="IndexPart.Freeze"/>), taken on the thread pool; the
+    /// caller makes sure no write runs meanwhile.</summary>
+    public async Task<HnswImage> FreezeImageAsync()
+    {
+        var part = await host.GetAsync(recover);
+        return await Task.Run(() => part.Freeze().Image);
+    }
+
+    /// <inheritdoc/>
     public async Task<ShardInfo> GetInfoAsync()
     {
         var part = await host.GetAsync(recover);

@@ -54,6 +54,16 @@ public interface IVectorShardGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("GetInfo")]
     Task<ShardInfo> GetInfoAsync(ShardContext context);
 
+    /// <summary>Copies the shard as it is now for a snapshot (the index grain holds its writes meanwhile) and starts
+    /// saving the copy under <paramref name="staged"/>; <see cref="SavedAsync"/> waits for that.</summary>
+    /// <returns>Items in the copy.</returns>
+    [Alias("Freeze")]
+    Task<int> FreezeAsync(ShardContext context, string staged);
+
+    /// <summary>Completes once the copy <see cref="FreezeAsync"/> started saving under <paramref name="staged"/> is stored.</summary>
+    [AlwaysInterleave, Alias("Saved")]
+    Task SavedAsync(string staged);
+
     /// <summary>Forgets the shard in memory and deactivates; the index grain deletes its storage.</summary>
     [Alias("Release")]
     Task ReleaseAsync();

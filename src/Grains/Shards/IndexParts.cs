@@ -100,6 +100,11 @@ internal sealed class IndexParts(IPartClient[] parts, Func<int, IndexPart?> find
         return Length;
     }
 
+    /// <summary>Copies every part as it is now, at once; part i of a sharded index saves its copy under
+    /// <paramref name="staged"/>(i). The caller holds the index's writes meanwhile.</summary>
+    public Task<Snapshots.FrozenPart[]> FreezeAsync(Func<int, string> staged) =>
+        Task.WhenAll(Enumerable.Range(0, parts.Length).Select(s => parts[s].FreezeAsync(staged(s))));
+
     /// <summary>Each part's length and silo.</summary>
     public Task<ShardInfo[]> ShardsAsync() => Task.WhenAll(parts.Select(p => p.GetInfoAsync()));
 

@@ -30,4 +30,10 @@ internal sealed class RemoteShard(IVectorShardGrain grain, ShardContext context)
         grain.RemoveIfUnchangedAsync(context, ids, fingerprints);
 
     public Task<ShardInfo> GetInfoAsync() => grain.GetInfoAsync(context);
+
+    public async Task<Snapshots.FrozenPart> FreezeAsync(string staged)
+    {
+        var length = await grain.FreezeAsync(context, staged);
+        return new Snapshots.FrozenPart(length, null, staged, grain.SavedAsync(staged));
+    }
 }

@@ -29,6 +29,7 @@ public sealed class VectorShardGrain(
     private PartHost _host = null!;
     private PartCalls? _calls;
     private ShardContext? _context;
+    private readonly Dictionary<string, Task<long?>> _saving = new(StringComparer.Ordinal);
 
     /// <inheritdoc/>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -84,6 +85,24 @@ public sealed class VectorShardGrain(
 
     /// <inheritdoc/>
     public Task<ShardInfo> GetInfoAsync(ShardContext context) => Calls(context).GetInfoAsync();
+
+    /// <inheritdoc/>
+    public async Task<int> FreezeAsync(ShardContext context, string staged)
+    {
+        var image = await Calls(context).FreezeImageAsync();
+        _saving[staged] = store.TryCreateAsync(staged, image.Save);   // on a thread of its own, beside later writes
+        return image.Count;
+    }
+
+    /// <inheritdoc/>
+    public async Task SavedAsync(string staged)
+    {
+        if (!_saving.Remove(staged, out var saving))
+        {
+            throw new StorageUnavailableException($"{staged} is not being saved here (the shard moved); retry the snapshot");
+        }
+        if (await saving is null) { throw new StorageUnavailableException($"{staged} exists already"); }
+    }
 
     /// <inheritdoc/>
     public async Task ReleaseAsync()

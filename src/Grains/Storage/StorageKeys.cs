@@ -41,6 +41,13 @@ public static class StorageKeys
     /// <summary>The key of the snapshot taken at <paramref name="seq"/>.</summary>
     public static string Snapshot(string name, string generation, long seq) => SnapshotPrefix(name, generation) + SeqText(seq);
 
+    /// <summary>The snapshots of the index <paramref name="name"/>: beside, not inside, its data
+    /// (<see cref="IndexPrefix"/>), so that they outlive a drop of it.</summary>
+    public static string SnapshotsOf(string name) => $"snapshots/{Checked(name)}/";
+
+    /// <summary>A snapshot file being uploaded for a restore, by the upload's id.</summary>
+    public static string Upload(Guid id) => $"uploads/{id:N}";
+
     /// <summary>The key of a grain's persisted state.</summary>
     public static string GrainState(string grainType, string grainKey, string stateName) =>
         $"grains/{Segment(grainType)}/{Segment(grainKey)}/{Segment(stateName)}";

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Vectord.Grains.Items;
+
+namespace Vectord.Grains.Snapshots;
+
+/// <summary>The JSON header of a snapshot file (<see cref="SnapshotFile"/>): the index's parameters and its parts.</summary>
+/// <param name="Index">The name of the index it was taken of.</param>
+/// <param name="Created">When it was taken (RFC 3339, UTC).</param>
+/// <param name="Dimension">The index's dimension.</param>
+/// <param name="M">The index's m.</param>
+/// <param name="EfSearch">The index's ef_search.</param>
+/// <param name="Distance"><c>cosine</c>, <c>euclidean</c> or <c>dot</c>.</param>
+/// <param name="Parts">How many parts (shards) follow.</param>
+/// <param name="Lengths">Items in each part.</param>
+/// <param name="ShardScheme">How items were placed in the parts (<see cref="Shards.ShardRouting.Scheme"/>).</param>
+public sealed record SnapshotHeader(
+    string Index, string Created, int Dimension, int M, int EfSearch, string Distance, int Parts, int[] Lengths, string ShardScheme)
+{
+    /// <summary>The header of a snapshot of the index <paramref name="index"/> with these parameters and part lengths.</summary>
+    public static SnapshotHeader Of(string index, IndexSpec spec, DateTimeOffset created, int[] lengths)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(lengths);
+        return new(index, Format(created), spec.Dimension, spec.M, spec.EfSearch, spec.Distance.ToString().ToLowerInvariant(),
+            lengths.Length, lengths, Shards.ShardRouting.Scheme);
+    }
+
+    /// <summary>Items in the snapshot.</summary>
+    [JsonIgnore]
+    public int Length => Lengths.Sum();
+
+    /// <summary>The parameters of an index restored from it into <paramref name="shards"/> parts.</summary>
+    /// <exception cref="SnapshotFormatException">The header's parameters are not an index's.</exception>
+    public IndexSpec ToSpec(int shards)
+    {
+        if (!Enum.TryParse<IndexDistance>(Distance, ignoreCase: true, out var distance) || !Enum.IsDefined(distance))
+        {
+            throw new SnapshotFormatException($"the header names an unknown distance \"{Distance}\"");
+        }
+        try
+        {
+            return IndexRules.Effective(new IndexSpec(Dimension, M, EfSearch, distance, shards));
+        }
+        catch (InvalidIndexArgumentException e)
+        {
+            throw new SnapshotFormatException($"the header is not valid: {e.Message}");
+        }
+    }
+
+    /// <summary>The time of <paramref name="created"/> as the header and the API write it.</summary>
+    public static string Format(DateTimeOffset created) =>
+        created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Serializer metadata of the snapshot header and the snapshot's description (snake_case).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(SnapshotHeader))]
+[JsonSerializable(typeof(SnapshotInfo))]
+internal sealed partial class SnapshotJsonContext : JsonSerializerContext;
+
+/// <summary>A snapshot file cannot be read: not a snapshot, an unknown version, truncated or damaged.</summary>
+public sealed class SnapshotFormatException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public SnapshotFormatException() { }
+
+    /// <summary>Creates the exception with a message saying what is wrong.</summary>
+    public SnapshotFormatException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    public SnapshotFormatException(string message, Exception inner) : base(message, inner) { }
+}
