@@ -8,9 +8,8 @@ namespace Vectord.VectorData;
 /// </summary>
 internal static class ItemBatches
 {
-    /// <summary>Largest estimated body of one call: three quarters of the 64 MiB cap, so that an estimate that is
-    /// somewhat low still fits.</summary>
-    public const long MaxBatchBytes = 48L * 1024 * 1024;
+    /// <summary>Largest estimated size of one call: three quarters of the request body cap.</summary>
+    public const long MaxBatchBytes = ItemLimits.MaxRequestBodyBytes / 4 * 3;
 
     // A float written as JSON text takes at most 15 characters ("-1.1754944E-38") and a comma.
     private const int BytesPerComponent = 16;

@@ -83,7 +83,7 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
             var items = await ItemsByIdAsync(chunk, vectors, cancellationToken).ConfigureAwait(false);
             foreach (var item in items)
             {
-                yield return _mapper.FromItem(item.Id, item.Vector, item.Metadata);
+                yield return _mapper.FromItem(item.Id, vectors ? item.Vector : null, item.Metadata);
             }
         }
     }
@@ -111,7 +111,7 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
             foreach (var item in page.Items)
             {
                 if (skip > 0) { skip--; continue; }
-                yield return _mapper.FromItem(item.Id, item.Vector, item.Metadata);
+                yield return _mapper.FromItem(item.Id, vectors ? item.Vector : null, item.Metadata);
                 if (--left == 0) { yield break; }
             }
             after = page.Next;

@@ -1,13 +1,17 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.VectorData;
+using Vectord.Client;
 using Vectord.VectorData.Transport;
 
 namespace Vectord.VectorData;
 
 /// <summary>
-/// Vectord as a Microsoft.Extensions.VectorData store: every index is a collection. A service co-hosted in the
-/// cluster reaches it by direct grain calls (<see cref="VectordVectorStore(IGrainFactory, VectordVectorStoreOptions?)"/>).
+/// Vectord as a Microsoft.Extensions.VectorData store: every index is a collection. It reaches the service over HTTP
+/// (<see cref="VectordVectorStore(Uri, string?, VectordVectorStoreOptions?)"/>,
+/// <see cref="VectordVectorStore(VectordClient, VectordVectorStoreOptions?)"/>) or, in a service co-hosted in the
+/// cluster, by direct grain calls (<see cref="VectordVectorStore(IGrainFactory, VectordVectorStoreOptions?)"/>).
 /// </summary>
 public sealed class VectordVectorStore : VectorStore
 {
@@ -21,10 +25,29 @@ public sealed class VectordVectorStore : VectorStore
     private readonly IDisposable? _owned;
     private readonly VectorStoreMetadata _metadata = new() { VectorStoreSystemName = StoreErrors.SystemName };
 
+    /// <summary>A store over HTTP at <paramref name="endpoint"/> (e.g. <c>http://127.0.0.1:8080</c>), with a bearer
+    /// token when the service checks tokens. The store owns its <see cref="HttpClient"/> and disposes it; for retries
+    /// of reads on 503, use a client registered with <c>services.AddVectordClient</c>.</summary>
+    public VectordVectorStore(Uri endpoint, string? apiKey = null, VectordVectorStoreOptions? options = null)
+        : this(CreateHttpClient(endpoint, apiKey), options)
+    {
+    }
+
+    /// <summary>A store over HTTP through <paramref name="client"/>, which the caller keeps.</summary>
+    public VectordVectorStore(VectordClient client, VectordVectorStoreOptions? options = null)
+        : this(new HttpTransport(client ?? throw new ArgumentNullException(nameof(client))), options, owned: null)
+    {
+    }
+
     /// <summary>A store calling the index grains directly through <paramref name="grains"/> (a silo's or a cluster
     /// client's grain factory): the co-hosted path, no HTTP.</summary>
     public VectordVectorStore(IGrainFactory grains, VectordVectorStoreOptions? options = null)
         : this(new GrainTransport(grains ?? throw new ArgumentNullException(nameof(grains))), options, owned: null)
+    {
+    }
+
+    private VectordVectorStore(HttpClient http, VectordVectorStoreOptions? options)
+        : this(new HttpTransport(new VectordClient(http)), options, owned: http)
     {
     }
 
@@ -90,5 +113,21 @@ public sealed class VectordVectorStore : VectorStore
     {
         if (disposing) { _owned?.Dispose(); }
         base.Dispose(disposing);
+    }
+
+    private static HttpClient CreateHttpClient(Uri endpoint, string? apiKey)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        // Relative routes resolve under the endpoint's path only when it ends with a slash.
+        var http = new HttpClient
+        {
+            BaseAddress = endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/"),
+            Timeout = TimeSpan.FromMinutes(5),
+        };
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+        return http;
     }
 }

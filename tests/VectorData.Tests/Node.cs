@@ -12,6 +12,9 @@ public enum Transport
 {
     /// <summary>Direct grain calls through the silo's grain factory (co-hosted).</summary>
     Grains,
+
+    /// <summary>The HTTP API on loopback, with the node's bearer token.</summary>
+    Http,
 }
 
 /// <summary>Every transport, as theory data.</summary>
@@ -54,6 +57,7 @@ public sealed class Node : IAsyncLifetime
     /// <summary>A new store over <paramref name="transport"/> with these options; the caller disposes it.</summary>
     public VectordVectorStore NewStore(Transport transport, VectordVectorStoreOptions? options = null) => transport switch
     {
+        Transport.Http => new VectordVectorStore(Server.BaseAddress, Token, options),
         _ => new VectordVectorStore(Grains, options),
     };
 

@@ -54,6 +54,7 @@ internal sealed class MixedMode(TextWriter? output = null) : IBenchMode
         var table = new TextTable(new("readers", 7), new("phase", 10, false), new("qps", 6), new("p50 ms", 7), new("p99 ms", 7), new("max ms", 7),
             new("ingest v/s", 10));
         var rows = new List<string[]>();
+        using var gcPauses = new GcPauses();
         var results = new List<MixedResult>();
         foreach (var readers in new[] { 1, 2 })
         {
@@ -71,6 +72,7 @@ internal sealed class MixedMode(TextWriter? output = null) : IBenchMode
             var idle = await ReadAsync(grain, dataset.Queries, options.Ef, readers, () => idleStop.Elapsed.TotalSeconds >= idleSeconds, cancellationToken).ConfigureAwait(false);
 
             var pausedBefore = GC.GetTotalPauseDuration();
+            var ingestStarted = DateTime.UtcNow;
             var feeding = true;
             var during = ReadAsync(grain, dataset.Queries, options.Ef, readers, () => !Volatile.Read(ref feeding), cancellationToken);
             double withSeconds;
@@ -84,6 +86,8 @@ internal sealed class MixedMode(TextWriter? output = null) : IBenchMode
             }
             var busy = await during.ConfigureAwait(false);
             var gcPauseMs = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
+            var longestPauseMs = gcPauses.LongestSinceMs(ingestStarted);
+            var worstInPauseMs = gcPauses.OverlapMs(busy.WorstStart, TimeSpan.FromMilliseconds(busy.Max));
             await grain.DropAsync().ConfigureAwait(false);
 
             var aloneRate = fed / aloneSeconds;
@@ -92,7 +96,7 @@ internal sealed class MixedMode(TextWriter? output = null) : IBenchMode
                 Math.Round(idle.Qps, 1), idle.P50, idle.P99, idle.Max, Math.Round(busy.Qps, 1), busy.P50, busy.P99, busy.Max,
                 Math.Round(aloneRate, 1), Math.Round(withRate, 1), Math.Round(withRate / aloneRate, 3), Math.Round(busy.P99 / idle.P99, 2),
                 busy.P99 <= P99Goal * idle.P99, busy.Max <= WorstGoalMs, readers != 1 || withRate / aloneRate >= IngestGoal,
-                Math.Round(gcPauseMs, 1), Math.Round(LoadAverage(), 2));
+                Math.Round(gcPauseMs, 1), Math.Round(longestPauseMs, 1), Math.Round(worstInPauseMs, 1), Math.Round(LoadAverage(), 2));
             results.Add(result);
             rows.Add([Invariant($"{readers}"), "idle", Invariant($"{idle.Qps:F0}"), Invariant($"{idle.P50:F2}"), Invariant($"{idle.P99:F2}"), Invariant($"{idle.Max:F1}"), Invariant($"{aloneRate:F0}")]);
             rows.Add([Invariant($"{readers}"), "ingesting", Invariant($"{busy.Qps:F0}"), Invariant($"{busy.P50:F2}"), Invariant($"{busy.P99:F2}"), Invariant($"{busy.Max:F1}"), Invariant($"{withRate:F0}")]);
@@ -104,7 +108,7 @@ internal sealed class MixedMode(TextWriter? output = null) : IBenchMode
         output.WriteLine();
         foreach (var r in results)
         {
-            output.WriteLine(Invariant($"{r.Readers} reader(s): p99 during ingest {r.P99Ratio:F2}x idle (goal <={P99Goal:F0}x) {Verdict(r.P99GoalMet)}; worst {r.IngestingMaxMs:F1} ms (goal <={WorstGoalMs:F0}) {Verdict(r.WorstGoalMet)}; ingest {r.IngestRatio:F2}x alone{(r.Readers == 1 ? Invariant($" (goal >={IngestGoal:F1}x) {Verdict(r.IngestGoalMet)}") : "")}; GC pauses during ingest {r.GcPauseMs:F0} ms in all"));
+            output.WriteLine(Invariant($"{r.Readers} reader(s): p99 during ingest {r.P99Ratio:F2}x idle (goal <={P99Goal:F0}x) {Verdict(r.P99GoalMet)}; worst {r.IngestingMaxMs:F1} ms (goal <={WorstGoalMs:F0}) {Verdict(r.WorstGoalMet)}; ingest {r.IngestRatio:F2}x alone{(r.Readers == 1 ? Invariant($" (goal >={IngestGoal:F1}x) {Verdict(r.IngestGoalMet)}") : "")}; GC pauses during ingest {r.GcPauseMs:F0} ms in all, longest {r.GcLongestPauseMs:F1} ms, {r.WorstInGcPauseMs:F1} ms of them inside the worst search"));
             if (options.JsonPath is not null) { JsonLines.Append(options.JsonPath, r); }
         }
         return 0;
@@ -115,6 +119,7 @@ internal sealed class MixedMode(TextWriter? output = null) : IBenchMode
         CancellationToken cancellationToken)
     {
         var perReader = new List<double>[readers];
+        var worst = (Ms: 0.0, Start: DateTime.MinValue);
         var start = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, readers).Select(r => Task.Run(async () =>
         {
@@ -122,9 +127,12 @@ internal sealed class MixedMode(TextWriter? output = null) : IBenchMode
             for (var i = r * 97; !done() && Stopwatch.GetElapsedTime(start).TotalMinutes < 10; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                var startedAt = DateTime.UtcNow;
                 var before = Stopwatch.GetTimestamp();
                 var hits = await grain.SearchAsync(queries[i % queries.Length], K, ef).ConfigureAwait(false);
-                latencies.Add(Stopwatch.GetElapsedTime(before).TotalMilliseconds);
+                var ms = Stopwatch.GetElapsedTime(before).TotalMilliseconds;
+                latencies.Add(ms);
+                lock (perReader) { if (ms > worst.Ms) { worst = (ms, startedAt); } }
                 if (hits.Length != K) { throw new BenchException($"a search returned {hits.Length} hits instead of {K}"); }
             }
         }, cancellationToken))).ConfigureAwait(false);
@@ -132,10 +140,11 @@ internal sealed class MixedMode(TextWriter? output = null) : IBenchMode
         double[] all = [.. perReader.SelectMany(l => l).Order()];
         if (all.Length == 0) { throw new BenchException("no search completed"); }
         double At(double q) => Math.Round(all[Math.Min(all.Length - 1, (int)Math.Ceiling(q * all.Length) - 1)], 3);
-        return new Latencies(all.Length / seconds, At(0.5), At(0.99), Math.Round(all[^1], 3));
+        return new Latencies(all.Length / seconds, At(0.5), At(0.99), Math.Round(all[^1], 3), worst.Start);
     }
 
-    private sealed record Latencies(double Qps, double P50, double P99, double Max);
+    /// <param name="WorstStart">When the slowest search began (UTC).</param>
+    private sealed record Latencies(double Qps, double P50, double P99, double Max, DateTime WorstStart);
 }
 
 /// <summary>One JSON line of the <c>mixed</c> mode (latencies in milliseconds).</summary>
@@ -164,4 +173,6 @@ internal sealed record MixedResult(
     [property: JsonPropertyName("worst_goal_met")] bool WorstGoalMet,
     [property: JsonPropertyName("ingest_goal_met")] bool IngestGoalMet,
     [property: JsonPropertyName("gc_pause_ms_during_ingest")] double GcPauseMs,
+    [property: JsonPropertyName("gc_longest_pause_ms_during_ingest")] double GcLongestPauseMs,
+    [property: JsonPropertyName("gc_pause_ms_inside_worst_search")] double WorstInGcPauseMs,
     [property: JsonPropertyName("load_average")] double LoadAverage);

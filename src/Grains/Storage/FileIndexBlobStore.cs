@@ -39,12 +39,11 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
 
     /// <inheritdoc/>
     public Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
-        Guard(() => Task.Run(() => TryCreate(key, s => s.Write(content.Span)) is not null, cancellationToken));
+        Guard(() => Durably(() => TryCreate(key, s => s.Write(content.Span)) is not null, cancellationToken));
 
     /// <inheritdoc/>
     public Task<long?> TryCreateAsync(string key, Action<Stream> write, CancellationToken cancellationToken = default) =>
-        // Streamed writes are the large ones (snapshots): on a thread of their own rather than a pool thread for seconds.
-        Guard(() => Task.Factory.StartNew(() => TryCreate(key, write), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+        Guard(() => Durably(() => TryCreate(key, write), cancellationToken));
 
     /// <inheritdoc/>
     public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default) => Guard(() =>
@@ -66,7 +65,7 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
         Guard(() => Task.FromResult<IReadOnlyList<StoredObject>>(List(prefix)));
 
     /// <inheritdoc/>
-    public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => Guard(() =>
+    public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => Guard(() => Durably(() =>
     {
         var path = Resolve(key);
         if (File.Exists(path))
@@ -74,11 +73,10 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
             File.Delete(path);
             PosixFiles.FlushDirectory(Path.GetDirectoryName(path)!);
         }
-        return Task.CompletedTask;
-    });
+    }, cancellationToken));
 
     /// <inheritdoc/>
-    public Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default) => Guard(() =>
+    public Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default) => Guard(() => Durably(() =>
     {
         if (prefix.EndsWith('/'))
         {
@@ -93,8 +91,7 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
         {
             foreach (var item in List(prefix)) { File.Delete(Resolve(item.Key)); }
         }
-        return Task.CompletedTask;
-    });
+    }, cancellationToken));
 
     /// <inheritdoc/>
     public Task<VersionedDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken = default) =>
@@ -102,7 +99,7 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
 
     /// <inheritdoc/>
     public Task<string> WriteDocumentAsync(string key, ReadOnlyMemory<byte> content, string? expectedETag, CancellationToken cancellationToken = default) =>
-        Guard(() => Task.Run(() =>
+        Guard(() => Durably(() =>
         {
             var path = Resolve(key);
             EnsureDirectory(Path.GetDirectoryName(path)!);
@@ -137,7 +134,7 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
 
     /// <inheritdoc/>
     public Task DeleteDocumentAsync(string key, string? expectedETag, CancellationToken cancellationToken = default) =>
-        Guard(() => Task.Run(() =>
+        Guard(() => Durably(() =>
         {
             var path = Resolve(key);
             if (!Directory.Exists(Path.GetDirectoryName(path))) { return; }
@@ -295,6 +292,14 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
         }
         return full;
     }
+
+    /// <summary>Runs a write that waits for the disk (fsync) on a thread of its own: on a pool thread, each flush
+    /// would hold back the searches and grain turns queued behind it (the pool keeps about one thread per core).</summary>
+    private static Task<T> Durably<T>(Func<T> write, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(write, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private static Task Durably(Action write, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(write, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private static async Task<T> Guard<T>(Func<Task<T>> action)
     {
