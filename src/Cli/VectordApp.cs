@@ -37,8 +37,42 @@ internal static class VectordApp
                 .WithDescription("Search an index for the items nearest to a vector or to a stored item")
                 .WithExample("search", "docs", "--vector", "[1,0,0]", "-k", "5")
                 .WithExample("search", "docs", "--id", "a", "--filter", "{\"must\":[{\"key\":\"lang\",\"match\":{\"value\":\"en\"}}]}");
+            config.AddBranch("snapshot", snapshot =>
+            {
+                snapshot.SetDescription("Take, list, download, restore and delete snapshots of an index");
+                snapshot.AddCommand<SnapshotCreateCommand>("create")
+                    .WithDescription("Take a snapshot of an index, kept in the service's storage")
+                    .WithExample("snapshot", "create", "docs");
+                snapshot.AddCommand<SnapshotListCommand>("list")
+                    .WithDescription("List an index's snapshots, newest first")
+                    .WithExample("snapshot", "list", "docs");
+                snapshot.AddCommand<SnapshotDownloadCommand>("download")
+                    .WithDescription("Download a snapshot file, checked against its SHA-256")
+                    .WithExample("snapshot", "download", "docs", "docs-20261203T070000000Z-1a2b3c4d.snapshot", "--out", "docs.snapshot");
+                snapshot.AddCommand<SnapshotRestoreCommand>("restore")
+                    .WithDescription("Create an index from a snapshot file")
+                    .WithExample("snapshot", "restore", "docs.snapshot", "--index", "docs-copy", "--shards", "4");
+                snapshot.AddCommand<SnapshotDeleteCommand>("delete")
+                    .WithDescription("Delete a snapshot")
+                    .WithExample("snapshot", "delete", "docs", "docs-20261203T070000000Z-1a2b3c4d.snapshot");
+            });
         });
-        return await app.RunAsync(args, stop).ConfigureAwait(false);
+        int exit = await app.RunAsync(args, stop).ConfigureAwait(false);
+        // Without a command (or a snapshot subcommand) the parser shows the help: unless asked for, a usage error.
+        if (NamesNoCommand(args) && !args.Any(a => a is "-h" or "--help" or "-?"))
+        {
+            context.Console.MarkupLine("[red]error:[/] no command given; the commands are listed above.");
+            return ExitCodes.Usage;
+        }
+        return exit;
+    }
+
+    /// <summary>Whether <paramref name="args"/> stop before naming a command to run: nothing, or only a group of
+    /// commands (<c>snapshot</c>), and at most options.</summary>
+    private static bool NamesNoCommand(IReadOnlyList<string> args)
+    {
+        string[] words = [.. args.Where(a => !a.StartsWith('-'))];
+        return words.Length == 0 || (words.Length == 1 && words[0] == "snapshot");
     }
 
     /// <summary>Reports a failure the commands did not handle: a command line that does not parse or validate is a

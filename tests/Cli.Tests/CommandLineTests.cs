@@ -9,7 +9,7 @@ public sealed class CommandLineTests(NodeFixture node)
         var run = await CliRun.RunAsync(["--help"]);
 
         Assert.True(run.Exit == ExitCodes.Success, run.ToString());
-        foreach (var command in new[] { "import", "export", "indexes", "info", "search" })
+        foreach (var command in new[] { "import", "export", "indexes", "info", "search", "snapshot" })
         {
             Assert.Contains(command, run.Output, StringComparison.Ordinal);
         }
@@ -21,6 +21,11 @@ public sealed class CommandLineTests(NodeFixture node)
     [InlineData("indexes", "--help")]
     [InlineData("info", "--help")]
     [InlineData("search", "--help")]
+    [InlineData("snapshot", "create", "--help")]
+    [InlineData("snapshot", "list", "--help")]
+    [InlineData("snapshot", "download", "--help")]
+    [InlineData("snapshot", "restore", "--help")]
+    [InlineData("snapshot", "delete", "--help")]
     public async Task Help_is_on_every_command_with_the_global_options(params string[] args)
     {
         var run = await CliRun.RunAsync(args);
@@ -42,6 +47,13 @@ public sealed class CommandLineTests(NodeFixture node)
     [InlineData("search", "x", "--vector", "[1,2]", "--filter", "{\"must\":[{\"key\":\"a\",\"range\":{}}]}")]
     [InlineData("indexes", "--url", "ftp://example")]
     [InlineData("export", "--index", "x")]
+    [InlineData]
+    [InlineData("snapshot")]
+    [InlineData("snapshot", "create")]
+    [InlineData("snapshot", "download", "x")]
+    [InlineData("snapshot", "restore", "x.snapshot")]
+    [InlineData("snapshot", "restore", "x.snapshot", "--index", "y", "--shards", "65")]
+    [InlineData("snapshot", "restore", "x.snapshot", "--index", "y", "--sha256", "abc")]
     public async Task A_wrong_command_line_exits_2_saying_what_is_wrong(params string[] args)
     {
         var run = await CliRun.RunAsync(args);

@@ -16,7 +16,7 @@ public static class VectordSiloBuilderExtensions
     /// Registers the <c>storaged</c> grain storage and keyed <see cref="IIndexBlobStore"/> (backend chosen by
     /// <c>Storage:Provider</c>: <c>file</c> with <c>Storage:Path</c>, or <c>azureblob</c> with
     /// <c>Storage:ConnectionString</c> and <c>Storage:Container</c>), the storage options, the idle deactivation
-    /// age of index grains (<c>Storage:IdleMinutes</c>), the start-up loading of every catalogued index, and the
+    /// age of index grains (<c>Storage:IdleMinutes</c>), the placement of shards (<see cref="Shards.ShardSpreadPlacement"/>), the start-up loading of every catalogued index, and the
     /// silo's metrics (<see cref="IndexMetrics"/>, meter <c>Vectord</c>) with the per-silo stats service.
     /// </summary>
     public static ISiloBuilder AddVectord(this ISiloBuilder builder, IConfiguration configuration)
@@ -37,6 +37,7 @@ public static class VectordSiloBuilderExtensions
             o.ClassSpecificCollectionAge[typeof(VectorIndexGrain).FullName!] = age;
             o.ClassSpecificCollectionAge[typeof(Shards.VectorShardGrain).FullName!] = age;
         });
+        services.AddPlacementDirector<Shards.ShardSpreadPlacement, Shards.ShardSpreadPlacementDirector>();
         services.AddSingleton<Parts.LocalParts>();
         services.AddMetrics();
         services.AddSingleton<IndexMetrics>();

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Placement;
 using Vectord.Grains.Diagnostics;
 using Vectord.Grains.Hosting;
 using Vectord.Grains.Items;
@@ -14,10 +13,10 @@ namespace Vectord.Grains.Shards;
 
 /// <summary>
 /// One part of a sharded index (see <see cref="IVectorShardGrain"/>). Its checkpoint is a document beside its log, so
-/// it recovers from storage alone on whichever silo it activates. Placed by activation count, so the shards of an
-/// index spread over the silos.
+/// it recovers from storage alone on whichever silo it activates. Placed by <see cref="ShardSpreadPlacement"/>, so the
+/// shards of an index spread over the silos.
 /// </summary>
-[ActivationCountBasedPlacement]
+[ShardSpreadPlacement]
 public sealed class VectorShardGrain(
     [FromKeyedServices(VectordStorageOptions.ProviderName)] IIndexBlobStore store,
     IOptions<VectordStorageOptions> options,
