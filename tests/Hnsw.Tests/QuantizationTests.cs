@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Vectord.Hnsw.Filtering;
 
 namespace Vectord.Hnsw.Tests;
@@ -140,6 +141,30 @@ public sealed class QuantizationTests
         index.Freeze().Save(frozen);
         Assert.Equal(saved.ToArray(), frozen.ToArray());
         Assert.Equal(2, BitConverter.ToInt32(saved.ToArray(), 5));   // format version 2 with quantization
+    }
+
+    [Fact]
+    public void A_quantizer_with_a_negative_step_is_refused_even_under_a_matching_checksum()
+    {
+        var index = TestData.Build(DistanceKind.Cosine, TestData.Items(TestData.Clustered(400, Dim, seed: 13)), Dim, quantization: QuantizationKind.Int8);
+        using var saved = new MemoryStream();
+        index.Save(saved);
+        byte[] bytes = saved.ToArray();
+        // Header (magic, version, 11 int32, checksum), then ids, metadata, vectors, graph: tag, int64 length, payload, checksum.
+        int position = 5 + (4 * 12) + 8;
+        for (int section = 1; section <= 4; section++)
+        {
+            Assert.Equal(section, bytes[position]);
+            position += 9 + (int)BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(position + 1)) + 8;
+        }
+        Assert.Equal(5, bytes[position]);                         // the quantizer: trained-on count, low[], step[]
+        int end = position + 9 + (int)BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(position + 1)) + 8;
+        int firstStep = position + 9 + 4 + (4 * Dim);
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(firstStep), -1f);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(end - 8), System.IO.Hashing.XxHash64.HashToUInt64(bytes.AsSpan(position, end - 8 - position)));
+        var e = Assert.Throws<HnswFormatException>(() => HnswIndex.Load(new MemoryStream(bytes)));
+        Assert.StartsWith("bad range of dimension 0: low ", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith(", step -1 in section quantizer", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -448,6 +448,10 @@ public sealed partial class HnswIndex
         return n;
     }
 
+    /// <summary>Prefetches a slot's float vector, one step ahead of its comparison.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PrefetchVector(int node) => NodePrefetch.Lines(ref Unsafe.As<float, byte>(ref VectorRef(node)), (nint)_dim * sizeof(float));
+
     /// <summary>Beam search on one layer while building (Algorithm 2): leaves the best ef_construction live nodes
     /// other than <paramref name="exclude"/> in <c>scratch.Results</c>.</summary>
     [SkipLocalsInit]

@@ -131,8 +131,4 @@ public sealed partial class HnswIndex
             }
         }
     }
-
-    /// <summary>Prefetches a slot's float vector (the build's beam search, which walks the floats).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void PrefetchVector(int node) => NodePrefetch.Lines(ref Unsafe.As<float, byte>(ref VectorRef(node)), (nint)_dim * sizeof(float));
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Vectord.Hnsw.Distance;
 
@@ -42,7 +43,7 @@ internal sealed class ScalarQuantizer
         {
             if (!float.IsFinite(low[j]) || !float.IsFinite(step[j]) || step[j] < 0f)
             {
-                throw new ArgumentException($"bad range of dimension {j}: low {low[j]}, step {step[j]}");
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"bad range of dimension {j}: low {low[j]}, step {step[j]}"));
             }
         }
         _low = low;
