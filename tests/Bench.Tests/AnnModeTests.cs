@@ -68,10 +68,12 @@ public sealed class AnnModeTests
         using var dir = new TempDirectory();
         var json = Path.Combine(dir.Path, "results.jsonl");
         var (exit, output) = await RunAsync("--limit", "1500", "--queries", "40", "--ef", "16,64", "--m", "8", "--ef-construction", "64",
-            "--distance", "euclidean", "--quantization", "none,int8", "--cache-dir", dir.Path, "--json", json);
+            "--distance", "euclidean", "--quantization", "none,int8", "--rounds", "3", "--cache-dir", dir.Path, "--json", json);
 
         Assert.Equal(0, exit);
         Assert.Contains("build time  int8 / none: ", output, StringComparison.Ordinal);
+        // Three rounds at each ef, one ratio each; the JSON lines still one per ef and quantization.
+        Assert.Matches(@"ef 64: int8 / none QPS per round: \d+\.\d\d \d+\.\d\d \d+\.\d\d\r?\n", output);
         var rows = File.ReadAllLines(json).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
         Assert.Equal(["none", "int8", "none", "int8"], rows.Select(r => r.GetProperty("quantization").GetString()));
         Assert.Equal([16, 16, 64, 64], rows.Select(r => r.GetProperty("ef").GetInt32()));

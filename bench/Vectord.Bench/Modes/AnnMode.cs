@@ -47,6 +47,7 @@ internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
           --distance KIND         euclidean | cosine | dot                                    [euclidean]
           --quantization LIST     comma-separated: none, int8 (one index each, measured in turn)        [none]
           --threads N             threads for the index build                                         [1]
+          --rounds N              search rounds per ef, the indexes in turn each round; median QPS    [1]
           --json FILE             append one JSON object per ef and quantization to FILE
           --cache-dir DIR         ground-truth cache        [$VECTORD_CACHE_DIR or ~/.cache/vectord]
           --no-cache              recompute the ground truth and do not store it
@@ -64,6 +65,7 @@ internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
         var distance = args.GetChoice("distance", DistanceKind.Euclidean, s_distances);
         var threads = args.GetInt("threads", 1, min: 1, max: 1024);
         var quantizations = GetQuantizations(args);
+        var roundCount = args.GetInt("rounds", 1, min: 1, max: 100);
         var jsonPath = args.GetString("json");
         var cacheDir = args.GetString("cache-dir") ?? GroundTruthCache.DefaultDirectory();
         var noCache = args.GetFlag("no-cache");
@@ -113,22 +115,30 @@ internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
             output.WriteLine(Invariant($"build time  {builds[1].Quantization} / {builds[0].Quantization}: {builds[1].BuildSeconds / builds[0].BuildSeconds:F3}x"));
         }
 
-        // 5. Search per ef, the indexes in turn at each ef.
+        // 5. Search per ef: in each round every index in turn, so that the machine's changing load falls on all of
+        //    them alike; the round of median QPS is reported for each.
         output.WriteLine();
         var table = new TextTable(
             new("quant", 5), new("ef", 5), new("recall@10", 9), new("qps", 9), new("mean ms", 8), new("p50 ms", 7), new("p99 ms", 7), new("vs exact", 8), new("vs first", 8));
         table.WriteHeader(output);
         foreach (var ef in efs)
         {
-            double firstQps = 0;
-            foreach (var built in builds)
+            var rounds = builds.Select(_ => new List<SearchMeasurement>()).ToArray();
+            for (var round = 0; round < roundCount; round++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var index = built.Index;
-                var measured = SearchMeasurement.Run(index, dataset.Queries, K, ef, cancellationToken);
+                for (var b = 0; b < builds.Count; b++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    rounds[b].Add(SearchMeasurement.Run(builds[b].Index, dataset.Queries, K, ef, cancellationToken));
+                }
+            }
+            var firstQps = Median(rounds[0]).QueriesPerSecond;
+            for (var b = 0; b < builds.Count; b++)
+            {
+                var built = builds[b];
+                var measured = Median(rounds[b]);
                 var recall = Recall.AtK(measured.Hits, truth, K);
                 var qps = measured.QueriesPerSecond;
-                firstQps = firstQps == 0 ? qps : firstQps;
                 table.WriteRow(output,
                     built.Quantization,
                     Invariant($"{ef}"),
@@ -141,15 +151,21 @@ internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
                     Invariant($"{qps / firstQps:F2}x"));
                 if (jsonPath is not null)
                 {
+                    var index = built.Index;
                     JsonLines.Append(jsonPath, new AnnResult(dataset.Name, distanceName, n, dataset.Dimension,
                         index.Options.M, index.Options.EfConstruction, ef, Math.Round(recall, 4), Math.Round(qps, 1),
                         Math.Round(exactQps, 1), Math.Round(built.BuildSeconds, 3), threads, Math.Round(built.BytesPerVector, 1),
                         built.Quantization));
                 }
             }
+            if (roundCount > 1 && builds.Count > 1)
+            {
+                var ratios = string.Join(" ", Enumerable.Range(0, roundCount).Select(r =>
+                    Invariant($"{rounds[1][r].QueriesPerSecond / rounds[0][r].QueriesPerSecond:F2}")));
+                output.WriteLine(Invariant($"      ef {ef}: {builds[1].Quantization} / {builds[0].Quantization} QPS per round: {ratios}"));
+            }
         }
 
-        output.WriteLine();
         var peak = Timing.PeakWorkingSetBytes();
         output.WriteLine();
         output.WriteLine(Invariant($"peak working set {peak / (1024.0 * 1024.0):F0} MiB = {(double)peak / n:F0} bytes per base vector (whole process: data set, exact-search copies, index)"));
@@ -185,6 +201,10 @@ internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
     }
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+
+    /// <summary>The measurement of median QPS (the upper one of an even count).</summary>
+    private static SearchMeasurement Median(List<SearchMeasurement> rounds) =>
+        rounds.OrderBy(m => m.QueriesPerSecond).ElementAt(rounds.Count / 2);
 
     private static string NameOf(QuantizationKind quantization) => quantization.ToString().ToLowerInvariant();
 
