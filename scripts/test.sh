@@ -42,14 +42,14 @@ passed=$(summary succeeded); failed=$(summary failed); skipped=$(summary skipped
 passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
-# The distance kernels, and searches beside a writer, again on the narrower SIMD paths: without AVX-512 (Vector256), without AVX2 (Vector128),
+# The distance kernels (float and quantized), and searches beside a writer, again on the narrower SIMD paths: without AVX-512 (Vector256), without AVX2 (Vector128),
 # then without any hardware intrinsics (scalar). .NET 10 reads DOTNET_EnableAVX512; DOTNET_EnableAVX512F is the name older runtimes read.
 # The class checks that each switch really took effect, so a re-run cannot silently test the default path.
 kernel_project=tests/Hnsw.Tests/Vectord.Hnsw.Tests.csproj
 for isa in "DOTNET_EnableAVX512F=0 DOTNET_EnableAVX512=0" "DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0" "DOTNET_EnableHWIntrinsic=0"; do
-  echo "== DistanceKernelTests and ReadsBesideWritesTests with $isa"
+  echo "== DistanceKernelTests, QuantizedDistanceTests and ReadsBesideWritesTests with $isa"
   run_status=0
-  env $isa dotnet test --project "$kernel_project" -c Release --no-build --filter-class '*DistanceKernelTests' --filter-class '*ReadsBesideWritesTests' 2>&1 | tee "$log" || run_status=$?
+  env $isa dotnet test --project "$kernel_project" -c Release --no-build --filter-class '*DistanceKernelTests' --filter-class '*QuantizedDistanceTests' --filter-class '*ReadsBesideWritesTests' 2>&1 | tee "$log" || run_status=$?
   run_passed=$(summary succeeded); run_failed=$(summary failed)
   run_passed=${run_passed:-0}; run_failed=${run_failed:-0}
   if [ "$run_status" -ne 0 ] && [ "$run_failed" -eq 0 ]; then run_failed=1; fi

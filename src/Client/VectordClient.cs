@@ -57,7 +57,8 @@ public sealed partial class VectordClient
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(spec);
-        var body = new CreateIndexRequest(name, spec.Dimension, spec.M, spec.EfSearch, DistanceNames.Format(spec.Distance), spec.Shards);
+        var body = new CreateIndexRequest(name, spec.Dimension, spec.M, spec.EfSearch, DistanceNames.Format(spec.Distance), spec.Shards,
+            QuantizationNames.Format(spec.Quantization));
         IndexResponse answer = await SendAsync(HttpMethod.Post, "vectors/index",
             Json(body, GatewayJsonContext.Default.CreateIndexRequest), Retry.Never, GatewayJsonContext.Default.IndexResponse, cancellationToken)
             .ConfigureAwait(false);
@@ -211,7 +212,8 @@ public sealed partial class VectordClient
     private static IndexInfo ToInfo(IndexResponse answer)
     {
         IndexParams p = answer.Params;
-        return new IndexInfo(p.Name, p.Dimension, p.M, p.EfSearch, DistanceNames.Parse(p.Distance), answer.Length, p.Shards);
+        return new IndexInfo(p.Name, p.Dimension, p.M, p.EfSearch, DistanceNames.Parse(p.Distance), answer.Length, p.Shards,
+            QuantizationNames.Parse(p.Quantization));
     }
 
     /// <summary>Whether the standard resilience handler may repeat a request.</summary>

@@ -10,7 +10,10 @@ namespace Vectord.Contracts;
 /// <param name="EfSearch">Default search beam width, 1–10000; omitted or 0 = the default.</param>
 /// <param name="Distance"><c>cosine</c> (default), <c>euclidean</c> or <c>dot</c>.</param>
 /// <param name="Shards">Parts the index is spread over, 1–64; omitted or 0 = 1.</param>
-public sealed record CreateIndexRequest(string? Name, int? Dimension, int? M, int? EfSearch, string? Distance, int? Shards);
+/// <param name="Quantization"><c>none</c> (default) or <c>int8</c>: search on one-byte codes of the vectors, then
+/// rescore the best candidates with the floats.</param>
+public sealed record CreateIndexRequest(string? Name, int? Dimension, int? M, int? EfSearch, string? Distance, int? Shards,
+    string? Quantization = null);
 
 /// <summary>An index's effective parameters.</summary>
 /// <param name="Name">Index name.</param>
@@ -19,7 +22,8 @@ public sealed record CreateIndexRequest(string? Name, int? Dimension, int? M, in
 /// <param name="EfSearch">Default search beam width.</param>
 /// <param name="Distance"><c>cosine</c>, <c>euclidean</c> or <c>dot</c>.</param>
 /// <param name="Shards">Parts the index is spread over.</param>
-public sealed record IndexParams(string Name, int Dimension, int M, int EfSearch, string Distance, int Shards);
+/// <param name="Quantization"><c>none</c> or <c>int8</c>.</param>
+public sealed record IndexParams(string Name, int Dimension, int M, int EfSearch, string Distance, int Shards, string Quantization);
 
 /// <summary>One part of an index.</summary>
 /// <param name="Shard">The part's number.</param>

@@ -11,6 +11,18 @@ public enum IndexDistance
     Dot = 2,
 }
 
+/// <summary>How an index compresses its vectors for search.</summary>
+public enum IndexQuantization
+{
+    /// <summary>The graph is searched on the float vectors.</summary>
+    None = 0,
+    /// <summary>Per-dimension scalar quantization to one byte a component: the graph is searched on the codes, and the
+    /// best candidates are rescored with the float vectors, so results carry exact distances.</summary>
+#pragma warning disable CA1720 // "Int8" is the name of the quantization, as the API spells it
+    Int8 = 1,
+#pragma warning restore CA1720
+}
+
 /// <summary>What to create.</summary>
 /// <param name="Dimension">Vector length, 1–65536.</param>
 /// <param name="M">Max links per node, 2–128; 0 = default (16).</param>
@@ -18,13 +30,15 @@ public enum IndexDistance
 /// <param name="Distance">Distance function.</param>
 /// <param name="Shards">Parts the index is spread over, 1–64; 0 = default (1). An item's part is a stable hash of its
 /// id; every call behaves the same for any shard count.</param>
+/// <param name="Quantization">How the vectors are compressed for search; none by default.</param>
 [GenerateSerializer, Immutable, Alias("vectord.IndexSpec")]
 public sealed record IndexSpec(
     [property: Id(0)] int Dimension,
     [property: Id(1)] int M = 0,
     [property: Id(2)] int EfSearch = 0,
     [property: Id(3)] IndexDistance Distance = IndexDistance.Cosine,
-    [property: Id(4)] int Shards = 0);
+    [property: Id(4)] int Shards = 0,
+    [property: Id(5)] IndexQuantization Quantization = IndexQuantization.None);
 
 /// <summary>An index's effective parameters, its number of items and its shard count.</summary>
 [GenerateSerializer, Immutable, Alias("vectord.IndexInfo")]
@@ -35,7 +49,8 @@ public sealed record IndexInfo(
     [property: Id(3)] int EfSearch,
     [property: Id(4)] IndexDistance Distance,
     [property: Id(5)] int Length,
-    [property: Id(6)] int Shards = 1);
+    [property: Id(6)] int Shards = 1,
+    [property: Id(7)] IndexQuantization Quantization = IndexQuantization.None);
 
 /// <summary>Where one part of an index lives and how many items it holds.</summary>
 /// <param name="Shard">The part's number, 0 to shards − 1.</param>

@@ -33,6 +33,16 @@ public static partial class SnapshotNames
         IndexNames.IsValid(index) && snapshot is not null && snapshot.Length == index.Length + Tail
         && snapshot.StartsWith(index, StringComparison.Ordinal) && TailPattern().IsMatch(snapshot.AsSpan(index.Length));
 
+    /// <summary>When the snapshot <paramref name="snapshot"/> of <paramref name="index"/> was taken, read from its name.</summary>
+    /// <returns>False when it is not a name of that index's snapshots.</returns>
+    public static bool TryGetCreated(string index, string? snapshot, out DateTimeOffset created)
+    {
+        created = default;
+        return IsValid(index, snapshot)
+            && DateTimeOffset.TryParseExact(snapshot.AsSpan(index.Length + 1, 19), "yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out created);
+    }
+
     /// <summary>Refuses a name that is not one of <paramref name="index"/>'s snapshots.</summary>
     /// <exception cref="InvalidIndexArgumentException">It is not.</exception>
     public static void ThrowIfInvalid(string index, string? snapshot)

@@ -347,7 +347,7 @@ public sealed partial class VectorIndexGrain(
     private IndexInfo Info(int length)
     {
         var spec = Spec;
-        return new IndexInfo(Name, spec.Dimension, spec.M, spec.EfSearch, spec.Distance, length, IndexRules.ShardCount(spec));
+        return new IndexInfo(Name, spec.Dimension, spec.M, spec.EfSearch, spec.Distance, length, IndexRules.ShardCount(spec), spec.Quantization);
     }
 
     private void CheckUsable()

@@ -14,6 +14,18 @@ public enum DistanceKind
     Dot = 2,
 }
 
+/// <summary>How an index compresses its vectors for the graph search.</summary>
+public enum QuantizationKind
+{
+    /// <summary>The graph is searched on the float vectors.</summary>
+    None = 0,
+    /// <summary>Per-dimension scalar quantization to one byte a component: the graph is searched on the codes, then
+    /// the best candidates are rescored with the float vectors, so results carry exact float distances.</summary>
+#pragma warning disable CA1720 // "Int8" is the name of the quantization, as the API spells it
+    Int8 = 1,
+#pragma warning restore CA1720
+}
+
 /// <summary>Build and search parameters of one index. Zero means "the default" for M, EfConstruction, EfSearch.</summary>
 public sealed record HnswOptions(
     int Dimension,
@@ -21,7 +33,8 @@ public sealed record HnswOptions(
     int M = 0,
     int EfConstruction = 0,
     int EfSearch = 0,
-    int Seed = 42)
+    int Seed = 42,
+    QuantizationKind Quantization = QuantizationKind.None)
 {
     /// <summary>Default maximum links per node on layers above 0 (layer 0 keeps 2·M).</summary>
     public const int DefaultM = 16;

@@ -43,6 +43,7 @@ public sealed partial class HnswIndex
     private readonly int _m;
     private readonly int _m0;
     private readonly int _stride0;
+    private readonly int _codeStride;
     private readonly int _efConstruction;
     private readonly double _levelMultiplier;
     /// <summary>Lock stripes over the nodes' links, for a parallel build only: made by the first one, so an index
@@ -109,6 +110,11 @@ public sealed partial class HnswIndex
         _m = m;
         _m0 = 2 * m;
         _stride0 = 1 + _m0;
+        _codeStride = CodeStride(_dim);
+        if (!Enum.IsDefined(options.Quantization))
+        {
+            throw new ArgumentException($"unknown quantization {options.Quantization}", nameof(options));
+        }
         _efConstruction = Math.Max(efc, m);
         _levelMultiplier = 1.0 / Math.Log(m);
     }
@@ -119,8 +125,9 @@ public sealed partial class HnswIndex
     /// <summary>Number of live (not deleted) items.</summary>
     public int Count => _liveCount;
 
-    /// <summary>Most items the index can hold: its vector and link arrays cannot outgrow <see cref="Array.MaxLength"/>.</summary>
-    public int MaxCount => (int)Math.Min(Array.MaxLength / _dim, Array.MaxLength / _stride0);
+    /// <summary>Most items the index can hold: its vector, code and link arrays cannot outgrow <see cref="Array.MaxLength"/>.</summary>
+    public int MaxCount => Math.Min(Math.Min(Array.MaxLength / _dim, Array.MaxLength / _stride0),
+        _options.Quantization == QuantizationKind.Int8 ? Array.MaxLength / _codeStride : int.MaxValue);
 
     /// <summary>
     /// Bytes the index would allocate at once to take <paramref name="newItems"/> more items now: 0 while they fit
@@ -133,10 +140,11 @@ public sealed partial class HnswIndex
         if (needed <= _capacity) { return 0; }
         long capacity = Math.Min(Math.Max(needed, (long)_capacity * 2), MaxCount);
         const int ObjectRef = 8;
-        return capacity * ((4L * _dim) + (4L * _stride0) + (3L * ObjectRef) + 2);
+        long codes = _options.Quantization == QuantizationKind.Int8 ? _codeStride : 0;
+        return capacity * ((4L * _dim) + (4L * _stride0) + (3L * ObjectRef) + 2 + codes);
     }
 
-    /// <summary>Approximate bytes held by the index (vectors, graph, ids, metadata).</summary>
+    /// <summary>Approximate bytes held by the index (vectors, codes, graph, ids, metadata).</summary>
     public long MemoryBytes
     {
         get
@@ -146,6 +154,7 @@ public sealed partial class HnswIndex
             const int ObjectRef = 8;
             long bytes = 0;
             bytes += ArrayHeader + (4L * _vectors.Length);
+            bytes += ArrayHeader + _codes.LongLength;
             bytes += ArrayHeader + (4L * _links0.Length);
             bytes += ArrayHeader + ((long)ObjectRef * _upper.Length);
             bytes += (4L * _upperInts) + CountUpperArrays() * (long)ArrayHeader;
@@ -238,6 +247,7 @@ public sealed partial class HnswIndex
         _free.Clear();
         _entryPoint = -1;
         _maxLevel = -1;
+        ForgetQuantizer();
     }
 
     /// <summary>True when the id is present.</summary>
@@ -353,8 +363,10 @@ public sealed partial class HnswIndex
         string?[] ids = Grown(_ids, capacity);
         byte[]?[] metadata = Grown(_metadata, capacity);
         SlotSet live = _live.Grown(capacity);
+        byte[] codes = _quantizer is null ? _codes : Grown(_codes, capacity * _codeStride);
         using var writing = Exclusive();
         (_vectors, _links0, _upper, _levels, _deleted, _ids, _metadata, _live) = (vectors, links0, upper, levels, deleted, ids, metadata, live);
+        _codes = codes;
         _capacity = capacity;
     }
 

@@ -10,7 +10,7 @@ public sealed class AnnModeTests
     private static readonly string[] s_fields =
     [
         "dataset", "distance", "n", "dim", "m", "ef_construction", "ef", "recall_at_10", "qps", "exact_qps",
-        "build_seconds", "build_threads", "bytes_per_vector",
+        "build_seconds", "build_threads", "bytes_per_vector", "quantization",
     ];
 
     private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
@@ -40,6 +40,7 @@ public sealed class AnnModeTests
             Assert.Equal(s_fields, row.EnumerateObject().Select(p => p.Name));
             Assert.Equal("fashion-mnist", row.GetProperty("dataset").GetString());
             Assert.Equal("cosine", row.GetProperty("distance").GetString());
+            Assert.Equal("none", row.GetProperty("quantization").GetString());
             Assert.Equal(1500, row.GetProperty("n").GetInt32());
             Assert.Equal(784, row.GetProperty("dim").GetInt32());
             Assert.Equal(8, row.GetProperty("m").GetInt32());
@@ -59,6 +60,33 @@ public sealed class AnnModeTests
         Assert.Equal(0, again);
         Assert.Contains("exact top-10 read from", secondOutput, StringComparison.Ordinal);
         Assert.Equal(2, File.ReadAllLines(json).Length);
+    }
+
+    [Fact]
+    public async Task Two_quantizations_give_one_line_per_ef_and_quantization_in_turn()
+    {
+        using var dir = new TempDirectory();
+        var json = Path.Combine(dir.Path, "results.jsonl");
+        var (exit, output) = await RunAsync("--limit", "1500", "--queries", "40", "--ef", "16,64", "--m", "8", "--ef-construction", "64",
+            "--distance", "euclidean", "--quantization", "none,int8", "--cache-dir", dir.Path, "--json", json);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("build time  int8 / none: ", output, StringComparison.Ordinal);
+        var rows = File.ReadAllLines(json).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(["none", "int8", "none", "int8"], rows.Select(r => r.GetProperty("quantization").GetString()));
+        Assert.Equal([16, 16, 64, 64], rows.Select(r => r.GetProperty("ef").GetInt32()));
+        // The codes (784 + 4 bytes, rounded up to 800) come on top of the floats.
+        Assert.InRange(rows[1].GetProperty("bytes_per_vector").GetDouble() - rows[0].GetProperty("bytes_per_vector").GetDouble(), 790, 810);
+        Assert.InRange(rows[3].GetProperty("recall_at_10").GetDouble(), 0.9, 1.0);
+    }
+
+    [Theory]
+    [InlineData("int4", "unknown value 'int4'")]
+    [InlineData("int8,int8", "'int8' given twice")]
+    public async Task A_bad_quantization_list_fails_before_any_work(string value, string expected)
+    {
+        var ex = await Assert.ThrowsAsync<UsageException>(() => RunAsync("--limit", "1000", "--quantization", value));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

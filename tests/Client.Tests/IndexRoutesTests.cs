@@ -39,6 +39,22 @@ public sealed class IndexRoutesTests(NodeFixture node)
         Assert.Equal(16, created.M);
         Assert.Equal(1, created.Shards);
         Assert.True(created.EfSearch > 0);
+        Assert.Equal(IndexQuantization.None, created.Quantization);
+    }
+
+    [Fact]
+    public async Task An_int8_index_round_trips_its_quantization_and_answers_with_exact_distances()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string name = NodeFixture.NewName("int8");
+        IndexInfo created = await _client.CreateIndexAsync(name, new IndexSpec(2, Distance: IndexDistance.Euclidean, Quantization: IndexQuantization.Int8), ct);
+        Assert.Equal(new IndexInfo(name, 2, 16, created.EfSearch, IndexDistance.Euclidean, 0, 1, IndexQuantization.Int8), created);
+        // 300 items: enough for the quantizer to be trained (256).
+        await _client.AddAsync(name, [.. Enumerable.Range(0, 300).Select(i => new IndexItem($"p{i}", [i, 300 - i]))], ct);
+        Assert.Equal(IndexQuantization.Int8, (await _client.GetIndexAsync(name, ct)).Quantization);
+        var hits = await _client.SearchAsync(name, new SearchQuery([100.25f, 200f], K: 2), ct);
+        Assert.Equal(["p100", "p101"], hits.Select(h => h.Id));
+        Assert.Equal([0.25f, 1.25f], hits.Select(h => h.Distance));     // exact: rescored with the floats
     }
 
     [Fact]
@@ -63,6 +79,11 @@ public sealed class IndexRoutesTests(NodeFixture node)
         var distance = await Assert.ThrowsAsync<InvalidIndexArgumentException>(
             () => _client.CreateIndexAsync(NodeFixture.NewName("dist"), new IndexSpec(2, Distance: (IndexDistance)7), ct));
         Assert.Contains("unknown distance", distance.Message, StringComparison.Ordinal);
+
+        var quantization = await Assert.ThrowsAsync<InvalidIndexArgumentException>(
+            () => _client.CreateIndexAsync(NodeFixture.NewName("quant"), new IndexSpec(2, Quantization: (IndexQuantization)9), ct));
+        Assert.Equal(400, quantization.Status);
+        Assert.Contains("quantization: unknown value \"9\"", quantization.Message, StringComparison.Ordinal);
 
         string missing = NodeFixture.NewName("missing");
         var notFound = await Assert.ThrowsAsync<IndexNotFoundException>(() => _client.GetIndexAsync(missing, ct));

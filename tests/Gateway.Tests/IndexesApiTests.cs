@@ -18,6 +18,7 @@ public sealed class IndexesApiTests(NodeFixture node)
         Assert.Equal(16, p.GetProperty("m").GetInt32());
         Assert.True(p.GetProperty("ef_search").GetInt32() > 0);
         Assert.Equal("cosine", p.GetProperty("distance").GetString());
+        Assert.Equal("none", p.GetProperty("quantization").GetString());
         Assert.Equal(0, created.GetProperty("length").GetInt32());
 
         var got = (await _http.GetReplyAsync($"/vectors/index/{name}")).AssertJson(HttpStatusCode.OK);
@@ -52,6 +53,24 @@ public sealed class IndexesApiTests(NodeFixture node)
             Assert.Equal(distance, p.GetProperty("distance").GetString());
             Assert.Equal($"/vectors/index/{name}", reply.Headers.Location?.OriginalString);
         }
+    }
+
+    [Fact]
+    public async Task Int8_quantization_is_echoed_in_params_and_searches_answer_exact_distances()
+    {
+        string name = Http.NewName("int8");
+        var p = (await _http.PostReplyAsync("/vectors/index", $$"""{"name":"{{name}}","dimension":2,"distance":"euclidean","quantization":"INT8"}"""))
+            .AssertJson(HttpStatusCode.Created).GetProperty("params");
+        Assert.Equal("int8", p.GetProperty("quantization").GetString());
+        // 300 items: enough for the quantizer to be trained.
+        var items = string.Join(",", Enumerable.Range(0, 300).Select(i => $$"""{"id":"i{{i}}","vector":[{{i}},{{300 - i}}]}"""));
+        (await _http.PostReplyAsync($"/vectors/index/{name}/add", $$"""{"items":[{{items}}]}""")).AssertJson(HttpStatusCode.OK);
+        Assert.Equal("int8", (await _http.GetReplyAsync($"/vectors/index/{name}")).AssertJson(HttpStatusCode.OK)
+            .GetProperty("params").GetProperty("quantization").GetString());
+        var hits = (await _http.PostReplyAsync($"/vectors/index/{name}/search", """{"vector":[7.25,293],"k":2}""")).AssertJson(HttpStatusCode.OK)
+            .GetProperty("results").EnumerateArray().ToArray();
+        Assert.Equal(["i7", "i8"], hits.Select(h => h.GetProperty("id").GetString()));
+        Assert.Equal([0.25, 1.25], hits.Select(h => h.GetProperty("distance").GetDouble()));
     }
 
     [Fact]
@@ -146,6 +165,8 @@ public sealed class IndexesApiTests(NodeFixture node)
         { """{"name":"ok-efneg","dimension":3,"ef_search":-1}""", "ef_search" },
         { """{"name":"ok-dist","dimension":3,"distance":"manhattan"}""", "unknown distance" },
         { """{"name":"ok-dist-type","dimension":3,"distance":7}""", "JSON" },
+        { """{"name":"ok-quant","dimension":3,"quantization":"int4"}""", "quantization: unknown value \"int4\"" },
+        { """{"name":"ok-quant-type","dimension":3,"quantization":8}""", "JSON" },
         { """{"name":7,"dimension":3}""", "JSON" },
         { """{"name":"ok-trunc","dimension":3""", "JSON" },
         { """[{"name":"ok-array","dimension":3}]""", "JSON" },

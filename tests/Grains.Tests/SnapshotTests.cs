@@ -121,6 +121,39 @@ public sealed class SnapshotTests(FileClusterFixture fixture)
     }
 
     [Fact]
+    public async Task The_next_snapshot_deletes_what_unfinished_old_writes_left_and_keeps_everything_described()
+    {
+        var name = TestData.Name("sweep");
+        await Index(name).CreateAsync(new IndexSpec(4, Distance: IndexDistance.Euclidean));
+        await Index(name).AddAsync(TestData.Items(20, 4, seed: 1));
+        var first = await Index(name).CreateSnapshotAsync();
+        var files = new FileIndexBlobStore(fixture.StoragePath);
+        var prefix = StorageKeys.SnapshotsOf(name);
+        var old = DateTimeOffset.UtcNow - TimeSpan.FromDays(2);
+        var orphan = SnapshotNames.New(name, old);                                  // a file whose description was never written
+        var staged = SnapshotNames.New(name, old) + ".p03";                          // a shard's staged part left behind
+        var recent = SnapshotNames.New(name, DateTimeOffset.UtcNow.AddMinutes(-5));  // perhaps still being written
+        var describedOld = SnapshotNames.New(name, old);                             // old, but a finished snapshot
+        foreach (var key in new[] { orphan, staged, recent })
+        {
+            Assert.True(await files.TryCreateAsync(prefix + key, new byte[] { 1, 2, 3 }, TestContext.Current.CancellationToken));
+        }
+        foreach (var suffix in new[] { "", ".json" })
+        {
+            await using var copy = (await files.OpenReadAsync(prefix + first.Name + suffix, TestContext.Current.CancellationToken))!;
+            using var bytes = new MemoryStream();
+            await copy.CopyToAsync(bytes, TestContext.Current.CancellationToken);
+            Assert.True(await files.TryCreateAsync(prefix + describedOld + suffix, bytes.ToArray(), TestContext.Current.CancellationToken));
+        }
+
+        var second = await Index(name).CreateSnapshotAsync();
+
+        var left = (await files.ListAsync(prefix, TestContext.Current.CancellationToken)).Select(e => e.Key[prefix.Length..]).Order(StringComparer.Ordinal);
+        string[] expected = [first.Name, first.Name + ".json", second.Name, second.Name + ".json", recent, describedOld, describedOld + ".json"];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), left);
+    }
+
+    [Fact]
     public async Task A_refused_restore_leaves_no_index_no_catalog_entry_and_no_stored_bytes()
     {
         var file = await File.ReadAllBytesAsync(GoldenPath, TestContext.Current.CancellationToken);

@@ -3,9 +3,10 @@ using System.Text;
 namespace Vectord.Hnsw.Tests;
 
 /// <summary>
-/// Builds the index stored in Golden/v1-euclidean-50x8.vhnsw. Not run by the tests: the file was written once by
-/// <see cref="Write"/> and is kept as committed, so a change to the format or to the build algorithm cannot
-/// silently rewrite it. Regenerating it is a deliberate format change.
+/// Builds the indexes stored in Golden/v1-euclidean-50x8.vhnsw and Golden/v2-int8-euclidean-300x8.vhnsw. Not run
+/// by the tests: the files were written once by <see cref="Write"/> and <see cref="WriteQuantized"/> and are kept as
+/// committed, so a change to the format or to the build algorithm cannot silently rewrite them. Regenerating one is
+/// a deliberate format change.
 /// </summary>
 internal static class GoldenFileGenerator
 {
@@ -49,5 +50,30 @@ internal static class GoldenFileGenerator
     {
         using FileStream file = File.Create(path);
         Build().Save(file);
+    }
+
+    public const int QuantizedCount = 300;
+    public static readonly int[] QuantizedDeleted = [3, 17, 28, 41, 150, 299];
+
+    /// <summary>300 items of the same vectors and metadata under int8 quantization, added in two batches: the quantizer
+    /// is trained on the first 260, so the first component of the last 40 lies above its trained range (their codes
+    /// clamp). Six items deleted.</summary>
+    public static HnswIndex BuildQuantized()
+    {
+        var index = new HnswIndex(new HnswOptions(Dim, DistanceKind.Euclidean, M: 4, EfConstruction: 32, EfSearch: 64, Seed: 7,
+            Quantization: QuantizationKind.Int8));
+        index.AddBatch(Enumerable.Range(0, 260).Select(i => new VectorItem(Id(i), Vector(i), Metadata(i))).ToArray(), 1);
+        index.AddBatch(Enumerable.Range(260, QuantizedCount - 260).Select(i => new VectorItem(Id(i), Vector(i), Metadata(i))).ToArray(), 1);
+        foreach (int i in QuantizedDeleted)
+        {
+            index.Delete(Id(i));
+        }
+        return index;
+    }
+
+    public static void WriteQuantized(string path)
+    {
+        using FileStream file = File.Create(path);
+        BuildQuantized().Save(file);
     }
 }

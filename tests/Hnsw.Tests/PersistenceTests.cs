@@ -243,9 +243,9 @@ public sealed class PersistenceTests
     {
         byte[] bytes = Save(Sample().Index);
         Assert.Equal(1, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(5)));
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(5), 2);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(5), 3);
         var e = Assert.Throws<HnswFormatException>(() => Load(bytes));
-        Assert.Equal("unsupported format version 2", e.Message);
+        Assert.Equal("unsupported format version 3", e.Message);
     }
 
     [Fact]

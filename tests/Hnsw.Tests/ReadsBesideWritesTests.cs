@@ -5,24 +5,29 @@ namespace Vectord.Hnsw.Tests;
 /// <summary>
 /// Searches and gets on several threads while one writer inserts (growing the arrays and moving the entry point),
 /// replaces and deletes: no exception, no torn answer (every hit carries the distance to a vector its id really
-/// had), every acknowledged add visible at once, and the final state searched as well as a serial build would be.
-/// Run again on every SIMD path by the test script.
+/// had), every acknowledged add visible at once, and the final state searched as well as a serial build would be;
+/// with and without int8 quantization (whose codes are retrained while the readers run). Run again on every SIMD
+/// path by the test script.
 /// </summary>
 public sealed class ReadsBesideWritesTests
 {
     private const int Dim = 24;
 
     [Theory]
-    [InlineData(DistanceKind.Euclidean)]
-    [InlineData(DistanceKind.Cosine)]
-    [InlineData(DistanceKind.Dot)]
-    public void Searches_beside_one_writer_never_fail_never_tear_and_see_every_acknowledged_add(DistanceKind kind)
+    [InlineData(DistanceKind.Euclidean, QuantizationKind.None)]
+    [InlineData(DistanceKind.Cosine, QuantizationKind.None)]
+    [InlineData(DistanceKind.Dot, QuantizationKind.None)]
+    [InlineData(DistanceKind.Euclidean, QuantizationKind.Int8)]
+    [InlineData(DistanceKind.Cosine, QuantizationKind.Int8)]
+    [InlineData(DistanceKind.Dot, QuantizationKind.Int8)]
+    public void Searches_beside_one_writer_never_fail_never_tear_and_see_every_acknowledged_add(DistanceKind kind, QuantizationKind quantization)
     {
         float[][] vectors = TestData.Clustered(4000, Dim, seed: 7);
         float[][] replacements = TestData.Clustered(600, Dim, seed: 8);
         float[][] queries = TestData.Clustered(64, Dim, seed: 9);
         // Starts tiny, so the arrays grow several times while readers run; the first items also move the entry point.
-        var index = new HnswIndex(new HnswOptions(Dim, kind, M: 8, EfConstruction: 64));
+        // Under int8 the quantizer is trained at 256 items and again at 512, 1024 and 2048, while readers run.
+        var index = new HnswIndex(new HnswOptions(Dim, kind, M: 8, EfConstruction: 64, Quantization: quantization));
         var history = new ConcurrentDictionary<string, ConcurrentBag<float[]>>();   // every vector an id has had
         var acknowledged = new ConcurrentQueue<string>();
         var failures = new ConcurrentQueue<string>();
@@ -98,6 +103,7 @@ public sealed class ReadsBesideWritesTests
             return index.Search(q, 10, 128).Count(h => exact.Contains(h.Id)) / 10.0;
         });
         Assert.True(recall >= 0.95, $"recall {recall}");
+        Assert.Equal(quantization == QuantizationKind.Int8, index.IsQuantized);
     }
 
     private static void Check(DistanceKind kind, float[] query, SearchHit[] hits, ConcurrentDictionary<string, ConcurrentBag<float[]>> history, ConcurrentQueue<string> failures)

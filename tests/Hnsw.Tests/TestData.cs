@@ -105,9 +105,10 @@ internal static class TestData
         return total / queries.Count;
     }
 
-    public static HnswIndex Build(DistanceKind kind, IReadOnlyList<VectorItem> items, int dim, int efConstruction = 0, int maxDop = 1, int seed = 42)
+    public static HnswIndex Build(DistanceKind kind, IReadOnlyList<VectorItem> items, int dim, int efConstruction = 0, int maxDop = 1, int seed = 42,
+        QuantizationKind quantization = QuantizationKind.None)
     {
-        var index = new HnswIndex(new HnswOptions(dim, kind, EfConstruction: efConstruction, Seed: seed));
+        var index = new HnswIndex(new HnswOptions(dim, kind, EfConstruction: efConstruction, Seed: seed, Quantization: quantization));
         index.AddBatch(items, maxDop);
         return index;
     }

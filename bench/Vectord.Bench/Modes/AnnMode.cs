@@ -8,8 +8,8 @@ namespace Vectord.Bench.Modes;
 
 /// <summary>
 /// Recall / throughput of the HNSW engine against exact search: loads a data set, gets the exact top-10 (cached),
-/// measures single-threaded brute-force queries per second, builds one index, then for each ef measures
-/// recall@10 and single-threaded queries per second.
+/// measures single-threaded brute-force queries per second, builds one index per quantization asked for, then for
+/// each ef measures recall@10 and single-threaded queries per second of each index in turn.
 /// </summary>
 internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
 {
@@ -23,6 +23,13 @@ internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
     {
         ["euclidean"] = DistanceKind.Euclidean,
         ["cosine"] = DistanceKind.Cosine,
+        ["dot"] = DistanceKind.Dot,
+    };
+
+    private static readonly Dictionary<string, QuantizationKind> s_quantizations = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["none"] = QuantizationKind.None,
+        ["int8"] = QuantizationKind.Int8,
     };
 
     public string Name => "ann";
@@ -37,9 +44,10 @@ internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
           --m N                   HNSW M (links per node; 2·M on layer 0)                            [16]
           --ef-construction N     beam width while building                                         [200]
           --ef LIST               comma-separated beam widths to measure              [16,32,64,128,256]
-          --distance KIND         euclidean | cosine                                          [euclidean]
+          --distance KIND         euclidean | cosine | dot                                    [euclidean]
+          --quantization LIST     comma-separated: none, int8 (one index each, measured in turn)        [none]
           --threads N             threads for the index build                                         [1]
-          --json FILE             append one JSON object per ef to FILE
+          --json FILE             append one JSON object per ef and quantization to FILE
           --cache-dir DIR         ground-truth cache        [$VECTORD_CACHE_DIR or ~/.cache/vectord]
           --no-cache              recompute the ground truth and do not store it
         """;
@@ -55,6 +63,7 @@ internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
         var efs = args.GetIntList("ef", s_defaultEfs, min: K, max: 100_000);
         var distance = args.GetChoice("distance", DistanceKind.Euclidean, s_distances);
         var threads = args.GetInt("threads", 1, min: 1, max: 1024);
+        var quantizations = GetQuantizations(args);
         var jsonPath = args.GetString("json");
         var cacheDir = args.GetString("cache-dir") ?? GroundTruthCache.DefaultDirectory();
         var noCache = args.GetFlag("no-cache");
@@ -78,50 +87,69 @@ internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
         prepared = null; // under cosine these are normalised copies: let them go before the build
         output.WriteLine(Invariant($"exact       {exactQps:F1} queries/s single-threaded (brute force over {n} vectors, {Math.Min(ExactQpsQueries, dataset.Queries.Length)} queries)"));
 
-        // 4. Build.
+        // 4. Build, one index per quantization.
         var items = new VectorItem[n];
         for (var i = 0; i < n; i++)
         {
             items[i] = new VectorItem(i.ToString(CultureInfo.InvariantCulture), dataset.Base[i]);
         }
-        var index = new HnswIndex(new HnswOptions(dataset.Dimension, distance, m, efConstruction));
-        Timing.SettleMemory();
-        var buildSeconds = Timing.Seconds(() => index.AddBatch(items, threads));
-        if (index.Count != n)
+        var builds = new List<Built>();
+        foreach (var quantization in quantizations)
         {
-            throw new BenchException($"the index holds {index.Count} items after adding {n} distinct ids");
+            var index = new HnswIndex(new HnswOptions(dataset.Dimension, distance, m, efConstruction, Quantization: quantization));
+            Timing.SettleMemory();
+            var buildSeconds = Timing.Seconds(() => index.AddBatch(items, threads));
+            if (index.Count != n)
+            {
+                throw new BenchException($"the index holds {index.Count} items after adding {n} distinct ids");
+            }
+            var built = new Built(index, NameOf(quantization), buildSeconds, (double)index.MemoryBytes / index.Count);
+            builds.Add(built);
+            output.WriteLine(Invariant($"build       {built.Quantization}: {buildSeconds:F2} s on {threads} thread(s), M={index.Options.M}, ef_construction={index.Options.EfConstruction}, {n / buildSeconds:F0} vectors/s"));
+            output.WriteLine(Invariant($"memory      {built.Quantization}: index {built.BytesPerVector:F0} bytes/vector (raw vector {dataset.Dimension * sizeof(float)} bytes)"));
         }
-        var bytesPerVector = (double)index.MemoryBytes / index.Count;
-        output.WriteLine(Invariant($"build       {buildSeconds:F2} s on {threads} thread(s), M={index.Options.M}, ef_construction={index.Options.EfConstruction}, {n / buildSeconds:F0} vectors/s"));
-        output.WriteLine(Invariant($"memory      index {bytesPerVector:F0} bytes/vector (raw vector {dataset.Dimension * sizeof(float)} bytes)"));
+        if (builds.Count > 1)
+        {
+            output.WriteLine(Invariant($"build time  {builds[1].Quantization} / {builds[0].Quantization}: {builds[1].BuildSeconds / builds[0].BuildSeconds:F3}x"));
+        }
 
-        // 5. Search per ef.
+        // 5. Search per ef, the indexes in turn at each ef.
         output.WriteLine();
         var table = new TextTable(
-            new("ef", 5), new("recall@10", 9), new("qps", 9), new("mean ms", 8), new("p50 ms", 7), new("p99 ms", 7), new("vs exact", 8));
+            new("quant", 5), new("ef", 5), new("recall@10", 9), new("qps", 9), new("mean ms", 8), new("p50 ms", 7), new("p99 ms", 7), new("vs exact", 8), new("vs first", 8));
         table.WriteHeader(output);
         foreach (var ef in efs)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var measured = SearchMeasurement.Run(index, dataset.Queries, K, ef, cancellationToken);
-            var recall = Recall.AtK(measured.Hits, truth, K);
-            var qps = measured.QueriesPerSecond;
-            table.WriteRow(output,
-                Invariant($"{ef}"),
-                Invariant($"{recall:F4}"),
-                Invariant($"{qps:F0}"),
-                Invariant($"{measured.MeanSeconds * 1000:F3}"),
-                Invariant($"{measured.Percentile(0.50) * 1000:F3}"),
-                Invariant($"{measured.Percentile(0.99) * 1000:F3}"),
-                Invariant($"{qps / exactQps:F0}x"));
-            if (jsonPath is not null)
+            double firstQps = 0;
+            foreach (var built in builds)
             {
-                JsonLines.Append(jsonPath, new AnnResult(dataset.Name, distanceName, n, dataset.Dimension,
-                    index.Options.M, index.Options.EfConstruction, ef, Math.Round(recall, 4), Math.Round(qps, 1),
-                    Math.Round(exactQps, 1), Math.Round(buildSeconds, 3), threads, Math.Round(bytesPerVector, 1)));
+                cancellationToken.ThrowIfCancellationRequested();
+                var index = built.Index;
+                var measured = SearchMeasurement.Run(index, dataset.Queries, K, ef, cancellationToken);
+                var recall = Recall.AtK(measured.Hits, truth, K);
+                var qps = measured.QueriesPerSecond;
+                firstQps = firstQps == 0 ? qps : firstQps;
+                table.WriteRow(output,
+                    built.Quantization,
+                    Invariant($"{ef}"),
+                    Invariant($"{recall:F4}"),
+                    Invariant($"{qps:F0}"),
+                    Invariant($"{measured.MeanSeconds * 1000:F3}"),
+                    Invariant($"{measured.Percentile(0.50) * 1000:F3}"),
+                    Invariant($"{measured.Percentile(0.99) * 1000:F3}"),
+                    Invariant($"{qps / exactQps:F0}x"),
+                    Invariant($"{qps / firstQps:F2}x"));
+                if (jsonPath is not null)
+                {
+                    JsonLines.Append(jsonPath, new AnnResult(dataset.Name, distanceName, n, dataset.Dimension,
+                        index.Options.M, index.Options.EfConstruction, ef, Math.Round(recall, 4), Math.Round(qps, 1),
+                        Math.Round(exactQps, 1), Math.Round(built.BuildSeconds, 3), threads, Math.Round(built.BytesPerVector, 1),
+                        built.Quantization));
+                }
             }
         }
 
+        output.WriteLine();
         var peak = Timing.PeakWorkingSetBytes();
         output.WriteLine();
         output.WriteLine(Invariant($"peak working set {peak / (1024.0 * 1024.0):F0} MiB = {(double)peak / n:F0} bytes per base vector (whole process: data set, exact-search copies, index)"));
@@ -157,5 +185,30 @@ internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
     }
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+
+    private static string NameOf(QuantizationKind quantization) => quantization.ToString().ToLowerInvariant();
+
+    /// <summary>The <c>--quantization</c> list, in the order given (the first is the one the others are compared with).</summary>
+    private static List<QuantizationKind> GetQuantizations(BenchArgs args)
+    {
+        var text = args.GetString("quantization") ?? "none";
+        var kinds = new List<QuantizationKind>();
+        foreach (var name in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!s_quantizations.TryGetValue(name, out var kind))
+            {
+                throw new UsageException($"--quantization: unknown value '{name}' (expected none or int8)");
+            }
+            if (kinds.Contains(kind))
+            {
+                throw new UsageException($"--quantization: '{name}' given twice");
+            }
+            kinds.Add(kind);
+        }
+        return kinds.Count > 0 ? kinds : throw new UsageException("--quantization: empty list");
+    }
+
+    /// <summary>One built index and what its build measured.</summary>
+    private sealed record Built(HnswIndex Index, string Quantization, double BuildSeconds, double BytesPerVector);
 
 }

@@ -16,4 +16,5 @@ internal sealed record AnnResult(
     [property: JsonPropertyName("exact_qps")] double ExactQps,
     [property: JsonPropertyName("build_seconds")] double BuildSeconds,
     [property: JsonPropertyName("build_threads")] int BuildThreads,
-    [property: JsonPropertyName("bytes_per_vector")] double BytesPerVector);
+    [property: JsonPropertyName("bytes_per_vector")] double BytesPerVector,
+    [property: JsonPropertyName("quantization")] string Quantization);

@@ -79,7 +79,8 @@ internal sealed class ImportCommand(CliContext context) : ServiceCommand<ImportS
     {
         try
         {
-            var spec = new IndexSpec(settings.Dimension ?? firstDimension, Distance: DistanceNames.Parse(settings.Distance), Shards: settings.Shards ?? 0);
+            var spec = new IndexSpec(settings.Dimension ?? firstDimension, Distance: DistanceNames.Parse(settings.Distance), Shards: settings.Shards ?? 0,
+                Quantization: QuantizationNames.Parse(settings.Quantization));
             return await client.CreateIndexAsync(settings.Index, spec, cancellationToken).ConfigureAwait(false);
         }
         catch (IndexAlreadyExistsException)

@@ -39,6 +39,11 @@ internal sealed class ImportSettings : ServiceSettings
     [Description("Distance of a created index: cosine, euclidean or dot (default: cosine)")]
     public string? Distance { get; init; }
 
+    /// <summary>Quantization of a created index.</summary>
+    [CommandOption("--quantization <Q>")]
+    [Description("Quantization of a created index: none or int8 (default: none)")]
+    public string? Quantization { get; init; }
+
     /// <summary>Shards of a created index.</summary>
     [CommandOption("--shards <N>")]
     [Description("Shards of a created index (default: 1)")]
@@ -97,14 +102,22 @@ internal sealed class ImportSettings : ServiceSettings
         {
             return ValidationResult.Error($"--distance: {e.Message}");
         }
+        try
+        {
+            QuantizationNames.Parse(Quantization);
+        }
+        catch (InvalidIndexArgumentException e)
+        {
+            return ValidationResult.Error($"--quantization: {e.Message}");
+        }
         return (Batch, Parallel, Dimension, Shards) switch
         {
             ( < 1 or > 10_000, _, _, _) => ValidationResult.Error("--batch must be 1 to 10000"),
             (_, < 1 or > 64, _, _) => ValidationResult.Error("--parallel must be 1 to 64"),
             (_, _, < 1 or > 65_536, _) => ValidationResult.Error("--dimension must be 1 to 65536"),
             (_, _, _, < 1 or > 64) => ValidationResult.Error("--shards must be 1 to 64"),
-            _ when !Create && (Dimension is not null || Shards is not null || Distance is not null) =>
-                ValidationResult.Error("--dimension, --distance and --shards apply to a created index: add --create"),
+            _ when !Create && (Dimension is not null || Shards is not null || Distance is not null || Quantization is not null) =>
+                ValidationResult.Error("--dimension, --distance, --quantization and --shards apply to a created index: add --create"),
             _ => ValidationResult.Success(),
         };
     }

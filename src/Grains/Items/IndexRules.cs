@@ -18,6 +18,7 @@ internal static class IndexRules
         if (spec.M != 0 && spec.M is < 2 or > 128) { throw new InvalidIndexArgumentException("m must be 0 (default) or between 2 and 128"); }
         if (spec.EfSearch != 0 && spec.EfSearch is < 1 or > 10000) { throw new InvalidIndexArgumentException("ef_search must be 0 (default) or between 1 and 10000"); }
         if (!Enum.IsDefined(spec.Distance)) { throw new InvalidIndexArgumentException("unknown distance"); }
+        if (!Enum.IsDefined(spec.Quantization)) { throw new InvalidIndexArgumentException("unknown quantization"); }
         if (spec.Shards != 0 && spec.Shards is < 1 or > MaxShards) { throw new InvalidIndexArgumentException($"shards must be 0 (default) or between 1 and {MaxShards}"); }
         return spec with
         {
@@ -40,5 +41,6 @@ internal static class IndexRules
             _ => DistanceKind.Cosine,
         },
         M: spec.M,
-        EfSearch: spec.EfSearch);
+        EfSearch: spec.EfSearch,
+        Quantization: spec.Quantization == IndexQuantization.Int8 ? QuantizationKind.Int8 : QuantizationKind.None);
 }

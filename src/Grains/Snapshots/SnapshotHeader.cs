@@ -14,8 +14,11 @@ namespace Vectord.Grains.Snapshots;
 /// <param name="Parts">How many parts (shards) follow.</param>
 /// <param name="Lengths">Items in each part.</param>
 /// <param name="ShardScheme">How items were placed in the parts (<see cref="Shards.ShardRouting.Scheme"/>).</param>
+/// <param name="Quantization"><c>none</c> or <c>int8</c>; absent (null) in snapshots taken before quantization
+/// existed, which means none.</param>
 public sealed record SnapshotHeader(
-    string Index, string Created, int Dimension, int M, int EfSearch, string Distance, int Parts, int[] Lengths, string ShardScheme)
+    string Index, string Created, int Dimension, int M, int EfSearch, string Distance, int Parts, int[] Lengths, string ShardScheme,
+    string? Quantization = null)
 {
     /// <summary>The header of a snapshot of the index <paramref name="index"/> with these parameters and part lengths.</summary>
     public static SnapshotHeader Of(string index, IndexSpec spec, DateTimeOffset created, int[] lengths)
@@ -23,7 +26,7 @@ public sealed record SnapshotHeader(
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(lengths);
         return new(index, Format(created), spec.Dimension, spec.M, spec.EfSearch, spec.Distance.ToString().ToLowerInvariant(),
-            lengths.Length, lengths, Shards.ShardRouting.Scheme);
+            lengths.Length, lengths, Shards.ShardRouting.Scheme, spec.Quantization.ToString().ToLowerInvariant());
     }
 
     /// <summary>Items in the snapshot.</summary>
@@ -38,9 +41,14 @@ public sealed record SnapshotHeader(
         {
             throw new SnapshotFormatException($"the header names an unknown distance \"{Distance}\"");
         }
+        var quantization = IndexQuantization.None;
+        if (Quantization is not null && (!Enum.TryParse(Quantization, ignoreCase: true, out quantization) || !Enum.IsDefined(quantization)))
+        {
+            throw new SnapshotFormatException($"the header names an unknown quantization \"{Quantization}\"");
+        }
         try
         {
-            return IndexRules.Effective(new IndexSpec(Dimension, M, EfSearch, distance, shards));
+            return IndexRules.Effective(new IndexSpec(Dimension, M, EfSearch, distance, shards, quantization));
         }
         catch (InvalidIndexArgumentException e)
         {

@@ -8,10 +8,16 @@ namespace Vectord.Grains.Snapshots;
 /// (<c>{snapshot}</c>, see <see cref="SnapshotFile"/>) and a small description beside it (<c>{snapshot}.json</c>:
 /// created, size, sha256, length), written after the file: a snapshot exists once its description does, so a write
 /// cut short leaves nothing listed. Parts of a sharded index are first saved by their shards beside it
-/// (<c>{snapshot}.pNN</c>), then copied into the file in order and deleted.
+/// (<c>{snapshot}.pNN</c>), then copied into the file in order and deleted. What a node that died mid-write, or a
+/// storage failure during clean-up, left behind (a file or staged part without a description) is deleted by the next
+/// snapshot of the same index once it is <see cref="OrphanAge"/> old by the time in its name.
 /// </summary>
-internal sealed class SnapshotStore(IIndexBlobStore store)
+internal sealed partial class SnapshotStore(IIndexBlobStore store)
 {
+    /// <summary>How old an undescribed snapshot file must be to be taken for the leftover of a write that ended
+    /// without finishing: far longer than writing the largest snapshot takes.</summary>
+    public static readonly TimeSpan OrphanAge = TimeSpan.FromHours(6);
+
     private const string Described = ".json";
 
     /// <summary>The key under which shard <paramref name="part"/> of the snapshot saves its image first.</summary>
@@ -73,6 +79,7 @@ internal sealed class SnapshotStore(IIndexBlobStore store)
     /// </summary>
     public async Task<SnapshotInfo> WriteAsync(string index, string snapshot, IndexSpec spec, DateTimeOffset created, FrozenPart[] parts)
     {
+        await SweepAsync(index, created);
         var key = FileKey(index, snapshot);
         var inputs = new List<Stream>();
         try
@@ -118,6 +125,28 @@ internal sealed class SnapshotStore(IIndexBlobStore store)
     }
 
     private static string FileKey(string index, string snapshot) => StorageKeys.SnapshotsOf(index) + snapshot;
+
+    /// <summary>Deletes the files and staged parts of <paramref name="index"/>'s snapshots that have no description
+    /// and were started more than <see cref="OrphanAge"/> before <paramref name="now"/>.</summary>
+    private async Task SweepAsync(string index, DateTimeOffset now)
+    {
+        var prefix = StorageKeys.SnapshotsOf(index);
+        var entries = await store.ListAsync(prefix);
+        var described = entries.Select(e => e.Key[prefix.Length..]).Where(k => k.EndsWith(Described, StringComparison.Ordinal))
+            .Select(k => k[..^Described.Length]).ToHashSet(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            var name = entry.Key[prefix.Length..];
+            var snapshot = StagedSuffix().Replace(name, "");
+            if (!described.Contains(snapshot) && SnapshotNames.TryGetCreated(index, snapshot, out var started) && now - started > OrphanAge)
+            {
+                await DeleteQuietlyAsync(entry.Key);
+            }
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\.p[0-9]{2}$")]
+    private static partial System.Text.RegularExpressions.Regex StagedSuffix();
 
     private async Task<SnapshotInfo?> TryDescribeAsync(string index, string snapshot)
     {

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 using Vectord.Hnsw.Distance;
 using Vectord.Hnsw.Graph;
 
@@ -89,6 +88,7 @@ public sealed partial class HnswIndex
         {
             Apply(inPlace, fresh, reused, 1);
         }
+        TrainQuantizerWhenDue();
         return last.Count;
     }
 
@@ -179,7 +179,8 @@ public sealed partial class HnswIndex
         return (int)Math.Min(-Math.Log(u) * _levelMultiplier, MaxLevelCap);
     }
 
-    /// <summary>Copies a validated vector into its slot (unit-normalised under cosine).</summary>
+    /// <summary>Copies a validated vector into its slot (unit-normalised under cosine), and its codes once the
+    /// quantizer is trained.</summary>
     private void StoreVector(int slot, float[] vector)
     {
         Span<float> target = VectorOf(slot);
@@ -191,6 +192,10 @@ public sealed partial class HnswIndex
             {
                 x *= scale;
             }
+        }
+        if (_quantizer is { } quantizer)
+        {
+            Encode(quantizer, slot, _codes);
         }
     }
 
@@ -272,7 +277,8 @@ public sealed partial class HnswIndex
         int current = entry;
         if (top > level)
         {
-            current = GreedyDescend<TSpace>(ref vector, entry, top, level + 1, node, out entryDistance);
+            var floats = FloatDistanceTo<TSpace>(ref vector);
+            current = GreedyDescend(ref floats, entry, top, level + 1, node, out entryDistance);
         }
         else
         {
@@ -487,16 +493,16 @@ public sealed partial class HnswIndex
                     fresh[n++] = neighbour;
                 }
             }
-            if (n > 0 && Sse.IsSupported)
+            if (n > 0)
             {
-                PrefetchVector(ref VectorRef(fresh[0]), _dim);
+                PrefetchVector(fresh[0]);
             }
             for (int j = 0; j < n; j++)
             {
                 int neighbour = fresh[j];
-                if (Sse.IsSupported && j + 1 < n)
+                if (j + 1 < n)
                 {
-                    PrefetchVector(ref VectorRef(fresh[j + 1]), _dim);
+                    PrefetchVector(fresh[j + 1]);
                 }
                 float d = TSpace.Distance(ref query, ref VectorRef(neighbour), (nuint)_dim);
                 if (results.Count < ef || d < bound)

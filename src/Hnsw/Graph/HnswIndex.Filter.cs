@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 using Vectord.Hnsw.Distance;
 using Vectord.Hnsw.Filtering;
 using Vectord.Hnsw.Graph;
@@ -159,29 +158,47 @@ public sealed partial class HnswIndex
     /// </summary>
     private SearchHit[] GraphSearch<TSpace>(ref float query, int k, int ef, SlotSet matches, int count) where TSpace : struct, ISpace
     {
-        int entry = GreedyDescend<TSpace>(ref query, _entryPoint, _maxLevel, 1, -1, out float entryDistance);
+        SearchScratch scratch = SearchScratch.Current;
+        if (_quantizer is not null)
+        {
+            CodeDistance codes = CodeDistanceTo(ref query, scratch);
+            GraphSearchLayer0(ref codes, ef, matches, count, scratch);
+            Rescore<TSpace>(ref query, k, ref scratch.Results, scratch);
+        }
+        else
+        {
+            var floats = FloatDistanceTo<TSpace>(ref query);
+            GraphSearchLayer0(ref floats, ef, matches, count, scratch);
+        }
+        return TakeHits(ref query, k, ref scratch.Results);
+    }
+
+    /// <summary>The graph strategy on one kind of distance: leaves the best matches in <c>scratch.Results</c>.</summary>
+    private void GraphSearchLayer0<TDistance>(ref TDistance query, int ef, SlotSet matches, int count, SearchScratch scratch)
+        where TDistance : INodeDistance, allows ref struct
+    {
+        int entry = GreedyDescend(ref query, _entryPoint, _maxLevel, 1, -1, out float entryDistance);
         Span<int> block = LinkBlock(entry, 0);
         int near = 0, around = block[0];
         for (int j = 1; j <= around; j++)
         {
             if (matches.Contains(block[j])) { near++; }
         }
-        SearchScratch scratch = SearchScratch.Current;
         if (2L * near * _liveCount >= (long)count * around)
         {
-            SearchLayer0<TSpace, NodesIn>(ref query, entry, entryDistance, ef, scratch, new NodesIn(matches));
+            SearchLayer0(ref query, entry, entryDistance, ef, scratch, new NodesIn(matches));
         }
         else
         {
-            SearchMatches<TSpace>(ref query, entry, Math.Min(ef * SparseBeamFactor, Math.Max(count, ef)), matches, count, scratch);
+            SearchMatches(ref query, entry, Math.Min(ef * SparseBeamFactor, Math.Max(count, ef)), matches, count, scratch);
         }
-        return TakeHits(ref query, k, ref scratch.Results);
     }
 
-    /// <summary>The ACORN-style search of <see cref="GraphSearch"/>: leaves the best <paramref name="ef"/> matches in
+    /// <summary>The ACORN-style search of <see cref="GraphSearchLayer0"/>: leaves the best <paramref name="ef"/> matches in
     /// <c>scratch.Results</c>.</summary>
     [SkipLocalsInit]
-    private void SearchMatches<TSpace>(ref float query, int entry, int ef, SlotSet matches, int count, SearchScratch scratch) where TSpace : struct, ISpace
+    private void SearchMatches<TDistance>(ref TDistance query, int entry, int ef, SlotSet matches, int count, SearchScratch scratch)
+        where TDistance : INodeDistance, allows ref struct
     {
         VisitedSet visited = scratch.Visited;
         visited.Reset(_slotCount);
@@ -192,9 +209,9 @@ public sealed partial class HnswIndex
         float bound = float.PositiveInfinity;
         Span<int> fresh = stackalloc int[_m0];
 
-        void Offer(ref float query, int node, ref MinHeap candidates, ref MaxHeap results, ref float bound)
+        void Offer(ref TDistance query, int node, ref MinHeap candidates, ref MaxHeap results, ref float bound)
         {
-            float d = TSpace.Distance(ref query, ref VectorRef(node), (nuint)_dim);
+            float d = query.To(node);
             if (results.Count < ef || d < bound)
             {
                 candidates.Push(d, node);
@@ -234,15 +251,15 @@ public sealed partial class HnswIndex
             }
             candidates.Pop();
             n = GatherMatches(current.Node, matches, visited, fresh);
-            if (Sse.IsSupported && n > 0)
+            if (n > 0)
             {
-                PrefetchVector(ref VectorRef(fresh[0]), _dim);
+                query.Prefetch(fresh[0]);
             }
             for (int j = 0; j < n; j++)
             {
-                if (Sse.IsSupported && j + 1 < n)
+                if (j + 1 < n)
                 {
-                    PrefetchVector(ref VectorRef(fresh[j + 1]), _dim);   // one step ahead, as the plain beam search does
+                    query.Prefetch(fresh[j + 1]);   // one step ahead, as the plain beam search does
                 }
                 Offer(ref query, fresh[j], ref candidates, ref results, ref bound);
             }

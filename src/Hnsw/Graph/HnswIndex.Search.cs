@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 using Vectord.Hnsw.Distance;
 using Vectord.Hnsw.Graph;
 
@@ -38,10 +37,23 @@ public sealed partial class HnswIndex
         where TFilter : struct, INodeFilter
     {
         SearchScratch scratch = SearchScratch.Current;
-        int entry = GreedyDescend<TSpace>(ref query, _entryPoint, _maxLevel, 1, -1, out float entryDistance);
-        SearchLayer0<TSpace, TFilter>(ref query, entry, entryDistance, ef, scratch, filter);
+        if (_quantizer is not null)
+        {
+            CodeDistance codes = CodeDistanceTo(ref query, scratch);
+            int start = GreedyDescend(ref codes, _entryPoint, _maxLevel, 1, -1, out float startDistance);
+            SearchLayer0(ref codes, start, startDistance, ef, scratch, filter);
+            Rescore<TSpace>(ref query, k, ref scratch.Results, scratch);
+            return TakeHits(ref query, k, ref scratch.Results);
+        }
+        var floats = FloatDistanceTo<TSpace>(ref query);
+        int entry = GreedyDescend(ref floats, _entryPoint, _maxLevel, 1, -1, out float entryDistance);
+        SearchLayer0(ref floats, entry, entryDistance, ef, scratch, filter);
         return TakeHits(ref query, k, ref scratch.Results);
     }
+
+    /// <summary>Distances from <paramref name="query"/> to the float vectors.</summary>
+    private FloatDistance<TSpace> FloatDistanceTo<TSpace>(ref float query) where TSpace : struct, ISpace =>
+        new(ref query, ref MemoryMarshal.GetArrayDataReference(_vectors), _dim);
 
     /// <summary>The best <paramref name="k"/> of <paramref name="results"/> as hits, nearest first (empties the heap).</summary>
     private SearchHit[] TakeHits(ref float query, int k, ref MaxHeap results)
@@ -70,11 +82,11 @@ public sealed partial class HnswIndex
 
     /// <summary>Greedy walk from <paramref name="start"/> down the layers <paramref name="fromLevel"/> … <paramref name="toLevel"/>;
     /// <paramref name="exclude"/> (a node being re-inserted) is walked through but never chosen.</summary>
-    private int GreedyDescend<TSpace>(ref float query, int start, int fromLevel, int toLevel, int exclude, out float distance)
-        where TSpace : struct, ISpace
+    private int GreedyDescend<TDistance>(ref TDistance query, int start, int fromLevel, int toLevel, int exclude, out float distance)
+        where TDistance : INodeDistance, allows ref struct
     {
         int current = start;
-        float best = current == exclude ? float.PositiveInfinity : TSpace.Distance(ref query, ref VectorRef(current), (nuint)_dim);
+        float best = current == exclude ? float.PositiveInfinity : query.To(current);
         for (int level = fromLevel; level >= toLevel; level--)
         {
             bool changed = true;
@@ -90,7 +102,7 @@ public sealed partial class HnswIndex
                     {
                         continue;
                     }
-                    float d = TSpace.Distance(ref query, ref VectorRef(candidate), (nuint)_dim);
+                    float d = query.To(candidate);
                     if (d < best)
                     {
                         best = d;
@@ -126,8 +138,8 @@ public sealed partial class HnswIndex
     /// (<see cref="INodeFilter.MustFill"/>) the search goes on until it holds ef accepted results or runs out of
     /// candidates, so the matches of a filter are found however far from the query they lie.</summary>
     [SkipLocalsInit]
-    private void SearchLayer0<TSpace, TFilter>(ref float query, int entry, float entryDistance, int ef, SearchScratch scratch, TFilter filter)
-        where TSpace : struct, ISpace
+    private void SearchLayer0<TDistance, TFilter>(ref TDistance query, int entry, float entryDistance, int ef, SearchScratch scratch, TFilter filter)
+        where TDistance : INodeDistance, allows ref struct
         where TFilter : struct, INodeFilter
     {
         VisitedSet visited = scratch.Visited;
@@ -139,8 +151,6 @@ public sealed partial class HnswIndex
 
         ref int links = ref MemoryMarshal.GetArrayDataReference(_links0);
         ref bool deleted = ref MemoryMarshal.GetArrayDataReference(_deleted);
-        ref float vectors = ref MemoryMarshal.GetArrayDataReference(_vectors);
-        nint dim = _dim;
         nint stride = _stride0;
 
         ref byte marks = ref MemoryMarshal.GetArrayDataReference(visited.Marks);
@@ -169,7 +179,7 @@ public sealed partial class HnswIndex
             ref int block = ref Unsafe.Add(ref links, current.Node * stride);
             int count = block;
 
-            // Gather the unvisited neighbours first, so their vectors can be prefetched one step ahead.
+            // Gather the unvisited neighbours first, so their data can be prefetched one step ahead.
             int n = 0;
             for (int j = 1; j <= count; j++)
             {
@@ -185,18 +195,15 @@ public sealed partial class HnswIndex
             {
                 continue;
             }
-            if (Sse.IsSupported)
-            {
-                PrefetchVector(ref Unsafe.Add(ref vectors, freshRef * dim), dim);
-            }
+            query.Prefetch(freshRef);
             for (int j = 0; j < n; j++)
             {
                 int neighbour = Unsafe.Add(ref freshRef, j);
-                if (Sse.IsSupported && j + 1 < n)
+                if (j + 1 < n)
                 {
-                    PrefetchVector(ref Unsafe.Add(ref vectors, Unsafe.Add(ref freshRef, j + 1) * dim), dim);
+                    query.Prefetch(Unsafe.Add(ref freshRef, j + 1));
                 }
-                float d = TSpace.Distance(ref query, ref Unsafe.Add(ref vectors, neighbour * dim), (nuint)dim);
+                float d = query.To(neighbour);
                 if (results.Count < ef || d < bound)
                 {
                     candidates.Push(d, neighbour);
@@ -211,20 +218,6 @@ public sealed partial class HnswIndex
                     }
                 }
             }
-        }
-    }
-
-    /// <summary>Cache lines of each neighbour vector fetched ahead of its distance computation.</summary>
-    private const int PrefetchLines = 64;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void PrefetchVector(ref float start, nint dim)
-    {
-        byte* p = (byte*)Unsafe.AsPointer(ref start);
-        nint bytes = Math.Min(dim * sizeof(float), PrefetchLines * 64);
-        for (nint o = 0; o < bytes; o += 64)
-        {
-            Sse.Prefetch0(p + o);
         }
     }
 }

@@ -213,6 +213,7 @@ internal sealed class SearchScratch
     public Candidate[] PruneSelected = new Candidate[64];
     public int[] Links = new int[64];
     public int[] OldLinks = new int[64];
+    public short[] Weights = [];
 
     public static SearchScratch Current => t_current ??= new SearchScratch();
 

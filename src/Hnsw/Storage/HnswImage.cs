@@ -1,4 +1,5 @@
 using System.Text;
+using Vectord.Hnsw.Storage;
 
 namespace Vectord.Hnsw;
 
@@ -22,11 +23,12 @@ public sealed class HnswImage
     private readonly byte[] _levels;
     private readonly int[] _links0;
     private readonly int[]?[] _upper;
+    private readonly QuantizedImage _quantized;
 
     /// <summary>Holds the arrays given: the caller either copied them or keeps them unchanged while this is saved.
     /// Only the first <paramref name="slots"/> entries (and blocks) of each are read.</summary>
     internal HnswImage(HnswOptions options, int slots, int liveCount, int entryPoint, int maxLevel,
-        string?[] ids, byte[]?[] metadata, float[] vectors, byte[] levels, int[] links0, int[]?[] upper)
+        string?[] ids, byte[]?[] metadata, float[] vectors, byte[] levels, int[] links0, int[]?[] upper, QuantizedImage quantized)
     {
         _options = options;
         _m = options.M;
@@ -41,6 +43,7 @@ public sealed class HnswImage
         _levels = levels;
         _links0 = links0;
         _upper = upper;
+        _quantized = quantized;
     }
 
     /// <summary>Live items in the image.</summary>
@@ -57,14 +60,19 @@ public sealed class HnswImage
         int slots = _slots;
         int dim = _options.Dimension;
 
+        bool quantized = _options.Quantization != QuantizationKind.None;
         writer.WriteBytes(HnswIndex.Magic);
-        writer.WriteInt32(HnswIndex.FormatVersion);
+        writer.WriteInt32(quantized ? HnswIndex.QuantizedFormatVersion : HnswIndex.FormatVersion);
         writer.WriteInt32(dim);
         writer.WriteInt32((int)_options.Distance);
         writer.WriteInt32(_m);
         writer.WriteInt32(_options.EfConstruction);
         writer.WriteInt32(_options.EfSearch);
         writer.WriteInt32(_options.Seed);
+        if (quantized)
+        {
+            writer.WriteInt32((int)_options.Quantization);
+        }
         writer.WriteInt32(slots);
         writer.WriteInt32(Count);
         writer.WriteInt32(_entryPoint);
@@ -134,6 +142,10 @@ public sealed class HnswImage
             }
         }
         writer.EndSection();
+        if (quantized)
+        {
+            _quantized.Save(writer, slots, dim);
+        }
         writer.WriteBytes(HnswIndex.Footer);
         writer.Flush();
     }

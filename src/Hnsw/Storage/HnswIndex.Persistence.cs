@@ -4,7 +4,7 @@ using Vectord.Hnsw.Storage;
 namespace Vectord.Hnsw;
 
 /// <remarks>
-/// Format version 1 (little-endian):
+/// Format version 1 (little-endian), written for indexes without quantization:
 /// <code>
 /// header   "VHNSW" | int32 version | int32 dimension, distance, M, efConstruction, efSearch, seed
 ///          | int32 slotCount, liveCount, entryPoint, maxLevel | uint64 xxhash64 of all header bytes
@@ -16,10 +16,17 @@ namespace Vectord.Hnsw;
 ///               | per slot with level L > 0: L blocks of 1 + M int32
 /// footer   "VEND"
 /// </code>
+/// Format version 2, written for indexes with quantization (<see cref="QuantizationKind.Int8"/>): the header holds an
+/// int32 quantization after the seed, and two sections follow the graph:
+/// <code>
+///   5 quantizer int32 vectors trained on (0 = not trained yet) | if trained: dimension float32 low, dimension float32 step
+///   6 codes     if trained: slotCount × dimension bytes (the norms the search keeps beside them are recomputed)
+/// </code>
 /// </remarks>
 public sealed partial class HnswIndex
 {
     internal const int FormatVersion = 1;
+    internal const int QuantizedFormatVersion = 2;
     internal static ReadOnlySpan<byte> Magic => "VHNSW"u8;
     internal static ReadOnlySpan<byte> Footer => "VEND"u8;
 
@@ -49,7 +56,8 @@ public sealed partial class HnswIndex
         int slots = _slotCount;
         if (!copy)
         {
-            return new HnswImage(_options, slots, _liveCount, _entryPoint, _maxLevel, _ids, _metadata, _vectors, _levels, _links0, _upper);
+            return new HnswImage(_options, slots, _liveCount, _entryPoint, _maxLevel, _ids, _metadata, _vectors, _levels, _links0, _upper,
+                new QuantizedImage(_quantizer, _trainedOn, _codes, _codeStride));
         }
         var upper = new int[]?[slots];
         for (int i = 0; i < slots; i++)
@@ -61,7 +69,8 @@ public sealed partial class HnswIndex
         }
         return new HnswImage(_options, slots, _liveCount, _entryPoint, _maxLevel,
             _ids.AsSpan(0, slots).ToArray(), _metadata.AsSpan(0, slots).ToArray(), _vectors.AsSpan(0, slots * _dim).ToArray(),
-            _levels.AsSpan(0, slots).ToArray(), _links0.AsSpan(0, slots * _stride0).ToArray(), upper);
+            _levels.AsSpan(0, slots).ToArray(), _links0.AsSpan(0, slots * _stride0).ToArray(), upper,
+            new QuantizedImage(_quantizer, _trainedOn, _codes.AsSpan(0, _quantizer is null ? 0 : slots * _codeStride).ToArray(), _codeStride));
     }
 
     /// <summary>Reads an index written by <see cref="Save"/> (any supported format version) without rebuilding the graph.</summary>
@@ -91,7 +100,7 @@ public sealed partial class HnswIndex
             throw new HnswFormatException("bad magic");
         }
         int version = reader.ReadInt32();
-        if (version != FormatVersion)
+        if (version is not (FormatVersion or QuantizedFormatVersion))
         {
             throw new HnswFormatException($"unsupported format version {version}");
         }
@@ -101,6 +110,7 @@ public sealed partial class HnswIndex
         int efc = reader.ReadInt32();
         int efs = reader.ReadInt32();
         int seed = reader.ReadInt32();
+        int quantization = version >= QuantizedFormatVersion ? reader.ReadInt32() : 0;
         int slots = reader.ReadInt32();
         int live = reader.ReadInt32();
         int entry = reader.ReadInt32();
@@ -109,9 +119,10 @@ public sealed partial class HnswIndex
         {
             throw new HnswFormatException("checksum mismatch in header");
         }
-        if (dim < 1 || !Enum.IsDefined((DistanceKind)kind) || m is < 2 or > 256 || efc < 1 || efs < 1)
+        if (dim < 1 || !Enum.IsDefined((DistanceKind)kind) || m is < 2 or > 256 || efc < 1 || efs < 1
+            || !Enum.IsDefined((QuantizationKind)quantization) || (version >= QuantizedFormatVersion) != (quantization != 0))
         {
-            throw new HnswFormatException($"invalid parameters in header (dimension={dim}, distance={kind}, M={m}, efConstruction={efc}, efSearch={efs})");
+            throw new HnswFormatException($"invalid parameters in header (dimension={dim}, distance={kind}, M={m}, efConstruction={efc}, efSearch={efs}, quantization={quantization})");
         }
         if (slots < 0 || live < 0 || live > slots || (long)slots * dim > Array.MaxLength || (long)slots * (1 + (2 * m)) > Array.MaxLength)
         {
@@ -123,7 +134,7 @@ public sealed partial class HnswIndex
             throw new HnswFormatException($"truncated: the header claims {slots} slots ({needed} bytes of vectors and graph) but the input holds {length} bytes");
         }
 
-        var index = new HnswIndex(new HnswOptions(dim, (DistanceKind)kind, m, efc, efs, seed));
+        var index = new HnswIndex(new HnswOptions(dim, (DistanceKind)kind, m, efc, efs, seed, (QuantizationKind)quantization));
         index.EnsureCapacity(Math.Max(slots, 1));
         index._slotCount = slots;
 
@@ -131,6 +142,11 @@ public sealed partial class HnswIndex
         ReadSection(reader, SectionTag.Metadata, "metadata", index.ReadMetadata);
         ReadSection(reader, SectionTag.Vectors, "vectors", index.ReadVectors);
         ReadSection(reader, SectionTag.Graph, "graph", index.ReadGraph);
+        if (version >= QuantizedFormatVersion)
+        {
+            ReadSection(reader, SectionTag.Quantizer, "quantizer", index.ReadQuantizer);
+            ReadSection(reader, SectionTag.Codes, "codes", index.ReadCodes);
+        }
 
         reader.Part = "footer";
         Span<byte> footer = stackalloc byte[4];

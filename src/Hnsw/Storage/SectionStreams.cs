@@ -119,6 +119,8 @@ internal enum SectionTag : byte
     Metadata = 2,
     Vectors = 3,
     Graph = 4,
+    Quantizer = 5,
+    Codes = 6,
 }
 
 /// <summary>Raised while parsing a section whose content is inconsistent; reported only when the section's
