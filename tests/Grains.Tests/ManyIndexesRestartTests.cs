@@ -9,8 +9,8 @@ namespace Vectord.Grains.Tests;
 public sealed class ManyIndexesRestartTests
 {
     /// <summary>Indexes on the silo: half the 10,000 of the bench's <c>tenants</c> figure. Creating an index and
-    /// adding its items is four durable writes (about 7 ms on 2 cores), so 10,000 took 110 s to 3 minutes here with
-    /// the graceful stop's snapshots; 5,000 keep the test near a minute.</summary>
+    /// adding its items is three writes flushed to disk (manifest, catalog, log record; about 7 ms on 2 cores), so
+    /// 10,000 took 110 s to 3 minutes here with the graceful stop's snapshots; 5,000 keep the test near a minute.</summary>
     private const int Indexes = 5_000;
     private const int Items = 20;
     private const int Dimension = 32;
