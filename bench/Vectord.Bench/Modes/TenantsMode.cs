@@ -128,7 +128,7 @@ internal sealed class TenantsMode(TextWriter? output = null) : IBenchMode
         for (var t = 0; t < count; t++)
         {
             indexes[t] = new HnswIndex(new HnswOptions(shape.Dimension, DistanceKind.Euclidean));
-            indexes[t].AddBatch([.. shape.Vectors(t).Select((v, i) => new VectorItem(Id(i), v))], 1);
+            indexes[t].AddBatch([.. shape.Vectors(t).Select((v, i) => new VectorItem(TenantShape.ItemId(i), v))], 1);
         }
         var after = MemoryFootprint.Measure();
         GC.KeepAlive(indexes);
@@ -143,7 +143,7 @@ internal sealed class TenantsMode(TextWriter? output = null) : IBenchMode
         {
             var grain = grains.GetGrain<IVectorIndexGrain>(TenantShape.Name(t));
             await grain.CreateAsync(new IndexSpec(shape.Dimension, Distance: IndexDistance.Euclidean)).ConfigureAwait(false);
-            var added = await grain.AddAsync([.. shape.Vectors(t).Select((v, i) => new IndexItem(Id(i), v))]).ConfigureAwait(false);
+            var added = await grain.AddAsync([.. shape.Vectors(t).Select((v, i) => new IndexItem(TenantShape.ItemId(i), v))]).ConfigureAwait(false);
             if (added.Length != shape.Items) { throw new BenchException($"{TenantShape.Name(t)} holds {added.Length} items, not {shape.Items}"); }
         }).ConfigureAwait(false);
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -162,7 +162,7 @@ internal sealed class TenantsMode(TextWriter? output = null) : IBenchMode
                 try
                 {
                     var hits = await grain.SearchAsync(shape.Vectors(t)[probe], Math.Min(K, shape.Items)).ConfigureAwait(false);
-                    if (hits.Length != Math.Min(K, shape.Items) || hits[0].Id != Id(probe) || hits[0].Distance != 0)
+                    if (hits.Length != Math.Min(K, shape.Items) || hits[0].Id != TenantShape.ItemId(probe) || hits[0].Distance != 0)
                     {
                         throw new BenchException($"{TenantShape.Name(t)} answered {hits.Length} hits, first {(hits.Length > 0 ? hits[0].Id : "none")}, not item {probe}");
                     }
