@@ -46,7 +46,9 @@ public sealed partial class HnswIndex
     private readonly int _codeStride;
     private readonly int _efConstruction;
     private readonly double _levelMultiplier;
-    private readonly object[] _locks;
+    /// <summary>Lock stripes over the nodes' links, for a parallel build only: made by the first one, so an index
+    /// never built in parallel (a small one above all) does without their 4,096 objects (about 130 KiB).</summary>
+    private object[]? _locks;
     private readonly object _entryLock = new();
     private readonly Graph.ReadWriteGate _gate = new();
 
@@ -115,11 +117,6 @@ public sealed partial class HnswIndex
         }
         _efConstruction = Math.Max(efc, m);
         _levelMultiplier = 1.0 / Math.Log(m);
-        _locks = new object[LockStripes];
-        for (int i = 0; i < _locks.Length; i++)
-        {
-            _locks[i] = new object();
-        }
     }
 
     /// <summary>The effective options (defaults applied).</summary>
@@ -330,7 +327,17 @@ public sealed partial class HnswIndex
 
     private int MaxLinks(int level) => level == 0 ? _m0 : _m;
 
-    private object LockOf(int node) => _locks[node & (LockStripes - 1)];
+    private object LockOf(int node) => _locks![node & (LockStripes - 1)];
+
+    private static object[] NewLocks()
+    {
+        var locks = new object[LockStripes];
+        for (int i = 0; i < locks.Length; i++)
+        {
+            locks[i] = new object();
+        }
+        return locks;
+    }
 
     /// <summary>Grows the slot arrays (by doubling) so that at least <paramref name="needed"/> slots fit.</summary>
     private void EnsureCapacity(int needed)

@@ -73,6 +73,7 @@ public sealed partial class HnswIndex
         {
             // A parallel build: readers wait for the whole of it.
             using var building = _gate.Write();
+            _locks ??= NewLocks();
             _concurrent = true;
             try
             {
