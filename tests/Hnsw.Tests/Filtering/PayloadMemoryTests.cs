@@ -6,13 +6,14 @@ using Vectord.Hnsw.Filtering;
 
 namespace Vectord.Hnsw.Tests.Filtering;
 
-/// <summary>What the payload index costs at the scale of the Fashion-MNIST index: 60,000 items.</summary>
+/// <summary>What the payload index costs at the scale of the Fashion-MNIST index: 60,000 items. (Its speed is the
+/// filter bench's to measure, not a timed test's.)</summary>
 public sealed class PayloadMemoryTests
 {
     private const int Items = 60_000;
 
     [Fact]
-    public void Sixty_thousand_items_take_under_a_tenth_of_their_vectors_and_index_quickly()
+    public void Sixty_thousand_items_take_under_a_tenth_of_their_vectors_and_are_all_removed()
     {
         var random = new Random(7);
         var metadata = new byte[Items][];
@@ -34,7 +35,6 @@ public sealed class PayloadMemoryTests
         long vectors = Items * 784L * 4;
         TestContext.Current.TestOutputHelper?.WriteLine($"{index.MemoryBytes:N0} bytes, added in {added.TotalMilliseconds:N0} ms");
         Assert.True(index.MemoryBytes < vectors / 10, $"{index.MemoryBytes:N0} bytes");
-        Assert.True(added < TimeSpan.FromSeconds(5), $"added in {added}");
 
         var live = SlotSet.All(Items);
         var matched = index.Evaluate(new AllOf([new ValueIn("label", [PayloadValue.Of(3)]), new NumberRange("rare", null, 1000, 2000, null)]), live, _ => -1);
