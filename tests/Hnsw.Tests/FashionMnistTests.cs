@@ -4,17 +4,12 @@ namespace Vectord.Hnsw.Tests;
 /// as queries (Debian package dataset-fashion-mnist), at the default ef.</summary>
 public sealed class FashionMnistTests
 {
-    private const string Directory = "/usr/share/datasets/fashion-mnist";
-    private static readonly Lazy<(VectorItem[] Items, float[][] Queries)> Data = new(() => (
-        TestData.Items(TestData.ReadIdxImages(Path.Combine(Directory, "train-images-idx3-ubyte.gz"), 10_000)),
-        TestData.ReadIdxImages(Path.Combine(Directory, "t10k-images-idx3-ubyte.gz"), 200)));
-
     [Theory]
     [InlineData(DistanceKind.Euclidean)]
     [InlineData(DistanceKind.Cosine)]
     public void RecallAtTenIsAtLeast095AtTheDefaultEf(DistanceKind kind)
     {
-        (VectorItem[] items, float[][] queries) = Data.Value;
+        (VectorItem[] items, float[][] queries) = TestData.FashionMnistSample;
         Assert.Equal(10_000, items.Length);
         Assert.Equal(784, items[0].Vector.Length);
         HnswIndex index = TestData.Build(kind, items, 784, maxDop: 2);

@@ -5,18 +5,13 @@ namespace Vectord.Hnsw.Tests;
 /// the float index of the same items.</summary>
 public sealed class QuantizedFashionMnistTests
 {
-    private const string Directory = "/usr/share/datasets/fashion-mnist";
-    private static readonly Lazy<(VectorItem[] Items, float[][] Queries)> Data = new(() => (
-        TestData.Items(TestData.ReadIdxImages(Path.Combine(Directory, "train-images-idx3-ubyte.gz"), 10_000)),
-        TestData.ReadIdxImages(Path.Combine(Directory, "t10k-images-idx3-ubyte.gz"), 200)));
-
     [Theory]
     [InlineData(DistanceKind.Euclidean)]
     [InlineData(DistanceKind.Cosine)]
     [InlineData(DistanceKind.Dot)]
     public void Int8_recall_at_ten_is_within_a_hair_of_the_float_index(DistanceKind kind)
     {
-        (VectorItem[] items, float[][] queries) = Data.Value;
+        (VectorItem[] items, float[][] queries) = TestData.FashionMnistSample;
         // Built on one thread, the two graphs are the same (the build links on the floats): only the search differs.
         HnswIndex floats = TestData.Build(kind, items, 784, maxDop: 1);
         HnswIndex quantized = TestData.Build(kind, items, 784, maxDop: 1, quantization: QuantizationKind.Int8);

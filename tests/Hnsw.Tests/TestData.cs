@@ -128,6 +128,17 @@ internal static class TestData
         return labels;
     }
 
+    /// <summary>Where Debian's <c>dataset-fashion-mnist</c> puts the files.</summary>
+    public const string FashionMnistDirectory = "/usr/share/datasets/fashion-mnist";
+
+    private static readonly Lazy<(VectorItem[] Items, float[][] Queries)> s_fashionMnistSample = new(() => (
+        Items(ReadIdxImages(Path.Combine(FashionMnistDirectory, "train-images-idx3-ubyte.gz"), 10_000)),
+        ReadIdxImages(Path.Combine(FashionMnistDirectory, "t10k-images-idx3-ubyte.gz"), 200)));
+
+    /// <summary>The recall tests' real data, read once: the first 10,000 fashion-mnist training images as items,
+    /// the first 200 test images as queries.</summary>
+    public static (VectorItem[] Items, float[][] Queries) FashionMnistSample => s_fashionMnistSample.Value;
+
     /// <summary>Reads the first <paramref name="count"/> images of a gzip-compressed IDX3 file as float vectors.</summary>
     public static float[][] ReadIdxImages(string path, int count)
     {
