@@ -7,6 +7,9 @@ namespace Vectord.Cli;
 /// <summary>The <c>vectord</c> command tree and its one entry point, used by <c>Program</c> and by tests alike.</summary>
 internal static class VectordApp
 {
+    /// <summary>The group of commands that only names its subcommands (<c>vectord snapshot create ...</c>).</summary>
+    private const string SnapshotGroup = "snapshot";
+
     /// <summary>Parses <paramref name="args"/> and runs the command they name.</summary>
     /// <param name="args">The command line, without the program name.</param>
     /// <param name="context">The console and environment of this run.</param>
@@ -37,7 +40,7 @@ internal static class VectordApp
                 .WithDescription("Search an index for the items nearest to a vector or to a stored item")
                 .WithExample("search", "docs", "--vector", "[1,0,0]", "-k", "5")
                 .WithExample("search", "docs", "--id", "a", "--filter", "{\"must\":[{\"key\":\"lang\",\"match\":{\"value\":\"en\"}}]}");
-            config.AddBranch("snapshot", snapshot =>
+            config.AddBranch(SnapshotGroup, snapshot =>
             {
                 snapshot.SetDescription("Take, list, download, restore and delete snapshots of an index");
                 snapshot.AddCommand<SnapshotCreateCommand>("create")
@@ -72,7 +75,7 @@ internal static class VectordApp
     private static bool NamesNoCommand(IReadOnlyList<string> args)
     {
         string[] words = [.. args.Where(a => !a.StartsWith('-'))];
-        return words.Length == 0 || (words.Length == 1 && words[0] == "snapshot");
+        return words.Length == 0 || (words.Length == 1 && words[0] == SnapshotGroup);
     }
 
     /// <summary>Reports a failure the commands did not handle: a command line that does not parse or validate is a
