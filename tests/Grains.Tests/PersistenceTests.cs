@@ -1,3 +1,5 @@
+using Vectord.Testing;
+
 namespace Vectord.Grains.Tests;
 
 /// <summary>The write-ahead log, snapshots and recovery on the <c>file</c> backend, inspected on disk.</summary>
@@ -12,6 +14,19 @@ public sealed class PersistenceTests(FileClusterFixture fixture)
 
     private static string[] Files(string directory) =>
         Directory.Exists(directory) ? [.. Directory.GetFiles(directory).Select(Path.GetFileName).Where(f => !f!.StartsWith('.')).Order(StringComparer.Ordinal)!] : [];
+
+    private static long Seq(string file) => long.Parse(file, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The index's snapshot and log files once its last snapshot is written and the records it covers are
+    /// deleted: both run in the background, after the write that made the snapshot due.</summary>
+    private Task<(string[] Snapshots, string[] Records)> CompactedFilesAsync(string name)
+    {
+        var data = DataDirectory(name);
+        return Eventually.ReadAsync(
+            () => Task.FromResult((Files(Path.Combine(data, "snap")), Files(Path.Combine(data, "wal")))),
+            s => s.Item1.Length == 1 && s.Item2.All(r => Seq(r) > Seq(s.Item1[0])),
+            TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+    }
 
     [Fact]
     public async Task Every_acknowledged_write_is_one_log_record_until_a_snapshot_covers_it()
@@ -46,10 +61,8 @@ public sealed class PersistenceTests(FileClusterFixture fixture)
         await grain.AddAsync([items[5] with { Vector = items[6].Vector, Metadata = """{"moved":true}""" }]);
         writes += 2;
 
-        var data = DataDirectory(name);
-        var snapshots = Files(Path.Combine(data, "snap"));
-        var snapshotSeq = long.Parse(Assert.Single(snapshots), System.Globalization.CultureInfo.InvariantCulture);
-        var records = Files(Path.Combine(data, "wal"));
+        var (snapshots, records) = await CompactedFilesAsync(name);
+        var snapshotSeq = Seq(Assert.Single(snapshots));
         Assert.True(records.Length < writes, $"{records.Length} log records for {writes} writes: nothing was compacted");
         Assert.All(records, r => Assert.True(long.Parse(r, System.Globalization.CultureInfo.InvariantCulture) > snapshotSeq, $"record {r} is covered by snapshot {snapshotSeq} but was kept"));
         Assert.Equal(Enumerable.Range((int)snapshotSeq + 1, records.Length).Select(s => s.ToString("D12", System.Globalization.CultureInfo.InvariantCulture)), records);
@@ -81,7 +94,7 @@ public sealed class PersistenceTests(FileClusterFixture fixture)
             await Index(name).CreateAsync(new IndexSpec(32, Distance: IndexDistance.Euclidean));
             for (var b = 0; b < 8; b++) { await Index(name).AddAsync(TestData.Items(100, 32, seed: b, prefix: $"b{b}-")); }
         }
-        var snapshot = Path.Combine(DataDirectory(broken), "snap", Assert.Single(Files(Path.Combine(DataDirectory(broken), "snap"))));
+        var snapshot = Path.Combine(DataDirectory(broken), "snap", Assert.Single((await CompactedFilesAsync(broken)).Snapshots));
         var bytes = await File.ReadAllBytesAsync(snapshot, TestContext.Current.CancellationToken);
         for (var i = bytes.Length / 2; i < (bytes.Length / 2) + 16; i++) { bytes[i] ^= 0x5A; }
         await File.WriteAllBytesAsync(snapshot, bytes, TestContext.Current.CancellationToken);
