@@ -31,6 +31,9 @@ public enum IndexQuantization
 /// <param name="Shards">Parts the index is spread over, 1–64; 0 = default (1). An item's part is a stable hash of its
 /// id; every call behaves the same for any shard count.</param>
 /// <param name="Quantization">How the vectors are compressed for search; none by default.</param>
+/// <param name="OnDisk">Keep the float vectors out of the managed heap, in a memory-mapped file in the node's local
+/// cache directory (a cache rebuilt from storage); only the graph, and the codes when quantized, stay in memory. False
+/// by default.</param>
 [GenerateSerializer, Immutable, Alias("vectord.IndexSpec")]
 public sealed record IndexSpec(
     [property: Id(0)] int Dimension,
@@ -38,7 +41,8 @@ public sealed record IndexSpec(
     [property: Id(2)] int EfSearch = 0,
     [property: Id(3)] IndexDistance Distance = IndexDistance.Cosine,
     [property: Id(4)] int Shards = 0,
-    [property: Id(5)] IndexQuantization Quantization = IndexQuantization.None);
+    [property: Id(5)] IndexQuantization Quantization = IndexQuantization.None,
+    [property: Id(6)] bool OnDisk = false);
 
 /// <summary>An index's effective parameters, its number of items and its shard count.</summary>
 [GenerateSerializer, Immutable, Alias("vectord.IndexInfo")]
@@ -50,7 +54,8 @@ public sealed record IndexInfo(
     [property: Id(4)] IndexDistance Distance,
     [property: Id(5)] int Length,
     [property: Id(6)] int Shards = 1,
-    [property: Id(7)] IndexQuantization Quantization = IndexQuantization.None);
+    [property: Id(7)] IndexQuantization Quantization = IndexQuantization.None,
+    [property: Id(8)] bool OnDisk = false);
 
 /// <summary>Where one part of an index lives and how many items it holds.</summary>
 /// <param name="Shard">The part's number, 0 to shards − 1.</param>

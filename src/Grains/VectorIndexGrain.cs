@@ -347,7 +347,8 @@ public sealed partial class VectorIndexGrain(
     private IndexInfo Info(int length)
     {
         var spec = Spec;
-        return new IndexInfo(Name, spec.Dimension, spec.M, spec.EfSearch, spec.Distance, length, IndexRules.ShardCount(spec), spec.Quantization);
+        return new IndexInfo(Name, spec.Dimension, spec.M, spec.EfSearch, spec.Distance, length, IndexRules.ShardCount(spec), spec.Quantization,
+            spec.OnDisk);
     }
 
     private void CheckUsable()

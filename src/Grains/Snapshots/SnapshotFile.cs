@@ -11,7 +11,7 @@ namespace Vectord.Grains.Snapshots;
 /// int32 n | n bytes of UTF-8 JSON header (at most 64 KiB):
 ///     {"index": str, "created": RFC 3339, "dimension", "m", "ef_search": int, "distance": "cosine"|"euclidean"|"dot",
 ///      "parts": int, "lengths": [int per part], "shard_scheme": str, "quantization": "none"|"int8" (absent before
-///      quantization existed: none)}
+///      quantization existed: none), "on_disk": bool (absent before the option existed: false)}
 /// per part, in order: the part's engine image (the format of Vectord.Hnsw.HnswIndex.Save, its own sections
 ///     checked by xxhash) cut into frames: int32 length (1 to 1 MiB) | bytes; then an int32 0 ends the part
 /// trailer: 32 bytes of SHA-256 over every byte before the trailer | "VDSNAPND"

@@ -16,9 +16,11 @@ namespace Vectord.Grains.Snapshots;
 /// <param name="ShardScheme">How items were placed in the parts (<see cref="Shards.ShardRouting.Scheme"/>).</param>
 /// <param name="Quantization"><c>none</c> or <c>int8</c>; absent (null) in snapshots taken before quantization
 /// existed, which means none.</param>
+/// <param name="OnDisk">Whether the index keeps its float vectors in a memory-mapped file; absent (false) in snapshots
+/// taken before the option existed.</param>
 public sealed record SnapshotHeader(
     string Index, string Created, int Dimension, int M, int EfSearch, string Distance, int Parts, int[] Lengths, string ShardScheme,
-    string? Quantization = null)
+    string? Quantization = null, bool OnDisk = false)
 {
     /// <summary>The header of a snapshot of the index <paramref name="index"/> with these parameters and part lengths.</summary>
     public static SnapshotHeader Of(string index, IndexSpec spec, DateTimeOffset created, int[] lengths)
@@ -26,7 +28,7 @@ public sealed record SnapshotHeader(
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(lengths);
         return new(index, Format(created), spec.Dimension, spec.M, spec.EfSearch, spec.Distance.ToString().ToLowerInvariant(),
-            lengths.Length, lengths, Shards.ShardRouting.Scheme, spec.Quantization.ToString().ToLowerInvariant());
+            lengths.Length, lengths, Shards.ShardRouting.Scheme, spec.Quantization.ToString().ToLowerInvariant(), spec.OnDisk);
     }
 
     /// <summary>Items in the snapshot.</summary>
@@ -48,7 +50,7 @@ public sealed record SnapshotHeader(
         }
         try
         {
-            return IndexRules.Effective(new IndexSpec(Dimension, M, EfSearch, distance, shards, quantization));
+            return IndexRules.Effective(new IndexSpec(Dimension, M, EfSearch, distance, shards, quantization, OnDisk));
         }
         catch (InvalidIndexArgumentException e)
         {
