@@ -58,7 +58,7 @@ public sealed partial class VectordClient
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(spec);
         var body = new CreateIndexRequest(name, spec.Dimension, spec.M, spec.EfSearch, DistanceNames.Format(spec.Distance), spec.Shards,
-            QuantizationNames.Format(spec.Quantization));
+            QuantizationNames.Format(spec.Quantization), spec.OnDisk);
         IndexResponse answer = await SendAsync(HttpMethod.Post, "vectors/index",
             Json(body, GatewayJsonContext.Default.CreateIndexRequest), Retry.Never, GatewayJsonContext.Default.IndexResponse, cancellationToken)
             .ConfigureAwait(false);
@@ -213,7 +213,7 @@ public sealed partial class VectordClient
     {
         IndexParams p = answer.Params;
         return new IndexInfo(p.Name, p.Dimension, p.M, p.EfSearch, DistanceNames.Parse(p.Distance), answer.Length, p.Shards,
-            QuantizationNames.Parse(p.Quantization));
+            QuantizationNames.Parse(p.Quantization), p.OnDisk);
     }
 
     /// <summary>Whether the standard resilience handler may repeat a request.</summary>

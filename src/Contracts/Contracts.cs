@@ -12,8 +12,10 @@ namespace Vectord.Contracts;
 /// <param name="Shards">Parts the index is spread over, 1–64; omitted or 0 = 1.</param>
 /// <param name="Quantization"><c>none</c> (default) or <c>int8</c>: search on one-byte codes of the vectors, then
 /// rescore the best candidates with the floats.</param>
+/// <param name="OnDisk"><c>true</c>: keep the float vectors in a memory-mapped file in the node's cache directory, only
+/// the graph and the codes in memory; omitted = <c>false</c>.</param>
 public sealed record CreateIndexRequest(string? Name, int? Dimension, int? M, int? EfSearch, string? Distance, int? Shards,
-    string? Quantization = null);
+    string? Quantization = null, bool? OnDisk = null);
 
 /// <summary>An index's effective parameters.</summary>
 /// <param name="Name">Index name.</param>
@@ -23,7 +25,9 @@ public sealed record CreateIndexRequest(string? Name, int? Dimension, int? M, in
 /// <param name="Distance"><c>cosine</c>, <c>euclidean</c> or <c>dot</c>.</param>
 /// <param name="Shards">Parts the index is spread over.</param>
 /// <param name="Quantization"><c>none</c> or <c>int8</c>.</param>
-public sealed record IndexParams(string Name, int Dimension, int M, int EfSearch, string Distance, int Shards, string Quantization);
+/// <param name="OnDisk">Whether the float vectors are kept in a memory-mapped file.</param>
+public sealed record IndexParams(string Name, int Dimension, int M, int EfSearch, string Distance, int Shards, string Quantization,
+    bool OnDisk);
 
 /// <summary>One part of an index.</summary>
 /// <param name="Shard">The part's number.</param>

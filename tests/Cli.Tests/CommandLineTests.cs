@@ -41,6 +41,7 @@ public sealed class CommandLineTests(NodeFixture node)
     [InlineData("import", "a.jsonl", "--index", "x", "--batch", "0")]
     [InlineData("import", "a.weird", "--index", "x")]
     [InlineData("import", "a.jsonl", "--index", "x", "--dimension", "3")]
+    [InlineData("import", "a.jsonl", "--index", "x", "--on-disk")]
     [InlineData("import", "a.jsonl", "--index", "x", "--create", "--distance", "manhattan")]
     [InlineData("search", "x")]
     [InlineData("search", "x", "--vector", "[1,2", "-k", "3")]

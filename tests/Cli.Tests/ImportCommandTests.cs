@@ -87,6 +87,22 @@ public sealed class ImportCommandTests(NodeFixture node) : IDisposable
         Assert.Contains("imported 4 items", run.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task On_disk_is_passed_to_a_created_index(bool onDisk)
+    {
+        var index = NewIndex();
+        var path = Write("jsonl");
+
+        string[] create = ["import", path, "--index", index, "--create", "--distance", "euclidean"];
+        var run = await node.RunAsync(onDisk ? [.. create, "--on-disk"] : create);
+
+        Assert.True(run.Exit == ExitCodes.Success, run.ToString());
+        var info = await node.Client.GetIndexAsync(index, TestContext.Current.CancellationToken);
+        Assert.Equal((onDisk, 4), (info.OnDisk, info.Length));
+    }
+
     [Fact]
     public async Task Bad_rows_are_reported_by_line_and_skipped()
     {

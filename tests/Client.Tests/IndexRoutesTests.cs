@@ -40,6 +40,19 @@ public sealed class IndexRoutesTests(NodeFixture node)
         Assert.Equal(1, created.Shards);
         Assert.True(created.EfSearch > 0);
         Assert.Equal(IndexQuantization.None, created.Quantization);
+        Assert.False(created.OnDisk);
+    }
+
+    [Fact]
+    public async Task An_on_disk_index_round_trips_the_option()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string name = NodeFixture.NewName("ondisk");
+        IndexInfo created = await _client.CreateIndexAsync(name,
+            new IndexSpec(2, Distance: IndexDistance.Euclidean, Quantization: IndexQuantization.Int8, OnDisk: true), ct);
+        Assert.Equal(new IndexInfo(name, 2, 16, created.EfSearch, IndexDistance.Euclidean, 0, 1, IndexQuantization.Int8, OnDisk: true), created);
+        await _client.AddAsync(name, [new IndexItem("a", [1, 2]), new IndexItem("b", [3, 4])], ct);
+        Assert.Equal(created with { Length = 2 }, await _client.GetIndexAsync(name, ct));
     }
 
     [Fact]

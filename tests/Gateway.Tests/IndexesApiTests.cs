@@ -19,6 +19,7 @@ public sealed class IndexesApiTests(NodeFixture node)
         Assert.True(p.GetProperty("ef_search").GetInt32() > 0);
         Assert.Equal("cosine", p.GetProperty("distance").GetString());
         Assert.Equal("none", p.GetProperty("quantization").GetString());
+        Assert.False(p.GetProperty("on_disk").GetBoolean());
         Assert.Equal(0, created.GetProperty("length").GetInt32());
 
         var got = (await _http.GetReplyAsync($"/vectors/index/{name}")).AssertJson(HttpStatusCode.OK);
@@ -71,6 +72,20 @@ public sealed class IndexesApiTests(NodeFixture node)
             .GetProperty("results").EnumerateArray().ToArray();
         Assert.Equal(["i7", "i8"], hits.Select(h => h.GetProperty("id").GetString()));
         Assert.Equal([0.25, 1.25], hits.Select(h => h.GetProperty("distance").GetDouble()));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task On_disk_is_echoed_in_params_as_created(bool onDisk)
+    {
+        string name = Http.NewName("ondisk");
+        string value = onDisk ? "true" : "false";
+        var p = (await _http.PostReplyAsync("/vectors/index", $$"""{"name":"{{name}}","dimension":2,"on_disk":{{value}}}"""))
+            .AssertJson(HttpStatusCode.Created).GetProperty("params");
+        Assert.Equal(onDisk, p.GetProperty("on_disk").GetBoolean());
+        Assert.Equal(onDisk, (await _http.GetReplyAsync($"/vectors/index/{name}")).AssertJson(HttpStatusCode.OK)
+            .GetProperty("params").GetProperty("on_disk").GetBoolean());
     }
 
     [Fact]
@@ -167,6 +182,8 @@ public sealed class IndexesApiTests(NodeFixture node)
         { """{"name":"ok-dist-type","dimension":3,"distance":7}""", "JSON" },
         { """{"name":"ok-quant","dimension":3,"quantization":"int4"}""", "quantization: unknown value \"int4\"" },
         { """{"name":"ok-quant-type","dimension":3,"quantization":8}""", "JSON" },
+        { """{"name":"ok-ondisk-str","dimension":3,"on_disk":"true"}""", "on_disk" },
+        { """{"name":"ok-ondisk-num","dimension":3,"on_disk":1}""", "on_disk" },
         { """{"name":7,"dimension":3}""", "JSON" },
         { """{"name":"ok-trunc","dimension":3""", "JSON" },
         { """[{"name":"ok-array","dimension":3}]""", "JSON" },

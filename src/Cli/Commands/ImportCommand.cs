@@ -80,7 +80,7 @@ internal sealed class ImportCommand(CliContext context) : ServiceCommand<ImportS
         try
         {
             var spec = new IndexSpec(settings.Dimension ?? firstDimension, Distance: DistanceNames.Parse(settings.Distance), Shards: settings.Shards ?? 0,
-                Quantization: QuantizationNames.Parse(settings.Quantization));
+                Quantization: QuantizationNames.Parse(settings.Quantization), OnDisk: settings.OnDisk);
             return await client.CreateIndexAsync(settings.Index, spec, cancellationToken).ConfigureAwait(false);
         }
         catch (IndexAlreadyExistsException)

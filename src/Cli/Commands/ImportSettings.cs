@@ -44,6 +44,11 @@ internal sealed class ImportSettings : ServiceSettings
     [Description("Quantization of a created index: none or int8 (default: none)")]
     public string? Quantization { get; init; }
 
+    /// <summary>Keep the float vectors of a created index in a memory-mapped file.</summary>
+    [CommandOption("--on-disk")]
+    [Description("Keep the float vectors of a created index in a memory-mapped file on the node, only the graph (and codes) in memory")]
+    public bool OnDisk { get; init; }
+
     /// <summary>Shards of a created index.</summary>
     [CommandOption("--shards <N>")]
     [Description("Shards of a created index (default: 1)")]
@@ -116,8 +121,8 @@ internal sealed class ImportSettings : ServiceSettings
             (_, < 1 or > 64, _, _) => ValidationResult.Error("--parallel must be 1 to 64"),
             (_, _, < 1 or > 65_536, _) => ValidationResult.Error("--dimension must be 1 to 65536"),
             (_, _, _, < 1 or > 64) => ValidationResult.Error("--shards must be 1 to 64"),
-            _ when !Create && (Dimension is not null || Shards is not null || Distance is not null || Quantization is not null) =>
-                ValidationResult.Error("--dimension, --distance, --quantization and --shards apply to a created index: add --create"),
+            _ when !Create && (Dimension is not null || Shards is not null || Distance is not null || Quantization is not null || OnDisk) =>
+                ValidationResult.Error("--dimension, --distance, --quantization, --shards and --on-disk apply to a created index: add --create"),
             _ => ValidationResult.Success(),
         };
     }

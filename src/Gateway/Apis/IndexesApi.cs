@@ -53,7 +53,7 @@ public static class IndexesApi
             throw new InvalidIndexArgumentException("dimension is required");
         }
         var spec = new IndexSpec(dimension, body.M ?? 0, body.EfSearch ?? 0, DistanceNames.Parse(body.Distance), body.Shards ?? 0,
-            QuantizationNames.Parse(body.Quantization));
+            QuantizationNames.Parse(body.Quantization), body.OnDisk ?? false);
         IndexInfo info = await indexes.Index(body.Name).CreateAsync(spec);
         return JsonAnswer.Created($"/vectors/index/{Uri.EscapeDataString(info.Name)}", ToResponse(info), GatewayJsonContext.Default.IndexResponse);
     }
@@ -97,5 +97,5 @@ public static class IndexesApi
     /// <summary>An index's parameters as the contract writes them.</summary>
     internal static IndexParams ToParams(IndexInfo info) =>
         new(info.Name, info.Dimension, info.M, info.EfSearch, DistanceNames.Format(info.Distance), info.Shards,
-            QuantizationNames.Format(info.Quantization));
+            QuantizationNames.Format(info.Quantization), info.OnDisk);
 }
