@@ -12,7 +12,8 @@ namespace Vectord.Hnsw;
 /// them).
 /// </summary>
 /// <remarks>
-/// Storage is slot based: slot <c>s</c> owns the vector at <c>_vectors[s·dim ..]</c>, its layer-0 links at
+/// Storage is slot based: slot <c>s</c> owns the vector at <c>_vectors[s·dim ..]</c> (on the heap or in a mapped file,
+/// see <see cref="VectorFile"/>), its layer-0 links at
 /// <c>_links0[s·(1 + 2M) ..]</c> (a count then 2M ids), upper-layer links in one small array per node, its string
 /// id and optional metadata. A deleted slot becomes a tombstone: it keeps routing searches, is never returned,
 /// and is reused (with its in-links repaired) by a later insert.
@@ -55,7 +56,9 @@ public sealed partial class HnswIndex
     private int _capacity;
     private int _slotCount;
     private int _liveCount;
-    private float[] _vectors = [];
+    private Storage.VectorBuffer _vectors;
+    /// <summary>A checksum of each slot's vector when they are in a file (see <see cref="VectorFile"/>); else empty.</summary>
+    private uint[] _vectorSums = [];
     private int[] _links0 = [];
     private int[]?[] _upper = [];
     private byte[] _levels = [];
@@ -80,9 +83,10 @@ public sealed partial class HnswIndex
     private long _metadataBytes;
     private int _metadataCount;
 
-    /// <summary>Creates an empty index.</summary>
+    /// <summary>Creates an empty index; its vectors on the managed heap, or with <paramref name="vectorFile"/> in that
+    /// file (see <see cref="VectorFile"/>).</summary>
     /// <exception cref="ArgumentException">A parameter is out of range.</exception>
-    public HnswIndex(HnswOptions options)
+    public HnswIndex(HnswOptions options, string? vectorFile = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Dimension < 1)
@@ -117,6 +121,7 @@ public sealed partial class HnswIndex
         }
         _efConstruction = Math.Max(efc, m);
         _levelMultiplier = 1.0 / Math.Log(m);
+        _vectors = Storage.VectorBuffer.Empty(vectorFile);
     }
 
     /// <summary>The effective options (defaults applied).</summary>
@@ -153,7 +158,7 @@ public sealed partial class HnswIndex
             const int ArrayHeader = 24;
             const int ObjectRef = 8;
             long bytes = 0;
-            bytes += ArrayHeader + (4L * _vectors.Length);
+            bytes += _vectors.HeapBytes + ArrayHeader + (4L * _vectorSums.Length);
             bytes += ArrayHeader + _codes.LongLength;
             bytes += ArrayHeader + (4L * _links0.Length);
             bytes += ArrayHeader + ((long)ObjectRef * _upper.Length);
@@ -268,6 +273,7 @@ public sealed partial class HnswIndex
             item = null;
             return false;
         }
+        CheckVectorSum(slot);
         item = new VectorItem(id, VectorOf(slot).ToArray(), _metadata[slot]);
         return true;
     }
@@ -314,11 +320,11 @@ public sealed partial class HnswIndex
         return CollectionsMarshal.AsSpan(_entries);
     }
 
-    private Span<float> VectorOf(int slot) => _vectors.AsSpan(slot * _dim, _dim);
+    private Span<float> VectorOf(int slot) => _vectors.Slice(slot * _dim, _dim);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref float VectorRef(int slot) =>
-        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_vectors), (nint)slot * _dim);
+        ref Unsafe.Add(ref _vectors.Reference, (nint)slot * _dim);
 
     /// <summary>The link block of <paramref name="node"/> on <paramref name="level"/>: a count then the slots.</summary>
     private Span<int> LinkBlock(int node, int level) => level == 0
@@ -355,7 +361,8 @@ public sealed partial class HnswIndex
         int capacity = (int)Math.Min(target, limit);
         // Filled outside the gate (only this writer changes the arrays, readers may go on reading the old ones),
         // then published at once inside it.
-        float[] vectors = Grown(_vectors, capacity * _dim);
+        Storage.VectorBuffer vectors = _vectors.Grown(capacity * _dim);
+        uint[] sums = _vectors.Path is null ? _vectorSums : Grown(_vectorSums, capacity);
         int[] links0 = Grown(_links0, capacity * _stride0);
         int[]?[] upper = Grown(_upper, capacity);
         byte[] levels = Grown(_levels, capacity);
@@ -364,10 +371,14 @@ public sealed partial class HnswIndex
         byte[]?[] metadata = Grown(_metadata, capacity);
         SlotSet live = _live.Grown(capacity);
         byte[] codes = _quantizer is null ? _codes : Grown(_codes, capacity * _codeStride);
-        using var writing = Exclusive();
-        (_vectors, _links0, _upper, _levels, _deleted, _ids, _metadata, _live) = (vectors, links0, upper, levels, deleted, ids, metadata, live);
-        _codes = codes;
-        _capacity = capacity;
+        Storage.VectorBuffer old = _vectors;
+        using (Exclusive())
+        {
+            (_vectors, _links0, _upper, _levels, _deleted, _ids, _metadata, _live) = (vectors, links0, upper, levels, deleted, ids, metadata, live);
+            (_codes, _vectorSums) = (codes, sums);
+            _capacity = capacity;
+        }
+        old.Dispose();   // a mapping: no reader holds it any more (see VectorBuffer)
     }
 
     private static T[] Grown<T>(T[] array, int length)

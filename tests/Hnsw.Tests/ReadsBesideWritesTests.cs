@@ -6,7 +6,8 @@ namespace Vectord.Hnsw.Tests;
 /// Searches and gets on several threads while one writer inserts (growing the arrays and moving the entry point),
 /// replaces and deletes: no exception, no torn answer (every hit carries the distance to a vector its id really
 /// had), every acknowledged add visible at once, and the final state searched as well as a serial build would be;
-/// with and without int8 quantization (whose codes are retrained while the readers run). Run again on every SIMD
+/// with and without int8 quantization (whose codes are retrained while the readers run), with the vectors on the heap
+/// and in a mapped file. Run again on every SIMD
 /// path by the test script.
 /// </summary>
 public sealed class ReadsBesideWritesTests
@@ -20,14 +21,19 @@ public sealed class ReadsBesideWritesTests
     [InlineData(DistanceKind.Euclidean, QuantizationKind.Int8)]
     [InlineData(DistanceKind.Cosine, QuantizationKind.Int8)]
     [InlineData(DistanceKind.Dot, QuantizationKind.Int8)]
-    public void Searches_beside_one_writer_never_fail_never_tear_and_see_every_acknowledged_add(DistanceKind kind, QuantizationKind quantization)
+    [InlineData(DistanceKind.Euclidean, QuantizationKind.Int8, true)]
+    [InlineData(DistanceKind.Cosine, QuantizationKind.None, true)]
+    public void Searches_beside_one_writer_never_fail_never_tear_and_see_every_acknowledged_add(DistanceKind kind, QuantizationKind quantization, bool vectorFile = false)
     {
+        using var directory = new Vectord.Testing.TempDirectory("vectors");
         float[][] vectors = TestData.Clustered(4000, Dim, seed: 7);
         float[][] replacements = TestData.Clustered(600, Dim, seed: 8);
         float[][] queries = TestData.Clustered(64, Dim, seed: 9);
         // Starts tiny, so the arrays grow several times while readers run; the first items also move the entry point.
         // Under int8 the quantizer is trained at 256 items and again at 512, 1024 and 2048, while readers run.
-        var index = new HnswIndex(new HnswOptions(Dim, kind, M: 8, EfConstruction: 64, Quantization: quantization));
+        // In a vector file, every growth maps the longer file and unmaps the old mapping while readers run.
+        var index = new HnswIndex(new HnswOptions(Dim, kind, M: 8, EfConstruction: 64, Quantization: quantization),
+            vectorFile ? directory.Combine("part.vectors") : null);
         var history = new ConcurrentDictionary<string, ConcurrentBag<float[]>>();   // every vector an id has had
         var acknowledged = new ConcurrentQueue<string>();
         var failures = new ConcurrentQueue<string>();

@@ -190,6 +190,7 @@ public sealed partial class HnswIndex
                 x *= scale;
             }
         }
+        SetVectorSum(slot);
         if (_quantizer is { } quantizer)
         {
             Encode(quantizer, slot, _codes);

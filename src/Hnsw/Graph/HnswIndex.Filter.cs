@@ -308,7 +308,7 @@ public sealed partial class HnswIndex
     {
         ref MaxHeap results = ref SearchScratch.Current.Results;
         results.Clear();
-        ref float vectors = ref MemoryMarshal.GetArrayDataReference(_vectors);
+        ref float vectors = ref _vectors.Reference;
         nint dim = _dim;
         float bound = float.PositiveInfinity;
         foreach (int slot in matches)

@@ -53,7 +53,7 @@ public sealed partial class HnswIndex
 
     /// <summary>Distances from <paramref name="query"/> to the float vectors.</summary>
     private FloatDistance<TSpace> FloatDistanceTo<TSpace>(ref float query) where TSpace : struct, ISpace =>
-        new(ref query, ref MemoryMarshal.GetArrayDataReference(_vectors), _dim);
+        new(ref query, ref _vectors.Reference, _dim);
 
     /// <summary>The best <paramref name="k"/> of <paramref name="results"/> as hits, nearest first (empties the heap).</summary>
     private SearchHit[] TakeHits(ref float query, int k, ref MaxHeap results)

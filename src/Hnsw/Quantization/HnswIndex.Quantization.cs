@@ -55,7 +55,7 @@ public sealed partial class HnswIndex
             return;
         }
         int[] sample = ScalarQuantizer.FirstLive(_deleted.AsSpan(0, _slotCount), TrainingSample);
-        var quantizer = ScalarQuantizer.Train(_vectors, _dim, sample);
+        var quantizer = ScalarQuantizer.Train(_vectors.Slice(0, _slotCount * _dim), _dim, sample);
         byte[] codes = new byte[(long)_capacity * _codeStride];
         for (int slot = 0; slot < _slotCount; slot++)
         {

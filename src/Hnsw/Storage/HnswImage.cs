@@ -19,7 +19,7 @@ public sealed class HnswImage
     private readonly int _maxLevel;
     private readonly string?[] _ids;
     private readonly byte[]?[] _metadata;
-    private readonly float[] _vectors;
+    private readonly Storage.VectorBuffer _vectors;
     private readonly byte[] _levels;
     private readonly int[] _links0;
     private readonly int[]?[] _upper;
@@ -28,7 +28,7 @@ public sealed class HnswImage
     /// <summary>Holds the arrays given: the caller either copied them or keeps them unchanged while this is saved.
     /// Only the first <paramref name="slots"/> entries (and blocks) of each are read.</summary>
     internal HnswImage(HnswOptions options, int slots, int liveCount, int entryPoint, int maxLevel,
-        string?[] ids, byte[]?[] metadata, float[] vectors, byte[] levels, int[] links0, int[]?[] upper, QuantizedImage quantized)
+        string?[] ids, byte[]?[] metadata, Storage.VectorBuffer vectors, byte[] levels, int[] links0, int[]?[] upper, QuantizedImage quantized)
     {
         _options = options;
         _m = options.M;
@@ -123,7 +123,7 @@ public sealed class HnswImage
         writer.EndSection();
 
         writer.BeginSection(Storage.SectionTag.Vectors, 4L * slots * dim);
-        writer.WriteSingles(_vectors.AsSpan(0, slots * dim));
+        writer.WriteSingles(_vectors.Slice(0, slots * dim));
         writer.EndSection();
 
         long upperInts = 0;

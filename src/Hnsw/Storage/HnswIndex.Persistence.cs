@@ -32,6 +32,7 @@ public sealed partial class HnswIndex
 
     /// <summary>Writes the index to <paramref name="stream"/> in the versioned binary format, streaming (no whole-image
     /// buffer). Reads beside it run as usual; a write waits until it is done.</summary>
+    /// <exception cref="VectorFileDamagedException">The vector file no longer holds what was written to it.</exception>
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -42,9 +43,11 @@ public sealed partial class HnswIndex
     /// <summary>
     /// A copy of what the index persists, as it is now, for saving on another thread while the index goes on taking
     /// writes (a snapshot that holds writes up only for the copy). Copies the vectors, graph and slot tables (about
-    /// the index's own size in memory, until the image is dropped); ids and metadata are immutable and shared.
-    /// Call it between writes: like every read, it sees a write in progress only partly.
+    /// the index's own size in memory, until the image is dropped; the vectors of a <see cref="VectorFile"/> go to an
+    /// anonymous file beside it instead); ids and metadata are immutable and shared. Call it between writes: like every
+    /// read, it sees a write in progress only partly.
     /// </summary>
+    /// <exception cref="VectorFileDamagedException">The vector file no longer holds what was written to it.</exception>
     public HnswImage Freeze()
     {
         using var reading = _gate.Read();
@@ -54,6 +57,7 @@ public sealed partial class HnswIndex
     private HnswImage Image(bool copy)
     {
         int slots = _slotCount;
+        CheckVectorSums();
         if (!copy)
         {
             return new HnswImage(_options, slots, _liveCount, _entryPoint, _maxLevel, _ids, _metadata, _vectors, _levels, _links0, _upper,
@@ -68,14 +72,17 @@ public sealed partial class HnswIndex
             }
         }
         return new HnswImage(_options, slots, _liveCount, _entryPoint, _maxLevel,
-            _ids.AsSpan(0, slots).ToArray(), _metadata.AsSpan(0, slots).ToArray(), _vectors.AsSpan(0, slots * _dim).ToArray(),
+            _ids.AsSpan(0, slots).ToArray(), _metadata.AsSpan(0, slots).ToArray(), _vectors.Copy(slots * _dim),
             _levels.AsSpan(0, slots).ToArray(), _links0.AsSpan(0, slots * _stride0).ToArray(), upper,
             new QuantizedImage(_quantizer, _trainedOn, _codes.AsSpan(0, _quantizer is null ? 0 : slots * _codeStride).ToArray(), _codeStride));
     }
 
     /// <summary>Reads an index written by <see cref="Save"/> (any supported format version) without rebuilding the graph.</summary>
     /// <exception cref="HnswFormatException">The input is truncated, corrupted or of an unknown format.</exception>
-    public static HnswIndex Load(Stream stream)
+    /// <param name="stream">The saved index.</param>
+    /// <param name="vectorFile">Where the loaded index keeps its vectors (see <see cref="VectorFile"/>): the file is
+    /// written again from <paramref name="stream"/>. Null keeps them on the managed heap.</param>
+    public static HnswIndex Load(Stream stream, string? vectorFile = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         // A seekable input bounds what the header may claim, so a damaged or hostile count cannot make the
@@ -83,7 +90,7 @@ public sealed partial class HnswIndex
         long? available = stream.CanSeek ? stream.Length - stream.Position : null;
         try
         {
-            return LoadCore(new SectionReader(stream), available);
+            return LoadCore(new SectionReader(stream), available, vectorFile);
         }
         catch (SectionCorruptException e)
         {
@@ -91,7 +98,7 @@ public sealed partial class HnswIndex
         }
     }
 
-    private static HnswIndex LoadCore(SectionReader reader, long? available)
+    private static HnswIndex LoadCore(SectionReader reader, long? available, string? vectorFile)
     {
         Span<byte> magic = stackalloc byte[5];
         reader.ReadBytes(magic);
@@ -134,7 +141,7 @@ public sealed partial class HnswIndex
             throw new HnswFormatException($"truncated: the header claims {slots} slots ({needed} bytes of vectors and graph) but the input holds {length} bytes");
         }
 
-        var index = new HnswIndex(new HnswOptions(dim, (DistanceKind)kind, m, efc, efs, seed, (QuantizationKind)quantization));
+        var index = new HnswIndex(new HnswOptions(dim, (DistanceKind)kind, m, efc, efs, seed, (QuantizationKind)quantization), vectorFile);
         index.EnsureCapacity(Math.Max(slots, 1));
         index._slotCount = slots;
 
@@ -260,7 +267,14 @@ public sealed partial class HnswIndex
         }
     }
 
-    private void ReadVectors(SectionReader reader) => reader.ReadSingles(_vectors.AsSpan(0, _slotCount * _dim));
+    private void ReadVectors(SectionReader reader)
+    {
+        reader.ReadSingles(_vectors.Slice(0, _slotCount * _dim));
+        for (int slot = 0; slot < _slotCount; slot++)
+        {
+            SetVectorSum(slot);
+        }
+    }
 
     private void ReadGraph(SectionReader reader)
     {
