@@ -32,6 +32,7 @@ public sealed partial class VectorIndexGrain(
     IOptions<VectordStorageOptions> options,
     LocalParts localParts,
     IndexMetrics metrics,
+    VectorCache vectorCache,
     ILogger<VectorIndexGrain> logger) : Grain, IVectorIndexGrain, IVectorIndexMergeGrain, IVectorIndexRestoreGrain
 {
     private readonly VectordStorageOptions _options = options.Value;
@@ -53,7 +54,7 @@ public sealed partial class VectorIndexGrain(
         // The manifest is read by the first call, so that a storage outage surfaces as StorageUnavailableException.
         _manifest = new DeferredGrainState<IndexManifest>(grainStorage, "manifest", this.GetGrainId());
         // The one part of an unsharded index is held here; the silo's metrics report it as shard 0.
-        _local = new PartHost(logger, metrics, DeactivateOnIdle, part => metrics.Holding(Name, 0, part));
+        _local = new PartHost(logger, metrics, DeactivateOnIdle, part => metrics.Holding(Name, 0, part), vectorCache);
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -61,6 +62,7 @@ public sealed partial class VectorIndexGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await (_options.SnapshotOnDeactivate ? _local.SnapshotOnDeactivateAsync() : _local.SettleAsync());
+        _local.Reset();
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
@@ -110,7 +112,8 @@ public sealed partial class VectorIndexGrain(
         if (effective.Shards == 1)
         {
             var checkpoint = new ManifestCheckpoint(_manifest);
-            _local.Start(new IndexPart(new HnswIndex(IndexRules.ToOptions(effective)), PartLog.Start(store, LocalLocation, checkpoint, _options.SnapshotPolicy), _options.PartCapacity));
+            var index = new HnswIndex(IndexRules.ToOptions(effective), vectorCache.NewFile(LocalLocation, effective.OnDisk));
+            _local.Start(new IndexPart(index, PartLog.Start(store, LocalLocation, checkpoint, _options.SnapshotPolicy), _options.PartCapacity));
         }
         return Info(0);
     }
@@ -333,7 +336,8 @@ public sealed partial class VectorIndexGrain(
 
     private async Task<IndexPart> RecoverLocalAsync()
     {
-        var (index, log) = await PartLog.RecoverAsync(store, LocalLocation, new ManifestCheckpoint(_manifest), _options.SnapshotPolicy, Engine);
+        var (index, log) = await PartLog.RecoverAsync(store, LocalLocation, new ManifestCheckpoint(_manifest), _options.SnapshotPolicy, Engine,
+            vectorCache.NewFile(LocalLocation, Spec.OnDisk));
         return new IndexPart(index, log, _options.PartCapacity);
     }
 

@@ -19,6 +19,9 @@ public sealed class AzuriteClusterFixture : IAsyncLifetime
     /// <summary>The client's grain factory.</summary>
     public IGrainFactory Grains => Cluster.GrainFactory;
 
+    /// <summary>The silos' local vector cache (<c>Storage:CachePath</c>).</summary>
+    public TempDirectory VectorCache { get; } = new("vectord-blob-cache");
+
     /// <summary>A direct client of the container, to inspect what is stored.</summary>
     public BlobContainerClient Container => new(Azurite.ConnectionString, ContainerName);
 
@@ -31,6 +34,7 @@ public sealed class AzuriteClusterFixture : IAsyncLifetime
             ["Storage:Provider"] = "azureblob",
             ["Storage:ConnectionString"] = Azurite.ConnectionString,
             ["Storage:Container"] = ContainerName,
+            ["Storage:CachePath"] = VectorCache.Path,
         });
     }
 
@@ -45,6 +49,7 @@ public sealed class AzuriteClusterFixture : IAsyncLifetime
         finally
         {
             await Azurite.DisposeAsync();
+            VectorCache.Dispose();
         }
     }
 }
@@ -107,6 +112,29 @@ public sealed class AzureBlobTests(AzuriteClusterFixture fixture)
         Assert.DoesNotContain(name, await fixture.Grains.GetGrain<IIndexCatalogGrain>(0).ListNamesAsync());
         await VectordCluster.ReactivateAsync(fixture.Cluster, name);
         await Assert.ThrowsAsync<IndexNotFoundException>(() => grain.GetInfoAsync());
+    }
+
+    [Fact]
+    public async Task An_on_disk_index_writes_its_vector_file_from_blob_storage_at_each_activation()
+    {
+        var name = TestData.Name("blobdisk");
+        var grain = Index(name);
+        await grain.CreateAsync(new IndexSpec(24, Distance: IndexDistance.Euclidean, Quantization: IndexQuantization.Int8, OnDisk: true));
+        var items = TestData.Items(800, 24, seed: 21);
+        for (var b = 0; b < items.Length; b += 200) { await grain.AddAsync(items[b..(b + 200)]); }
+        string[] Files() => [.. Directory.GetFiles(fixture.VectorCache.Path, "*.vectors", SearchOption.AllDirectories).Where(f => f.Contains(name, StringComparison.Ordinal))];
+        var first = Assert.Single(Files());
+        var query = TestData.Vectors(1, 24, seed: 22)[0];
+        var before = await grain.SearchAsync(query, k: 10);
+
+        await VectordCluster.ReactivateAsync(fixture.Cluster, name);
+        Assert.Equal(items[123].Vector, (await grain.GetItemAsync(items[123].Id))!.Vector);
+        Assert.Equal(before, await grain.SearchAsync(query, k: 10));
+        Assert.NotEqual(first, Assert.Single(Files()));   // written again from the blobs, the old one deleted
+        Assert.True(new FileInfo(Assert.Single(Files())).Length >= 4L * 24 * items.Length);
+
+        await grain.DropAsync();
+        Assert.Empty(Files());
     }
 
     [Fact]

@@ -39,6 +39,7 @@ public static class VectordSiloBuilderExtensions
         });
         services.AddPlacementDirector<Shards.ShardSpreadPlacement, Shards.ShardSpreadPlacementDirector>();
         services.AddSingleton<Parts.LocalParts>();
+        services.AddSingleton<Parts.VectorCache>();
         services.AddMetrics();
         services.AddSingleton<IndexMetrics>();
         services.AddSingleton<ISiloStatsServiceClient, SiloStatsServiceClient>();

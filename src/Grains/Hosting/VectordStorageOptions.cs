@@ -15,6 +15,13 @@ public sealed class VectordStorageOptions
     /// <summary>Directory of the <c>file</c> provider.</summary>
     public string Path { get; set; } = "./data";
 
+    /// <summary>Local directory of the vector files of <c>on_disk</c> indexes: a cache written from storage whenever a
+    /// part is loaded, with either provider. Default: <c>cache</c> under <see cref="Path"/>.</summary>
+    public string? CachePath { get; set; }
+
+    /// <summary>The vector cache directory: <see cref="CachePath"/> or its default.</summary>
+    internal string VectorCachePath => string.IsNullOrWhiteSpace(CachePath) ? System.IO.Path.Combine(Path, "cache") : CachePath;
+
     /// <summary>Connection string of the <c>azureblob</c> provider.</summary>
     public string? ConnectionString { get; set; }
 

@@ -32,7 +32,14 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     public async Task<IndexItem?> GetItemAsync(string id)
     {
         var part = await host.GetAsync(recover);
-        return id is not null && part.Index.TryGet(id, out var item) ? ItemRules.ToContract(item, includeVector: true) : null;
+        try
+        {
+            return id is not null && part.Index.TryGet(id, out var item) ? ItemRules.ToContract(item, includeVector: true) : null;
+        }
+        catch (VectorFileDamagedException e)
+        {
+            throw host.GiveUpDamaged(part, e);
+        }
     }
 
     /// <inheritdoc/>
@@ -49,7 +56,16 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     {
         var part = await host.GetAsync(recover);
         // On the activation's scheduler, like the writes that reset the part's sorted ids.
-        var (items, next) = part.Page(query.After, query.Limit, query.IncludeVectors, query.Filter);
+        List<VectorItem> items;
+        string? next;
+        try
+        {
+            (items, next) = part.Page(query.After, query.Limit, query.IncludeVectors, query.Filter);
+        }
+        catch (VectorFileDamagedException e)
+        {
+            throw host.GiveUpDamaged(part, e);
+        }
         return new ItemPage([.. items.Select(i => ItemRules.ToContract(i, query.IncludeVectors))], next);
     }
 
@@ -135,7 +151,14 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     public async Task<HnswImage> FreezeImageAsync()
     {
         var part = await host.GetAsync(recover);
-        return await Task.Run(() => part.Freeze().Image);
+        try
+        {
+            return await Task.Run(() => part.Freeze().Image);
+        }
+        catch (VectorFileDamagedException e)
+        {
+            throw host.GiveUpDamaged(part, e);
+        }
     }
 
     /// <inheritdoc/>

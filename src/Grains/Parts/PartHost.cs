@@ -17,7 +17,11 @@ namespace Vectord.Grains.Parts;
 /// <param name="deactivate">Deactivates the owning activation.</param>
 /// <param name="holding">Told the part the host holds after every change: a load, a create, a write, a snapshot
 /// (null: it holds none any more).</param>
-internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Action deactivate, Action<IndexPart?> holding)
+/// <param name="cache">Where the vector file of a part the host lets go is deleted.</param>
+/// <remarks>A part whose vector file turns out damaged (a get, a freeze or a snapshot finds vectors that changed
+/// underneath) is given up like a stale one: no snapshot is written from it, and the next activation loads it again
+/// from storage, where every acknowledged write is.</remarks>
+internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Action deactivate, Action<IndexPart?> holding, VectorCache cache)
 {
     private IndexPart? _part;
     private Task<IndexPart>? _loading;
@@ -81,6 +85,7 @@ internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Act
     /// <summary>Forgets the part (after a drop, or before a new incarnation).</summary>
     public void Reset()
     {
+        cache.Delete(_part?.Index.VectorFile);
         _part = null;
         _loading = null;
         _corrupt = null;
@@ -91,6 +96,7 @@ internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Act
     public void MarkStale()
     {
         _stale = true;
+        cache.Delete(_part?.Index.VectorFile);
         _part = null;
         holding(null);
         deactivate();
@@ -137,6 +143,11 @@ internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Act
             // Off the activation's scheduler: the copy holds this write up, not the reads interleaved with it.
             image = await Task.Run(part.Freeze);
         }
+        catch (Hnsw.VectorFileDamagedException e)
+        {
+            GiveUpDamaged(part, e);
+            return;
+        }
         catch (OutOfMemoryException)
         {
             // No room for a copy: write the snapshot from the part itself, holding the next writes up meanwhile.
@@ -159,12 +170,28 @@ internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Act
         {
             LogCompactionFailed(part.Log.Location, e.Message);   // the writes are durable in the log
         }
+        catch (Hnsw.VectorFileDamagedException e)
+        {
+            GiveUpDamaged(part, e);
+            return;
+        }
         if (part.IsStale)
         {
             if (ReferenceEquals(_part, part)) { MarkStale(); }
         }
         else if (ReferenceEquals(_part, part)) { holding(part); }
     }
+
+    /// <summary>Gives up a part whose vector file is damaged (see the remarks); returns what to tell the caller.</summary>
+    public StorageUnavailableException GiveUpDamaged(IndexPart part, Hnsw.VectorFileDamagedException damage)
+    {
+        LogVectorFileDamaged(part.Log.Location, damage.Message);
+        if (ReferenceEquals(_part, part)) { MarkStale(); }
+        return new StorageUnavailableException("the index's vector file on this node was damaged; it loads again from storage, retry");
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Part}: {Reason}. No snapshot is written from it; the part is let go and loads again from storage, which holds every acknowledged write")]
+    private partial void LogVectorFileDamaged(PartLocation part, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Part} loaded: {Count} items, log up to {Seq}")]
     private partial void LogLoaded(PartLocation part, int count, long seq);

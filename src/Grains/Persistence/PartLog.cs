@@ -56,14 +56,16 @@ internal sealed class PartLog
         new(store, location, checkpoint, policy, checkpoint.SnapshotSeq, 0);
 
     /// <summary>Rebuilds the part from storage: the checkpoint's snapshot (or an empty index with
-    /// <paramref name="options"/>), then every later log record in order.</summary>
+    /// <paramref name="options"/>), then every later log record in order; with its vectors in
+    /// <paramref name="vectorFile"/> (written anew) or, when null, on the heap.</summary>
     /// <exception cref="IndexCorruptException">The snapshot or a record is missing, damaged or refused; the message names it.</exception>
     /// <exception cref="StorageUnavailableException">Storage failed.</exception>
     public static async Task<(HnswIndex Index, PartLog Log)> RecoverAsync(
-        IIndexBlobStore store, PartLocation location, IPartCheckpoint checkpoint, SnapshotPolicy policy, HnswOptions options)
+        IIndexBlobStore store, PartLocation location, IPartCheckpoint checkpoint, SnapshotPolicy policy, HnswOptions options,
+        string? vectorFile = null)
     {
         var snapshotSeq = checkpoint.SnapshotSeq;
-        var index = snapshotSeq > 0 ? await LoadSnapshotAsync(store, location, snapshotSeq, options) : new HnswIndex(options);
+        var index = snapshotSeq > 0 ? await LoadSnapshotAsync(store, location, snapshotSeq, options, vectorFile) : new HnswIndex(options, vectorFile);
         var expected = snapshotSeq + 1;
         long bytes = 0;
         foreach (var entry in await store.ListAsync(location.WalPrefix))
@@ -176,7 +178,7 @@ internal sealed class PartLog
         return true;
     }
 
-    private static async Task<HnswIndex> LoadSnapshotAsync(IIndexBlobStore store, PartLocation location, long seq, HnswOptions options)
+    private static async Task<HnswIndex> LoadSnapshotAsync(IIndexBlobStore store, PartLocation location, long seq, HnswOptions options, string? vectorFile)
     {
         var stream = await store.OpenReadAsync(location.Snapshot(seq)) ?? throw Corrupt(location, $"snapshot {seq} is missing");
         HnswIndex index;
@@ -184,7 +186,7 @@ internal sealed class PartLog
         {
             try
             {
-                index = await Task.Run(() => HnswIndex.Load(stream));
+                index = await Task.Run(() => HnswIndex.Load(stream, vectorFile));
             }
             catch (HnswFormatException e)
             {

@@ -22,6 +22,7 @@ public sealed class VectorShardGrain(
     IOptions<VectordStorageOptions> options,
     LocalParts localParts,
     IndexMetrics metrics,
+    VectorCache vectorCache,
     ILogger<VectorShardGrain> logger) : Grain, IVectorShardGrain
 {
     private readonly VectordStorageOptions _options = options.Value;
@@ -38,7 +39,7 @@ public sealed class VectorShardGrain(
             if (_context is not { } c) { return; }
             localParts.Set(c.Index, c.Generation, c.Shard, part);
             metrics.Holding(c.Index, c.Shard, part);
-        });
+        }, vectorCache);
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -124,14 +125,16 @@ public sealed class VectorShardGrain(
         _context = context;
         var location = new PartLocation(context.Index, context.Generation, context.Shard);
         var engine = IndexRules.ToOptions(context.Spec);
-        _calls = new PartCalls(_host, () => RecoverAsync(location, engine), engine, context.Shard, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics);
+        var onDisk = context.Spec.OnDisk;
+        _calls = new PartCalls(_host, () => RecoverAsync(location, engine, onDisk), engine, context.Shard, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics);
         return _calls;
     }
 
-    private async Task<IndexPart> RecoverAsync(PartLocation location, HnswOptions engine)
+    private async Task<IndexPart> RecoverAsync(PartLocation location, HnswOptions engine, bool onDisk)
     {
         var checkpoint = await DocumentCheckpoint.ReadAsync(store, location.Checkpoint, location.ToString());
-        var (index, log) = await PartLog.RecoverAsync(store, location, checkpoint, _options.SnapshotPolicy, engine);
+        var (index, log) = await PartLog.RecoverAsync(store, location, checkpoint, _options.SnapshotPolicy, engine,
+            vectorCache.NewFile(location, onDisk));
         return new IndexPart(index, log, _options.PartCapacity);
     }
 }
