@@ -45,7 +45,8 @@ internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
           --ef-construction N     beam width while building                                         [200]
           --ef LIST               comma-separated beam widths to measure              [16,32,64,128,256]
           --distance KIND         euclidean | cosine | dot                                    [euclidean]
-          --quantization LIST     comma-separated: none, int8 (one index each, measured in turn)        [none]
+          --quantization LIST     comma-separated: none, int8, none+disk, int8+disk (one index each, measured
+                                  in turn; +disk keeps the float vectors in a memory-mapped file)      [none]
           --threads N             threads for the index build                                         [1]
           --rounds N              search rounds per ef, the indexes in turn each round; median QPS    [1]
           --json FILE             append one JSON object per ef and quantization to FILE
@@ -89,30 +90,39 @@ internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
         prepared = null; // under cosine these are normalised copies: let them go before the build
         output.WriteLine(Invariant($"exact       {exactQps:F1} queries/s single-threaded (brute force over {n} vectors, {Math.Min(ExactQpsQueries, dataset.Queries.Length)} queries)"));
 
-        // 4. Build, one index per quantization.
+        // 4. Build, one index per quantization; the vector files of +disk builds in a directory of their own.
+        var vectorFiles = Path.Combine(Path.GetTempPath(), $"vectord-ann-{Environment.ProcessId}");
         var items = new VectorItem[n];
         for (var i = 0; i < n; i++)
         {
             items[i] = new VectorItem(i.ToString(CultureInfo.InvariantCulture), dataset.Base[i]);
         }
         var builds = new List<Built>();
-        foreach (var quantization in quantizations)
+        foreach (var (quantization, onDisk) in quantizations)
         {
-            var index = new HnswIndex(new HnswOptions(dataset.Dimension, distance, m, efConstruction, Quantization: quantization));
-            Timing.SettleMemory();
+            var file = onDisk ? Path.Combine(vectorFiles, $"{NameOf(quantization)}.vectors") : null;
+            var index = new HnswIndex(new HnswOptions(dataset.Dimension, distance, m, efConstruction, Quantization: quantization), file);
+            var before = MemoryFootprint.Measure();
             var buildSeconds = Timing.Seconds(() => index.AddBatch(items, threads));
             if (index.Count != n)
             {
                 throw new BenchException($"the index holds {index.Count} items after adding {n} distinct ids");
             }
-            var built = new Built(index, NameOf(quantization), buildSeconds, (double)index.MemoryBytes / index.Count);
+            var heap = MemoryFootprint.Measure().PerItemSince(before, n).LiveBytes;
+            var fileBytes = file is null ? 0.0 : (double)new FileInfo(file).Length / n;
+            var built = new Built(index, NameOf(quantization) + (onDisk ? "+disk" : ""), NameOf(quantization), onDisk, buildSeconds,
+                (double)index.MemoryBytes / index.Count, heap, fileBytes);
             builds.Add(built);
-            output.WriteLine(Invariant($"build       {built.Quantization}: {buildSeconds:F2} s on {threads} thread(s), M={index.Options.M}, ef_construction={index.Options.EfConstruction}, {n / buildSeconds:F0} vectors/s"));
-            output.WriteLine(Invariant($"memory      {built.Quantization}: index {built.BytesPerVector:F0} bytes/vector (raw vector {dataset.Dimension * sizeof(float)} bytes)"));
+            output.WriteLine(Invariant($"build       {built.Label}: {buildSeconds:F2} s on {threads} thread(s), M={index.Options.M}, ef_construction={index.Options.EfConstruction}, {n / buildSeconds:F0} vectors/s"));
+            output.WriteLine(Invariant($"memory      {built.Label}: index {built.BytesPerVector:F0} bytes/vector, managed heap grew {heap:F0} bytes/vector, vector file {fileBytes:F0} bytes/vector (raw vector {dataset.Dimension * sizeof(float)} bytes)"));
+        }
+        for (var b = 1; b < builds.Count; b++)
+        {
+            output.WriteLine(Invariant($"memory      {builds[b].Label} / {builds[0].Label}: index {builds[b].BytesPerVector / builds[0].BytesPerVector:F3}x, managed heap {builds[b].HeapBytesPerVector / builds[0].HeapBytesPerVector:F3}x"));
         }
         if (builds.Count > 1)
         {
-            output.WriteLine(Invariant($"build time  {builds[1].Quantization} / {builds[0].Quantization}: {builds[1].BuildSeconds / builds[0].BuildSeconds:F3}x"));
+            output.WriteLine(Invariant($"build time  {builds[1].Label} / {builds[0].Label}: {builds[1].BuildSeconds / builds[0].BuildSeconds:F3}x"));
         }
 
         // 5. Search per ef: in each round every index in turn, so that the machine's changing load falls on all of
@@ -140,7 +150,7 @@ internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
                 var recall = Recall.AtK(measured.Hits, truth, K);
                 var qps = measured.QueriesPerSecond;
                 table.WriteRow(output,
-                    built.Quantization,
+                    built.Label,
                     Invariant($"{ef}"),
                     Invariant($"{recall:F4}"),
                     Invariant($"{qps:F0}"),
@@ -155,17 +165,22 @@ internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
                     JsonLines.Append(jsonPath, new AnnResult(dataset.Name, distanceName, n, dataset.Dimension,
                         index.Options.M, index.Options.EfConstruction, ef, Math.Round(recall, 4), Math.Round(qps, 1),
                         Math.Round(exactQps, 1), Math.Round(built.BuildSeconds, 3), threads, Math.Round(built.BytesPerVector, 1),
-                        built.Quantization));
+                        built.Quantization, built.OnDisk, Math.Round(built.HeapBytesPerVector, 1), Math.Round(built.FileBytesPerVector, 1)));
                 }
             }
             if (roundCount > 1 && builds.Count > 1)
             {
                 var ratios = string.Join(" ", Enumerable.Range(0, roundCount).Select(r =>
                     Invariant($"{rounds[1][r].QueriesPerSecond / rounds[0][r].QueriesPerSecond:F2}")));
-                output.WriteLine(Invariant($"      ef {ef}: {builds[1].Quantization} / {builds[0].Quantization} QPS per round: {ratios}"));
+                output.WriteLine(Invariant($"      ef {ef}: {builds[1].Label} / {builds[0].Label} QPS per round: {ratios}"));
             }
         }
 
+        builds.Clear();
+        if (Directory.Exists(vectorFiles))
+        {
+            Directory.Delete(vectorFiles, recursive: true);
+        }
         var peak = Timing.PeakWorkingSetBytes();
         output.WriteLine();
         output.WriteLine(Invariant($"peak working set {peak / (1024.0 * 1024.0):F0} MiB = {(double)peak / n:F0} bytes per base vector (whole process: data set, exact-search copies, index)"));
@@ -208,27 +223,30 @@ internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
 
     private static string NameOf(QuantizationKind quantization) => quantization.ToString().ToLowerInvariant();
 
-    /// <summary>The <c>--quantization</c> list, in the order given (the first is the one the others are compared with).</summary>
-    private static List<QuantizationKind> GetQuantizations(BenchArgs args)
+    /// <summary>The <c>--quantization</c> list, in the order given (the first is the one the others are compared with):
+    /// each a quantization, and whether its vectors are in a file (a <c>+disk</c> suffix).</summary>
+    private static List<(QuantizationKind Kind, bool OnDisk)> GetQuantizations(BenchArgs args)
     {
         var text = args.GetString("quantization") ?? "none";
-        var kinds = new List<QuantizationKind>();
+        var kinds = new List<(QuantizationKind, bool)>();
         foreach (var name in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!s_quantizations.TryGetValue(name, out var kind))
+            var onDisk = name.EndsWith("+disk", StringComparison.OrdinalIgnoreCase);
+            if (!s_quantizations.TryGetValue(onDisk ? name[..^"+disk".Length] : name, out var kind))
             {
-                throw new UsageException($"--quantization: unknown value '{name}' (expected none or int8)");
+                throw new UsageException($"--quantization: unknown value '{name}' (expected none or int8, either with +disk)");
             }
-            if (kinds.Contains(kind))
+            if (kinds.Contains((kind, onDisk)))
             {
                 throw new UsageException($"--quantization: '{name}' given twice");
             }
-            kinds.Add(kind);
+            kinds.Add((kind, onDisk));
         }
         return kinds.Count > 0 ? kinds : throw new UsageException("--quantization: empty list");
     }
 
     /// <summary>One built index and what its build measured.</summary>
-    private sealed record Built(HnswIndex Index, string Quantization, double BuildSeconds, double BytesPerVector);
+    private sealed record Built(HnswIndex Index, string Label, string Quantization, bool OnDisk, double BuildSeconds, double BytesPerVector,
+        double HeapBytesPerVector, double FileBytesPerVector);
 
 }

@@ -17,4 +17,7 @@ internal sealed record AnnResult(
     [property: JsonPropertyName("build_seconds")] double BuildSeconds,
     [property: JsonPropertyName("build_threads")] int BuildThreads,
     [property: JsonPropertyName("bytes_per_vector")] double BytesPerVector,
-    [property: JsonPropertyName("quantization")] string Quantization);
+    [property: JsonPropertyName("quantization")] string Quantization,
+    [property: JsonPropertyName("on_disk")] bool OnDisk,
+    [property: JsonPropertyName("heap_bytes_per_vector")] double HeapBytesPerVector,
+    [property: JsonPropertyName("file_bytes_per_vector")] double FileBytesPerVector);
