@@ -10,7 +10,8 @@ public sealed class AnnModeTests
     private static readonly string[] s_fields =
     [
         "dataset", "distance", "n", "dim", "m", "ef_construction", "ef", "recall_at_10", "qps", "exact_qps",
-        "build_seconds", "build_threads", "bytes_per_vector", "quantization",
+        "build_seconds", "build_threads", "bytes_per_vector", "quantization", "on_disk", "heap_bytes_per_vector",
+        "file_bytes_per_vector",
     ];
 
     private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
@@ -82,7 +83,29 @@ public sealed class AnnModeTests
         Assert.InRange(rows[3].GetProperty("recall_at_10").GetDouble(), 0.9, 1.0);
     }
 
+    [Fact]
+    public async Task A_disk_build_keeps_its_floats_in_a_file_and_off_the_heap()
+    {
+        using var dir = new TempDirectory();
+        var json = Path.Combine(dir.Path, "results.jsonl");
+        var (exit, output) = await RunAsync("--limit", "1500", "--queries", "40", "--ef", "16", "--m", "8", "--ef-construction", "64",
+            "--quantization", "int8,int8+disk", "--cache-dir", dir.Path, "--json", json);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("memory      int8+disk / int8: index ", output, StringComparison.Ordinal);
+        var rows = File.ReadAllLines(json).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(["int8", "int8"], rows.Select(r => r.GetProperty("quantization").GetString()));
+        Assert.Equal([false, true], rows.Select(r => r.GetProperty("on_disk").GetBoolean()));
+        // The file holds the 784 floats of each vector; the index and the managed heap lose them.
+        Assert.Equal(0, rows[0].GetProperty("file_bytes_per_vector").GetDouble());
+        Assert.Equal(784 * 4, rows[1].GetProperty("file_bytes_per_vector").GetDouble());
+        Assert.InRange(rows[0].GetProperty("bytes_per_vector").GetDouble() - rows[1].GetProperty("bytes_per_vector").GetDouble(), 3100, 3200);
+        Assert.True(rows[0].GetProperty("heap_bytes_per_vector").GetDouble() - rows[1].GetProperty("heap_bytes_per_vector").GetDouble() > 2500);
+        Assert.Equal(rows[0].GetProperty("recall_at_10").GetDouble(), rows[1].GetProperty("recall_at_10").GetDouble());
+    }
+
     [Theory]
+    [InlineData("int8+ssd", "unknown value 'int8+ssd'")]
     [InlineData("int4", "unknown value 'int4'")]
     [InlineData("int8,int8", "'int8' given twice")]
     public async Task A_bad_quantization_list_fails_before_any_work(string value, string expected)

@@ -101,8 +101,11 @@ public sealed class ServiceModeTests
 
         Assert.Equal(["mode", "dataset", "distance", "n", "dim", "batch", "storage", "build_seconds", "stop_seconds", "silo_start_seconds",
             "first_search_seconds", "restart_seconds", "snapshots_written", "log_records_written", "snapshots_on_stop",
-            "snapshot_on_deactivate", "ratio", "goal", "goal_met"], Fields(row));
+            "snapshot_on_deactivate", "ratio", "goal", "goal_met", "quantization", "on_disk", "silo_heap_bytes_per_vector"], Fields(row));
         Assert.True(row.GetProperty("snapshot_on_deactivate").GetBoolean());
+        Assert.Equal("none", row.GetProperty("quantization").GetString());
+        Assert.False(row.GetProperty("on_disk").GetBoolean());
+        Assert.True(row.GetProperty("silo_heap_bytes_per_vector").GetInt64() > 784 * 4, "the restarted silo holds at least the floats");
         Assert.Equal(4, row.GetProperty("log_records_written").GetInt64());
         // 1000 vectors stay under the 8 MiB log threshold: no snapshot during the build, one when the silo stops.
         Assert.Equal(0, row.GetProperty("snapshots_written").GetInt64());
@@ -111,6 +114,19 @@ public sealed class ServiceModeTests
         AssertClose(row.GetProperty("silo_start_seconds").GetDouble() + row.GetProperty("first_search_seconds").GetDouble(), restart);
         Assert.True(row.GetProperty("build_seconds").GetDouble() > 0);
         AssertClose(restart / row.GetProperty("build_seconds").GetDouble(), row.GetProperty("ratio").GetDouble());
+        Assert.Contains("20/20 searches identical", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Restart_of_an_on_disk_int8_index_serves_the_same_answers()
+    {
+        using var dir = new TempDirectory();
+        var (output, row) = await RunAsync(o => new RestartMode(o), dir, "--limit", "1000", "--batch", "250", "--snapshot-on-stop",
+            "--quantization", "int8", "--on-disk");
+
+        Assert.Equal("int8", row.GetProperty("quantization").GetString());
+        Assert.True(row.GetProperty("on_disk").GetBoolean());
+        Assert.Contains("on_disk true", output, StringComparison.Ordinal);
         Assert.Contains("20/20 searches identical", output, StringComparison.Ordinal);
     }
 

@@ -129,7 +129,7 @@ internal sealed class AnnMode(TextWriter? output = null) : IBenchMode
         //    them alike; the round of median QPS is reported for each.
         output.WriteLine();
         var table = new TextTable(
-            new("quant", 5), new("ef", 5), new("recall@10", 9), new("qps", 9), new("mean ms", 8), new("p50 ms", 7), new("p99 ms", 7), new("vs exact", 8), new("vs first", 8));
+            new("quant", 9), new("ef", 5), new("recall@10", 9), new("qps", 9), new("mean ms", 8), new("p50 ms", 7), new("p99 ms", 7), new("vs exact", 8), new("vs first", 8));
         table.WriteHeader(output);
         foreach (var ef in efs)
         {

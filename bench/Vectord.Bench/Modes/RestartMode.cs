@@ -58,6 +58,8 @@ internal sealed class RestartMode(TextWriter? output = null) : IBenchMode
         var stopSnapshots = afterStop.SnapshotWrites - written.SnapshotWrites;
         output.WriteLine(Invariant($"stop        {stopSeconds:F2} s, {stopSnapshots} snapshot(s) written while stopping; during the build {written.SnapshotWrites} snapshot(s) and {written.LogWrites} log records"));
 
+        // What the restarted silo then holds for the index: the process's memory before it starts and once it answers.
+        var idle = MemoryFootprint.Measure();
         var start = Stopwatch.GetTimestamp();
         var second = await BenchSilo.StartAsync(lease.Storage, cancellationToken).ConfigureAwait(false);
         await using (second.ConfigureAwait(false))
@@ -80,6 +82,9 @@ internal sealed class RestartMode(TextWriter? output = null) : IBenchMode
                 throw new BenchException($"only {same} of {probes.Length} searches answer the same after the restart");
             }
 
+            var held = MemoryFootprint.Measure().PerItemSince(idle, n);
+            // The heap's live objects only: the process keeps memory the first silo freed, so its resident set says little here.
+            output.WriteLine(Invariant($"silo memory after the restart: managed heap {held.LiveBytes} bytes per vector (quantization {options.Quantization.ToString().ToLowerInvariant()}, on_disk {options.OnDisk.ToString().ToLowerInvariant()})"));
             var ratio = restartSeconds / buildSeconds;
             output.WriteLine(Invariant($"restart     silo start {startSeconds:F2} s + first search {firstSearchSeconds:F2} s (activation: snapshot + log replay) = {restartSeconds:F2} s; {same}/{probes.Length} searches identical"));
             output.WriteLine();
@@ -92,7 +97,8 @@ internal sealed class RestartMode(TextWriter? output = null) : IBenchMode
                 JsonLines.Append(options.JsonPath, new RestartResult(Name, dataset.Name, options.DistanceName, n, dataset.Dimension, options.Batch,
                     lease.Storage.Provider, Math.Round(buildSeconds, 3), Math.Round(stopSeconds, 3),
                     Math.Round(startSeconds, 3), Math.Round(firstSearchSeconds, 3), Math.Round(restartSeconds, 3), written.SnapshotWrites,
-                    written.LogWrites, stopSnapshots, options.SnapshotOnStop, Math.Round(ratio, 4), Goal, ratio <= Goal));
+                    written.LogWrites, stopSnapshots, options.SnapshotOnStop, Math.Round(ratio, 4), Goal, ratio <= Goal,
+                    options.Quantization.ToString().ToLowerInvariant(), options.OnDisk, held.LiveBytes));
             }
         }
         return 0;
@@ -146,4 +152,7 @@ internal sealed record RestartResult(
     [property: JsonPropertyName("snapshot_on_deactivate")] bool SnapshotOnDeactivate,
     [property: JsonPropertyName("ratio")] double Ratio,
     [property: JsonPropertyName("goal")] double Goal,
-    [property: JsonPropertyName("goal_met")] bool GoalMet);
+    [property: JsonPropertyName("goal_met")] bool GoalMet,
+    [property: JsonPropertyName("quantization")] string Quantization,
+    [property: JsonPropertyName("on_disk")] bool OnDisk,
+    [property: JsonPropertyName("silo_heap_bytes_per_vector")] long SiloHeapBytesPerVector);

@@ -14,6 +14,12 @@ internal sealed class ServiceOptions
         ["cosine"] = IndexDistance.Cosine,
     };
 
+    private static readonly Dictionary<string, IndexQuantization> s_quantizations = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["none"] = IndexQuantization.None,
+        ["int8"] = IndexQuantization.Int8,
+    };
+
     public const string CommonUsage = """
           --dataset NAME          data set (fashion-mnist)                                [fashion-mnist]
           --dataset-dir DIR       directory holding the data set files      [/usr/share/datasets/fashion-mnist]
@@ -21,6 +27,8 @@ internal sealed class ServiceOptions
           --batch N               vectors per add call                                             [500]
           --m N                   HNSW M of the index                                               [16]
           --distance KIND         euclidean | cosine                                          [euclidean]
+          --quantization KIND     none | int8                                                      [none]
+          --on-disk               the index keeps its float vectors in a memory-mapped file (on_disk)
           --storage-dir DIR       keep the index data in DIR (file provider)   [a temporary directory, removed]
           --azurite CONNSTR       use the azureblob provider with this connection string instead
           --snapshot-ratio R      Storage:SnapshotLogRatio: snapshot when the log exceeds R x the last snapshot  [1.0]
@@ -39,6 +47,8 @@ internal sealed class ServiceOptions
     public int Batch { get; init; }
     public int M { get; init; }
     public IndexDistance Distance { get; init; }
+    public IndexQuantization Quantization { get; init; }
+    public bool OnDisk { get; init; }
     public string? StorageDirectory { get; init; }
     public string? AzureConnectionString { get; init; }
     public string? JsonPath { get; init; }
@@ -61,6 +71,8 @@ internal sealed class ServiceOptions
             Batch = args.GetInt("batch", 500, min: 1, max: 100_000),
             M = args.GetInt("m", 16, min: 2, max: 128),
             Distance = args.GetChoice("distance", IndexDistance.Euclidean, s_distances),
+            Quantization = args.GetChoice("quantization", IndexQuantization.None, s_quantizations),
+            OnDisk = args.GetFlag("on-disk"),
             StorageDirectory = args.GetString("storage-dir"),
             AzureConnectionString = args.GetString("azurite"),
             JsonPath = args.GetString("json"),
@@ -91,12 +103,13 @@ internal sealed class ServiceOptions
 
     public Dataset LoadDataset() => DatasetCatalog.Load(DatasetName, DatasetDirectory, Limit, Queries);
 
-    public IndexSpec Spec(int dimension) => new(dimension, M, 0, Distance);
+    public IndexSpec Spec(int dimension) => new(dimension, M, 0, Distance, Quantization: Quantization, OnDisk: OnDisk);
 
     /// <summary>The engine options the index grain derives from <see cref="Spec"/> (same defaults).</summary>
     public Vectord.Hnsw.HnswOptions EngineOptions(int dimension) => new(
         dimension, Distance == IndexDistance.Cosine ? Vectord.Hnsw.DistanceKind.Cosine : Vectord.Hnsw.DistanceKind.Euclidean,
-        M: M, EfSearch: Vectord.Hnsw.HnswOptions.DefaultEfSearch);
+        M: M, EfSearch: Vectord.Hnsw.HnswOptions.DefaultEfSearch,
+        Quantization: Quantization == IndexQuantization.Int8 ? Vectord.Hnsw.QuantizationKind.Int8 : Vectord.Hnsw.QuantizationKind.None);
 
     /// <summary>Opens the storage: the given directory (kept), a fresh temporary one (removed on dispose) or the
     /// blob container (each run uses its own index name, so runs never collide).</summary>
