@@ -96,11 +96,11 @@ public sealed class AnnModeTests
         var rows = File.ReadAllLines(json).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
         Assert.Equal(["int8", "int8"], rows.Select(r => r.GetProperty("quantization").GetString()));
         Assert.Equal([false, true], rows.Select(r => r.GetProperty("on_disk").GetBoolean()));
-        // The file holds the 784 floats of each vector; the index and the managed heap lose them.
+        // The file holds the 784 floats of each vector and the index's own count loses them. (The managed heap's growth
+        // is a figure of the whole process, which the tests running beside this one move: not asserted.)
         Assert.Equal(0, rows[0].GetProperty("file_bytes_per_vector").GetDouble());
         Assert.Equal(784 * 4, rows[1].GetProperty("file_bytes_per_vector").GetDouble());
         Assert.InRange(rows[0].GetProperty("bytes_per_vector").GetDouble() - rows[1].GetProperty("bytes_per_vector").GetDouble(), 3100, 3200);
-        Assert.True(rows[0].GetProperty("heap_bytes_per_vector").GetDouble() - rows[1].GetProperty("heap_bytes_per_vector").GetDouble() > 2500);
         Assert.Equal(rows[0].GetProperty("recall_at_10").GetDouble(), rows[1].GetProperty("recall_at_10").GetDouble());
     }
 
