@@ -32,14 +32,8 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     public async Task<IndexItem?> GetItemAsync(string id)
     {
         var part = await host.GetAsync(recover);
-        try
-        {
-            return id is not null && part.Index.TryGet(id, out var item) ? ItemRules.ToContract(item, includeVector: true) : null;
-        }
-        catch (VectorFileDamagedException e)
-        {
-            throw host.GiveUpDamaged(part, e);
-        }
+        return await host.ReadVectorsAsync(part, () =>
+            Task.FromResult(id is not null && part.Index.TryGet(id, out var item) ? ItemRules.ToContract(item, includeVector: true) : null));
     }
 
     /// <inheritdoc/>
@@ -56,16 +50,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     {
         var part = await host.GetAsync(recover);
         // On the activation's scheduler, like the writes that reset the part's sorted ids.
-        List<VectorItem> items;
-        string? next;
-        try
-        {
-            (items, next) = part.Page(query.After, query.Limit, query.IncludeVectors, query.Filter);
-        }
-        catch (VectorFileDamagedException e)
-        {
-            throw host.GiveUpDamaged(part, e);
-        }
+        var (items, next) = await host.ReadVectorsAsync(part, () => Task.FromResult(part.Page(query.After, query.Limit, query.IncludeVectors, query.Filter)));
         return new ItemPage([.. items.Select(i => ItemRules.ToContract(i, query.IncludeVectors))], next);
     }
 
@@ -130,11 +115,8 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(fingerprints);
         var part = await host.GetAsync(recover);
-        var remove = new List<string>();
-        for (var i = 0; i < ids.Length && i < fingerprints.Length; i++)
-        {
-            if (part.Index.TryGet(ids[i], out var item) && ItemRules.Fingerprint(item) == fingerprints[i]) { remove.Add(ids[i]); }
-        }
+        var remove = await host.ReadVectorsAsync(part, () =>
+            Task.FromResult(ids.Where((id, i) => i < fingerprints.Length && part.Index.TryGet(id, out var item) && ItemRules.Fingerprint(item) == fingerprints[i]).ToList()));
         var removed = await host.WriteAsync(part, p => p.DeleteAsync(remove));
         return new PartWrite(removed, part.Count);
     }
@@ -151,14 +133,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     public async Task<HnswImage> FreezeImageAsync()
     {
         var part = await host.GetAsync(recover);
-        try
-        {
-            return await Task.Run(() => part.Freeze().Image);
-        }
-        catch (VectorFileDamagedException e)
-        {
-            throw host.GiveUpDamaged(part, e);
-        }
+        return await host.ReadVectorsAsync(part, () => Task.Run(() => part.Freeze().Image));
     }
 
     /// <inheritdoc/>

@@ -182,8 +182,23 @@ internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Act
         else if (ReferenceEquals(_part, part)) { holding(part); }
     }
 
+    /// <summary>Runs a read that hands on stored vectors (a get, a page with vectors, a freeze); when it finds the part's
+    /// vector file damaged, gives the part up (see the remarks) and tells the caller to retry.</summary>
+    /// <exception cref="StorageUnavailableException">The vector file is damaged; the part loads again from storage.</exception>
+    public async Task<T> ReadVectorsAsync<T>(IndexPart part, Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Hnsw.VectorFileDamagedException e)
+        {
+            throw GiveUpDamaged(part, e);
+        }
+    }
+
     /// <summary>Gives up a part whose vector file is damaged (see the remarks); returns what to tell the caller.</summary>
-    public StorageUnavailableException GiveUpDamaged(IndexPart part, Hnsw.VectorFileDamagedException damage)
+    private StorageUnavailableException GiveUpDamaged(IndexPart part, Hnsw.VectorFileDamagedException damage)
     {
         LogVectorFileDamaged(part.Log.Location, damage.Message);
         if (ReferenceEquals(_part, part)) { MarkStale(); }
