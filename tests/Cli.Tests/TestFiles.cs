@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text;
 
 namespace Vectord.Cli.Tests;
@@ -7,6 +8,26 @@ namespace Vectord.Cli.Tests;
 internal static class TestFiles
 {
     public static void Text(string path, params string[] lines) => File.WriteAllText(path, string.Join('\n', lines) + "\n");
+
+    /// <summary><paramref name="count"/> JSON Lines of 4-component items with ids <c>0</c>, <c>1</c>, ...</summary>
+    public static byte[] JsonlBytes(int count) => Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, count)
+        .Select(i => $"{{\"id\":\"{i}\",\"vector\":[{i % 7 + 1},{i % 5},{i % 3},{i}],\"tag\":\"row-{i}\"}}\n")));
+
+    /// <summary>A gzip file of <paramref name="prefix"/>, then <paramref name="repeated"/> bytes <paramref name="fill"/>
+    /// written a buffer at a time, then <paramref name="suffix"/>: a small file of a huge content.</summary>
+    public static void GzipBomb(string path, byte[] prefix, byte fill, long repeated, byte[] suffix)
+    {
+        using var file = File.Create(path);
+        using var gzip = new GZipStream(file, CompressionLevel.Optimal);
+        gzip.Write(prefix);
+        var block = new byte[1 << 20];
+        Array.Fill(block, fill);
+        for (var left = repeated; left > 0; left -= block.Length)
+        {
+            gzip.Write(block, 0, (int)Math.Min(left, block.Length));
+        }
+        gzip.Write(suffix);
+    }
 
     public static void Fvecs(string path, float[][] vectors)
     {

@@ -38,13 +38,23 @@ internal sealed class ImportCommand(CliContext context) : ServiceCommand<ImportS
 
         var importer = new Importer(AddBatch(client, settings.Index), new ImportOptions(settings.Batch, settings.Parallel, settings.Strict));
         var counters = importer.Counters;
-        var result = await ProgressDisplay.RunAsync(Console, $"import {Path.GetFileName(settings.File)}", "items",
-            () =>
-            {
-                double done = counters.Stored + counters.Skipped + counters.Rejected;
-                return (done, reader.RowCount ?? (reader.Fraction > 0 ? done / reader.Fraction : done));
-            },
-            () => importer.RunAsync(reader, present, Prepare, cancellationToken)).ConfigureAwait(false);
+        ImportResult result;
+        try
+        {
+            result = await ProgressDisplay.RunAsync(Console, $"import {Path.GetFileName(settings.File)}", "items",
+                () =>
+                {
+                    double done = counters.Stored + counters.Skipped + counters.Rejected;
+                    return (done, reader.RowCount ?? (reader.Fraction > 0 ? done / reader.Fraction : done));
+                },
+                () => importer.RunAsync(reader, present, Prepare, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            // The file ends early or is damaged past the rows already read: nothing after the last whole row was sent.
+            throw new CliException(string.Create(CultureInfo.InvariantCulture,
+                $"{settings.File}: {e.Message} ({counters.Stored:N0} items stored before it; once the file is whole, --resume adds the rest)"), e);
+        }
         Report(settings, reader, result);
         return result.End == ImportEnd.Completed ? ExitCodes.Success : ExitCodes.Failure;
     }

@@ -24,18 +24,31 @@ internal sealed class CsvReader(FileStream file, FieldNames fields) : VectorFile
     {
         using var text = new StreamReader(Content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
         var records = new CsvRecords(text);
-        if (!records.TryRead(out var header, out _))
+        if (!records.TryRead(out var header) || header.TooLong)
         {
-            throw new InvalidDataException("empty CSV file: a header line is expected");
+            throw new InvalidDataException(header.TooLong
+                ? $"the CSV header is {header.Chars} characters long (at most {LineReader.MaxChars})"
+                : "empty CSV file: a header line is expected");
         }
-        var layout = Layout.Of(header, fields);
-        while (records.TryRead(out var cells, out var line))
+        var layout = Layout.Of(header.Cells, fields);
+        while (records.TryRead(out var record))
         {
-            if (cells.Count == 1 && cells[0].Length == 0)
+            if (record.TooLong)
+            {
+                yield return SourceRow.Bad(record.Line, string.Create(CultureInfo.InvariantCulture,
+                    $"the record is {record.Chars} characters long (at most {LineReader.MaxChars})"));
+                continue;
+            }
+            if (record.Cells.Count == 1 && record.Cells[0].Length == 0)
             {
                 continue;
             }
-            yield return layout.Parse(line, cells);
+            if (!record.Terminated && record.Cells.Count < header.Cells.Count)
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"truncated: the file ends inside line {record.Line}, after {record.Cells.Count} of its {header.Cells.Count} cells"));
+            }
+            yield return layout.Parse(record.Line, record.Cells);
         }
     }
 
@@ -161,74 +174,5 @@ internal sealed class CsvReader(FileStream file, FieldNames fields) : VectorFile
 
         private static bool TryParseNumber(string text, out float value) =>
             float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
-    }
-}
-
-/// <summary>Splits CSV text into records of cells (RFC 4180), keeping the line each record starts on.</summary>
-internal sealed class CsvRecords(TextReader text)
-{
-    private long _line = 1;
-
-    /// <summary>Reads the next record; false at the end of the text.</summary>
-    /// <exception cref="InvalidDataException">A quoted cell is never closed.</exception>
-    public bool TryRead(out List<string> cells, out long line)
-    {
-        cells = [];
-        line = _line;
-        if (text.Peek() < 0)
-        {
-            return false;
-        }
-        var cell = new StringBuilder();
-        var quoted = false;
-        while (true)
-        {
-            var c = text.Read();
-            if (quoted)
-            {
-                if (c < 0)
-                {
-                    throw new InvalidDataException($"line {line}: a quoted cell is never closed");
-                }
-                if (c == '"')
-                {
-                    if (text.Peek() == '"')
-                    {
-                        text.Read();
-                        cell.Append('"');
-                    }
-                    else
-                    {
-                        quoted = false;
-                    }
-                    continue;
-                }
-                if (c == '\n')
-                {
-                    _line++;
-                }
-                cell.Append((char)c);
-                continue;
-            }
-            switch (c)
-            {
-                case '"' when cell.Length == 0:
-                    quoted = true;
-                    break;
-                case ',':
-                    cells.Add(cell.ToString());
-                    cell.Clear();
-                    break;
-                case '\r' when text.Peek() == '\n':
-                    break;
-                case '\n' or -1:
-                    cells.Add(cell.ToString());
-                    _line++;
-                    return true;
-                default:
-                    cell.Append((char)c);
-                    break;
-            }
-        }
     }
 }

@@ -47,17 +47,26 @@ internal sealed class IdxReader : VectorFileReader
         {
             throw new InvalidDataException("truncated IDX header");
         }
-        RowCount = BinaryPrimitives.ReadInt32BigEndian(sizes);
+        var rows = BinaryPrimitives.ReadInt32BigEndian(sizes);
+        var shape = string.Join(" × ", Enumerable.Range(0, dimensions).Select(d => BinaryPrimitives.ReadInt32BigEndian(sizes.AsSpan(4 * d))));
         long dimension = 1;
         for (var d = 1; d < dimensions; d++)
         {
-            dimension *= BinaryPrimitives.ReadInt32BigEndian(sizes.AsSpan(4 * d));
+            // Each size is below 2^31 and the product so far at most MaxComponents: no overflow.
+            dimension *= Math.Max(0, BinaryPrimitives.ReadInt32BigEndian(sizes.AsSpan(4 * d)));
+            if (dimension > MaxComponents)
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"IDX dimensions ({shape}) are too large (at most {MaxComponents} components per row)"));
+            }
         }
-        if (RowCount < 0 || dimension is <= 0 or > 1 << 20)
+        if (rows < 0 || dimension == 0)
         {
-            throw new InvalidDataException($"impossible IDX header ({RowCount} rows of {dimension} components)");
+            throw new InvalidDataException($"impossible IDX dimensions ({shape})");
         }
+        RowCount = rows;
         Dimension = (int)dimension;
+        ThrowIfShort(4L + sizes.Length, rows, dimension * _elementSize);
     }
 
     /// <summary>The components of each row.</summary>
@@ -78,9 +87,8 @@ internal sealed class IdxReader : VectorFileReader
             var got = ReadFully(raw);
             if (got < raw.Length)
             {
-                yield return SourceRow.Bad(row, string.Create(CultureInfo.InvariantCulture,
-                    $"truncated IDX file: the row ends after {got} of {raw.Length} bytes ({RowCount} rows announced)"));
-                yield break;
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"truncated: the file ends {got} of {raw.Length} bytes into row {row} ({RowCount} rows announced)"));
             }
             yield return SourceRow.Good(row, new IndexItem(RowId(row), Decode(raw)));
         }

@@ -19,28 +19,43 @@ internal sealed class JsonlReader(FileStream file, FieldNames fields) : VectorFi
     public override IEnumerable<SourceRow> ReadRows()
     {
         using var text = new StreamReader(Content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
-        long line = 0;
-        while (text.ReadLine() is { } content)
+        var lines = new LineReader(text);
+        long number = 0;
+        while (lines.TryRead(out var line))
         {
-            line++;
+            number++;
+            if (line.Content is not { } content)
+            {
+                yield return SourceRow.Bad(number, string.Create(CultureInfo.InvariantCulture,
+                    $"the line is {line.Length} characters long (at most {LineReader.MaxChars})"));
+                continue;
+            }
             if (string.IsNullOrWhiteSpace(content))
             {
                 continue;
             }
-            yield return Parse(line, content);
+            yield return Parse(number, content, line.Terminated);
         }
     }
 
-    private SourceRow Parse(long line, string content)
+    /// <summary>The row a line holds; a last line the file ends inside (<paramref name="terminated"/> false) that is
+    /// not JSON means the file was cut short.</summary>
+    /// <exception cref="InvalidDataException">The file ends inside a line.</exception>
+    private SourceRow Parse(long line, string content, bool terminated)
     {
         JsonDocument document;
         try
         {
             document = JsonDocument.Parse(content);
         }
-        catch (JsonException e)
+        catch (JsonException e) when (terminated)
         {
             return SourceRow.Bad(line, $"not JSON: {e.Message}");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"truncated: the file ends inside line {line}, which is not whole JSON ({e.Message})"), e);
         }
         using (document)
         {

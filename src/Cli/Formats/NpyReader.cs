@@ -21,7 +21,7 @@ internal sealed partial class NpyReader : VectorFileReader
     /// <exception cref="InvalidDataException">Not an .npy file, or one of another shape or type.</exception>
     public NpyReader(FileStream file) : base(file)
     {
-        var header = ReadHeader();
+        var (header, headerBytes) = ReadHeader();
         var descr = DescrPattern().Match(header);
         var fortran = FortranPattern().Match(header);
         var shape = ShapePattern().Match(header);
@@ -41,17 +41,8 @@ internal sealed partial class NpyReader : VectorFileReader
         {
             throw new InvalidDataException(".npy array in Fortran order: save it in C order (numpy.ascontiguousarray)");
         }
-        var dims = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (dims.Length != 2)
-        {
-            throw new InvalidDataException($".npy array of shape ({shape.Groups[1].Value}): only 2-D arrays (rows, dimension) are read");
-        }
-        _rows = long.Parse(dims[0], CultureInfo.InvariantCulture);
-        _columns = int.Parse(dims[1], CultureInfo.InvariantCulture);
-        if (_columns <= 0)
-        {
-            throw new InvalidDataException($".npy array of shape ({_rows}, {_columns}) has no components");
-        }
+        (_rows, _columns) = Shape(shape.Groups[1].Value, _elementSize);
+        ThrowIfShort(headerBytes, _rows, (long)_columns * _elementSize);
     }
 
     /// <inheritdoc />
@@ -69,9 +60,8 @@ internal sealed partial class NpyReader : VectorFileReader
             var got = ReadFully(raw);
             if (got < raw.Length)
             {
-                yield return SourceRow.Bad(row, string.Create(CultureInfo.InvariantCulture,
-                    $"truncated: the file ends {got} of {raw.Length} bytes into the row ({_rows} rows announced)"));
-                yield break;
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"truncated: the file ends {got} of {raw.Length} bytes into row {row} ({_rows} rows announced)"));
             }
             yield return SourceRow.Good(row, new IndexItem(RowId(row), Decode(raw)));
         }
@@ -94,7 +84,36 @@ internal sealed partial class NpyReader : VectorFileReader
         return vector;
     }
 
-    private string ReadHeader()
+    /// <summary>The shape's rows and columns.</summary>
+    /// <exception cref="InvalidDataException">Not 2-D, a size that is not a number, or too large to read.</exception>
+    private static (long Rows, int Columns) Shape(string shape, int elementSize)
+    {
+        var dims = shape.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (dims.Length != 2)
+        {
+            throw new InvalidDataException($".npy array of shape ({shape}): only 2-D arrays (rows, dimension) are read");
+        }
+        if (!dims.All(d => d.Length > 0 && d.All(char.IsAsciiDigit)))
+        {
+            throw new InvalidDataException($".npy shape ({shape}) is not two sizes");
+        }
+        if (!long.TryParse(dims[0], NumberStyles.None, CultureInfo.InvariantCulture, out var rows)
+            || !long.TryParse(dims[1], NumberStyles.None, CultureInfo.InvariantCulture, out var columns)
+            || columns > MaxComponents
+            || (columns > 0 && rows > long.MaxValue / (columns * elementSize)))
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $".npy shape ({shape}) is too large (at most {MaxComponents} components per row, {long.MaxValue} bytes in all)"));
+        }
+        if (columns == 0)
+        {
+            throw new InvalidDataException($".npy array of shape ({shape}) has no components");
+        }
+        return (rows, (int)columns);
+    }
+
+    /// <summary>The header's text and the bytes it took with the prefix.</summary>
+    private (string Text, int Bytes) ReadHeader()
     {
         Span<byte> prefix = stackalloc byte[10];
         if (ReadFully(prefix) < prefix.Length || prefix[0] != 0x93 || !prefix[1..6].SequenceEqual("NUMPY"u8))
@@ -102,6 +121,7 @@ internal sealed partial class NpyReader : VectorFileReader
             throw new InvalidDataException("not an .npy file (no \\x93NUMPY magic)");
         }
         int length;
+        var prefixBytes = prefix.Length;
         if (prefix[6] == 1)
         {
             length = BinaryPrimitives.ReadUInt16LittleEndian(prefix[8..]);
@@ -114,13 +134,14 @@ internal sealed partial class NpyReader : VectorFileReader
                 throw new InvalidDataException("truncated .npy header");
             }
             length = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian([.. prefix[8..], .. more]), 1 << 20);
+            prefixBytes += more.Length;
         }
         var text = new byte[length];
         if (ReadFully(text) < length)
         {
             throw new InvalidDataException("truncated .npy header");
         }
-        return Encoding.Latin1.GetString(text);
+        return (Encoding.Latin1.GetString(text), prefixBytes + length);
     }
 
     [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]

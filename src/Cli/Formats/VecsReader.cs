@@ -40,45 +40,39 @@ internal sealed class VecsReader : VectorFileReader
             }
             if (read < header.Length)
             {
-                yield return SourceRow.Bad(row, $"truncated: the file ends {read} bytes into the row's dimension");
-                yield break;
+                throw Truncated(row, $"{read} bytes into its dimension");
             }
             var rowDimension = BinaryPrimitives.ReadInt32LittleEndian(header);
-            if (rowDimension is <= 0 or > 1 << 20)
+            if (rowDimension is <= 0 or > (int)MaxComponents)
             {
-                yield return SourceRow.Bad(row, $"impossible dimension {rowDimension}: not a {(_componentSize == 1 ? "bvecs" : "fvecs")} file, or damaged");
-                yield break;
+                var what = rowDimension > 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"dimension {rowDimension} is too large (at most {MaxComponents} components)")
+                    : string.Create(CultureInfo.InvariantCulture, $"impossible dimension {rowDimension}");
+                throw new InvalidDataException($"row {row}: {what}: not a {Kind} file, or damaged");
             }
             if (dimension < 0)
             {
                 dimension = rowDimension;
                 raw = new byte[dimension * _componentSize];
-                if (!Compressed)
-                {
-                    _rowCount = FileLength / (4L + raw.Length);
-                }
+                _rowCount = ContentLength / (4L + raw.Length);
             }
-            if (rowDimension != dimension)
+            var components = rowDimension == dimension ? raw : new byte[rowDimension * _componentSize];
+            var got = ReadFully(components);
+            if (got < components.Length)
             {
-                // The framing still holds: skip this row's components and go on.
-                var skip = new byte[rowDimension * _componentSize];
-                if (ReadFully(skip) < skip.Length)
-                {
-                    yield return SourceRow.Bad(row, "truncated: the file ends inside the row");
-                    yield break;
-                }
-                yield return SourceRow.Bad(row, string.Create(CultureInfo.InvariantCulture, $"dimension {rowDimension}, the file's first row has {dimension}"));
-                continue;
+                throw Truncated(row, $"{got} of {components.Length} bytes into its components");
             }
-            var got = ReadFully(raw);
-            if (got < raw.Length)
-            {
-                yield return SourceRow.Bad(row, string.Create(CultureInfo.InvariantCulture, $"truncated: the file ends {got} of {raw.Length} bytes into the row"));
-                yield break;
-            }
-            yield return SourceRow.Good(row, new IndexItem(RowId(row), Decode(raw)));
+            // A row of another dimension: the framing still holds, so it is a bad row and the reading goes on.
+            yield return rowDimension == dimension
+                ? SourceRow.Good(row, new IndexItem(RowId(row), Decode(raw)))
+                : SourceRow.Bad(row, string.Create(CultureInfo.InvariantCulture, $"dimension {rowDimension}, the file's first row has {dimension}"));
         }
     }
+
+    private string Kind => _componentSize == 1 ? "bvecs" : "fvecs";
+
+    private static InvalidDataException Truncated(long row, string where) => new(string.Create(CultureInfo.InvariantCulture,
+        $"truncated: the file ends inside row {row} ({where}): {row} whole rows found, {row + 1} expected"));
 
     private float[] Decode(byte[] raw)
     {
