@@ -23,9 +23,9 @@ public sealed class IndexManifest
     public string? ShardScheme { get; set; }
 }
 
-/// <summary>The persisted catalog: every index name.</summary>
+/// <summary>One persisted bucket of the catalog of index names (<see cref="Catalog.IndexCatalogGrain"/>).</summary>
 public sealed class CatalogState
 {
-    /// <summary>Registered names (unordered).</summary>
+    /// <summary>The bucket's registered names (unordered).</summary>
     public List<string> Names { get; set; } = [];
 }

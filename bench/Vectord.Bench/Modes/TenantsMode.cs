@@ -13,20 +13,22 @@ namespace Vectord.Bench.Modes;
 /// through the grains (file storage), measures what each costs in memory over the empty silo after a full
 /// collection (live managed bytes, managed heap, resident set), stops the silo gracefully, starts a new one over the
 /// same storage and times until every index has answered a search with its own item, then measures again. The bare
-/// engine's share is measured first, on indexes built outside any silo. Goals: at most 64 KiB per index, every
-/// index answering within 60 s of the restart.
+/// engine's share is measured first, on indexes built outside any silo. The fill creates every index first (timed on
+/// its own: the catalog of names is written once per create) and then adds the items. Goals: at most 64 KiB per
+/// index, every index answering within 60 s of the restart, all indexes created within 10 s.
 /// </summary>
 internal sealed class TenantsMode(TextWriter? output = null) : IBenchMode
 {
     public const long MemoryGoalBytes = 64 * 1024;
     public const double RestartGoalSeconds = 60;
+    public const double CreateGoalSeconds = 10;
     private const int EngineSample = 1000;
 
     private readonly TextWriter _output = output ?? Console.Out;
 
     public string Name => "tenants";
 
-    public string Summary => "memory per small index (N indexes of 20 x 32-d on one silo) and a graceful restart until all answer (goals <= 64 KiB, <= 60 s)";
+    public string Summary => "memory per small index (N indexes of 20 x 32-d on one silo), their creation, and a graceful restart until all answer (goals <= 64 KiB, <= 60 s, created <= 10 s)";
 
     public string Usage => """
           --indexes N             indexes on the silo                                             [10000]
@@ -50,18 +52,21 @@ internal sealed class TenantsMode(TextWriter? output = null) : IBenchMode
 
         using var lease = OpenStorage(storageDirectory);
         MemoryFootprint empty, loaded;
-        double fillSeconds, stopSeconds;
+        double createSeconds, fillSeconds, stopSeconds;
         var silo = await BenchSilo.StartAsync(lease.Storage, cancellationToken).ConfigureAwait(false);
         await using (silo.ConfigureAwait(false))
         {
             output.WriteLine($"silo        started, storage {lease.Storage.Describe()}");
-            await FillAsync(silo.Grains, shape, [shape.Indexes], 1, cancellationToken).ConfigureAwait(false);   // one-off costs (catalog, code)
+            await CreateAsync(silo.Grains, shape, [shape.Indexes], 1, cancellationToken).ConfigureAwait(false);   // one-off costs (catalog, code)
+            await FillAsync(silo.Grains, shape, [shape.Indexes], 1, cancellationToken).ConfigureAwait(false);
             await AnswerAllAsync(silo.Grains, shape, [shape.Indexes], 1, cancellationToken).ConfigureAwait(false);
             empty = MemoryFootprint.Measure();
             output.WriteLine(Invariant($"empty silo  {Mib(empty.LiveBytes)} MiB live, heap {Mib(empty.HeapBytes)} MiB, RSS {Mib(empty.RssBytes)} MiB"));
 
             var tenants = Enumerable.Range(0, shape.Indexes).ToArray();
-            fillSeconds = await FillAsync(silo.Grains, shape, tenants, callers, cancellationToken).ConfigureAwait(false);
+            createSeconds = await CreateAsync(silo.Grains, shape, tenants, callers, cancellationToken).ConfigureAwait(false);
+            output.WriteLine(Invariant($"created     {shape.Indexes} indexes in {createSeconds:F1} s"));
+            fillSeconds = createSeconds + await FillAsync(silo.Grains, shape, tenants, callers, cancellationToken).ConfigureAwait(false);
             await AnswerAllAsync(silo.Grains, shape, tenants, callers, cancellationToken).ConfigureAwait(false);
             loaded = MemoryFootprint.Measure();
             output.WriteLine(Invariant($"filled      {shape.Indexes} indexes in {fillSeconds:F1} s; every one answers; {Mib(loaded.LiveBytes)} MiB live, heap {Mib(loaded.HeapBytes)} MiB, RSS {Mib(loaded.RssBytes)} MiB"));
@@ -77,21 +82,23 @@ internal sealed class TenantsMode(TextWriter? output = null) : IBenchMode
         output.WriteLine(Invariant($"engine      {Kib(engine.LiveBytes)} KiB live per bare HnswIndex of {shape.Items} items ({Math.Min(EngineSample, shape.Indexes)} built outside the silo)"));
         output.WriteLine();
 
-        var met = perIndex.LiveBytes <= MemoryGoalBytes && perIndex.RssBytes <= MemoryGoalBytes && restart.AnsweringSeconds <= RestartGoalSeconds;
+        var met = perIndex.LiveBytes <= MemoryGoalBytes && perIndex.RssBytes <= MemoryGoalBytes && restart.AnsweringSeconds <= RestartGoalSeconds
+            && createSeconds <= CreateGoalSeconds;
         var table = new TextTable(new("figure", 34, false), new("measured", 12), new("goal", 10), new("verdict", 7, false));
         table.WriteHeader(output);
         table.WriteRow(output, "managed heap per index (live)", Kib(perIndex.LiveBytes) + " KiB", "<= 64 KiB", Verdict(perIndex.LiveBytes <= MemoryGoalBytes));
         table.WriteRow(output, "RSS per index", Kib(perIndex.RssBytes) + " KiB", "<= 64 KiB", Verdict(perIndex.RssBytes <= MemoryGoalBytes));
+        table.WriteRow(output, Invariant($"create {shape.Indexes} indexes"), Invariant($"{createSeconds:F1} s"), "<= 10 s", Verdict(createSeconds <= CreateGoalSeconds));
         table.WriteRow(output, "restart until all answer", Invariant($"{restart.AnsweringSeconds:F1} s"), "<= 60 s", Verdict(restart.AnsweringSeconds <= RestartGoalSeconds));
         table.WriteRow(output, "managed per index after restart", Kib(restart.PerIndex.LiveBytes) + " KiB", "", "");
         table.WriteRow(output, "RSS per index after restart", Kib(restart.PerIndex.RssBytes) + " KiB", "", "");
         if (jsonPath is not null)
         {
             JsonLines.Append(jsonPath, new TenantsResult(Name, shape.Indexes, shape.Items, shape.Dimension, lease.Storage.Provider,
-                Math.Round(fillSeconds, 3), engine.LiveBytes, perIndex.LiveBytes, perIndex.HeapBytes, perIndex.RssBytes,
+                Math.Round(createSeconds, 3), Math.Round(fillSeconds, 3), engine.LiveBytes, perIndex.LiveBytes, perIndex.HeapBytes, perIndex.RssBytes,
                 Math.Round(stopSeconds, 3), Math.Round(restart.StartSeconds, 3), Math.Round(restart.AnsweringSeconds, 3),
                 Math.Round(restart.PreloadSeconds, 3), restart.PerIndex.LiveBytes, restart.PerIndex.RssBytes, MemoryGoalBytes,
-                RestartGoalSeconds, met));
+                RestartGoalSeconds, CreateGoalSeconds, met));
         }
         return 0;
     }
@@ -135,14 +142,23 @@ internal sealed class TenantsMode(TextWriter? output = null) : IBenchMode
         return after.PerItemSince(before, count);
     }
 
-    /// <summary>Creates the tenants' indexes and adds their items, <paramref name="callers"/> at a time.</summary>
+    /// <summary>Creates the tenants' indexes, <paramref name="callers"/> at a time.</summary>
+    private static async Task<double> CreateAsync(IGrainFactory grains, TenantShape shape, int[] tenants, int callers, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(tenants, new ParallelOptions { MaxDegreeOfParallelism = callers, CancellationToken = cancellationToken }, async (t, _) =>
+            await grains.GetGrain<IVectorIndexGrain>(TenantShape.Name(t)).CreateAsync(new IndexSpec(shape.Dimension, Distance: IndexDistance.Euclidean))
+                .ConfigureAwait(false)).ConfigureAwait(false);
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    /// <summary>Adds the tenants' items to their indexes, <paramref name="callers"/> at a time.</summary>
     private static async Task<double> FillAsync(IGrainFactory grains, TenantShape shape, int[] tenants, int callers, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(tenants, new ParallelOptions { MaxDegreeOfParallelism = callers, CancellationToken = cancellationToken }, async (t, _) =>
         {
             var grain = grains.GetGrain<IVectorIndexGrain>(TenantShape.Name(t));
-            await grain.CreateAsync(new IndexSpec(shape.Dimension, Distance: IndexDistance.Euclidean)).ConfigureAwait(false);
             var added = await grain.AddAsync([.. shape.Vectors(t).Select((v, i) => new IndexItem(TenantShape.ItemId(i), v))]).ConfigureAwait(false);
             if (added.Length != shape.Items) { throw new BenchException($"{TenantShape.Name(t)} holds {added.Length} items, not {shape.Items}"); }
         }).ConfigureAwait(false);

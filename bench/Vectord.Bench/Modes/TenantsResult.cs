@@ -36,6 +36,7 @@ internal sealed record TenantsResult(
     [property: JsonPropertyName("items")] int Items,
     [property: JsonPropertyName("dim")] int Dim,
     [property: JsonPropertyName("storage")] string Storage,
+    [property: JsonPropertyName("create_seconds")] double CreateSeconds,
     [property: JsonPropertyName("fill_seconds")] double FillSeconds,
     [property: JsonPropertyName("engine_bytes_per_index")] long EngineBytesPerIndex,
     [property: JsonPropertyName("live_bytes_per_index")] long LiveBytesPerIndex,
@@ -49,4 +50,5 @@ internal sealed record TenantsResult(
     [property: JsonPropertyName("rss_bytes_per_index_after_restart")] long RssBytesPerIndexAfterRestart,
     [property: JsonPropertyName("memory_goal_bytes")] long MemoryGoalBytes,
     [property: JsonPropertyName("restart_goal_seconds")] double RestartGoalSeconds,
+    [property: JsonPropertyName("create_goal_seconds")] double CreateGoalSeconds,
     [property: JsonPropertyName("goal_met")] bool GoalMet);
