@@ -25,8 +25,9 @@ public sealed partial class HnswIndex
 
     /// <summary>
     /// Applies an add batch read back from a log, which an earlier rule may have accepted: as
-    /// <see cref="AddBatch"/> on one thread, except that an item whose vector the rule now refuses replaces any item
-    /// of its id and is quarantined instead of failing the batch.
+    /// <see cref="AddBatch"/> on one thread, except that an item whose vector has the index's dimension but values the
+    /// rule now refuses replaces any item of its id and is quarantined instead of failing the batch. Anything else
+    /// wrong (a wrong dimension, which no rule ever let in) still refuses the whole batch.
     /// </summary>
     /// <returns>The number of items applied, the quarantined ones included.</returns>
     public int AddLogged(IReadOnlyList<VectorItem> items)
@@ -43,7 +44,9 @@ public sealed partial class HnswIndex
         {
             if (last[items[j].Id] == j)
             {
-                (ValidateVector(items[j].Vector) is null ? accepted : refused).Add(items[j]);
+                VectorItem item = items[j];
+                bool quarantine = item.Vector?.Length == _dim && ValidateVector(item.Vector) is not null;
+                (quarantine ? refused : accepted).Add(item);
             }
         }
         int applied = AddBatch(accepted, maxDegreeOfParallelism: 1);
@@ -55,22 +58,14 @@ public sealed partial class HnswIndex
         return applied + refused.Count;
     }
 
-    /// <summary>Stores a refused item in a new slot of its own, quarantined: its vector as it came when it has the
-    /// index's dimension (NaN otherwise), so that a load refuses it again.</summary>
+    /// <summary>Stores a refused item in a new slot of its own, quarantined, its vector as it came, so that a load
+    /// refuses it again.</summary>
     private void HoldRefused(VectorItem item)
     {
         EnsureCapacity(_slotCount + 1);
         using var writing = Exclusive();
         int slot = _slotCount;
-        Span<float> vector = VectorOf(slot);
-        if (item.Vector.Length == _dim)
-        {
-            item.Vector.CopyTo(vector);
-        }
-        else
-        {
-            vector.Fill(float.NaN);
-        }
+        item.Vector.CopyTo(VectorOf(slot));
         SetVectorSum(slot);
         _ids[slot] = item.Id;
         _slots[item.Id] = slot;
