@@ -213,7 +213,7 @@ public sealed partial class VectordClient
     {
         IndexParams p = answer.Params;
         return new IndexInfo(p.Name, p.Dimension, p.M, p.EfSearch, DistanceNames.Parse(p.Distance), answer.Length, p.Shards,
-            QuantizationNames.Parse(p.Quantization), p.OnDisk);
+            QuantizationNames.Parse(p.Quantization), p.OnDisk, answer.Quarantined);
     }
 
     /// <summary>Whether the standard resilience handler may repeat a request.</summary>

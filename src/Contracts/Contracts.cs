@@ -42,7 +42,9 @@ public sealed record ShardsResponse(ShardResponse[] Shards);
 /// <summary>An index: its parameters and number of items.</summary>
 /// <param name="Params">Effective parameters.</param>
 /// <param name="Length">Number of items.</param>
-public sealed record IndexResponse(IndexParams Params, int Length);
+/// <param name="Quarantined">Items stored before the vector rule refused what they hold: not searchable, not in
+/// <paramref name="Length"/>, deletable by id.</param>
+public sealed record IndexResponse(IndexParams Params, int Length, int Quarantined = 0);
 
 /// <summary>Body of <c>GET /vectors/index</c>.</summary>
 /// <param name="Names">Index names, sorted ordinally.</param>

@@ -44,7 +44,8 @@ public sealed record IndexSpec(
     [property: Id(5)] IndexQuantization Quantization = IndexQuantization.None,
     [property: Id(6)] bool OnDisk = false);
 
-/// <summary>An index's effective parameters, its number of items and its shard count.</summary>
+/// <summary>An index's effective parameters, its number of items and its shard count; <c>Quarantined</c> counts the
+/// items stored before the vector rule refused what they hold: not searchable, not in <c>Length</c>, deletable by id.</summary>
 [GenerateSerializer, Immutable, Alias("vectord.IndexInfo")]
 public sealed record IndexInfo(
     [property: Id(0)] string Name,
@@ -55,17 +56,20 @@ public sealed record IndexInfo(
     [property: Id(5)] int Length,
     [property: Id(6)] int Shards = 1,
     [property: Id(7)] IndexQuantization Quantization = IndexQuantization.None,
-    [property: Id(8)] bool OnDisk = false);
+    [property: Id(8)] bool OnDisk = false,
+    [property: Id(9)] int Quarantined = 0);
 
 /// <summary>Where one part of an index lives and how many items it holds.</summary>
 /// <param name="Shard">The part's number, 0 to shards − 1.</param>
 /// <param name="Length">Items in the part.</param>
 /// <param name="Silo">Address of the silo holding the part, or null when it is not active.</param>
+/// <param name="Quarantined">Items of the part in quarantine (see <see cref="IndexInfo"/>).</param>
 [GenerateSerializer, Immutable, Alias("vectord.ShardInfo")]
 public sealed record ShardInfo(
     [property: Id(0)] int Shard,
     [property: Id(1)] int Length,
-    [property: Id(2)] string? Silo);
+    [property: Id(2)] string? Silo,
+    [property: Id(3)] int Quarantined = 0);
 
 /// <summary>One item. <paramref name="Metadata"/> is opaque JSON text kept byte for byte; null means no metadata.</summary>
 [GenerateSerializer, Immutable, Alias("vectord.IndexItem")]

@@ -119,7 +119,12 @@ public sealed partial class VectorIndexGrain(
     }
 
     /// <inheritdoc/>
-    public async Task<IndexInfo> GetInfoAsync() => Info((await PartsAsync()).Length);
+    public async Task<IndexInfo> GetInfoAsync()
+    {
+        var parts = await PartsAsync();
+        var shards = await parts.ShardsAsync();
+        return Info(parts.Length) with { Quarantined = shards.Sum(s => s.Quarantined) };
+    }
 
     /// <inheritdoc/>
     public async Task<ShardInfo[]> GetShardsAsync() => await (await PartsAsync()).ShardsAsync();

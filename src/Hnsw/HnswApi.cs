@@ -45,10 +45,19 @@ public sealed record HnswOptions(
     /// at ef 16: recall@10 0.969 euclidean, 0.953 cosine (at ef 32: 0.993 and 0.983).</summary>
     public const int DefaultEfSearch = 16;
 
+    /// <summary>Largest squared norm of a vector or query an index accepts, computed in double: 1e36, a norm of
+    /// 1e18. Distances cannot overflow by construction: between two such vectors |a − b|² ≤ (|a| + |b|)² ≤ 4e36 and
+    /// |a · b| ≤ |a| |b| ≤ 1e36, and so is every partial sum a kernel forms (its terms are bounded the same way), as
+    /// are the int8 estimates (their ranges lie within the trained vectors'), all far below float's 3.4e38.</summary>
+    public const double MaxSquaredNorm = 1e36;
+
     /// <summary>The one rule for a vector an index of these options accepts: as many components as
-    /// <see cref="Dimension"/>, all finite, and under cosine a non-zero norm (a query may be zero when
-    /// <paramref name="allowZero"/>: every cosine distance to it is then 1). Returns null when it is acceptable, else
-    /// a phrase saying what is wrong, e.g. <c>dim mismatch (index=3, got=2)</c>, <c>non-finite component at 5</c>,
+    /// <see cref="Dimension"/>, all finite, a squared norm (in double) of at most <see cref="MaxSquaredNorm"/>, and
+    /// under cosine a non-zero norm (a query may be zero when <paramref name="allowZero"/>: every cosine distance to
+    /// it is then 1). Under cosine any such vector, however small (subnormal components included), has a finite unit
+    /// form: it is normalised in double (see <see cref="HnswIndex.Normalize"/>). Its self-distance is then finite
+    /// under every distance. Returns null when it is acceptable, else a phrase saying what is wrong, e.g.
+    /// <c>dim mismatch (index=3, got=2)</c>, <c>non-finite component at 5</c>, <c>norm 3.5e+38 is beyond 1e18</c>,
     /// <c>zero vector under cosine distance</c>.</summary>
     public string? CheckVector(ReadOnlySpan<float> vector, bool allowZero = false)
     {
@@ -61,7 +70,12 @@ public sealed record HnswOptions(
         {
             return string.Create(CultureInfo.InvariantCulture, $"non-finite component at {bad}");
         }
-        return !allowZero && Distance == DistanceKind.Cosine && HnswIndex.SquaredNorm(vector) == 0.0
+        double squaredNorm = HnswIndex.SquaredNorm(vector);
+        if (squaredNorm > MaxSquaredNorm)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"norm {Math.Sqrt(squaredNorm):G3} is beyond 1e18");
+        }
+        return !allowZero && Distance == DistanceKind.Cosine && squaredNorm == 0.0
             ? "zero vector under cosine distance"
             : null;
     }

@@ -223,21 +223,29 @@ public sealed partial class HnswIndex
         {
             return false;
         }
+        if (ReleaseQuarantined(slot))
+        {
+            ResetGraphWhenEmpty();
+            return true;
+        }
         _idChars -= id.Length;
         SetMetadata(slot, null);
         _ids[slot] = null;
         _deleted[slot] = true;
         _live.Remove(slot);
         _liveCount--;
-        if (_liveCount == 0)
+        _free.Enqueue(slot, slot);
+        ResetGraphWhenEmpty();
+        return true;
+    }
+
+    /// <summary>Forgets every tombstone once no item is left, live or quarantined.</summary>
+    private void ResetGraphWhenEmpty()
+    {
+        if (_liveCount == 0 && _quarantined.Count == 0)
         {
             ResetGraph();
         }
-        else
-        {
-            _free.Enqueue(slot, slot);
-        }
-        return true;
     }
 
     /// <summary>Forgets every tombstone once no live item is left (the arrays are kept for reuse).</summary>
@@ -255,7 +263,7 @@ public sealed partial class HnswIndex
         ForgetQuantizer();
     }
 
-    /// <summary>True when the id is present.</summary>
+    /// <summary>True when the id is present (quarantined items included: they can be deleted).</summary>
     public bool Contains(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -263,12 +271,12 @@ public sealed partial class HnswIndex
         return _slots.ContainsKey(id);
     }
 
-    /// <summary>Looks an item up by id. The vector is as stored (unit-normalised under cosine).</summary>
+    /// <summary>Looks an item up by id (a quarantined one is not found). The vector is as stored (unit-normalised under cosine).</summary>
     public bool TryGet(string id, [NotNullWhen(true)] out VectorItem? item)
     {
         ArgumentNullException.ThrowIfNull(id);
         using var reading = _gate.Read();
-        if (!_slots.TryGetValue(id, out int slot))
+        if (!_slots.TryGetValue(id, out int slot) || _deleted[slot])
         {
             item = null;
             return false;
@@ -286,7 +294,7 @@ public sealed partial class HnswIndex
         int n = 0;
         for (int i = 0; i < _slotCount; i++)
         {
-            if (_ids[i] is { } id)
+            if (_ids[i] is { } id && !_deleted[i])
             {
                 ids[n++] = id;
             }

@@ -285,7 +285,7 @@ public sealed class PersistenceTests
         return list;
     }
 
-    private static void RewriteChecksum(byte[] bytes, int start, int end)
+    internal static void RewriteChecksum(byte[] bytes, int start, int end)
     {
         ulong hash = System.IO.Hashing.XxHash64.HashToUInt64(bytes.AsSpan(start, end - 8 - start));
         BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(end - 8), hash);

@@ -73,6 +73,28 @@ public sealed class QuantizationTests
         Assert.Equal(("v5", 0f), (near.Id, near.Distance));
     }
 
+    /// <summary>0.1% of the items at the largest magnitude the rule accepts, on both sides: the trained ranges clip
+    /// them instead of stretching over them, and recall stays that of the float index.</summary>
+    [Theory]
+    [InlineData(DistanceKind.Euclidean)]
+    [InlineData(DistanceKind.Cosine)]
+    public void A_few_extreme_outliers_do_not_capture_the_trained_ranges(DistanceKind kind)
+    {
+        float[][] vectors = TestData.Clustered(3000, Dim, seed: 6);
+        float extreme = (float)(0.99e18 / Math.Sqrt(Dim));
+        foreach ((int at, float sign) in new[] { (500, 1f), (1500, -1f), (2500, 1f) })
+        {
+            vectors[at] = Enumerable.Repeat(sign * extreme, Dim).ToArray();
+        }
+        VectorItem[] items = TestData.Items(vectors);
+        HnswIndex quantized = Pair(kind, items, out HnswIndex floats);
+        Assert.True(quantized.IsQuantized);
+        float[][] queries = TestData.Clustered(100, Dim, seed: 7);
+        double floatRecall = TestData.Recall(floats, kind, items, queries, 10, 64);
+        double int8Recall = TestData.Recall(quantized, kind, items, queries, 10, 64);
+        Assert.True(int8Recall >= floatRecall - 0.01, $"recall@10 int8 {int8Recall:F3}, float {floatRecall:F3}");
+    }
+
     [Fact]
     public void Emptying_the_index_forgets_the_quantizer_and_new_items_train_a_new_one()
     {

@@ -92,7 +92,7 @@ public static class IndexesApi
             result.LengthDest, result.LengthSource, result.FirstError), GatewayJsonContext.Default.MergeResponse);
     }
 
-    private static IndexResponse ToResponse(IndexInfo info) => new(ToParams(info), info.Length);
+    private static IndexResponse ToResponse(IndexInfo info) => new(ToParams(info), info.Length, info.Quarantined);
 
     /// <summary>An index's parameters as the contract writes them.</summary>
     internal static IndexParams ToParams(IndexInfo info) =>

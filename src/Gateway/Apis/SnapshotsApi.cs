@@ -150,7 +150,7 @@ public static class SnapshotsApi
             ended = true;
             IndexInfo info = await upload.RestoreAsync(index, shards ?? 0, sha256);
             return JsonAnswer.Created($"/vectors/index/{Uri.EscapeDataString(info.Name)}",
-                new IndexResponse(IndexesApi.ToParams(info), info.Length), GatewayJsonContext.Default.IndexResponse);
+                new IndexResponse(IndexesApi.ToParams(info), info.Length, info.Quarantined), GatewayJsonContext.Default.IndexResponse);
         }
         finally
         {

@@ -140,6 +140,6 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     public async Task<ShardInfo> GetInfoAsync()
     {
         var part = await host.GetAsync(recover);
-        return new ShardInfo(shard, part.Count, silo);
+        return new ShardInfo(shard, part.Count, silo, part.Index.QuarantinedCount);
     }
 }

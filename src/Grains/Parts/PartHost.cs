@@ -65,6 +65,10 @@ internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Act
             _part = part;
             holding(part);
             LogLoaded(part.Log.Location, part.Count, part.Log.Seq);
+            if (part.Index.QuarantinedCount > 0)
+            {
+                LogQuarantined(part.Log.Location, part.Index.QuarantinedCount, string.Join(", ", part.Index.QuarantinedIds().Take(20)));
+            }
             return part;
         }
         catch (IndexCorruptException e)
@@ -210,6 +214,9 @@ internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Act
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Part} loaded: {Count} items, log up to {Seq}")]
     private partial void LogLoaded(PartLocation part, int count, long seq);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Part}: {Count} items quarantined, their stored vectors refused by the vector rule (not searchable; delete them by id and add them again): {Ids}")]
+    private partial void LogQuarantined(PartLocation part, int count, string ids);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Part}: snapshot failed, the log keeps every write: {Reason}")]
     private partial void LogCompactionFailed(PartLocation part, string reason);

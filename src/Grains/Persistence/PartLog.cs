@@ -88,10 +88,12 @@ internal sealed class PartLog
     }
 
     /// <summary>Applies a record to the engine exactly as when it was first written: adds on one thread, since a
-    /// sequential insert is deterministic (levels come from the ids) and so rebuilds exactly the graph that was in memory.</summary>
+    /// sequential insert is deterministic (levels come from the ids) and so rebuilds exactly the graph that was in memory.
+    /// An item written before the vector rule refused what it holds is quarantined, not a reason to refuse the record
+    /// (<see cref="HnswIndex.AddLogged"/>); a new write's items are checked before they are logged.</summary>
     public static int Apply(HnswIndex index, WalRecord record)
     {
-        if (record.Kind == WalKind.Add) { return index.AddBatch(record.Items, maxDegreeOfParallelism: 1); }
+        if (record.Kind == WalKind.Add) { return index.AddLogged(record.Items); }
         var deleted = 0;
         foreach (var id in record.Ids) { deleted += index.Delete(id) ? 1 : 0; }
         return deleted;

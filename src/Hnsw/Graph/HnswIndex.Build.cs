@@ -36,6 +36,15 @@ public sealed partial class HnswIndex
             return 0;
         }
 
+        // An id in quarantine is released first: the batch replaces it with a vector the rule accepts.
+        for (int j = 0; j < items.Count && _quarantined.Count > 0; j++)
+        {
+            if (_slots.TryGetValue(items[j].Id, out int held) && _quarantined.Contains(held))
+            {
+                Delete(items[j].Id);
+            }
+        }
+
         // Duplicate ids: the last occurrence wins.
         var last = new Dictionary<string, int>(items.Count, StringComparer.Ordinal);
         for (int j = 0; j < items.Count; j++)
@@ -176,19 +185,30 @@ public sealed partial class HnswIndex
         return (int)Math.Min(-Math.Log(u) * _levelMultiplier, MaxLevelCap);
     }
 
+    /// <summary>Writes the unit vector of a non-zero <paramref name="vector"/> to <paramref name="target"/>, scaled in
+    /// double: a float scale would overflow for a vector whose norm is below 1/float.MaxValue (subnormal components),
+    /// where the double one gives the proper unit vector.</summary>
+    internal static void Normalize(ReadOnlySpan<float> vector, Span<float> target)
+    {
+        double scale = 1.0 / Math.Sqrt(SquaredNorm(vector));
+        for (int i = 0; i < vector.Length; i++)
+        {
+            target[i] = (float)(vector[i] * scale);
+        }
+    }
+
     /// <summary>Copies a validated vector into its slot (unit-normalised under cosine), and its codes once the
     /// quantizer is trained.</summary>
     private void StoreVector(int slot, float[] vector)
     {
         Span<float> target = VectorOf(slot);
-        vector.CopyTo(target);
         if (_kind == DistanceKind.Cosine)
         {
-            float scale = (float)(1.0 / Math.Sqrt(SquaredNorm(vector)));
-            foreach (ref float x in target)
-            {
-                x *= scale;
-            }
+            Normalize(vector, target);
+        }
+        else
+        {
+            vector.CopyTo(target);
         }
         SetVectorSum(slot);
         if (_quantizer is { } quantizer)

@@ -50,7 +50,12 @@ public sealed partial class HnswIndex
             }
         }
 
-        if (_slotCount > 1)
+        if (_entryPoint < 0)
+        {
+            // Every other slot was taken out of the graph at load (see QuarantineRefused): this one starts it again.
+            (_entryPoint, _maxLevel) = (slot, level);
+        }
+        else if (_slotCount > 1)
         {
             Connect<TSpace>(slot, level, _entryPoint, _maxLevel, writerInside: true);
         }

@@ -7,8 +7,9 @@ namespace Vectord.Hnsw.Quantization;
 /// <summary>
 /// Per-dimension scalar quantization to one unsigned byte: component j of a vector is coded as
 /// <c>c = round((x − low[j]) / step[j])</c> clamped to 0 … 255, and stands for <c>low[j] + step[j] · c</c>. The
-/// range of each dimension is the smallest and largest value of a training sample (a later value outside it clamps
-/// to the nearest end); a dimension that was constant in the sample has step 0 and code 0. Immutable once made.
+/// range of each dimension spans a training sample's values but the most extreme 0.1% at each end (one value at least) (a value outside
+/// it, in the sample or later, clamps to the nearest end); a dimension that was constant in the sample has step 0
+/// and code 0. Immutable once made.
 /// </summary>
 /// <remarks>
 /// The search compares a float query with codes asymmetrically, without quantizing the query's own values:
@@ -26,6 +27,10 @@ internal sealed class ScalarQuantizer
 {
     /// <summary>Codes a component can take: 0 … <see cref="Levels"/>.</summary>
     private const int Levels = 255;
+
+    /// <summary>Share of a training sample, at each end of every dimension, left outside the dimension's range (at
+    /// least one value of a sample of three or more).</summary>
+    internal const double ClipShare = 0.001;
 
     private readonly float[] _low;
     private readonly float[] _step;
@@ -65,32 +70,59 @@ internal sealed class ScalarQuantizer
     public ReadOnlySpan<float> Step => _step;
 
     /// <summary>Trains on the vectors of <paramref name="dimension"/> floats whose slots <paramref name="sample"/>
-    /// lists (the first N live ones): the range of each dimension is the sample's smallest and largest value.</summary>
+    /// lists (the first N live ones): the range of each dimension runs from the sample's <see cref="ClipShare"/>
+    /// quantile to its 1 − <see cref="ClipShare"/> quantile, so that a few outliers cannot stretch it over the values
+    /// that matter (they take the nearest end's code instead).</summary>
     public static ScalarQuantizer Train(ReadOnlySpan<float> vectors, int dimension, ReadOnlySpan<int> sample)
     {
         var low = new float[dimension];
-        var high = new float[dimension];
-        low.AsSpan().Fill(float.PositiveInfinity);
-        high.AsSpan().Fill(float.NegativeInfinity);
-        foreach (int slot in sample)
-        {
-            ReadOnlySpan<float> v = vectors.Slice(slot * dimension, dimension);
-            for (int j = 0; j < dimension; j++)
-            {
-                low[j] = MathF.Min(low[j], v[j]);
-                high[j] = MathF.Max(high[j], v[j]);
-            }
-        }
         var step = new float[dimension];
+        if (sample.IsEmpty)
+        {
+            return new ScalarQuantizer(low, step);             // every code 0
+        }
+        int clipped = Math.Min(Math.Max(1, (int)(sample.Length * ClipShare)), (sample.Length - 1) / 2);
+        var column = new float[sample.Length];
         for (int j = 0; j < dimension; j++)
         {
-            step[j] = (high[j] - low[j]) / Levels;
-            if (!float.IsFinite(step[j]))
+            for (int n = 0; n < sample.Length; n++)
             {
-                (low[j], step[j]) = (0f, 0f);                  // an empty sample: every code 0
+                column[n] = vectors[(sample[n] * dimension) + j];
             }
+            low[j] = Select(column, clipped);
+            float high = Select(column, sample.Length - 1 - clipped);
+            step[j] = (high - low[j]) / Levels;
         }
         return new ScalarQuantizer(low, step);
+    }
+
+    /// <summary>The value of rank <paramref name="rank"/> (0 = smallest) in <paramref name="values"/>, which it
+    /// reorders (Hoare's selection: linear on average).</summary>
+    private static float Select(Span<float> values, int rank)
+    {
+        int left = 0;
+        int right = values.Length - 1;
+        while (left < right)
+        {
+            float pivot = values[left + ((right - left) / 2)];
+            int i = left;
+            int j = right;
+            while (i <= j)
+            {
+                while (values[i] < pivot) { i++; }
+                while (values[j] > pivot) { j--; }
+                if (i <= j)
+                {
+                    (values[i], values[j]) = (values[j], values[i]);
+                    i++;
+                    j--;
+                }
+            }
+            if (rank <= j) { right = j; }
+            else if (rank >= i) { left = i; }
+            else { break; }
+        }
+        return values[rank];
     }
 
     /// <summary>Codes <paramref name="vector"/> into <paramref name="codes"/> (as long as the dimension).</summary>

@@ -60,7 +60,7 @@ public sealed partial class HnswIndex
         CheckVectorSums();
         if (!copy)
         {
-            return new HnswImage(_options, slots, _liveCount, _entryPoint, _maxLevel, _ids, _metadata, _vectors, _levels, _links0, _upper,
+            return new HnswImage(_options, slots, _liveCount + _quarantined.Count, _entryPoint, _maxLevel, _ids, _metadata, _vectors, _levels, _links0, _upper,
                 new QuantizedImage(_quantizer, _trainedOn, _codes, _codeStride));
         }
         var upper = new int[]?[slots];
@@ -71,7 +71,7 @@ public sealed partial class HnswIndex
                 upper[i] = _upper[i].AsSpan(0, _levels[i] * (_m + 1)).ToArray();
             }
         }
-        return new HnswImage(_options, slots, _liveCount, _entryPoint, _maxLevel,
+        return new HnswImage(_options, slots, _liveCount + _quarantined.Count, _entryPoint, _maxLevel,
             _ids.AsSpan(0, slots).ToArray(), _metadata.AsSpan(0, slots).ToArray(), _vectors.Copy(slots * _dim),
             _levels.AsSpan(0, slots).ToArray(), _links0.AsSpan(0, slots * _stride0).ToArray(), upper,
             new QuantizedImage(_quantizer, _trainedOn, _codes.AsSpan(0, _quantizer is null ? 0 : slots * _codeStride).ToArray(), _codeStride));
@@ -298,7 +298,8 @@ public sealed partial class HnswIndex
         }
     }
 
-    /// <summary>Checks the structural invariants of a freshly read index.</summary>
+    /// <summary>Checks the structural invariants of a freshly read index, then quarantines the items whose vectors
+    /// the rule refuses (see <see cref="QuarantinedCount"/>) instead of refusing the whole index for them.</summary>
     private void ValidateLoaded(int live, int entry, int maxLevel)
     {
         if (_slots.Count != live)
@@ -322,10 +323,6 @@ public sealed partial class HnswIndex
         for (int i = 0; i < _slotCount; i++)
         {
             highest = Math.Max(highest, _levels[i]);
-            if (FirstNonFinite(VectorOf(i)) >= 0)
-            {
-                throw new HnswFormatException($"non-finite vector component in slot {i}");
-            }
             for (int level = 0; level <= _levels[i]; level++)
             {
                 Span<int> block = LinkBlock(i, level);
@@ -349,9 +346,10 @@ public sealed partial class HnswIndex
         }
         _entryPoint = entry;
         _maxLevel = maxLevel;
+        _liveCount -= QuarantineRefused();
         for (int i = _slotCount - 1; i >= 0; i--)
         {
-            if (_deleted[i])
+            if (_deleted[i] && !_quarantined.Contains(i))
             {
                 _free.Enqueue(i, i);
             }
