@@ -10,32 +10,40 @@ namespace Vectord.Client;
 /// </summary>
 internal static class ProblemAnswers
 {
-    /// <summary>The exception for an error <paramref name="status"/> whose detail is <paramref name="detail"/>.</summary>
-    public static VectordException ToException(HttpStatusCode status, string detail) => status switch
+    /// <summary>The exception for an error <paramref name="status"/> whose answer is <paramref name="problem"/>;
+    /// its <see cref="VectordException.AppliedShards"/> are the answer's <c>applied_shards</c>.</summary>
+    public static VectordException ToException(HttpStatusCode status, Problem problem)
     {
-        HttpStatusCode.NotFound => new IndexNotFoundException(detail) { Status = (int)status },
-        HttpStatusCode.Conflict => new IndexAlreadyExistsException(detail) { Status = (int)status },
-        HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge =>
-            new InvalidIndexArgumentException(detail) { Status = (int)status },
-        HttpStatusCode.ServiceUnavailable => new StorageUnavailableException(detail) { Status = (int)status },
-        HttpStatusCode.InsufficientStorage => new IndexFullException(detail) { Status = (int)status },
-        HttpStatusCode.GatewayTimeout => new WriteOutcomeUnknownException(detail) { Status = (int)status },
-        _ => new VectordHttpException(detail) { Status = (int)status },
-    };
+        string detail = problem.Detail;
+        int code = (int)status;
+        VectordException exception = status switch
+        {
+            HttpStatusCode.NotFound => new IndexNotFoundException(detail) { Status = code },
+            HttpStatusCode.Conflict => new IndexAlreadyExistsException(detail) { Status = code },
+            HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge => new InvalidIndexArgumentException(detail) { Status = code },
+            HttpStatusCode.ServiceUnavailable => new StorageUnavailableException(detail) { Status = code },
+            HttpStatusCode.InsufficientStorage => new IndexFullException(detail) { Status = code },
+            HttpStatusCode.GatewayTimeout => new WriteOutcomeUnknownException(detail) { Status = code },
+            _ => new VectordHttpException(detail) { Status = code },
+        };
+        exception.AppliedShards = problem.AppliedShards;
+        return exception;
+    }
 
-    /// <summary>The <c>detail</c> of an error answer; its reason phrase (and the start of its body) when the body
-    /// is not a ProblemDetails, as from a proxy in front of the service.</summary>
-    public static async Task<string> ReadDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The <c>detail</c> and <c>applied_shards</c> of an error answer; its reason phrase (and the start of
+    /// its body) as the detail when the body is not a ProblemDetails, as from a proxy in front of the service.</summary>
+    public static async Task<Problem> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("detail", out JsonElement detail)
+            JsonElement root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("detail", out JsonElement detail)
                 && detail.ValueKind == JsonValueKind.String)
             {
-                return detail.GetString()!;
+                return new Problem(detail.GetString()!, AppliedShards(root));
             }
         }
         catch (JsonException)
@@ -44,6 +52,15 @@ internal static class ProblemAnswers
         }
         string reason = $"{(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd();
         string text = body.Length > 200 ? body[..200] : body;
-        return text.Length == 0 ? reason : $"{reason}: {text}";
+        return new Problem(text.Length == 0 ? reason : $"{reason}: {text}", null);
     }
+
+    private static int[]? AppliedShards(JsonElement root) =>
+        root.TryGetProperty("applied_shards", out JsonElement shards) && shards.ValueKind == JsonValueKind.Array
+            && shards.EnumerateArray().All(s => s.ValueKind == JsonValueKind.Number && s.TryGetInt32(out _))
+            ? [.. shards.EnumerateArray().Select(s => s.GetInt32())]
+            : null;
 }
+
+/// <summary>What an error answer says: its <c>detail</c>, and for a sharded write, the shards that applied it.</summary>
+internal sealed record Problem(string Detail, int[]? AppliedShards);

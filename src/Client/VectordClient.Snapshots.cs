@@ -133,8 +133,8 @@ public sealed partial class VectordClient
     {
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
-            string detail = await ProblemAnswers.ReadDetailAsync(response, cancellationToken).ConfigureAwait(false);
-            throw new SnapshotNotFoundException(detail) { Status = (int)response.StatusCode };
+            Problem problem = await ProblemAnswers.ReadAsync(response, cancellationToken).ConfigureAwait(false);
+            throw new SnapshotNotFoundException(problem.Detail) { Status = (int)response.StatusCode };
         }
         await ThrowIfErrorAsync(response, cancellationToken).ConfigureAwait(false);
     }

@@ -189,8 +189,8 @@ public sealed partial class VectordClient
     {
         if (!response.IsSuccessStatusCode)
         {
-            string detail = await ProblemAnswers.ReadDetailAsync(response, cancellationToken).ConfigureAwait(false);
-            throw ProblemAnswers.ToException(response.StatusCode, detail);
+            Problem problem = await ProblemAnswers.ReadAsync(response, cancellationToken).ConfigureAwait(false);
+            throw ProblemAnswers.ToException(response.StatusCode, problem);
         }
     }
 
@@ -203,10 +203,10 @@ public sealed partial class VectordClient
             await ThrowIfErrorAsync(response, cancellationToken).ConfigureAwait(false);
             return false;
         }
-        string detail = await ProblemAnswers.ReadDetailAsync(response, cancellationToken).ConfigureAwait(false);
-        return detail == ProblemTexts.ItemNotFound(id)
+        Problem problem = await ProblemAnswers.ReadAsync(response, cancellationToken).ConfigureAwait(false);
+        return problem.Detail == ProblemTexts.ItemNotFound(id)
             ? true
-            : throw ProblemAnswers.ToException(response.StatusCode, detail);
+            : throw ProblemAnswers.ToException(response.StatusCode, problem);
     }
 
     private static IndexInfo ToInfo(IndexResponse answer)

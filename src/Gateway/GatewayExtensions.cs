@@ -78,7 +78,8 @@ public static class GatewayExtensions
     }
 
     /// <summary>
-    /// Adds the middleware (ProblemDetails for errors and bare status codes, bearer-token check) and maps every
+    /// Adds the middleware (ProblemDetails for errors and bare status codes, refusal of dot segments in the request
+    /// target, refusal of writes sent by pages of other sites, bearer-token check, the declared body types) and maps every
     /// route: <c>/vectors/index...</c>, <c>/health</c>, <c>/auth/whoami</c>, <c>/cluster/...</c>, the dashboard
     /// (<c>/</c> → <c>/dashboard/</c>), <c>/openapi/v1.json</c>, <c>/scalar</c> and <c>/metrics</c>.
     /// </summary>
@@ -88,7 +89,11 @@ public static class GatewayExtensions
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<DotSegmentMiddleware>();   // on the target as sent, before routing resolves its dots
+        app.UseMiddleware<CrossSiteMiddleware>();   // auth on or off
         app.UseMiddleware<BearerTokenMiddleware>();
+        app.UseMiddleware<ContentTypeMiddleware>();
+        app.UseRouting();
         app.UseMiddleware<ClusterReadyMiddleware>();
         app.UseRateLimiter();
 

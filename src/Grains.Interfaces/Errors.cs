@@ -11,6 +11,13 @@ public abstract class VectordException : Exception
     /// null when a grain raised it. The message is then the answer's <c>detail</c>.</summary>
     [Id(0)]
     public int? Status { get; init; }
+
+    /// <summary>For a write to a sharded index that failed on some of its shards: the shards (numbered from 0,
+    /// ascending) that applied their share of the write. A shard not listed holds none of it, unless the error is
+    /// a <see cref="WriteOutcomeUnknownException"/>, after which it may still apply its share. Null when nothing
+    /// was written (the error came before any shard was) or the index has one shard.</summary>
+    [Id(1)]
+    public int[]? AppliedShards { get; set; }
 }
 
 /// <summary>The index (or, in a merge, the source or destination) does not exist.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Vectord;
 
 /// <summary>
@@ -31,16 +29,6 @@ public static class ItemLimits
         {
             throw new InvalidIndexArgumentException($"{field}: more than {MaxBatchItems} in one call (split the batch)");
         }
-    }
-
-    /// <summary>What is wrong with the length of an id, or null.</summary>
-    public static string? CheckId(string id)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        // At most 3 bytes per UTF-16 unit: short ids need no count.
-        if (id.Length * 3 <= MaxIdBytes) { return null; }
-        var bytes = Encoding.UTF8.GetByteCount(id);
-        return bytes > MaxIdBytes ? $"id is {bytes} bytes of UTF-8 (at most {MaxIdBytes})" : null;
     }
 
     /// <summary>What is wrong with metadata of <paramref name="bytes"/> bytes of UTF-8, or null.</summary>

@@ -1,13 +1,13 @@
 namespace Vectord.Client.Tests;
 
-/// <summary>Any id reaches its item, whatever characters it holds.</summary>
+/// <summary>Any id reaches its item, whatever characters it holds (<c>.</c> and <c>..</c> are not ids: a 400).</summary>
 public sealed class ItemIdPathTests(NodeFixture node)
 {
     private readonly VectordClient _client = node.Client;
 
     public static TheoryData<string> Ids => new()
     {
-        ".", "..", "a/../b", "a/./b", "a//b", "/lead", "trail/", "%2F", "%", "?x#y", " ", "a\\b", "é/ü", "+&=;",
+        "a/../b", "a/./b", "a//b", "/lead", "trail/", "%2F", "%", "?x#y", " ", "a\\b", "é/ü", "+&=;",
     };
 
     [Theory]

@@ -159,6 +159,34 @@ public sealed class DashboardTests(AuthSiloFixture fixture, Browser browser) : I
     }
 
     [Fact]
+    public async Task Deleting_an_item_with_an_awkward_id_deletes_that_item_only()
+    {
+        string name = Names.New("awkward");
+        await Silo.CreateIndexAsync(name, 2);
+        await Silo.AddAsync(name, new { id = "a/b", vector = new[] { 1f, 0f } }, new { id = "%2e", vector = new[] { 0f, 1f } },
+            new { id = "keep", vector = new[] { 1f, 1f } });
+
+        await using var tab = await browser.OpenAsync(Silo.BaseAddress);
+        await tab.SignInAsync(Silo.AdminToken);
+        var page = tab.Page;
+        await page.GotoAsync($"/dashboard/#/index/{name}");
+        await Expect(page.Locator("#item-table tbody tr")).ToHaveCountAsync(3);
+        foreach (var (id, left) in new[] { ("a/b", 2), ("%2e", 1) })
+        {
+            await page.Locator($"#item-table tbody tr[data-id='{id}'] .delete-item").ClickAsync();
+            await Expect(page.Locator("#detail-message")).ToContainTextAsync($"Deleted {id}");
+            await Expect(page.Locator($"#item-table tbody tr[data-id='{id}']")).ToHaveCountAsync(0);
+            await Expect(page.Locator("#index-length")).ToHaveTextAsync(left.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        using var query = await Silo.Api.PostAsJsonAsync($"vectors/index/{name}/items/query", new { }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, query.StatusCode);
+        using var remaining = JsonDocument.Parse(await query.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(["keep"], remaining.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
     public async Task Dropping_an_index_needs_the_confirmation()
     {
         string name = Names.New("drop");

@@ -72,7 +72,7 @@ public sealed class ReadOnlyTokenTests(ReadOnlyFixture fixture) : IClassFixture<
         (HttpMethod.Delete, $"/vectors/index/{other}", null, HttpStatusCode.NoContent),
         (HttpMethod.Post, $"/vectors/index/{name}/snapshots", "{}", HttpStatusCode.Created),
         (HttpMethod.Delete, $"/vectors/index/{name}/snapshots/{name}-20261202T180000000Z-00000000.snapshot", null, HttpStatusCode.NotFound),
-        (HttpMethod.Post, $"/vectors/snapshots/restore?index={other}", "{}", HttpStatusCode.BadRequest),
+        (HttpMethod.Post, $"/vectors/snapshots/restore?index={other}", "{}", HttpStatusCode.UnsupportedMediaType),
     ];
 
     [Fact]

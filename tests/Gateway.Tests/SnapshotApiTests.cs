@@ -228,6 +228,7 @@ public sealed class SnapshotLimitTests
                 using HttpContent content = announced
                     ? new ByteArrayContent(new byte[(1 << 20) + 1])
                     : new StreamContent(new MemoryStream(new byte[(1 << 20) + 1]));
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
                 if (!announced)
                 {
                     content.Headers.ContentLength = null;   // sent chunked: the limit is found while reading

@@ -18,7 +18,11 @@ public static class SnapshotsApi
     /// <summary>Bytes of one chunk moved per grain call.</summary>
     public const int ChunkBytes = 1 << 20;
 
-    private const string OctetStream = "application/octet-stream";
+    /// <summary>The media type of a snapshot file, the only one a restore takes.</summary>
+    internal const string OctetStream = "application/octet-stream";
+
+    /// <summary>The route of a restore.</summary>
+    internal const string RestorePath = "/vectors/snapshots/restore";
 
     /// <summary>Maps the snapshot routes.</summary>
     public static IEndpointRouteBuilder MapSnapshotsApi(this IEndpointRouteBuilder app)
@@ -42,9 +46,9 @@ public static class SnapshotsApi
             .WithSummary("Deletes a snapshot")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        app.MapPost("/vectors/snapshots/restore", RestoreAsync).WithName("RestoreSnapshot").WithTags("Snapshots")
+        app.MapPost(RestorePath, RestoreAsync).WithName("RestoreSnapshot").WithTags("Snapshots")
             .WithSummary("Creates an index from a snapshot file sent as the body")
-            .Accepts<Stream>(OctetStream, "*/*")   // any declared type: the file is judged by its content
+            .Accepts<Stream>(OctetStream)
             .WithMetadata(new BodySizeLimit(maxUpload))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)

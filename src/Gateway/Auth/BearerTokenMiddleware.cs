@@ -8,7 +8,8 @@ namespace Vectord.Gateway.Auth;
 /// <summary>
 /// When tokens are configured, every path but <c>/health</c>, <c>/</c> and the dashboard's static files
 /// (<c>/dashboard/...</c>, which hold no data and ask for the token themselves) needs
-/// <c>Authorization: Bearer &lt;token&gt;</c>: 401 without a valid one, 403 for a read-only token on a write route.
+/// <c>Authorization: Bearer &lt;token&gt;</c>: 401 without a valid one, 403 for a read-only token on a write route
+/// and anywhere under the Orleans dashboard (<c>/orleans/</c>).
 /// Tokens are compared as SHA-256 digests of their UTF-8 bytes with <see cref="CryptographicOperations.FixedTimeEquals"/>
 /// against every configured token without stopping at a match, so neither a token's length nor which token
 /// matched shows in the timing. The request's <see cref="Access"/> is left in <see cref="HttpContext.Items"/>.
@@ -52,9 +53,13 @@ internal sealed class BearerTokenMiddleware
         {
             throw new UnauthenticatedException();
         }
+        if (access == Access.ReadOnly && path.StartsWithSegments(OrleansDashboardPath, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ForbiddenException(ForbiddenException.OrleansDashboard);   // its log stream and grain views too
+        }
         if (access == Access.ReadOnly && !ReadRoutes.IsRead(context.Request.Method, path))
         {
-            throw new ForbiddenException();
+            throw new ForbiddenException(ForbiddenException.ReadOnlyToken);
         }
         context.Items[s_accessKey] = access;
         return _next(context);

@@ -1,6 +1,6 @@
 // One index: its parameters and shard placement (when the server has them), an item browser paged with `next`,
 // metadata pretty-printed, "find similar" from any item, and item deletion.
-import { get, post, del, enc } from "./api.js";
+import { get, post, enc } from "./api.js";
 import { h, errorBox, fmt, pretty } from "./ui.js";
 
 const PAGE = 50;
@@ -91,10 +91,10 @@ export async function detail({ main, onStop }, name) {
   async function remove(id) {
     if (!confirm(`Delete item "${id}"?`)) return;
     try {
-      await del(`${base}/items/${enc(id)}`);
-      const now = await get(base);
-      document.getElementById("index-length").textContent = fmt(now.length);
-      message.replaceChildren(h("p", { class: "notice" }, `Deleted ${id}.`));
+      // By id in the body, never in the path, where an id such as ".." or "a/b" would name another resource.
+      const answer = await post(`${base}/delete`, { ids: [id] });
+      document.getElementById("index-length").textContent = fmt(answer.length);
+      message.replaceChildren(h("p", { class: "notice" }, answer.deleted > 0 ? `Deleted ${id}.` : `${id} was already deleted.`));
     } catch (e) {
       message.replaceChildren(errorBox(e, `Deleting ${id}`));
     }

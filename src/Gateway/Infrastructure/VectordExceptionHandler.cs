@@ -34,6 +34,17 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
             LogUnavailable(logger, status, httpContext.TraceIdentifier, exception.Message, exception);
         }
 
+        var details = new ProblemDetails
+        {
+            Status = status,
+            Title = ReasonPhrases.GetReasonPhrase(status),
+            Detail = detail,
+            Extensions = { ["traceId"] = httpContext.TraceIdentifier },
+        };
+        if (exception is VectordException { AppliedShards: { } applied })
+        {
+            details.Extensions["applied_shards"] = applied;   // a sharded write that failed on some of its shards
+        }
         httpContext.Response.StatusCode = status;
         if (status == StatusCodes.Status401Unauthorized)
         {
@@ -47,13 +58,7 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = status,
-                Title = ReasonPhrases.GetReasonPhrase(status),
-                Detail = detail,
-                Extensions = { ["traceId"] = httpContext.TraceIdentifier },
-            },
+            ProblemDetails = details,
         });
     }
 

@@ -49,9 +49,7 @@ internal static class ItemRules
     public static string? Check(IndexItem item, HnswOptions options, out VectorItem? converted)
     {
         converted = null;
-        if (string.IsNullOrEmpty(item.Id)) { return "empty id"; }
-        if (!IsWellFormed(item.Id)) { return "id is not valid Unicode text"; }
-        if (ItemLimits.CheckId(item.Id) is { } longId) { return longId; }
+        if (ItemIds.Check(item.Id) is { } badId) { return badId; }
         var problem = options.CheckVector(item.Vector ?? []);
         if (problem is not null) { return problem; }
         byte[]? metadata = null;
@@ -159,15 +157,5 @@ internal static class ItemRules
         if (item.Metadata is null) { hash.Append([0]); }
         else { hash.Append([1]); hash.Append(item.Metadata); }
         return hash.GetCurrentHashAsUInt64();
-    }
-
-    private static bool IsWellFormed(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; }
-            else if (char.IsSurrogate(text[i])) { return false; }
-        }
-        return true;
     }
 }

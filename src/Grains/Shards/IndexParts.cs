@@ -109,8 +109,8 @@ internal sealed class IndexParts(IPartClient[] parts, Func<int, IndexPart?> find
     public Task<ShardInfo[]> ShardsAsync() => Task.WhenAll(parts.Select(p => p.GetInfoAsync()));
 
     /// <summary>Writes each part's share at once. When one fails, the others' new lengths are still recorded and the
-    /// first failure is raised: a retry of the same request converges, since an add is an upsert and a delete of an
-    /// absent id does nothing.</summary>
+    /// first failure is raised, naming the shards that applied their share (<see cref="VectordException.AppliedShards"/>):
+    /// a retry of the same request converges, since an add is an upsert and a delete of an absent id does nothing.</summary>
     private Task<PartWrite[]> WriteAsync<T>(List<T>[] split, Func<IPartClient, List<T>, Task<PartWrite>> write) =>
         WriteAsync(Written(split), s => write(parts[s], split[s]));
 
@@ -121,6 +121,15 @@ internal sealed class IndexParts(IPartClient[] parts, Func<int, IndexPart?> find
         try
         {
             return await Task.WhenAll(tasks);
+        }
+        catch (Exception e) when (parts.Length > 1)
+        {
+            int[] applied = [.. Enumerable.Range(0, tasks.Length).Where(i => tasks[i].IsCompletedSuccessfully).Select(i => written[i]).Order()];
+            // A shard that failed in another way than ours (a call that timed out, a silo lost) may yet apply its share.
+            VectordException described = e as VectordException
+                ?? new WriteOutcomeUnknownException($"a shard of the index failed the write ({e.GetType().Name}: {e.Message})");
+            described.AppliedShards = applied;
+            throw described;
         }
         finally
         {
