@@ -22,7 +22,7 @@ internal sealed record PartCapacity(long MaxVectorBytes)
         if (fresh == 0) { return; }
         var dimension = index.Options.Dimension;
         var items = (long)index.Count + fresh;
-        var maxItems = Math.Min(index.MaxCount, MaxVectorBytes / (4L * dimension));
+        var maxItems = MaxItems(dimension, index.MaxCount);
         if (items > maxItems)
         {
             throw new IndexFullException($"an index part holds at most {maxItems} vectors of dimension {dimension}; it has {index.Count} and this write adds {fresh}");
@@ -36,6 +36,20 @@ internal sealed record PartCapacity(long MaxVectorBytes)
             throw new IndexFullException($"this node has not the memory to grow the index part: it needs {growth} bytes and has {Math.Max(free, 0)} free");
         }
     }
+
+    /// <summary>Refuses a restore that would put <paramref name="items"/> vectors of <paramref name="dimension"/> in one
+    /// part, past what a part may hold (the same limit as for writes).</summary>
+    /// <exception cref="IndexFullException">The limit and the count.</exception>
+    public void CheckRestore(int dimension, long items)
+    {
+        var maxItems = MaxItems(dimension, Array.MaxLength / dimension);
+        if (items > maxItems)
+        {
+            throw new IndexFullException($"an index part holds at most {maxItems} vectors of dimension {dimension}; the snapshot puts {items} in one");
+        }
+    }
+
+    private long MaxItems(int dimension, long engineMax) => Math.Min(engineMax, MaxVectorBytes / (4L * dimension));
 
     private static long FreeMemory(bool collect) =>
         GC.GetGCMemoryInfo().TotalAvailableMemoryBytes - GC.GetTotalMemory(forceFullCollection: collect);
