@@ -57,6 +57,7 @@ public sealed partial class HnswIndex
     private HnswImage Image(bool copy)
     {
         int slots = _slotCount;
+        _vectors.CheckLength();
         CheckVectorSums();
         if (!copy)
         {
