@@ -67,7 +67,7 @@ public sealed partial class VectorIndexGrain
                 long[] sizes;
                 try
                 {
-                    sizes = await SnapshotRestore.WritePartsAsync(store, file, header, spec, At);
+                    sizes = await SnapshotRestore.WritePartsAsync(store, file, header, spec, _options.PartCapacity, At);
                 }
                 catch (SnapshotFormatException e)
                 {
@@ -102,7 +102,7 @@ public sealed partial class VectorIndexGrain
                     await GrainStateWrites.TryAsync(_manifest.ClearStateAsync);
                     _manifest.State = previous;
                 }
-                await DeleteQuietlyAsync(StorageKeys.PartPrefix(Name, generation));   // only what this restore wrote
+                await DeleteQuietlyAsync(StorageKeys.IndexPrefix(Name));   // only this restore wrote there (leftovers were deleted)
                 throw;
             }
         }

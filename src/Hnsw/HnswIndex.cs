@@ -219,6 +219,7 @@ public sealed partial class HnswIndex
     {
         ArgumentNullException.ThrowIfNull(id);
         using var writing = Exclusive();
+        _vectors.CheckLength();
         if (!_slots.Remove(id, out int slot))
         {
             return false;
@@ -281,6 +282,7 @@ public sealed partial class HnswIndex
             item = null;
             return false;
         }
+        _vectors.CheckLength();
         CheckVectorSum(slot);
         item = new VectorItem(id, VectorOf(slot).ToArray(), _metadata[slot]);
         return true;

@@ -242,4 +242,41 @@ public sealed class SnapshotLimitTests
         var e = await Assert.ThrowsAnyAsync<Exception>(() => VectordServer.StartAsync(data.Path, new Dictionary<string, string?> { ["Snapshots:MaxUploadBytes"] = "1000" }));
         Assert.Contains("Snapshots:MaxUploadBytes must be at least", e.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_restore_past_Storage_MaxPartVectorBytes_is_507_naming_the_limit_and_creates_nothing()
+    {
+        using var source = new TempDirectory("vectord-gw");
+        byte[] file;
+        string name = Http.NewName("big");
+        await using (var server = await VectordServer.StartAsync(source.Path))
+        {
+            (await server.Client.PostReplyAsync("/vectors/index", $$"""{"name":"{{name}}","dimension":8}""")).AssertJson(HttpStatusCode.Created);
+            var items = Enumerable.Range(0, 300).Select(i => new { id = $"it-{i}", vector = Enumerable.Range(0, 8).Select(d => (float)((i * 7) + d + 1)).ToArray() });
+            (await server.Client.PostReplyAsync($"/vectors/index/{name}/add", JsonSerializer.Serialize(new { items }))).AssertJson(HttpStatusCode.OK);
+            var snapshot = (await server.Client.PostReplyAsync($"/vectors/index/{name}/snapshots", null)).AssertJson(HttpStatusCode.Created);
+            file = await server.Client.GetByteArrayAsync($"/vectors/index/{name}/snapshots/{snapshot.GetProperty("name").GetString()}", TestContext.Current.CancellationToken);
+        }
+
+        using var data = new TempDirectory("vectord-gw");
+        await using var limited = await VectordServer.StartAsync(data.Path, new Dictionary<string, string?> { ["Storage:MaxPartVectorBytes"] = "4096" });
+        foreach (int shards in new[] { 0, 2 })
+        {
+            string target = Http.NewName("limited");
+            using var content = new ByteArrayContent(file);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            using var response = await limited.Client.PostAsync($"/vectors/snapshots/restore?index={target}&shards={shards}", content, TestContext.Current.CancellationToken);
+            string body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.True(response.StatusCode == HttpStatusCode.InsufficientStorage, body);
+            Assert.Contains("an index part holds at most 128 vectors of dimension 8; the snapshot puts ", body, StringComparison.Ordinal);
+            Assert.Contains(shards == 0 ? "puts 300 in one" : "puts 15", body, StringComparison.Ordinal);
+            (await limited.Client.GetReplyAsync($"/vectors/index/{target}")).AssertProblem(HttpStatusCode.NotFound);
+            Assert.DoesNotContain(target, await limited.Client.NamesAsync());
+            Assert.False(Directory.Exists(Path.Combine(data.Path, "indexes", target)));
+        }
+        using var fits = new ByteArrayContent(file);
+        fits.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var restored = await limited.Client.PostAsync($"/vectors/snapshots/restore?index={Http.NewName("fits")}&shards=3", fits, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, restored.StatusCode);
+    }
 }

@@ -52,7 +52,8 @@ public static class SnapshotsApi
             .WithMetadata(new BodySizeLimit(maxUpload))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status507InsufficientStorage);
         return app;
     }
 

@@ -42,7 +42,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
         var part = await host.GetAsync(recover);
         // The searches and the conversion of their hits run on the thread pool, so concurrent searches use every
         // core; the activation is back on its scheduler only to return the answer.
-        return await Task.Run(() => part.Search(queries));
+        return await host.ReadVectorsAsync(part, () => Task.Run(() => part.Search(queries)));
     }
 
     /// <inheritdoc/>

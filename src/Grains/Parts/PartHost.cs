@@ -18,8 +18,8 @@ namespace Vectord.Grains.Parts;
 /// <param name="holding">Told the part the host holds after every change: a load, a create, a write, a snapshot
 /// (null: it holds none any more).</param>
 /// <param name="cache">Where the vector file of a part the host lets go is deleted.</param>
-/// <remarks>A part whose vector file turns out damaged (a get, a freeze or a snapshot finds vectors that changed
-/// underneath) is given up like a stale one: no snapshot is written from it, and the next activation loads it again
+/// <remarks>A part whose vector file turns out damaged (a search, a get, a write, a freeze or a snapshot finds vectors
+/// that changed underneath, or a file cut short) is given up like a stale one: no snapshot is written from it, and the next activation loads it again
 /// from storage, where every acknowledged write is.</remarks>
 internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Action deactivate, Action<IndexPart?> holding, VectorCache cache)
 {
@@ -117,6 +117,10 @@ internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Act
         {
             result = await write(part);
         }
+        catch (Hnsw.VectorFileDamagedException e)
+        {
+            throw GiveUpDamaged(part, e);   // found before the write was logged, or taken back after
+        }
         finally
         {
             metrics.WalAppended(part.Log.TotalAppended - appended);
@@ -186,7 +190,7 @@ internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Act
         else if (ReferenceEquals(_part, part)) { holding(part); }
     }
 
-    /// <summary>Runs a read that hands on stored vectors (a get, a page with vectors, a freeze); when it finds the part's
+    /// <summary>Runs a read that reads stored vectors (a search, a get, a page with vectors, a freeze); when it finds the part's
     /// vector file damaged, gives the part up (see the remarks) and tells the caller to retry.</summary>
     /// <exception cref="StorageUnavailableException">The vector file is damaged; the part loads again from storage.</exception>
     public async Task<T> ReadVectorsAsync<T>(IndexPart part, Func<Task<T>> read)

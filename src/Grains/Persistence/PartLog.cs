@@ -59,25 +59,45 @@ internal sealed class PartLog
     /// <paramref name="options"/>), then every later log record in order; with its vectors in
     /// <paramref name="vectorFile"/> (written anew) or, when null, on the heap.</summary>
     /// <exception cref="IndexCorruptException">The snapshot or a record is missing, damaged or refused; the message names it.</exception>
+    /// <exception cref="IndexFullException">The node has not the memory to hold the part now (the message names it);
+    /// nothing is wrong with what is stored.</exception>
     /// <exception cref="StorageUnavailableException">Storage failed.</exception>
     public static async Task<(HnswIndex Index, PartLog Log)> RecoverAsync(
         IIndexBlobStore store, PartLocation location, IPartCheckpoint checkpoint, SnapshotPolicy policy, HnswOptions options,
         string? vectorFile = null)
     {
+        try
+        {
+            return await ReplayAsync(store, location, checkpoint, policy, options, vectorFile);
+        }
+        catch (OutOfMemoryException)
+        {
+            throw new IndexFullException($"{location}: this node has not the memory to load the index part now; retry later, or on a node with more memory");
+        }
+    }
+
+    private static async Task<(HnswIndex Index, PartLog Log)> ReplayAsync(
+        IIndexBlobStore store, PartLocation location, IPartCheckpoint checkpoint, SnapshotPolicy policy, HnswOptions options, string? vectorFile)
+    {
         var snapshotSeq = checkpoint.SnapshotSeq;
         var index = snapshotSeq > 0 ? await LoadSnapshotAsync(store, location, snapshotSeq, options, vectorFile) : new HnswIndex(options, vectorFile);
         var expected = snapshotSeq + 1;
-        long bytes = 0;
+        var records = new List<(StoredObject Entry, long Seq)>();
         foreach (var entry in await store.ListAsync(location.WalPrefix))
         {
-            if (!StorageKeys.TryParseSeq(entry.Key, out var s) || s < expected) { continue; }
+            if (StorageKeys.TryParseSeq(entry.Key, out var s) && s >= expected) { records.Add((entry, s)); }
+        }
+        await ReserveAsync(store, index, [.. records.Select(r => r.Entry)]);
+        long bytes = 0;
+        foreach (var (entry, s) in records)
+        {
             if (s != expected) { throw Corrupt(location, $"log record {expected} is missing"); }
-            var record = await ReadRecordAsync(store, location, entry.Key, s);
+            var record = await ReadRecordAsync(store, location, entry, s);
             try
             {
                 await Task.Run(() => Apply(index, record));
             }
-            catch (Exception e) when (e is not StorageUnavailableException)
+            catch (Exception e) when (e is not (StorageUnavailableException or OutOfMemoryException))
             {
                 throw Corrupt(location, $"log record {s} could not be applied: {e.Message}");
             }
@@ -85,6 +105,33 @@ internal sealed class PartLog
             expected++;
         }
         return (index, new PartLog(store, location, checkpoint, policy, expected - 1, bytes));
+    }
+
+    /// <summary>Grows the index once, before the replay, to the items the log's adds hold (read from the records'
+    /// headers), instead of doubling on the way: the replay then needs no more memory than the final index. Upserts of
+    /// items present count too, so when that much does not fit, the replay grows as it goes instead.</summary>
+    private static async Task ReserveAsync(IIndexBlobStore store, HnswIndex index, IReadOnlyList<StoredObject> records)
+    {
+        long adds = 0;
+        var header = new byte[WalRecord.HeaderLength];
+        foreach (var entry in records)
+        {
+            var stream = await store.OpenReadAsync(entry.Key);
+            if (stream is null) { return; }   // the replay names the missing record
+            await using (stream)
+            {
+                if (await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false) < header.Length) { return; }
+            }
+            adds += WalRecord.AddsIn(header);
+        }
+        try
+        {
+            index.Reserve((int)Math.Min(adds, index.MaxCount - index.Count));
+        }
+        catch (Exception e) when (e is OutOfMemoryException or IOException)
+        {
+            // grown as the records are applied (a vector file that cannot grow fails there, naming the record)
+        }
     }
 
     /// <summary>Applies a record to the engine exactly as when it was first written: adds on one thread, since a
@@ -199,16 +246,18 @@ internal sealed class PartLog
         return index;
     }
 
-    private static async Task<WalRecord> ReadRecordAsync(IIndexBlobStore store, PartLocation location, string key, long seq)
+    private static async Task<WalRecord> ReadRecordAsync(IIndexBlobStore store, PartLocation location, StoredObject entry, long seq)
     {
-        var stream = await store.OpenReadAsync(key) ?? throw Corrupt(location, $"log record {seq} is missing");
+        var stream = await store.OpenReadAsync(entry.Key) ?? throw Corrupt(location, $"log record {seq} is missing");
         await using (stream)
         {
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer);
+            // Read into one buffer of the record's listed length (no growing copies), then decoded.
+            var buffer = new byte[entry.Length];
+            var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (read < buffer.Length || stream.ReadByte() >= 0) { throw Corrupt(location, $"log record {seq}: its length is not the {entry.Length} bytes listed"); }
             try
             {
-                return WalRecord.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), seq);
+                return WalRecord.Decode(buffer, seq);
             }
             catch (InvalidDataException e)
             {

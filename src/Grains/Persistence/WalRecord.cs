@@ -24,12 +24,20 @@ internal sealed record WalRecord(long Seq, WalKind Kind, IReadOnlyList<VectorIte
 {
     private const uint Magic = 0x4C415756; // "VWAL"
     private const byte Version = 1;
-    private const int HeaderLength = 4 + 1 + 1 + 2 + 8 + 4;
+    /// <summary>Bytes of the record's header, which ends with its count of items or ids.</summary>
+    public const int HeaderLength = 4 + 1 + 1 + 2 + 8 + 4;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static WalRecord Add(long seq, IReadOnlyList<VectorItem> items) => new(seq, WalKind.Add, items, []);
 
     public static WalRecord Delete(long seq, IReadOnlyList<string> ids) => new(seq, WalKind.Delete, [], ids);
+
+    /// <summary>Items an add record holds, from its header alone (0 for a delete, or a header that is not a record's:
+    /// the full decode names what is wrong).</summary>
+    public static int AddsIn(ReadOnlySpan<byte> header) =>
+        header.Length >= HeaderLength && BinaryPrimitives.ReadUInt32LittleEndian(header) == Magic && header[5] == (byte)WalKind.Add
+            ? Math.Max(BinaryPrimitives.ReadInt32LittleEndian(header[16..]), 0)
+            : 0;
 
     public byte[] Encode()
     {

@@ -59,7 +59,17 @@ internal sealed class IndexParts(IPartClient[] parts, Func<int, IndexPart?> find
 
     private async Task<SearchHit[][]> SearchPartAsync(int shard, SearchQuery[] queries)
     {
-        if (findLocal(shard) is { } local && await Task.Run(() => local.TrySearchDirect(queries)) is { } hits) { return hits; }
+        if (findLocal(shard) is { } local)
+        {
+            try
+            {
+                if (await Task.Run(() => local.TrySearchDirect(queries)) is { } hits) { return hits; }
+            }
+            catch (Hnsw.VectorFileDamagedException)
+            {
+                // The owner meets the damage too, gives the part up and answers 503.
+            }
+        }
         return await parts[shard].SearchAsync(queries);
     }
 

@@ -131,8 +131,21 @@ public static class SnapshotFile
         return length;
     }
 
-    /// <summary>A stream over the next part's image, reading its frames; it ends where the part ends.</summary>
+    /// <summary>A stream over the next part's image, reading its frames; it ends where the part ends. Read it to its end
+    /// before opening the next part.</summary>
     public static Stream OpenPart(Stream input) => new FrameReader(input);
+
+    /// <summary>Checks that, after the last part, only the trailer is left of <paramref name="input"/>.</summary>
+    /// <exception cref="SnapshotFormatException">Something else follows the parts, or the trailer is cut short.</exception>
+    public static void ReadEnd(Stream input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Span<byte> rest = stackalloc byte[TrailerLength + 1];
+        if (input.ReadAtLeast(rest, rest.Length, throwOnEndOfStream: false) != TrailerLength)
+        {
+            throw new SnapshotFormatException("the parts do not end where the trailer begins");
+        }
+    }
 
     private static void ReadExactly(Stream input, Span<byte> buffer, string what)
     {
@@ -207,23 +220,16 @@ public static class SnapshotFile
                 SnapshotFile.ReadExactly(input, _length, "a part");
                 _left = BinaryPrimitives.ReadInt32LittleEndian(_length);
                 if (_left == 0) { _ended = true; }
-                else if (_left is < 0 or > MaxFrame) { throw new SnapshotFormatException("a part is damaged (bad frame length)"); }
+                else if (_left is < 0 or > MaxFrame)
+                {
+                    (_left, _ended) = (0, true);
+                    throw new SnapshotFormatException("a part is damaged (bad frame length)");
+                }
             }
             var n = input.Read(buffer[..Math.Min(buffer.Length, _left)]);
             if (n == 0) { throw new SnapshotFormatException("the file is truncated (in a part)"); }
             _left -= n;
             return n;
-        }
-
-        /// <summary>Reads to the end of the part, so that the input stands at the next one.</summary>
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing && !_ended)
-            {
-                var rest = new byte[1 << 16];
-                while (Read(rest) > 0) { }
-            }
-            base.Dispose(disposing);
         }
 
         public override void Flush() { }

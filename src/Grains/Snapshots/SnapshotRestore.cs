@@ -1,4 +1,5 @@
 using Vectord.Grains.Items;
+using Vectord.Grains.Parts;
 using Vectord.Grains.Persistence;
 using Vectord.Grains.Shards;
 using Vectord.Grains.Storage;
@@ -11,7 +12,9 @@ namespace Vectord.Grains.Snapshots;
 /// sequence number <see cref="Seq"/>, which the part's checkpoint then points at, so the index recovers from them as
 /// from any snapshot of its own. Into the same number of parts the engine images are copied as they are (the graphs
 /// are kept, nothing is rebuilt); into another number every item is placed again by <see cref="ShardRouting"/> and
-/// each new part's graph is built.
+/// each new part's graph is built. Before a part's image is stored or loaded, its header is checked against the
+/// file's: the same parameters, the item count the file's header gives, counts the file's bytes can hold, and no more
+/// items than a part may hold (<see cref="PartCapacity"/>).
 /// </summary>
 internal static class SnapshotRestore
 {
@@ -21,23 +24,33 @@ internal static class SnapshotRestore
     /// <summary>Reads the parts of <paramref name="file"/> (standing after its header) into the parts of an index
     /// with <paramref name="target"/>'s parameters, part i stored at <paramref name="at"/>(i).</summary>
     /// <returns>Bytes of each part's stored snapshot.</returns>
-    /// <exception cref="SnapshotFormatException">A part cannot be read.</exception>
-    public static async Task<long[]> WritePartsAsync(IIndexBlobStore store, Stream file, SnapshotHeader header, IndexSpec target, Func<int, PartLocation> at)
+    /// <exception cref="SnapshotFormatException">A part cannot be read, or disagrees with the header.</exception>
+    /// <exception cref="IndexFullException">A part would hold more items than <paramref name="capacity"/> allows.</exception>
+    public static async Task<long[]> WritePartsAsync(
+        IIndexBlobStore store, Stream file, SnapshotHeader header, IndexSpec target, PartCapacity capacity, Func<int, PartLocation> at)
     {
+        var check = new PartCheck(header, IndexRules.ToOptions(target), file.CanSeek ? file.Length : long.MaxValue);
         var sizes = new long[IndexRules.ShardCount(target)];
         if (sizes.Length == header.Parts)
         {
             for (var s = 0; s < sizes.Length; s++)
             {
+                var p = s;
                 sizes[s] = await store.TryCreateAsync(at(s).Snapshot(Seq), output =>
                 {
                     using var part = SnapshotFile.OpenPart(file);
+                    var head = new byte[HnswImageHeader.MaxLength];
+                    var read = part.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+                    var image = check.Header(p, head.AsSpan(0, read));
+                    capacity.CheckRestore(image.Options.Dimension, image.Count);
+                    output.Write(head, 0, read);
                     part.CopyTo(output, 1 << 20);
                 }) ?? throw Exists(at(s));
             }
+            SnapshotFile.ReadEnd(file);
             return sizes;
         }
-        var built = await Task.Run(() => Reshard(file, header, target, sizes.Length));
+        var built = await Task.Run(() => Reshard(file, check, target, capacity, sizes.Length));
         for (var s = 0; s < sizes.Length; s++)
         {
             sizes[s] = await store.TryCreateAsync(at(s).Snapshot(Seq), built[s].Save) ?? throw Exists(at(s));
@@ -45,33 +58,21 @@ internal static class SnapshotRestore
         return sizes;
     }
 
-    private static HnswIndex[] Reshard(Stream file, SnapshotHeader header, IndexSpec target, int shards)
+    private static HnswIndex[] Reshard(Stream file, PartCheck check, IndexSpec target, PartCapacity capacity, int shards)
     {
         var shares = new List<VectorItem>[shards];
         for (var s = 0; s < shards; s++) { shares[s] = []; }
-        for (var p = 0; p < header.Parts; p++)
+        for (var p = 0; p < check.Parts; p++)
         {
-            HnswIndex source;
-            using (var part = SnapshotFile.OpenPart(file))
-            {
-                try
-                {
-                    source = HnswIndex.Load(part);
-                }
-                catch (HnswFormatException e)
-                {
-                    throw new SnapshotFormatException($"part {p} is damaged: {e.Message}");
-                }
-            }
-            if (source.Options.Dimension != target.Dimension)
-            {
-                throw new SnapshotFormatException($"part {p} has dimension {source.Options.Dimension}, the header {target.Dimension}");
-            }
+            using var part = SnapshotFile.OpenPart(file);
+            var source = check.Load(p, part);
             foreach (var id in source.GetIds())
             {
                 if (source.TryGet(id, out var item)) { shares[ShardRouting.ShardOf(id, shards)].Add(item); }
             }
         }
+        SnapshotFile.ReadEnd(file);
+        foreach (var share in shares) { capacity.CheckRestore(target.Dimension, share.Count); }
         var options = IndexRules.ToOptions(target);
         return [.. shares.Select(share =>
         {
@@ -83,4 +84,61 @@ internal static class SnapshotRestore
 
     private static StorageUnavailableException Exists(PartLocation part) =>
         new($"{part}: a snapshot is stored there already; retry");
+
+    /// <summary>Checks each part's image against the file's header, before anything is allocated for it.</summary>
+    /// <param name="file">The file's header.</param>
+    /// <param name="options">The engine parameters the header gives.</param>
+    /// <param name="length">Bytes of the whole file: no part holds more.</param>
+    private sealed class PartCheck(SnapshotHeader file, HnswOptions options, long length)
+    {
+        public int Parts => file.Parts;
+
+        /// <summary>The header of part <paramref name="p"/>, read from the start of its image.</summary>
+        public HnswImageHeader Header(int p, ReadOnlySpan<byte> image)
+        {
+            HnswImageHeader header;
+            try
+            {
+                header = HnswImageHeader.Read(image, length);
+            }
+            catch (HnswFormatException e)
+            {
+                throw Damaged(p, e);
+            }
+            Accept(p, header);
+            return header;
+        }
+
+        /// <summary>Part <paramref name="p"/>, loaded from <paramref name="image"/>, its header checked first.</summary>
+        public HnswIndex Load(int p, Stream image)
+        {
+            try
+            {
+                return HnswIndex.Load(image, length, header => Accept(p, header));
+            }
+            catch (HnswFormatException e)
+            {
+                throw Damaged(p, e);
+            }
+        }
+
+        private void Accept(int p, HnswImageHeader header)
+        {
+            var actual = header.Options;
+            if ((actual.Dimension, actual.Distance, actual.M, actual.Quantization) != (options.Dimension, options.Distance, options.M, options.Quantization))
+            {
+                throw new SnapshotFormatException(
+                    $"part {p} is an index of dimension {actual.Dimension}, distance {Name(actual.Distance)}, m {actual.M}, quantization {Name(actual.Quantization)}; " +
+                    $"the header says dimension {options.Dimension}, distance {Name(options.Distance)}, m {options.M}, quantization {Name(options.Quantization)}");
+            }
+            if (header.Count != file.Lengths[p])
+            {
+                throw new SnapshotFormatException($"part {p} holds {header.Count} items; the header says {file.Lengths[p]}");
+            }
+        }
+
+        private static string Name<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+        private static SnapshotFormatException Damaged(int p, HnswFormatException e) => new($"part {p} is damaged: {e.Message}", e);
+    }
 }

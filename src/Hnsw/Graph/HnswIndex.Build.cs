@@ -72,6 +72,7 @@ public sealed partial class HnswIndex
 
         // Tombstones are reused first, so memory follows the live count rather than the history of writes.
         int reused = Math.Min(_free.Count, fresh.Count);
+        _vectors.CheckLength();
         EnsureCapacity(_slotCount + fresh.Count - reused);
         int dop = maxDegreeOfParallelism <= 0 ? Environment.ProcessorCount : maxDegreeOfParallelism;
         int added = fresh.Count - reused;

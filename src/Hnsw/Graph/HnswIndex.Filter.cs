@@ -44,6 +44,7 @@ public sealed partial class HnswIndex
             throw new ArgumentException(problem, nameof(query));
         }
         using var reading = _gate.Read();
+        _vectors.CheckLength();
         SlotSet matches = Select(filter);
         int count = matches.Count;
         ef = Math.Max(ef <= 0 ? _options.EfSearch : ef, Math.Max(k, 1));

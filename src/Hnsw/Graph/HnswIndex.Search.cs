@@ -21,6 +21,7 @@ public sealed partial class HnswIndex
             return [];
         }
         using var reading = _gate.Read();
+        _vectors.CheckLength();
         if (_liveCount == 0 || _entryPoint < 0)   // the first items published but not linked yet: nothing reachable
         {
             return [];

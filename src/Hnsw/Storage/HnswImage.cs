@@ -7,7 +7,7 @@ namespace Vectord.Hnsw;
 /// What an index persists, at one point in time: its parameters, ids, metadata, vectors and graph. Made by
 /// <see cref="HnswIndex.Freeze"/> as a copy the index's later writes do not touch, so it can be saved on another
 /// thread while the index goes on taking writes; written by <see cref="Save"/> in the format of
-/// <see cref="HnswIndex.Save"/>, which <see cref="HnswIndex.Load"/> reads.
+/// <see cref="HnswIndex.Save"/>, which <see cref="HnswIndex.Load(Stream, string?)"/> reads.
 /// </summary>
 public sealed class HnswImage
 {

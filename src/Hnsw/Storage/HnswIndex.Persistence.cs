@@ -57,6 +57,7 @@ public sealed partial class HnswIndex
     private HnswImage Image(bool copy)
     {
         int slots = _slotCount;
+        _vectors.CheckLength();
         CheckVectorSums();
         if (!copy)
         {
@@ -87,10 +88,30 @@ public sealed partial class HnswIndex
         ArgumentNullException.ThrowIfNull(stream);
         // A seekable input bounds what the header may claim, so a damaged or hostile count cannot make the
         // loader allocate far more than the file could hold.
-        long? available = stream.CanSeek ? stream.Length - stream.Position : null;
+        return LoadBounded(stream, stream.CanSeek ? stream.Length - stream.Position : null, null, vectorFile);
+    }
+
+    /// <summary>Reads an index written by <see cref="Save"/> from an input that holds at most <paramref name="length"/>
+    /// bytes, letting <paramref name="accept"/> refuse its header before anything is allocated for it.</summary>
+    /// <exception cref="HnswFormatException">The input is truncated, corrupted, of an unknown format, or claims more
+    /// than <paramref name="length"/> bytes can hold.</exception>
+    /// <param name="stream">The saved index; it need not seek.</param>
+    /// <param name="length">Most bytes the image may have (for example the length of the file it is part of): every
+    /// count and length it holds must fit in them.</param>
+    /// <param name="accept">Sees the header; throws to refuse the image.</param>
+    /// <param name="vectorFile">As in <see cref="Load(Stream, string?)"/>.</param>
+    public static HnswIndex Load(Stream stream, long length, Action<HnswImageHeader> accept, string? vectorFile = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(accept);
+        return LoadBounded(stream, length, accept, vectorFile);
+    }
+
+    private static HnswIndex LoadBounded(Stream stream, long? length, Action<HnswImageHeader>? accept, string? vectorFile)
+    {
         try
         {
-            return LoadCore(new SectionReader(stream), available, vectorFile);
+            return LoadCore(new SectionReader(stream, length), length, accept, vectorFile);
         }
         catch (SectionCorruptException e)
         {
@@ -98,58 +119,22 @@ public sealed partial class HnswIndex
         }
     }
 
-    private static HnswIndex LoadCore(SectionReader reader, long? available, string? vectorFile)
+    private static HnswIndex LoadCore(SectionReader reader, long? available, Action<HnswImageHeader>? accept, string? vectorFile)
     {
-        Span<byte> magic = stackalloc byte[5];
-        reader.ReadBytes(magic);
-        if (!magic.SequenceEqual(Magic))
+        var header = HnswImageHeader.Read(reader, available);
+        accept?.Invoke(header);
+        var index = new HnswIndex(header.Options, vectorFile);
+        if (header.Slots > 0)
         {
-            throw new HnswFormatException("bad magic");
+            index.EnsureCapacity(header.Slots);   // the final size in one step: no doubling, no copies
         }
-        int version = reader.ReadInt32();
-        if (version is not (FormatVersion or QuantizedFormatVersion))
-        {
-            throw new HnswFormatException($"unsupported format version {version}");
-        }
-        int dim = reader.ReadInt32();
-        int kind = reader.ReadInt32();
-        int m = reader.ReadInt32();
-        int efc = reader.ReadInt32();
-        int efs = reader.ReadInt32();
-        int seed = reader.ReadInt32();
-        int quantization = version >= QuantizedFormatVersion ? reader.ReadInt32() : 0;
-        int slots = reader.ReadInt32();
-        int live = reader.ReadInt32();
-        int entry = reader.ReadInt32();
-        int maxLevel = reader.ReadInt32();
-        if (!reader.EndSection())
-        {
-            throw new HnswFormatException("checksum mismatch in header");
-        }
-        if (dim < 1 || !Enum.IsDefined((DistanceKind)kind) || m is < 2 or > 256 || efc < 1 || efs < 1
-            || !Enum.IsDefined((QuantizationKind)quantization) || (version >= QuantizedFormatVersion) != (quantization != 0))
-        {
-            throw new HnswFormatException($"invalid parameters in header (dimension={dim}, distance={kind}, M={m}, efConstruction={efc}, efSearch={efs}, quantization={quantization})");
-        }
-        if (slots < 0 || live < 0 || live > slots || (long)slots * dim > Array.MaxLength || (long)slots * (1 + (2 * m)) > Array.MaxLength)
-        {
-            throw new HnswFormatException($"invalid counts in header (slots={slots}, live={live})");
-        }
-        long needed = (long)slots * ((dim * sizeof(float)) + 1 + ((1 + (2 * m)) * sizeof(int)));
-        if (available is { } length && needed > length)
-        {
-            throw new HnswFormatException($"truncated: the header claims {slots} slots ({needed} bytes of vectors and graph) but the input holds {length} bytes");
-        }
-
-        var index = new HnswIndex(new HnswOptions(dim, (DistanceKind)kind, m, efc, efs, seed, (QuantizationKind)quantization), vectorFile);
-        index.EnsureCapacity(Math.Max(slots, 1));
-        index._slotCount = slots;
+        index._slotCount = header.Slots;
 
         ReadSection(reader, SectionTag.Ids, "ids", index.ReadIds);
         ReadSection(reader, SectionTag.Metadata, "metadata", index.ReadMetadata);
         ReadSection(reader, SectionTag.Vectors, "vectors", index.ReadVectors);
         ReadSection(reader, SectionTag.Graph, "graph", index.ReadGraph);
-        if (version >= QuantizedFormatVersion)
+        if (header.Version >= QuantizedFormatVersion)
         {
             ReadSection(reader, SectionTag.Quantizer, "quantizer", index.ReadQuantizer);
             ReadSection(reader, SectionTag.Codes, "codes", index.ReadCodes);
@@ -167,7 +152,7 @@ public sealed partial class HnswIndex
             throw new HnswFormatException("unexpected data after the footer");
         }
 
-        index.ValidateLoaded(live, entry, maxLevel);
+        index.ValidateLoaded(header.Count, header.EntryPoint, header.MaxLevel);
         return index;
     }
 

@@ -14,13 +14,31 @@ namespace Vectord.Hnsw;
 /// image holds the vectors) and writes a new file when it loads it. Since anything may happen to a file beside a
 /// running process, each slot's vector has a checksum in memory, taken when it is stored: a get and every save or
 /// freeze check them, and refuse with <see cref="VectorFileDamagedException"/> to hand on vectors that changed
-/// underneath, so a damaged file is never saved as the index's state. (A search does not check: it may rank with a
-/// damaged vector until the next check finds it.)
+/// underneath, so a damaged file is never saved as the index's state. (A search does not check the sums: it may rank
+/// with a damaged vector until the next check finds it.) A file cut short is worse, since a mapped page past its end
+/// cannot be touched at all: every search, get, write, save and freeze first checks the open file's length
+/// (<see cref="VectorFileDamagedException"/> again), and growth writes the file's new bytes before mapping them, so a
+/// full disk is an <see cref="IOException"/> from <see cref="Reserve"/> or the write that grows, never a fault in a
+/// mapped page.
 /// </remarks>
 public sealed partial class HnswIndex
 {
     /// <summary>The file the vectors are mapped from, or null when they are on the managed heap.</summary>
     public string? VectorFile => _vectors.Path;
+
+    /// <summary>
+    /// Grows the index now, when needed, to take <paramref name="newItems"/> more items without growing again: a
+    /// caller that must not fail after committing to a write (logging it) calls this first. With a vector file, its
+    /// space is written now, so a full disk is an <see cref="IOException"/> here.
+    /// </summary>
+    /// <exception cref="IOException">The vector file cannot grow (the disk is full).</exception>
+    /// <exception cref="VectorFileDamagedException">The vector file was cut short underneath.</exception>
+    public void Reserve(int newItems)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(newItems);
+        _vectors.CheckLength();
+        EnsureCapacity(_slotCount + Math.Max(0, newItems - _free.Count));
+    }
 
     /// <summary>Records the checksum of a slot's stored vector (vectors in a file only).</summary>
     private void SetVectorSum(int slot)

@@ -128,8 +128,10 @@ internal enum SectionTag : byte
 internal sealed class SectionCorruptException(string message) : Exception(message);
 
 /// <summary>Reads the persisted format through a fixed buffer, hashing what it consumes and turning an early
-/// end of stream into <see cref="HnswFormatException"/> naming the part being read.</summary>
-internal sealed class SectionReader(Stream stream)
+/// end of stream into <see cref="HnswFormatException"/> naming the part being read. With a <paramref name="limit"/>
+/// (the bytes the input may have), a section claiming more than is left is refused before its payload is read, so no
+/// length inside it can make a reader allocate beyond what the input holds.</summary>
+internal sealed class SectionReader(Stream stream, long? limit = null)
 {
     private const int BufferSize = 1 << 16;
     private readonly byte[] _buffer = new byte[BufferSize];
@@ -138,6 +140,7 @@ internal sealed class SectionReader(Stream stream)
     private int _end;
     private int _hashStart;
     private long _remaining = long.MaxValue;
+    private long _consumed;
 
     /// <summary>The part being read, used in messages ("header", "ids", ...).</summary>
     public string Part { get; set; } = "header";
@@ -161,6 +164,10 @@ internal sealed class SectionReader(Stream stream)
         if (length < 0)
         {
             throw new HnswFormatException($"negative length in section {name}");
+        }
+        if (limit is { } bytes && length > bytes - _consumed)
+        {
+            throw new HnswFormatException($"truncated: section {name} claims {length} bytes but the input holds {Math.Max(bytes - _consumed, 0)} more");
         }
         _remaining = length;
         return length;
@@ -235,6 +242,7 @@ internal sealed class SectionReader(Stream stream)
             throw new SectionCorruptException($"section {Part} is shorter than its content");
         }
         _remaining -= destination.Length;
+        _consumed += destination.Length;
         while (!destination.IsEmpty)
         {
             if (_position == _end)

@@ -35,7 +35,7 @@ internal sealed unsafe class VectorBuffer : IDisposable
         _file = file.Share();
         Length = length;
         long bytes = (long)length * sizeof(float);
-        file.Stream.SetLength(Math.Max(file.Stream.Length, bytes));
+        file.Reserve(bytes);
         _mapping = MemoryMappedFile.CreateFromFile(file.Stream, null, bytes, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: true);
         _view = _mapping.CreateViewAccessor(0, bytes, MemoryMappedFileAccess.ReadWrite);
         byte* pointer = null;
@@ -97,6 +97,23 @@ internal sealed unsafe class VectorBuffer : IDisposable
         return copy;
     }
 
+    /// <summary>Checks, on the open file, that it still holds every mapped byte: a page past the end of a file that
+    /// was cut short cannot be read or written (the process would take a fatal bus error), so a reader or writer of a
+    /// mapped buffer calls this first.</summary>
+    /// <exception cref="VectorFileDamagedException">The file is shorter than the mapping.</exception>
+    public void CheckLength()
+    {
+        if (_file is null || _view is null)
+        {
+            return;
+        }
+        long length = RandomAccess.GetLength(_file.Stream.SafeFileHandle);
+        if (length < (long)Length * sizeof(float))
+        {
+            throw new VectorFileDamagedException($"the vector file {_file.Path} is damaged: it holds {length} bytes, fewer than the {(long)Length * sizeof(float)} mapped");
+        }
+    }
+
     /// <summary>Writes the mapped floats through to their file.</summary>
     public void Flush() => _view?.Flush();
 
@@ -144,6 +161,30 @@ internal sealed class MappedVectorFile(string path)
             _stream = new FileStream(Path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
         }
         return this;
+    }
+
+    /// <summary>Makes the file at least <paramref name="bytes"/> long with its space allocated, by writing zeros past
+    /// its end (a longer length alone would leave a sparse file, whose pages a full disk fails only when the mapping
+    /// first writes them, as a fatal bus error). Then checks the length the file has.</summary>
+    /// <exception cref="IOException">The disk has not the room (the file may be left longer; nothing maps it).</exception>
+    /// <exception cref="VectorFileDamagedException">The file is shorter than that after all.</exception>
+    public void Reserve(long bytes)
+    {
+        var handle = Stream.SafeFileHandle;
+        long length = RandomAccess.GetLength(handle);
+        if (length < bytes)
+        {
+            var zeros = new byte[(int)Math.Min(bytes - length, 1 << 20)];
+            for (long at = length; at < bytes; at += zeros.Length)
+            {
+                RandomAccess.Write(handle, zeros.AsSpan(0, (int)Math.Min(zeros.Length, bytes - at)), at);
+            }
+            length = RandomAccess.GetLength(handle);
+        }
+        if (length < bytes)
+        {
+            throw new VectorFileDamagedException($"the vector file {Path} is damaged: it holds {length} bytes, fewer than the {bytes} reserved");
+        }
     }
 
     /// <summary>Counts one more mapping of the file.</summary>

@@ -1,0 +1,87 @@
+using Vectord.Hnsw.Storage;
+
+namespace Vectord.Hnsw;
+
+/// <summary>
+/// The header of a saved index image (<see cref="HnswIndex.Save"/>): its parameters and counts, checked for
+/// consistency with each other and, when known, with the bytes the image has (<see cref="Read(ReadOnlySpan{byte}, long?)"/>).
+/// Lets a reader refuse an image (its parameters, or more items than it may hold) before anything is allocated for it.
+/// </summary>
+/// <param name="Options">The index's effective options.</param>
+/// <param name="Slots">Slots in the image, tombstones included.</param>
+/// <param name="Count">Live items in the image.</param>
+public sealed record HnswImageHeader(HnswOptions Options, int Slots, int Count)
+{
+    /// <summary>Most bytes a header takes (format version 2; version 1 takes 4 fewer).</summary>
+    public const int MaxLength = 5 + (13 * 4) + 8;
+
+    internal int Version { get; private init; }
+
+    internal int EntryPoint { get; private init; }
+
+    internal int MaxLevel { get; private init; }
+
+    /// <summary>Reads the header at the start of <paramref name="image"/> (at least its first <see cref="MaxLength"/>
+    /// bytes, or all of a shorter image).</summary>
+    /// <param name="image">The start of the image.</param>
+    /// <param name="length">Bytes the whole image has, when known: the counts must fit in them.</param>
+    /// <exception cref="HnswFormatException">Not an image, an unknown version, a damaged header, or counts the image
+    /// cannot hold.</exception>
+    public static HnswImageHeader Read(ReadOnlySpan<byte> image, long? length)
+    {
+        try
+        {
+            return Read(new SectionReader(new MemoryStream(image.ToArray(), writable: false)), length);
+        }
+        catch (SectionCorruptException e)
+        {
+            throw new HnswFormatException(e.Message, e);
+        }
+    }
+
+    internal static HnswImageHeader Read(SectionReader reader, long? length)
+    {
+        Span<byte> magic = stackalloc byte[5];
+        reader.ReadBytes(magic);
+        if (!magic.SequenceEqual(HnswIndex.Magic))
+        {
+            throw new HnswFormatException("bad magic");
+        }
+        int version = reader.ReadInt32();
+        if (version is not (HnswIndex.FormatVersion or HnswIndex.QuantizedFormatVersion))
+        {
+            throw new HnswFormatException($"unsupported format version {version}");
+        }
+        int dim = reader.ReadInt32();
+        int kind = reader.ReadInt32();
+        int m = reader.ReadInt32();
+        int efc = reader.ReadInt32();
+        int efs = reader.ReadInt32();
+        int seed = reader.ReadInt32();
+        int quantization = version >= HnswIndex.QuantizedFormatVersion ? reader.ReadInt32() : 0;
+        int slots = reader.ReadInt32();
+        int live = reader.ReadInt32();
+        int entry = reader.ReadInt32();
+        int maxLevel = reader.ReadInt32();
+        if (!reader.EndSection())
+        {
+            throw new HnswFormatException("checksum mismatch in header");
+        }
+        if (dim < 1 || !Enum.IsDefined((DistanceKind)kind) || m is < 2 or > 256 || efc < 1 || efs < 1
+            || !Enum.IsDefined((QuantizationKind)quantization) || (version >= HnswIndex.QuantizedFormatVersion) != (quantization != 0))
+        {
+            throw new HnswFormatException($"invalid parameters in header (dimension={dim}, distance={kind}, M={m}, efConstruction={efc}, efSearch={efs}, quantization={quantization})");
+        }
+        if (slots < 0 || live < 0 || live > slots || (long)slots * dim > Array.MaxLength || (long)slots * (1 + (2 * m)) > Array.MaxLength)
+        {
+            throw new HnswFormatException($"invalid counts in header (slots={slots}, live={live})");
+        }
+        long needed = (long)slots * ((dim * sizeof(float)) + 1 + ((1 + (2 * m)) * sizeof(int)));
+        if (length is { } bytes && needed > bytes)
+        {
+            throw new HnswFormatException($"truncated: the header claims {slots} slots ({needed} bytes of vectors and graph) but the input holds {bytes} bytes");
+        }
+        var options = new HnswOptions(dim, (DistanceKind)kind, m, efc, efs, seed, (QuantizationKind)quantization);
+        return new HnswImageHeader(options, slots, live) { Version = version, EntryPoint = entry, MaxLevel = maxLevel };
+    }
+}
