@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Vectord.Contracts;
 
 namespace Vectord.Client;
 
@@ -18,6 +19,7 @@ internal static class ProblemAnswers
         int code = (int)status;
         VectordException exception = status switch
         {
+            HttpStatusCode.NotFound when problem.Code == ProblemCodes.SnapshotNotFound => new SnapshotNotFoundException(detail) { Status = code },
             HttpStatusCode.NotFound => new IndexNotFoundException(detail) { Status = code },
             HttpStatusCode.Conflict => new IndexAlreadyExistsException(detail) { Status = code },
             HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge => new InvalidIndexArgumentException(detail) { Status = code },
@@ -30,8 +32,9 @@ internal static class ProblemAnswers
         return exception;
     }
 
-    /// <summary>The <c>detail</c> and <c>applied_shards</c> of an error answer; its reason phrase (and the start of
-    /// its body) as the detail when the body is not a ProblemDetails, as from a proxy in front of the service.</summary>
+    /// <summary>The <c>detail</c>, <c>code</c> and <c>applied_shards</c> of an error answer; its reason phrase (and the
+    /// start of its body) as the detail, and no code, when the body is not a ProblemDetails, as from a proxy in front of
+    /// the service.</summary>
     public static async Task<Problem> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
@@ -43,7 +46,8 @@ internal static class ProblemAnswers
                 && root.TryGetProperty("detail", out JsonElement detail)
                 && detail.ValueKind == JsonValueKind.String)
             {
-                return new Problem(detail.GetString()!, AppliedShards(root));
+                string? code = root.TryGetProperty("code", out JsonElement c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+                return new Problem(detail.GetString()!, code, AppliedShards(root));
             }
         }
         catch (JsonException)
@@ -52,7 +56,7 @@ internal static class ProblemAnswers
         }
         string reason = $"{(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd();
         string text = body.Length > 200 ? body[..200] : body;
-        return new Problem(text.Length == 0 ? reason : $"{reason}: {text}", null);
+        return new Problem(text.Length == 0 ? reason : $"{reason}: {text}", null, null);
     }
 
     private static int[]? AppliedShards(JsonElement root) =>
@@ -62,5 +66,6 @@ internal static class ProblemAnswers
             : null;
 }
 
-/// <summary>What an error answer says: its <c>detail</c>, and for a sharded write, the shards that applied it.</summary>
-internal sealed record Problem(string Detail, int[]? AppliedShards);
+/// <summary>What an error answer says: its <c>detail</c>, its <c>code</c> (<see cref="ProblemCodes"/>), and for a
+/// sharded write, the shards that applied it.</summary>
+internal sealed record Problem(string Detail, string? Code, int[]? AppliedShards);

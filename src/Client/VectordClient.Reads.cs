@@ -115,7 +115,7 @@ public sealed partial class VectordClient
         }
         using HttpResponseMessage response = await SendAsync(HttpMethod.Get, ItemPath(index, id), null, Retry.Read,
             HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        if (await IsItemNotFoundAsync(response, id, cancellationToken).ConfigureAwait(false))
+        if (await IsItemNotFoundAsync(response, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }

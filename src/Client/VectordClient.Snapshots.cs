@@ -46,7 +46,7 @@ public sealed partial class VectordClient
         ArgumentNullException.ThrowIfNull(destination);
         using HttpResponseMessage response = await SendAsync(HttpMethod.Get, SnapshotPath(index, snapshot), null, Retry.Read,
             HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        await ThrowIfSnapshotErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        await ThrowIfErrorAsync(response, cancellationToken).ConfigureAwait(false);
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -81,7 +81,7 @@ public sealed partial class VectordClient
     {
         using HttpResponseMessage response = await SendAsync(HttpMethod.Delete, SnapshotPath(index, snapshot), null, Retry.Never,
             HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        await ThrowIfSnapshotErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        await ThrowIfErrorAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates the index <paramref name="index"/> from a snapshot file, streamed from
@@ -125,18 +125,6 @@ public sealed partial class VectordClient
     {
         ArgumentException.ThrowIfNullOrEmpty(snapshot);
         return IndexPath(index) + "/snapshots/" + Uri.EscapeDataString(snapshot);
-    }
-
-    /// <summary>As <see cref="ThrowIfErrorAsync"/>, where a 404 can only mean a missing snapshot (the routes of one
-    /// snapshot answer whether or not its index still exists).</summary>
-    private static async Task ThrowIfSnapshotErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            Problem problem = await ProblemAnswers.ReadAsync(response, cancellationToken).ConfigureAwait(false);
-            throw new SnapshotNotFoundException(problem.Detail) { Status = (int)response.StatusCode };
-        }
-        await ThrowIfErrorAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The SHA-256 of the <c>Repr-Digest: sha-256=:base64:</c> header (RFC 9530) as lower-case hex; null

@@ -57,7 +57,7 @@ public sealed partial class VectordClient
         }
         using HttpResponseMessage response = await SendAsync(HttpMethod.Delete, ItemPath(index, id), null, Retry.Never,
             HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        return !await IsItemNotFoundAsync(response, id, cancellationToken).ConfigureAwait(false);
+        return !await IsItemNotFoundAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the items with these ids, durably; ids not present are ignored and not counted. More than

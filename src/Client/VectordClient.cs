@@ -194,9 +194,9 @@ public sealed partial class VectordClient
         }
     }
 
-    /// <summary>True when the answer is the 404 of an index that has no item <paramref name="id"/> (as opposed to
-    /// a missing index, which throws).</summary>
-    private static async Task<bool> IsItemNotFoundAsync(HttpResponseMessage response, string id, CancellationToken cancellationToken)
+    /// <summary>True when the answer is the 404 of an index that has no such item (<c>code</c> item_not_found), as
+    /// opposed to a missing index, which throws.</summary>
+    private static async Task<bool> IsItemNotFoundAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.StatusCode != HttpStatusCode.NotFound)
         {
@@ -204,7 +204,7 @@ public sealed partial class VectordClient
             return false;
         }
         Problem problem = await ProblemAnswers.ReadAsync(response, cancellationToken).ConfigureAwait(false);
-        return problem.Detail == ProblemTexts.ItemNotFound(id)
+        return problem.Code == ProblemCodes.ItemNotFound
             ? true
             : throw ProblemAnswers.ToException(response.StatusCode, problem);
     }

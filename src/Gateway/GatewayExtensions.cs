@@ -51,7 +51,9 @@ public static class GatewayExtensions
         // Query-string binding failures become exceptions so that they reach the one exception handler.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
-        services.AddProblemDetails();
+        // Answers written without an exception (a path or method with no route, load shedding) get their code here.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode)));
         services.AddExceptionHandler<VectordExceptionHandler>();
         IConfigurationSection auth = configuration.GetSection(AuthOptions.SectionName);
         services.AddOptions<AuthOptions>().Bind(auth).ValidateOnStart();

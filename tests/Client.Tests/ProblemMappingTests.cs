@@ -54,6 +54,23 @@ public sealed class ProblemMappingTests
     }
 
     [Fact]
+    public async Task A_missing_item_is_told_from_a_missing_index_by_the_code_not_the_words()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var stub = await StubServer.StartAsync((context, _) => context.Request.Path.Value!.Contains("/items/", StringComparison.Ordinal)
+            ? StubServer.ProblemAsync(context, 404, "no such thing here", context.Request.Path.Value.EndsWith("/gone", StringComparison.Ordinal) ? "item_not_found" : "index_not_found")
+            : StubServer.ProblemAsync(context, 404, "no such snapshot", "snapshot_not_found"));
+        using var http = new HttpClient { BaseAddress = stub.Address };
+        var client = new VectordClient(http);
+
+        Assert.Null(await client.GetItemAsync("idx", "gone", ct));
+        Assert.False(await client.DeleteItemAsync("idx", "gone", ct));
+        var missingIndex = await Assert.ThrowsAsync<IndexNotFoundException>(() => client.GetItemAsync("idx", "other", ct));
+        Assert.Equal("no such thing here", missingIndex.Message);
+        await Assert.ThrowsAsync<SnapshotNotFoundException>(() => client.DeleteSnapshotAsync("idx", "idx-20260101T000000000Z-00000000.snapshot", ct));
+    }
+
+    [Fact]
     public void A_grain_error_has_no_status()
     {
         Assert.Null(new IndexNotFoundException("index not found").Status);

@@ -65,12 +65,13 @@ public sealed class StubServer : IAsyncDisposable
     }
 
     /// <summary>Writes a ProblemDetails answer as the gateway does.</summary>
-    public static Task ProblemAsync(HttpContext context, int status, string detail)
+    public static Task ProblemAsync(HttpContext context, int status, string detail, string? code = null)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/problem+json";
-        return context.Response.WriteAsync(
-            System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object> { ["status"] = status, ["title"] = "t", ["detail"] = detail }));
+        var problem = new Dictionary<string, object> { ["status"] = status, ["title"] = "t", ["detail"] = detail };
+        if (code is not null) { problem["code"] = code; }
+        return context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(problem));
     }
 
     /// <summary>Writes a JSON answer.</summary>

@@ -11,14 +11,25 @@ public sealed record Reply(HttpStatusCode Status, string? MediaType, string Body
     /// <summary>The body parsed as JSON.</summary>
     public JsonElement Json => JsonDocument.Parse(Body).RootElement;
 
-    /// <summary>Asserts a ProblemDetails answer with <paramref name="status"/> and returns its detail.</summary>
+    /// <summary>Asserts a ProblemDetails answer with <paramref name="status"/> and a machine-readable <c>code</c>, and
+    /// returns its detail.</summary>
     public string AssertProblem(HttpStatusCode status)
     {
         Assert.True(Status == status, $"expected {(int)status}, got {(int)Status}: {Body}");
         Assert.Equal("application/problem+json", MediaType);
         var json = Json;
         Assert.Equal((int)status, json.GetProperty("status").GetInt32());
+        Assert.True(json.TryGetProperty("code", out var code) && code.GetString() is { Length: > 0 }, $"no code in {Body}");
         return json.TryGetProperty("detail", out var detail) ? detail.GetString() ?? "" : "";
+    }
+
+    /// <summary>Asserts a ProblemDetails answer with <paramref name="status"/> and <paramref name="code"/>, and returns
+    /// its detail.</summary>
+    public string AssertProblem(HttpStatusCode status, string code)
+    {
+        string detail = AssertProblem(status);
+        Assert.Equal(code, Json.GetProperty("code").GetString());
+        return detail;
     }
 
     /// <summary>Asserts a JSON answer with <paramref name="status"/>.</summary>

@@ -7,7 +7,7 @@ internal sealed class UnauthenticatedException() : Exception("a valid bearer tok
 internal sealed class ClusterUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>The index exists but has no item with that id (404).</summary>
-internal sealed class ItemNotFoundException(string id) : Exception(ProblemTexts.ItemNotFound(id));
+internal sealed class ItemNotFoundException(string id) : Exception($"item \"{id}\" not found");
 
 /// <summary>A request its token or origin may not make (403): a read-only token on a route that writes or on the
 /// Orleans dashboard, or a browser request from another site.</summary>

@@ -10,7 +10,8 @@ namespace Vectord.Gateway.Infrastructure;
 
 /// <summary>
 /// The one place where errors become RFC 9457 ProblemDetails: grain errors (<see cref="VectordException"/>),
-/// malformed or mistyped request bodies, oversized bodies, missing credentials and an unreachable cluster.
+/// malformed or mistyped request bodies, oversized bodies, missing credentials and an unreachable cluster, each with
+/// its status, its machine-readable <c>code</c> (<see cref="ProblemCodes"/>) and a <c>detail</c> in words.
 /// A storage or cluster failure is answered with a fixed message and the request's trace id; what actually failed
 /// (file paths, host names, the driver's words) goes only to the log, under that trace id.
 /// </summary>
@@ -19,7 +20,7 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, detail) = Map(exception);
+        var (status, code, detail) = Map(exception);
         if (status == 0)
         {
             return false;
@@ -39,7 +40,7 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
             Status = status,
             Title = ReasonPhrases.GetReasonPhrase(status),
             Detail = detail,
-            Extensions = { ["traceId"] = httpContext.TraceIdentifier },
+            Extensions = { ["code"] = code, ["traceId"] = httpContext.TraceIdentifier },
         };
         if (exception is VectordException { AppliedShards: { } applied })
         {
@@ -62,35 +63,36 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
         });
     }
 
-    /// <summary>Status and detail for an exception; status 0 = not ours (the default 500 handling applies).</summary>
-    internal static (int Status, string Detail) Map(Exception exception) => exception switch
+    /// <summary>Status, code (<see cref="ProblemCodes"/>) and detail for an exception; status 0 = not ours (the default
+    /// 500 handling applies).</summary>
+    internal static (int Status, string Code, string Detail) Map(Exception exception) => exception switch
     {
-        IndexNotFoundException e => (StatusCodes.Status404NotFound, e.Message),
-        SnapshotNotFoundException e => (StatusCodes.Status404NotFound, e.Message),
-        IndexAlreadyExistsException e => (StatusCodes.Status409Conflict, e.Message),
-        InvalidIndexArgumentException e => (StatusCodes.Status400BadRequest, e.Message),
+        IndexNotFoundException e => (StatusCodes.Status404NotFound, ProblemCodes.IndexNotFound, e.Message),
+        SnapshotNotFoundException e => (StatusCodes.Status404NotFound, ProblemCodes.SnapshotNotFound, e.Message),
+        IndexAlreadyExistsException e => (StatusCodes.Status409Conflict, ProblemCodes.IndexExists, e.Message),
+        InvalidIndexArgumentException e => (StatusCodes.Status400BadRequest, ProblemCodes.InvalidArgument, e.Message),
         StorageUnavailableException { Message: StorageUnavailableException.IndexMoved } =>
-            (StatusCodes.Status503ServiceUnavailable, StorageUnavailableException.IndexMoved),
-        StorageUnavailableException => (StatusCodes.Status503ServiceUnavailable, StorageDown),
-        IndexCorruptException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
-        IndexFullException e => (StatusCodes.Status507InsufficientStorage, e.Message),
+            (StatusCodes.Status503ServiceUnavailable, ProblemCodes.StorageUnavailable, StorageUnavailableException.IndexMoved),
+        StorageUnavailableException => (StatusCodes.Status503ServiceUnavailable, ProblemCodes.StorageUnavailable, StorageDown),
+        IndexCorruptException e => (StatusCodes.Status503ServiceUnavailable, ProblemCodes.IndexCorrupt, e.Message),
+        IndexFullException e => (StatusCodes.Status507InsufficientStorage, ProblemCodes.IndexFull, e.Message),
         // Out of memory before any write was applied (reading a body, checking a batch): the node is full as an
         // IndexFullException says; a write that runs out while being applied is taken back by its part.
-        OutOfMemoryException => (StatusCodes.Status507InsufficientStorage, OutOfMemory),
-        WriteOutcomeUnknownException => (StatusCodes.Status504GatewayTimeout, UnknownOutcome),
-        VectordException e => (StatusCodes.Status400BadRequest, e.Message),
-        JsonException e => (StatusCodes.Status400BadRequest, DescribeJson(e)),
+        OutOfMemoryException => (StatusCodes.Status507InsufficientStorage, ProblemCodes.IndexFull, OutOfMemory),
+        WriteOutcomeUnknownException => (StatusCodes.Status504GatewayTimeout, ProblemCodes.OutcomeUnknown, UnknownOutcome),
+        VectordException e => (StatusCodes.Status400BadRequest, ProblemCodes.InvalidArgument, e.Message),
+        JsonException e => (StatusCodes.Status400BadRequest, ProblemCodes.InvalidBody, DescribeJson(e)),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-            (StatusCodes.Status413PayloadTooLarge, $"request body is larger than the {DescribeBytes(ItemLimits.MaxRequestBodyBytes)} limit"),
-        BadHttpRequestException { InnerException: JsonException e } => (StatusCodes.Status400BadRequest, DescribeJson(e)),
-        BadHttpRequestException e => (e.StatusCode, e.Message),
-        ItemNotFoundException e => (StatusCodes.Status404NotFound, e.Message),
-        UnauthenticatedException e => (StatusCodes.Status401Unauthorized, e.Message),
-        ForbiddenException e => (StatusCodes.Status403Forbidden, e.Message),
+            (StatusCodes.Status413PayloadTooLarge, ProblemCodes.BodyTooLarge, $"request body is larger than the {DescribeBytes(ItemLimits.MaxRequestBodyBytes)} limit"),
+        BadHttpRequestException { InnerException: JsonException e } => (StatusCodes.Status400BadRequest, ProblemCodes.InvalidBody, DescribeJson(e)),
+        BadHttpRequestException e => (e.StatusCode, ProblemCodes.ForStatus(e.StatusCode), e.Message),
+        ItemNotFoundException e => (StatusCodes.Status404NotFound, ProblemCodes.ItemNotFound, e.Message),
+        UnauthenticatedException e => (StatusCodes.Status401Unauthorized, ProblemCodes.Unauthenticated, e.Message),
+        ForbiddenException e => (StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, e.Message),
         ClusterUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
-            or GatewayTooBusyException or ClientNotAvailableException => (StatusCodes.Status503ServiceUnavailable, ClusterDown),
-        TimeoutException => (StatusCodes.Status504GatewayTimeout, UnknownOutcome),
-        _ => (0, ""),
+            or GatewayTooBusyException or ClientNotAvailableException => (StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable, ClusterDown),
+        TimeoutException => (StatusCodes.Status504GatewayTimeout, ProblemCodes.OutcomeUnknown, UnknownOutcome),
+        _ => (0, "", ""),
     };
 
     /// <summary>A call that outlived its deadline may still finish: unlike a 503, a 504 promises nothing about

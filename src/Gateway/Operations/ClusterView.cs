@@ -132,7 +132,7 @@ public sealed class ClusterView(IGrainFactory grains, IndexGrains indexes)
 
     private static string Describe(Exception e)
     {
-        var (status, detail) = VectordExceptionHandler.Map(e);
+        var (status, _, detail) = VectordExceptionHandler.Map(e);
         return status != 0 ? detail : e is TimeoutException ? "did not answer in time" : e.Message;
     }
 }
