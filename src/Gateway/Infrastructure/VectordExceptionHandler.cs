@@ -73,6 +73,8 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
         // IndexFullException says; a write that runs out while being applied is taken back by its part.
         OutOfMemoryException => (StatusCodes.Status507InsufficientStorage, OutOfMemory),
         WriteOutcomeUnknownException => (StatusCodes.Status504GatewayTimeout, UnknownOutcome),
+        // The node gave the work up, as when its queue is full: a narrower filter, or a quieter node, may answer.
+        FilterTimeoutException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
         VectordException e => (StatusCodes.Status400BadRequest, e.Message),
         JsonException e => (StatusCodes.Status400BadRequest, DescribeJson(e)),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Vectord.Hnsw;
+using Vectord.Hnsw.Filtering;
 
 namespace Vectord.Grains.Items;
 
@@ -50,7 +51,7 @@ internal static class ItemRules
     {
         converted = null;
         if (string.IsNullOrEmpty(item.Id)) { return "empty id"; }
-        if (!IsWellFormed(item.Id)) { return "id is not valid Unicode text"; }
+        if (!ItemLimits.IsWellFormed(item.Id)) { return "id is not valid Unicode text"; }
         if (ItemLimits.CheckId(item.Id) is { } longId) { return longId; }
         var problem = options.CheckVector(item.Vector ?? []);
         if (problem is not null) { return problem; }
@@ -61,6 +62,7 @@ internal static class ItemRules
             if (metadata is null) { return "metadata is not valid JSON"; }
             if (ItemLimits.CheckMetadata(metadata.Length) is { } large) { return large; }
             if (depth > MaxMetadataDepth) { return $"metadata nests {depth} levels deep (at most {MaxMetadataDepth})"; }
+            if (FilterableProblem(metadata) is { } unseen) { return unseen; }
         }
         converted = new VectorItem(item.Id, item.Vector!.ToArray(), metadata);
         return null;
@@ -140,6 +142,17 @@ internal static class ItemRules
         }
     }
 
+    /// <summary>What keeps filters from seeing all of <paramref name="metadata"/> (valid JSON), or null: a key or
+    /// string with an unpaired surrogate (JSON can write one, <c>"\ud83d"</c>), or more values than the payload index
+    /// keeps. Such an item would be indexed in part, and a filter could not tell what the rest holds.</summary>
+    private static string? FilterableProblem(byte[] metadata) => PayloadDocument.Extract(metadata, []) switch
+    {
+        PayloadExtraction.Unreadable => "metadata holds a key or string that is not valid Unicode text (an unpaired surrogate)",
+        PayloadExtraction.Truncated =>
+            $"metadata holds more than {PayloadDocument.MaxEntriesPerItem} values (each array element counts; filters see at most {PayloadDocument.MaxEntriesPerItem})",
+        _ => null,
+    };
+
     /// <summary>Stored metadata as the contract's text.</summary>
     public static string? DecodeMetadata(byte[]? metadata) => metadata is null ? null : Encoding.UTF8.GetString(metadata);
 
@@ -159,15 +172,5 @@ internal static class ItemRules
         if (item.Metadata is null) { hash.Append([0]); }
         else { hash.Append([1]); hash.Append(item.Metadata); }
         return hash.GetCurrentHashAsUInt64();
-    }
-
-    private static bool IsWellFormed(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; }
-            else if (char.IsSurrogate(text[i])) { return false; }
-        }
-        return true;
     }
 }
