@@ -74,7 +74,7 @@ public sealed record AddResponse(int Added, int Length);
 /// <param name="K">Results wanted: omitted or ≤ 0 = 10, capped at 1000.</param>
 /// <param name="Ef">Beam width for this query; omitted = the index's ef_search.</param>
 /// <param name="Filter">Only items matching this filter (<c>{"must","should","must_not"}</c>, Qdrant's shape) are
-/// returned; omitted or null = every item. Read with <see cref="FilterJson.Read"/>.</param>
+/// returned; omitted or null = every item. Read with <see cref="FilterJson.Read(System.Text.Json.JsonElement, string)"/>.</param>
 public sealed record SearchRequest(
     [property: JsonConverter(typeof(FiniteFloatArrayConverter))] float[]? Vector,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? K,

@@ -53,6 +53,10 @@ public static class ProblemCodes
     /// <summary>503: the node or the cluster cannot serve now (too many requests in flight, silos unreachable).</summary>
     public const string Unavailable = "unavailable";
 
+    /// <summary>503: evaluating the request's filter took longer than <c>Filters:MaxEvaluationTime</c> and was stopped;
+    /// nothing was changed. Repeating it as it is will likely take as long.</summary>
+    public const string FilterTimeout = "filter_timeout";
+
     /// <summary>504: the call outlived its deadline; a write may still take effect.</summary>
     public const string OutcomeUnknown = "outcome_unknown";
 

@@ -58,26 +58,41 @@ public interface IVectorIndexGrain : IGrainWithStringKey
     Task<SearchHit[]> SearchAsync(float[] vector, int k = 10, int? ef = null);
 
     /// <summary>The k nearest items to the query among those that match its filter, by ascending distance.</summary>
+    /// <param name="query">The search.</param>
+    /// <param name="cancellationToken">Stops the work when cancelled (the engine checks it between the filter's
+    /// conditions): pass the caller's own, e.g. an HTTP request's abort.</param>
     /// <exception cref="InvalidIndexArgumentException">The vector or the filter is invalid (the message names it).</exception>
+    /// <exception cref="FilterTimeoutException">The filter took longer than the silo's
+    /// <c>Filters:MaxEvaluationTime</c>.</exception>
     [AlwaysInterleave, Alias("SearchQuery")]
-    Task<SearchHit[]> SearchAsync(SearchQuery query);
+    Task<SearchHit[]> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Runs up to <see cref="SearchQuery.MaxBatch"/> searches, one result list per search in order. The
-    /// batch is checked whole first: one invalid search fails the call (<c>searches[3]: ...</c>) and none runs.</summary>
+    /// batch is checked whole first: one invalid search fails the call (<c>searches[3]: ...</c>) and none runs; so
+    /// is the cost of its filters together (<see cref="FilterRules.MaxCost"/>).</summary>
+    /// <param name="queries">The searches.</param>
+    /// <param name="cancellationToken">Stops the work when cancelled (see <see cref="SearchAsync(SearchQuery, CancellationToken)"/>).</param>
     [AlwaysInterleave, Alias("SearchBatch")]
-    Task<SearchHit[][]> SearchBatchAsync(SearchQuery[] queries);
+    Task<SearchHit[][]> SearchBatchAsync(SearchQuery[] queries, CancellationToken cancellationToken = default);
 
     /// <summary>A page of the items matching the query's filter, in id order.</summary>
+    /// <param name="query">The page wanted.</param>
+    /// <param name="cancellationToken">Stops the work when cancelled (see <see cref="SearchAsync(SearchQuery, CancellationToken)"/>).</param>
     [AlwaysInterleave, Alias("QueryItems")]
-    Task<ItemPage> QueryItemsAsync(ItemQuery query);
+    Task<ItemPage> QueryItemsAsync(ItemQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>How many items match <paramref name="filter"/> (all of them when null).</summary>
+    /// <param name="filter">Which items.</param>
+    /// <param name="cancellationToken">Stops the work when cancelled (see <see cref="SearchAsync(SearchQuery, CancellationToken)"/>).</param>
     [AlwaysInterleave, Alias("Count")]
-    Task<int> CountAsync(ItemFilter? filter = null);
+    Task<int> CountAsync(ItemFilter? filter = null, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes every item matching <paramref name="filter"/>, durably, as one write.</summary>
+    /// <param name="filter">Which items.</param>
+    /// <param name="cancellationToken">Stops the filter's evaluation when cancelled, before anything is deleted;
+    /// once the deletion is under way it is not stopped.</param>
     [Alias("DeleteWhere")]
-    Task<DeleteResult> DeleteWhereAsync(ItemFilter filter);
+    Task<DeleteResult> DeleteWhereAsync(ItemFilter filter, CancellationToken cancellationToken = default);
 
     /// <summary>Copies every item of this index into <paramref name="destination"/>. Ids the destination already
     /// has are skipped, so merging again is safe; with <paramref name="clearSource"/> the merged and skipped items

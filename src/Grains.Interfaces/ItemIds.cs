@@ -15,12 +15,10 @@ public static class ItemIds
     {
         if (string.IsNullOrEmpty(id)) { return "empty id"; }
         if (id is "." or "..") { return $"id \"{id}\" is a path segment of its own (. and .. are not allowed)"; }
+        if (!ItemLimits.IsWellFormed(id)) { return "id is not valid Unicode text"; }
         for (var i = 0; i < id.Length; i++)
         {
-            char c = id[i];
-            if (char.IsHighSurrogate(c) && i + 1 < id.Length && char.IsLowSurrogate(id[i + 1])) { i++; }
-            else if (char.IsSurrogate(c)) { return "id is not valid Unicode text"; }
-            else if (char.IsControl(c)) { return $"id contains the control character U+{(int)c:X4} at {i}"; }
+            if (char.IsControl(id[i])) { return $"id contains the control character U+{(int)id[i]:X4} at {i}"; }
         }
         // At most 3 bytes per UTF-16 unit: short ids need no count.
         if (id.Length * 3 <= ItemLimits.MaxIdBytes) { return null; }

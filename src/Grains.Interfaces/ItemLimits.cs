@@ -34,4 +34,17 @@ public static class ItemLimits
     /// <summary>What is wrong with metadata of <paramref name="bytes"/> bytes of UTF-8, or null.</summary>
     public static string? CheckMetadata(long bytes) =>
         bytes > MaxMetadataBytes ? $"metadata is {bytes} bytes (at most {MaxMetadataBytes})" : null;
+
+    /// <summary>Whether <paramref name="text"/> is well-formed UTF-16: every surrogate is one of a pair. A string
+    /// with an unpaired surrogate (which JSON can write as <c>"\ud83d"</c>) has no UTF-8 form.</summary>
+    public static bool IsWellFormed(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; }
+            else if (char.IsSurrogate(text[i])) { return false; }
+        }
+        return true;
+    }
 }

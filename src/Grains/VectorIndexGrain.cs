@@ -30,12 +30,14 @@ public sealed partial class VectorIndexGrain(
     [FromKeyedServices(VectordStorageOptions.ProviderName)] IGrainStorage grainStorage,
     [FromKeyedServices(VectordStorageOptions.ProviderName)] IIndexBlobStore store,
     IOptions<VectordStorageOptions> options,
+    IOptions<FilterOptions> filterOptions,
     LocalParts localParts,
     IndexMetrics metrics,
     VectorCache vectorCache,
     ILogger<VectorIndexGrain> logger) : Grain, IVectorIndexGrain, IVectorIndexMergeGrain, IVectorIndexRestoreGrain
 {
     private readonly VectordStorageOptions _options = options.Value;
+    private readonly TimeSpan _filterTime = filterOptions.Value.MaxEvaluationTime;
     private readonly WriteGate _writes = new();
     private DeferredGrainState<IndexManifest> _manifest = null!;
     private PartHost _local = null!;
@@ -208,18 +210,18 @@ public sealed partial class VectorIndexGrain(
         SearchAsync(new SearchQuery(vector, k, ef));
 
     /// <inheritdoc/>
-    public async Task<SearchHit[]> SearchAsync(SearchQuery query)
+    public async Task<SearchHit[]> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default)
     {
         var parts = await PartsAsync();
         SearchQuery[] queries = [ItemRules.CheckSearch(query, Engine, at: null)];
         var started = Stopwatch.GetTimestamp();
-        var hits = await parts.SearchAsync(queries);
+        var hits = await FilterTimeLimit.RunAsync(_filterTime, token => parts.SearchAsync(queries, token), cancellationToken);
         metrics.SearchCompleted(Stopwatch.GetElapsedTime(started));
         return hits[0];
     }
 
     /// <inheritdoc/>
-    public async Task<SearchHit[][]> SearchBatchAsync(SearchQuery[] queries)
+    public async Task<SearchHit[][]> SearchBatchAsync(SearchQuery[] queries, CancellationToken cancellationToken = default)
     {
         var parts = await PartsAsync();
         if (queries is null || queries.Length == 0) { throw new InvalidIndexArgumentException("searches must be non-empty"); }
@@ -229,8 +231,9 @@ public sealed partial class VectorIndexGrain(
         }
         var checkedQueries = new SearchQuery[queries.Length];
         for (var i = 0; i < queries.Length; i++) { checkedQueries[i] = ItemRules.CheckSearch(queries[i], Engine, at: $"searches[{i}]"); }
+        FilterRules.ThrowIfOverBudget(checkedQueries.Select(q => q.Filter), "searches");
         var started = Stopwatch.GetTimestamp();
-        var hits = await parts.SearchAsync(checkedQueries);
+        var hits = await FilterTimeLimit.RunAsync(_filterTime, token => parts.SearchAsync(checkedQueries, token), cancellationToken);
         metrics.SearchCompleted(Stopwatch.GetElapsedTime(started));
         return hits;
     }
@@ -240,29 +243,30 @@ public sealed partial class VectorIndexGrain(
         QueryItemsAsync(new ItemQuery(null, limit, after, includeVectors));
 
     /// <inheritdoc/>
-    public async Task<ItemPage> QueryItemsAsync(ItemQuery query)
+    public async Task<ItemPage> QueryItemsAsync(ItemQuery query, CancellationToken cancellationToken = default)
     {
         var parts = await PartsAsync();
         ArgumentNullException.ThrowIfNull(query);
         FilterRules.ThrowIfInvalid(query.Filter);
-        return await parts.QueryAsync(query with { Limit = ItemRules.EffectiveLimit(query.Limit) });
+        var page = query with { Limit = ItemRules.EffectiveLimit(query.Limit) };
+        return await FilterTimeLimit.RunAsync(_filterTime, token => parts.QueryAsync(page, token), cancellationToken);
     }
 
     /// <inheritdoc/>
-    public async Task<int> CountAsync(ItemFilter? filter = null)
+    public async Task<int> CountAsync(ItemFilter? filter = null, CancellationToken cancellationToken = default)
     {
         var parts = await PartsAsync();
         FilterRules.ThrowIfInvalid(filter);
-        return filter is null ? parts.Length : await parts.CountAsync(filter);
+        return filter is null ? parts.Length : await FilterTimeLimit.RunAsync(_filterTime, token => parts.CountAsync(filter, token), cancellationToken);
     }
 
     /// <inheritdoc/>
-    public Task<DeleteResult> DeleteWhereAsync(ItemFilter filter) => _writes.WriteAsync(async () =>
+    public Task<DeleteResult> DeleteWhereAsync(ItemFilter filter, CancellationToken cancellationToken = default) => _writes.WriteAsync(async () =>
     {
         var parts = await PartsAsync();
         if (filter is null) { throw new InvalidIndexArgumentException("filter must be set"); }
         FilterRules.ThrowIfInvalid(filter);
-        return await parts.DeleteWhereAsync(filter);
+        return await FilterTimeLimit.RunAsync(_filterTime, token => parts.DeleteWhereAsync(filter, token), cancellationToken);
     });
 
     // ---------------------------------------------------------------- merge

@@ -311,22 +311,22 @@ public sealed partial class HnswIndex
         {
             _metadataBytes -= old.Length;
             _metadataCount--;
-            _payload.Remove(slot, Entries(old));
+            _payload.Remove(slot, Entries(old, out _));
         }
         _metadata[slot] = metadata;
         if (metadata is not null)
         {
             _metadataBytes += metadata.Length;
             _metadataCount++;
-            _payload.Add(slot, Entries(metadata));
+            _payload.Add(slot, Entries(metadata, out bool partial), partial);
         }
     }
 
-    /// <summary>The payload entries of one item's metadata, in the writer's reusable list.</summary>
-    private ReadOnlySpan<PayloadEntry> Entries(byte[] metadata)
+    /// <summary>The payload entries of one item's metadata, in the writer's reusable list; <paramref name="partial"/>
+    /// when they are not all it holds (metadata written before such items were refused).</summary>
+    private ReadOnlySpan<PayloadEntry> Entries(byte[] metadata, out bool partial)
     {
-        _entries.Clear();
-        PayloadDocument.Extract(metadata, _entries);
+        partial = PayloadDocument.Extract(metadata, _entries) != PayloadExtraction.Complete;
         return CollectionsMarshal.AsSpan(_entries);
     }
 

@@ -27,7 +27,11 @@ public sealed class FilterModeTests
         var rows = File.ReadAllLines(json).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
         var engine = rows.Where(r => r.GetProperty("mode").GetString() == "filter").ToArray();
         var http = rows.Where(r => r.GetProperty("mode").GetString() == "filter-http").ToArray();
-        Assert.Equal(rows.Length, engine.Length + http.Length);
+        var cost = rows.Where(r => r.GetProperty("mode").GetString() == "filter-cost").ToArray();
+        Assert.Equal(rows.Length, engine.Length + http.Length + cost.Length);
+        // The budget's two ends: the worst body refused, the heaviest allowed filters counted within the budget.
+        Assert.Equal([true, false, false], cost.Select(r => r.GetProperty("refused").GetBoolean()));
+        Assert.All(cost, r => Assert.InRange(r.GetProperty("cost").GetInt64(), 0, FilterRules.MaxCost));
         Assert.Equal(s_filters, engine.Select(r => r.GetProperty("filter").GetString()));
         Assert.Equal(s_filters, http.Select(r => r.GetProperty("filter").GetString()));
         foreach (var r in http)

@@ -197,7 +197,7 @@ public sealed class FilterParityTests(NodeFixture node)
             // count
             int viaHttp = (await _http.PostReplyAsync($"/vectors/index/{name}/count", $$"""{"filter":{{json}}}"""))
                 .AssertJson(HttpStatusCode.OK).GetProperty("count").GetInt32();
-            int viaGrain = await grain.CountAsync(filter);
+            int viaGrain = await grain.CountAsync(filter, TestContext.Current.CancellationToken);
             Assert.True(viaHttp == viaGrain, $"{at}: count {viaHttp} over HTTP, {viaGrain} on the grain");
             Assert.True(expected.Length == viaGrain, $"{at}: count {viaGrain}, expected {expected.Length}");
 
@@ -210,7 +210,7 @@ public sealed class FilterParityTests(NodeFixture node)
                 string afterJson = after is null ? "" : $",\"after\":{JsonSerializer.Serialize(after)}";
                 var http = (await _http.PostReplyAsync($"/vectors/index/{name}/items/query",
                     $$"""{"filter":{{json}},"limit":17,"vectors":{{(vectors ? "true" : "false")}}{{afterJson}}}""")).AssertJson(HttpStatusCode.OK);
-                var direct = await grain.QueryItemsAsync(new ItemQuery(filter, Limit: 17, After: after, IncludeVectors: vectors));
+                var direct = await grain.QueryItemsAsync(new ItemQuery(filter, Limit: 17, After: after, IncludeVectors: vectors), TestContext.Current.CancellationToken);
                 var httpItems = http.GetProperty("items").EnumerateArray().ToArray();
                 Assert.Equal(direct.Items.Select(i => i.Id), httpItems.Select(i => i.GetProperty("id").GetString()));
                 for (int j = 0; j < httpItems.Length; j++)
@@ -246,7 +246,7 @@ public sealed class FilterParityTests(NodeFixture node)
             {
                 var http = Hits((await _http.PostReplyAsync($"/vectors/index/{name}/search", $$"""{"vector":{{Vector(q)}},"k":7,"filter":{{json}}}"""))
                     .AssertJson(HttpStatusCode.OK).GetProperty("results"));
-                var direct = Hits(await grain.SearchAsync(new SearchQuery(q, K: 7, Filter: filter)));
+                var direct = Hits(await grain.SearchAsync(new SearchQuery(q, K: 7, Filter: filter), TestContext.Current.CancellationToken));
                 Assert.Equal(direct, http);
                 var nearest = expected.OrderBy(id => L2(q, items[id].Vector)).Take(7).ToArray();
                 Assert.Equal(nearest, direct.Select(h => h.Id));
@@ -258,13 +258,13 @@ public sealed class FilterParityTests(NodeFixture node)
         var batchJson = string.Join(",", Cases.Select((c, i) => $$"""{"vector":{{Vector(queries[i % queries.Length])}},"k":5,"filter":{{c.Json}}}"""));
         var httpBatch = (await _http.PostReplyAsync($"/vectors/index/{name}/search/batch", $$"""{"searches":[{{batchJson}}]}"""))
             .AssertJson(HttpStatusCode.OK).GetProperty("results").EnumerateArray().Select(Hits).ToArray();
-        var grainBatch = await grain.SearchBatchAsync([.. Cases.Select((c, i) => new SearchQuery(queries[i % queries.Length], K: 5, Filter: c.Filter))]);
+        var grainBatch = await grain.SearchBatchAsync([.. Cases.Select((c, i) => new SearchQuery(queries[i % queries.Length], K: 5, Filter: c.Filter))], TestContext.Current.CancellationToken);
         Assert.Equal(Cases.Length, httpBatch.Length);
         Assert.Equal(Cases.Length, grainBatch.Length);
         for (int i = 0; i < Cases.Length; i++)
         {
             Assert.Equal(Hits(grainBatch[i]), httpBatch[i]);
-            var single = Hits(await grain.SearchAsync(new SearchQuery(queries[i % queries.Length], K: 5, Filter: Cases[i].Filter)));
+            var single = Hits(await grain.SearchAsync(new SearchQuery(queries[i % queries.Length], K: 5, Filter: Cases[i].Filter), TestContext.Current.CancellationToken));
             Assert.Equal(single, httpBatch[i]);
         }
     }
@@ -282,7 +282,7 @@ public sealed class FilterParityTests(NodeFixture node)
         Assert.InRange(doomed, 1, Count - 1);
 
         var http = (await _http.PostReplyAsync($"/vectors/index/{overHttp}/delete", $$"""{"filter":{{json}}}""")).AssertJson(HttpStatusCode.OK);
-        var result = await grain.DeleteWhereAsync(filter);
+        var result = await grain.DeleteWhereAsync(filter, TestContext.Current.CancellationToken);
         Assert.Equal(new DeleteResult(doomed, Count - doomed), result);
         Assert.Equal(result, new DeleteResult(http.GetProperty("deleted").GetInt32(), http.GetProperty("length").GetInt32()));
 
@@ -290,6 +290,6 @@ public sealed class FilterParityTests(NodeFixture node)
         var httpLeft = (await _http.PostReplyAsync($"/vectors/index/{overHttp}/items/query", """{"limit":1000}"""))
             .AssertJson(HttpStatusCode.OK).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!);
         Assert.Equal(left, httpLeft);
-        Assert.Equal(left, (await grain.QueryItemsAsync(new ItemQuery(Limit: 1000))).Items.Select(i => i.Id));
+        Assert.Equal(left, (await grain.QueryItemsAsync(new ItemQuery(Limit: 1000), TestContext.Current.CancellationToken)).Items.Select(i => i.Id));
     }
 }

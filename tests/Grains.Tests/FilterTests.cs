@@ -118,11 +118,11 @@ public sealed class FilterTests(FileClusterFixture fixture)
         var filter = ItemFilter.All(Where.Match("color", "green"), Where.Range("n", lt: 120));
         var doomed = items.Where(e => e.Value.Meta.Color == "green" && e.Value.Meta.N < 120).Select(e => e.Key).ToList();
 
-        var result = await grain.DeleteWhereAsync(filter);
+        var result = await grain.DeleteWhereAsync(filter, TestContext.Current.CancellationToken);
         Assert.Equal(new DeleteResult(doomed.Count, items.Count - doomed.Count), result);
         foreach (var id in doomed) { items.Remove(id); }
-        Assert.Equal(0, await grain.CountAsync(filter));
-        Assert.Equal(new DeleteResult(0, items.Count), await grain.DeleteWhereAsync(filter));
+        Assert.Equal(0, await grain.CountAsync(filter, TestContext.Current.CancellationToken));
+        Assert.Equal(new DeleteResult(0, items.Count), await grain.DeleteWhereAsync(filter, TestContext.Current.CancellationToken));
 
         await VectordCluster.ReactivateAsync(fixture.Cluster, grain.GetPrimaryKeyString());
         Assert.Equal(items.Count, (await grain.GetInfoAsync()).Length);
@@ -141,7 +141,7 @@ public sealed class FilterTests(FileClusterFixture fixture)
             new SearchQuery(queries[0], K: 3),
             new SearchQuery(queries[1], K: 4, Filter: red),
             new SearchQuery(queries[2], K: 0),
-        ]);
+        ], TestContext.Current.CancellationToken);
         Assert.Equal(3, batch.Length);
         Assert.Equal((await grain.SearchAsync(queries[0], k: 3)).Select(h => h.Id), batch[0].Select(h => h.Id));
         Assert.Equal(4, batch[1].Length);
@@ -149,14 +149,14 @@ public sealed class FilterTests(FileClusterFixture fixture)
         Assert.Equal(10, batch[2].Length);
 
         var dimension = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.SearchBatchAsync(
-            [new SearchQuery(queries[0]), new SearchQuery([1, 2, 3])]));
+            [new SearchQuery(queries[0]), new SearchQuery([1, 2, 3])], TestContext.Current.CancellationToken));
         Assert.Equal($"searches[1]: dimension mismatch (index={Dim}, got=3)", dimension.Message);
         var range = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.SearchBatchAsync(
-            [new SearchQuery(queries[0]), new SearchQuery(queries[1]), new SearchQuery(queries[2], Filter: ItemFilter.All(Where.Range("n")))]));
+            [new SearchQuery(queries[0]), new SearchQuery(queries[1]), new SearchQuery(queries[2], Filter: ItemFilter.All(Where.Range("n")))], TestContext.Current.CancellationToken));
         Assert.Equal("searches[2].filter.must[0].range: at least one bound is required", range.Message);
-        var empty = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.SearchBatchAsync([]));
+        var empty = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.SearchBatchAsync([], TestContext.Current.CancellationToken));
         Assert.Equal("searches must be non-empty", empty.Message);
-        var many = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.SearchBatchAsync([.. Enumerable.Repeat(new SearchQuery(queries[0]), 1025)]));
+        var many = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.SearchBatchAsync([.. Enumerable.Repeat(new SearchQuery(queries[0]), 1025)], TestContext.Current.CancellationToken));
         Assert.Equal("searches: more than 1024 in one call (split the batch)", many.Message);
     }
 
@@ -177,11 +177,11 @@ public sealed class FilterTests(FileClusterFixture fixture)
         };
         foreach (var (filter, detail) in cases)
         {
-            Assert.Equal(detail, (await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.CountAsync(filter))).Message);
-            Assert.Equal(detail, (await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.DeleteWhereAsync(filter))).Message);
-            Assert.Equal(detail, (await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.QueryItemsAsync(new ItemQuery(filter)))).Message);
+            Assert.Equal(detail, (await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.CountAsync(filter, TestContext.Current.CancellationToken))).Message);
+            Assert.Equal(detail, (await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.DeleteWhereAsync(filter, TestContext.Current.CancellationToken))).Message);
+            Assert.Equal(detail, (await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.QueryItemsAsync(new ItemQuery(filter), TestContext.Current.CancellationToken))).Message);
         }
-        Assert.Equal("filter must be set", (await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.DeleteWhereAsync(null!))).Message);
+        Assert.Equal("filter must be set", (await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.DeleteWhereAsync(null!, TestContext.Current.CancellationToken))).Message);
         Assert.Equal(items.Count, (await grain.GetInfoAsync()).Length);
     }
 }

@@ -272,7 +272,7 @@ public sealed class PartLogTests : IDisposable
         await Task.WhenAll(readers);
         Assert.True(answered >= readers.Length);
         Assert.Equal(1 + (40 * 23), part.Count);
-        Assert.Equal(part.Index.Search([12, 1, 2, 3], 3).Select(h => h.Id), part.TrySearchDirect([new SearchQuery([12, 1, 2, 3], 3, 0)])![0].Select(h => h.Id));
+        Assert.Equal(part.Index.Search([12, 1, 2, 3], 3).Select(h => h.Id), part.TrySearchDirect([new SearchQuery([12, 1, 2, 3], 3, 0)], TestContext.Current.CancellationToken)![0].Select(h => h.Id));
     }
 
     [Fact]

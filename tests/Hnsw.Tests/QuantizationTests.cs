@@ -122,8 +122,8 @@ public sealed class QuantizationTests
         int shared = 0;
         foreach (float[] query in TestData.Clustered(30, Dim, seed: 9))
         {
-            SearchHit[] expected = floats.Search(query, 10, 64, filter, strategy, out _);
-            SearchHit[] actual = quantized.Search(query, 10, 64, filter, strategy, out FilterPlan plan);
+            SearchHit[] expected = floats.Search(query, 10, 64, filter, strategy, out _, TestContext.Current.CancellationToken);
+            SearchHit[] actual = quantized.Search(query, 10, 64, filter, strategy, out FilterPlan plan, TestContext.Current.CancellationToken);
             Assert.Equal(strategy, plan.Strategy);
             Assert.All(actual, h => Assert.EndsWith("1}", System.Text.Encoding.UTF8.GetString(h.Metadata!), StringComparison.Ordinal));
             var exact = expected.ToDictionary(h => h.Id, h => h.Distance);

@@ -63,7 +63,7 @@ public sealed class QuarantineTests
             Assert.All(hits, h => Assert.True(float.IsFinite(h.Distance)));
             Assert.DoesNotContain(hits, h => badIds.Contains(h.Id));
         }
-        Assert.Equal(300 - badIds.Length, index.CountMatching(null));
+        Assert.Equal(300 - badIds.Length, index.CountMatching(null, TestContext.Current.CancellationToken));
 
         // Saved and loaded again, the quarantine holds; a delete by id ends it, an add under the id replaces it.
         using (var again = new MemoryStream())

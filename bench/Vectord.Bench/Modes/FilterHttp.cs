@@ -89,7 +89,7 @@ internal sealed class FilterHttp(TextWriter output)
             var started = Stopwatch.GetTimestamp();
             for (var q = 0; q < queries.Length; q++)
             {
-                answers[q] = index.Search(queries[q], K, ef, p.EngineFilters[q]);
+                answers[q] = index.Search(queries[q], K, ef, p.EngineFilters[q], cancellationToken);
             }
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (keep) { p.EngineAnswers = answers; }

@@ -10,7 +10,8 @@ namespace Vectord.Bench.Modes;
 /// <summary>
 /// Filtered search on fashion-mnist with metadata built from the data set (<see cref="FilterCases"/>): for each
 /// filter, recall@10 against a brute-force scan of the matching items, single-threaded QPS and the strategy the
-/// planner chose, beside the QPS of an exact unfiltered full scan in the same run and the payload index's memory.
+/// planner chose, beside the QPS of an exact unfiltered full scan in the same run and the payload index's memory;
+/// then the filter budget's two ends (<see cref="FilterCost"/>).
 /// With <c>--http</c>, then the same queries and filters as <c>search/batch</c> requests to the service in this
 /// process, against the engine's single-threaded QPS (<see cref="FilterHttp"/>).
 /// </summary>
@@ -107,6 +108,8 @@ internal sealed class FilterMode(TextWriter? output = null) : IBenchMode
                     payloadBytes, rawBytes));
             }
         }
+        _output.WriteLine();
+        new FilterCost(_output).Run(index, jsonPath, cancellationToken);
         if (http)
         {
             await new FilterHttp(_output).RunAsync(new FilterHttp.Input(index, dataset, queryLabels, cases, truths),
@@ -139,13 +142,13 @@ internal sealed class FilterMode(TextWriter? output = null) : IBenchMode
         }
 
         // Warm up, then time one pass over the queries on this thread.
-        for (var q = 0; q < Math.Min(queries.Length, 50); q++) { index.Search(queries[q], K, ef, filters[q], strategy, out _); }
+        for (var q = 0; q < Math.Min(queries.Length, 50); q++) { index.Search(queries[q], K, ef, filters[q], strategy, out _, cancellationToken); }
         var strategies = new Dictionary<FilterStrategy, int>();
         var answers = new Hnsw.SearchHit[queries.Length][];
         var started = Stopwatch.GetTimestamp();
         for (var q = 0; q < queries.Length; q++)
         {
-            answers[q] = index.Search(queries[q], K, ef, filters[q], strategy, out var plan);
+            answers[q] = index.Search(queries[q], K, ef, filters[q], strategy, out var plan, cancellationToken);
             strategies[plan.Strategy] = strategies.GetValueOrDefault(plan.Strategy) + 1;
         }
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -91,26 +92,27 @@ public static class ItemsApi
 
     internal static async Task<JsonOk<SearchResponse>> SearchAsync(string name, HttpRequest request, IndexGrains indexes)
     {
-        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.SearchRequest, VectorBodyReader.TryReadSearch);
-        SearchHit[] hits = await indexes.Index(name).SearchAsync(ToQuery(body, ""));
+        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.SearchRequest, ReadSearch);
+        SearchHit[] hits = await indexes.Index(name).SearchAsync(ToQuery(body, "", new FilterBudget()), request.HttpContext.RequestAborted);
         return JsonAnswer.Ok(new SearchResponse(ToResults(hits)), GatewayJsonContext.Default.SearchResponse);
     }
 
     internal static async Task<JsonOk<SearchBatchResponse>> SearchBatchAsync(string name, HttpRequest request, IndexGrains indexes)
     {
-        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.SearchBatchRequest, VectorBodyReader.TryReadSearchBatch);
+        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.SearchBatchRequest, ReadSearchBatch);
         SearchRequest?[] searches = body.Searches ?? [];
         if (searches.Length == 0)
         {
             throw Invalid("searches must be non-empty");
         }
         var queries = new SearchQuery[searches.Length];
+        var budget = new FilterBudget();   // one for the whole batch
         for (int i = 0; i < searches.Length; i++)
         {
             string at = string.Create(CultureInfo.InvariantCulture, $"searches[{i}]");
-            queries[i] = ToQuery(searches[i] ?? throw Invalid($"{at}: must be an object"), at);
+            queries[i] = ToQuery(searches[i] ?? throw Invalid($"{at}: must be an object"), at, budget);
         }
-        SearchHit[][] hits = await indexes.Index(name).SearchBatchAsync(queries);
+        SearchHit[][] hits = await indexes.Index(name).SearchBatchAsync(queries, request.HttpContext.RequestAborted);
         var results = new SearchResult[hits.Length][];
         for (int i = 0; i < hits.Length; i++)
         {
@@ -121,10 +123,10 @@ public static class ItemsApi
 
     internal static async Task<JsonOk<ItemQueryResponse>> QueryAsync(string name, HttpRequest request, IndexGrains indexes)
     {
-        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.ItemQueryRequest);
+        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.ItemQueryRequest, SkimFilter);
         bool vectors = body.Vectors ?? false;
         ItemPage page = await indexes.Index(name).QueryItemsAsync(
-            new ItemQuery(ReadFilter(body.Filter, "filter"), body.Limit ?? 100, body.After, vectors));
+            new ItemQuery(ReadFilter(body.Filter, "filter"), body.Limit ?? 100, body.After, vectors), request.HttpContext.RequestAborted);
         var items = new ItemResponse[page.Items.Length];
         for (int i = 0; i < items.Length; i++)
         {
@@ -136,14 +138,14 @@ public static class ItemsApi
 
     internal static async Task<JsonOk<CountResponse>> CountAsync(string name, HttpRequest request, IndexGrains indexes)
     {
-        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.CountRequest);
-        int count = await indexes.Index(name).CountAsync(ReadFilter(body.Filter, "filter"));
+        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.CountRequest, SkimFilter);
+        int count = await indexes.Index(name).CountAsync(ReadFilter(body.Filter, "filter"), request.HttpContext.RequestAborted);
         return JsonAnswer.Ok(new CountResponse(count), GatewayJsonContext.Default.CountResponse);
     }
 
     internal static async Task<JsonOk<DeleteItemsResponse>> DeleteManyAsync(string name, HttpRequest request, IndexGrains indexes)
     {
-        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.DeleteItemsRequest);
+        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.DeleteItemsRequest, SkimFilter);
         ItemFilter? filter = ReadFilter(body.Filter, "filter");
         if (filter is not null)
         {
@@ -151,7 +153,7 @@ public static class ItemsApi
             {
                 throw Invalid("give either ids or filter, not both");
             }
-            DeleteResult deleted = await indexes.Index(name).DeleteWhereAsync(filter);
+            DeleteResult deleted = await indexes.Index(name).DeleteWhereAsync(filter, request.HttpContext.RequestAborted);
             return JsonAnswer.Ok(new DeleteItemsResponse(deleted.Deleted, deleted.Length), GatewayJsonContext.Default.DeleteItemsResponse);
         }
         string?[] ids = body.Ids ?? throw Invalid("ids or filter is required (exactly one of them)");
@@ -190,16 +192,40 @@ public static class ItemsApi
         return result.Deleted == 0 ? throw new ItemNotFoundException(id ?? "") : TypedResults.NoContent();
     }
 
-    /// <summary>A search body as a grain query; <paramref name="at"/> names it in errors (empty for a lone search).</summary>
-    private static SearchQuery ToQuery(SearchRequest body, string at)
+    /// <summary>A search body, refused before it is parsed when its filter costs too much (<see cref="FilterSkim"/>).</summary>
+    private static bool ReadSearch(ReadOnlySpan<byte> json, [NotNullWhen(true)] out SearchRequest? value)
     {
-        float[] vector = body.Vector ?? throw Invalid(at.Length == 0 ? "vector is required" : $"{at}: vector is required");
-        return new SearchQuery(vector, body.K ?? 0, body.Ef, ReadFilter(body.Filter, at.Length == 0 ? "filter" : $"{at}.filter"));
+        FilterSkim.ThrowIfOverBudget(json, "filter");
+        return VectorBodyReader.TryReadSearch(json, out value);
     }
 
-    /// <summary>A request's filter; absent or JSON null: none.</summary>
-    private static ItemFilter? ReadFilter(JsonElement? element, string path) =>
-        element is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } filter ? FilterJson.Read(filter, path) : null;
+    /// <summary>A batch body, refused before it is parsed when its filters together cost too much.</summary>
+    private static bool ReadSearchBatch(ReadOnlySpan<byte> json, [NotNullWhen(true)] out SearchBatchRequest? value)
+    {
+        FilterSkim.ThrowIfOverBudget(json, "searches");
+        return VectorBodyReader.TryReadSearchBatch(json, out value);
+    }
+
+    /// <summary>Refuses a body whose filter costs too much before it is parsed, then leaves it to the serializer.</summary>
+    private static bool SkimFilter<T>(ReadOnlySpan<byte> json, [NotNullWhen(true)] out T? value) where T : class
+    {
+        FilterSkim.ThrowIfOverBudget(json, "filter");
+        value = null;
+        return false;
+    }
+
+    /// <summary>A search body as a grain query; <paramref name="at"/> names it in errors (empty for a lone search).</summary>
+    private static SearchQuery ToQuery(SearchRequest body, string at, FilterBudget budget)
+    {
+        float[] vector = body.Vector ?? throw Invalid(at.Length == 0 ? "vector is required" : $"{at}: vector is required");
+        return new SearchQuery(vector, body.K ?? 0, body.Ef, ReadFilter(body.Filter, at.Length == 0 ? "filter" : $"{at}.filter", budget));
+    }
+
+    /// <summary>A request's filter, spending from the request's <paramref name="budget"/> (a new one when the
+    /// request has one filter); absent or JSON null: none.</summary>
+    private static ItemFilter? ReadFilter(JsonElement? element, string path, FilterBudget? budget = null) =>
+        element is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } filter
+            ? FilterJson.Read(filter, path, budget ?? new FilterBudget()) : null;
 
     private static SearchResult[] ToResults(SearchHit[] hits)
     {

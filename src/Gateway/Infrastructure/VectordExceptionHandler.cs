@@ -80,6 +80,8 @@ internal sealed partial class VectordExceptionHandler(IProblemDetailsService pro
         // IndexFullException says; a write that runs out while being applied is taken back by its part.
         OutOfMemoryException => (StatusCodes.Status507InsufficientStorage, ProblemCodes.IndexFull, OutOfMemory),
         WriteOutcomeUnknownException => (StatusCodes.Status504GatewayTimeout, ProblemCodes.OutcomeUnknown, UnknownOutcome),
+        // The node gave the work up, as when its queue is full: a narrower filter, or a quieter node, may answer.
+        FilterTimeoutException e => (StatusCodes.Status503ServiceUnavailable, ProblemCodes.FilterTimeout, e.Message),
         VectordException e => (StatusCodes.Status400BadRequest, ProblemCodes.InvalidArgument, e.Message),
         JsonException e => (StatusCodes.Status400BadRequest, ProblemCodes.InvalidBody, DescribeJson(e)),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>

@@ -327,7 +327,7 @@ internal ref struct VectorBodyReader
     }
 
     /// <summary>The value after a property name as a <see cref="JsonElement"/> of its own (a filter, read later with
-    /// <see cref="FilterJson.Read"/>), or null for JSON <c>null</c>, as the serializer reads a <c>JsonElement?</c>.</summary>
+    /// <see cref="FilterJson.Read(System.Text.Json.JsonElement, string)"/>), or null for JSON <c>null</c>, as the serializer reads a <c>JsonElement?</c>.</summary>
     private JsonElement? ReadElement()
     {
         _reader.Read();

@@ -10,7 +10,7 @@ namespace Vectord;
 /// Condition = Filter | {"key", "match": {"value" | "any" | "except"}} | {"key", "range": {"gt"?, "gte"?, "lt"?, "lte"?}}
 ///           | {"is_null": {"key"}} | {"is_empty": {"key"}} | {"has_id": [str]}
 /// </code>
-/// <see cref="Read"/> maps JSON to the records and then checks them with <see cref="FilterRules.Check"/>, the one
+/// <see cref="Read(JsonElement, string)"/> maps JSON to the records and then checks them with <see cref="FilterRules.Check"/>, the one
 /// home of the structural rules (depth, counts, bounds, keys); it names wrong JSON types itself. <see cref="Write"/>
 /// writes the same JSON back.
 /// </summary>
@@ -29,15 +29,37 @@ public static class FilterJson
     /// <returns>The filter, checked with <see cref="FilterRules.Check"/>.</returns>
     /// <exception cref="InvalidIndexArgumentException">The JSON is not a valid filter; the message names the offending
     /// part from <paramref name="path"/> (e.g. <c>filter.must[1].range: at least one bound is required</c>).</exception>
-    public static ItemFilter Read(JsonElement element, string path = "filter")
+    public static ItemFilter Read(JsonElement element, string path = "filter") => Read(element, path, new FilterBudget());
+
+    /// <summary>Reads one of the filters of a request, spending its cost from the request's
+    /// <paramref name="budget"/>: reading stops at the condition that passes <see cref="FilterRules.MaxCost"/>.</summary>
+    /// <param name="element">The filter's JSON value (an object).</param>
+    /// <param name="path">How the filter is named in error messages, e.g. <c>searches[3].filter</c>.</param>
+    /// <param name="budget">What the request's filters have spent so far, shared between them.</param>
+    /// <returns>The filter, checked with <see cref="FilterRules.Check"/>.</returns>
+    /// <exception cref="InvalidIndexArgumentException">The JSON is not a valid filter, holds a key or string that
+    /// is not Unicode text (invalid UTF-8 or an unpaired surrogate escape), or the request's filters cost too much;
+    /// the message names the offending part.</exception>
+    public static ItemFilter Read(JsonElement element, string path, FilterBudget budget)
     {
         ArgumentNullException.ThrowIfNull(path);
-        ItemFilter filter = FilterJsonReader.ReadFilter(element, path, 1);
+        ArgumentNullException.ThrowIfNull(budget);
+        ItemFilter filter;
+        try
+        {
+            filter = FilterJsonReader.ReadFilter(element, path, 1, budget);
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json cannot turn a key or string into .NET text: invalid UTF-8, or an escape such as
+            // "\ud83d" that decodes to an unpaired surrogate.
+            throw new InvalidIndexArgumentException($"{path}: a key or string {FilterRules.NotText}");
+        }
         FilterRules.ThrowIfInvalid(filter, path);
         return filter;
     }
 
-    /// <summary>Writes <paramref name="filter"/> in its JSON form (what <see cref="Read"/> reads back).</summary>
+    /// <summary>Writes <paramref name="filter"/> in its JSON form (what <see cref="Read(JsonElement, string)"/> reads back).</summary>
     public static void Write(Utf8JsonWriter writer, ItemFilter filter)
     {
         ArgumentNullException.ThrowIfNull(writer);

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Vectord;
 
-/// <summary>Reads the JSON form of a filter for <see cref="FilterJson.Read"/>: wrong JSON types, unknown or repeated
+/// <summary>Reads the JSON form of a filter for <see cref="FilterJson.Read(System.Text.Json.JsonElement, string)"/>: wrong JSON types, unknown or repeated
 /// fields and non-integral scalars are refused here, naming the offending part; the structural rules are
 /// <see cref="FilterRules"/>'s.</summary>
 internal static class FilterJsonReader
@@ -14,7 +14,7 @@ internal static class FilterJsonReader
         "unknown condition (expected a nested filter, key with match or range, is_null, is_empty or has_id)";
 
 
-    internal static ItemFilter ReadFilter(JsonElement element, string path, int depth)
+    internal static ItemFilter ReadFilter(JsonElement element, string path, int depth, FilterBudget budget)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -32,9 +32,9 @@ internal static class FilterJsonReader
             Once(seen, property.Name, path);
             switch (property.Name)
             {
-                case "must": must = ReadConditions(property.Value, $"{path}.must", depth); break;
-                case "should": should = ReadConditions(property.Value, $"{path}.should", depth); break;
-                case "must_not": mustNot = ReadConditions(property.Value, $"{path}.must_not", depth); break;
+                case "must": must = ReadConditions(property.Value, $"{path}.must", depth, budget); break;
+                case "should": should = ReadConditions(property.Value, $"{path}.should", depth, budget); break;
+                case "must_not": mustNot = ReadConditions(property.Value, $"{path}.must_not", depth, budget); break;
                 default:
                     throw Invalid($"{path}: unknown field \"{property.Name}\" (a filter has must, should and must_not)");
             }
@@ -42,7 +42,7 @@ internal static class FilterJsonReader
         return new ItemFilter(must, should, mustNot);
     }
 
-    private static FilterCondition[]? ReadConditions(JsonElement element, string path, int depth)
+    private static FilterCondition[]? ReadConditions(JsonElement element, string path, int depth, FilterBudget budget)
     {
         if (element.ValueKind == JsonValueKind.Null)
         {
@@ -52,22 +52,27 @@ internal static class FilterJsonReader
         {
             throw Invalid($"{path}: must be an array of conditions");
         }
+        if (FilterRules.CountProblem(element.GetArrayLength(), path, "conditions") is { } tooMany)
+        {
+            throw Invalid(tooMany);   // before they are read (and their cost spent)
+        }
         var conditions = new FilterCondition[element.GetArrayLength()];
         int i = 0;
         foreach (JsonElement condition in element.EnumerateArray())
         {
-            conditions[i] = ReadCondition(condition, Index(path, i), depth);
+            conditions[i] = ReadCondition(condition, Index(path, i), depth, budget);
             i++;
         }
         return conditions;
     }
 
-    private static FilterCondition ReadCondition(JsonElement element, string path, int depth)
+    private static FilterCondition ReadCondition(JsonElement element, string path, int depth, FilterBudget budget)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
             throw Invalid($"{path}: must be an object");
         }
+        budget.Spend(FilterRules.ConditionCost, path);
         // The condition's kind is named by the first field that names one; every other field must belong to it.
         string? kind = null;
         foreach (JsonProperty property in element.EnumerateObject())
@@ -88,13 +93,13 @@ internal static class FilterJsonReader
         {
             null when IsEmptyObject(element) => new ItemFilter(),
             null => throw Invalid($"{path}: {UnknownCondition}"),
-            "filter" => ReadFilterCondition(element, path, depth),
-            "key" => ReadFieldCondition(element, path),
-            _ => ReadSingleFieldCondition(element, kind, path),
+            "filter" => ReadFilterCondition(element, path, depth, budget),
+            "key" => ReadFieldCondition(element, path, budget),
+            _ => ReadSingleFieldCondition(element, kind, path, budget),
         };
     }
 
-    private static ItemFilter ReadFilterCondition(JsonElement element, string path, int depth)
+    private static ItemFilter ReadFilterCondition(JsonElement element, string path, int depth, FilterBudget budget)
     {
         foreach (JsonProperty property in element.EnumerateObject())
         {
@@ -103,10 +108,10 @@ internal static class FilterJsonReader
                 throw UnknownField(path, property.Name, "a nested filter");
             }
         }
-        return ReadFilter(element, path, depth + 1);
+        return ReadFilter(element, path, depth + 1, budget);
     }
 
-    private static FilterCondition ReadFieldCondition(JsonElement element, string path)
+    private static FilterCondition ReadFieldCondition(JsonElement element, string path, FilterBudget budget)
     {
         string? key = null;
         JsonElement? match = null, range = null;
@@ -127,12 +132,12 @@ internal static class FilterJsonReader
             throw Invalid($"{path}: match and range cannot be combined in one condition (use two conditions)");
         }
         // A missing key is left to FilterRules, which names it (".key: must be a non-empty path").
-        return match is { } matchValue ? ReadMatch(key!, matchValue, $"{path}.match")
+        return match is { } matchValue ? ReadMatch(key!, matchValue, $"{path}.match", budget)
             : range is { } rangeValue ? ReadRange(key!, rangeValue, $"{path}.range")
             : throw Invalid($"{path}: a condition with a key needs match or range");
     }
 
-    private static FilterCondition ReadMatch(string key, JsonElement element, string path)
+    private static FilterCondition ReadMatch(string key, JsonElement element, string path, FilterBudget budget)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -150,6 +155,12 @@ internal static class FilterJsonReader
                 throw Invalid($"{path}: only one of value, any or except may be given");
             }
             string at = $"{path}.{property.Name}";
+            if (property.Value.ValueKind == JsonValueKind.Array
+                && FilterRules.CountProblem(property.Value.GetArrayLength(), at, "values") is { } tooMany)
+            {
+                throw Invalid(tooMany);
+            }
+            budget.Spend(property.Value.ValueKind == JsonValueKind.Array ? property.Value.GetArrayLength() : 1, at);
             condition = property.Name switch
             {
                 "value" => new MatchCondition(key, ReadScalar(property.Value, at)),
@@ -197,7 +208,7 @@ internal static class FilterJsonReader
         _ => throw Invalid($"{path}: must be a number"),
     };
 
-    private static FilterCondition ReadSingleFieldCondition(JsonElement element, string kind, string path)
+    private static FilterCondition ReadSingleFieldCondition(JsonElement element, string kind, string path, FilterBudget budget)
     {
         JsonElement? value = null;
         foreach (JsonProperty property in element.EnumerateObject())
@@ -218,7 +229,7 @@ internal static class FilterJsonReader
         {
             "is_null" => new IsNullCondition(ReadKeyObject(body, at)!),
             "is_empty" => new IsEmptyCondition(ReadKeyObject(body, at)!),
-            _ => new HasIdCondition(ReadIds(body, at)),
+            _ => new HasIdCondition(ReadIds(body, at, budget)),
         };
     }
 
@@ -249,12 +260,13 @@ internal static class FilterJsonReader
         _ => throw Invalid($"{path}: must be a string"),
     };
 
-    private static string[] ReadIds(JsonElement element, string path)
+    private static string[] ReadIds(JsonElement element, string path, FilterBudget budget)
     {
         if (element.ValueKind != JsonValueKind.Array)
         {
             throw Invalid($"{path}: must be an array of strings");
         }
+        budget.Spend(element.GetArrayLength(), path);
         var ids = new string[element.GetArrayLength()];
         int i = 0;
         foreach (JsonElement id in element.EnumerateArray())

@@ -17,7 +17,8 @@ public static class VectordSiloBuilderExtensions
     /// <c>Storage:Provider</c>: <c>file</c> with <c>Storage:Path</c>, or <c>azureblob</c> with
     /// <c>Storage:ConnectionString</c> and <c>Storage:Container</c>), the storage options, the idle deactivation
     /// age of index grains (<c>Storage:IdleMinutes</c>), the placement of shards (<see cref="Shards.ShardSpreadPlacement"/>), the start-up loading of every catalogued index, and the
-    /// silo's metrics (<see cref="IndexMetrics"/>, meter <c>Vectord</c>) with the per-silo stats service.
+    /// silo's metrics (<see cref="IndexMetrics"/>, meter <c>Vectord</c>) with the per-silo stats service, and the time
+    /// limit of filtered reads (<see cref="FilterOptions"/>, <c>Filters:MaxEvaluationTime</c>).
     /// </summary>
     public static ISiloBuilder AddVectord(this ISiloBuilder builder, IConfiguration configuration)
     {
@@ -28,6 +29,11 @@ public static class VectordSiloBuilderExtensions
             .Bind(configuration.GetSection(VectordStorageOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<VectordStorageOptions>, VectordStorageOptionsValidator>();
+        services.AddOptions<FilterOptions>()
+            .Bind(configuration.GetSection(FilterOptions.SectionName))
+            .Validate(o => o.MaxEvaluationTime > TimeSpan.Zero && o.MaxEvaluationTime <= FilterOptions.MaxLimit,
+                $"{FilterOptions.SectionName}:{nameof(FilterOptions.MaxEvaluationTime)} must be a positive time of at most {FilterOptions.MaxLimit.TotalSeconds} s")
+            .ValidateOnStart();
         services.AddKeyedSingleton(VectordStorageOptions.ProviderName, (sp, _) => CreateStore(sp.GetRequiredService<IOptions<VectordStorageOptions>>().Value));
         services.AddGrainStorage(VectordStorageOptions.ProviderName,
             (sp, name) => new StoragedGrainStorage(sp.GetRequiredKeyedService<IIndexBlobStore>(name)));

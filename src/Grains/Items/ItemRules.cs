@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Vectord.Hnsw;
+using Vectord.Hnsw.Filtering;
 
 namespace Vectord.Grains.Items;
 
@@ -59,6 +60,7 @@ internal static class ItemRules
             if (metadata is null) { return "metadata is not valid JSON"; }
             if (ItemLimits.CheckMetadata(metadata.Length) is { } large) { return large; }
             if (depth > MaxMetadataDepth) { return $"metadata nests {depth} levels deep (at most {MaxMetadataDepth})"; }
+            if (FilterableProblem(metadata) is { } unseen) { return unseen; }
         }
         converted = new VectorItem(item.Id, item.Vector!.ToArray(), metadata);
         return null;
@@ -137,6 +139,17 @@ internal static class ItemRules
             return null;
         }
     }
+
+    /// <summary>What keeps filters from seeing all of <paramref name="metadata"/> (valid JSON), or null: a key or
+    /// string with an unpaired surrogate (JSON can write one, <c>"\ud83d"</c>), or more values than the payload index
+    /// keeps. Such an item would be indexed in part, and a filter could not tell what the rest holds.</summary>
+    private static string? FilterableProblem(byte[] metadata) => PayloadDocument.Extract(metadata, []) switch
+    {
+        PayloadExtraction.Unreadable => "metadata holds a key or string that is not valid Unicode text (an unpaired surrogate)",
+        PayloadExtraction.Truncated =>
+            $"metadata holds more than {PayloadDocument.MaxEntriesPerItem} values (each array element counts; filters see at most {PayloadDocument.MaxEntriesPerItem})",
+        _ => null,
+    };
 
     /// <summary>Stored metadata as the contract's text.</summary>
     public static string? DecodeMetadata(byte[]? metadata) => metadata is null ? null : Encoding.UTF8.GetString(metadata);

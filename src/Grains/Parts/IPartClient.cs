@@ -14,17 +14,19 @@ internal interface IPartClient
     /// <summary>One item with its vector, or null.</summary>
     Task<IndexItem?> GetItemAsync(string id);
 
-    /// <summary>The part's nearest items to each checked query (k and ef already effective), one list per query.</summary>
-    Task<SearchHit[][]> SearchAsync(SearchQuery[] queries);
+    /// <summary>The part's nearest items to each checked query (k and ef already effective), one list per query;
+    /// the filters' evaluation stops when <paramref name="cancellationToken"/> is cancelled.</summary>
+    Task<SearchHit[][]> SearchAsync(SearchQuery[] queries, CancellationToken cancellationToken);
 
     /// <summary>A page of the part's items matching a checked query, in id order.</summary>
-    Task<ItemPage> QueryItemsAsync(ItemQuery query);
+    Task<ItemPage> QueryItemsAsync(ItemQuery query, CancellationToken cancellationToken);
 
     /// <summary>How many of the part's items match a checked filter.</summary>
-    Task<int> CountAsync(ItemFilter filter);
+    Task<int> CountAsync(ItemFilter filter, CancellationToken cancellationToken);
 
-    /// <summary>Durably deletes the part's items matching a checked filter.</summary>
-    Task<PartWrite> DeleteWhereAsync(ItemFilter filter);
+    /// <summary>Durably deletes the part's items matching a checked filter; a cancellation stops the filter's
+    /// evaluation, before anything is deleted, and is not heard once the deletion is under way.</summary>
+    Task<PartWrite> DeleteWhereAsync(ItemFilter filter, CancellationToken cancellationToken);
 
     /// <summary>A page of the part's items with vectors and content fingerprints, for a merge.</summary>
     Task<MergePage> ExportPageAsync(string? after, int limit);

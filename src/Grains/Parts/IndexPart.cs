@@ -87,27 +87,38 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
     /// <see cref="LocalParts"/>), run on the calling thread beside the owner's writes like any other read (the engine
     /// lets reads run beside its one writer). Null once the part is stale: the caller then asks the owner.
     /// </summary>
-    public SearchHit[][]? TrySearchDirect(SearchQuery[] queries) => IsStale ? null : Search(queries);
+    public SearchHit[][]? TrySearchDirect(SearchQuery[] queries, CancellationToken cancellationToken = default) =>
+        IsStale ? null : Search(queries, cancellationToken);
 
     /// <summary>The nearest items to each checked query among those matching its filter, as the contract's hits: one
-    /// query on the calling thread, a batch on every core (the engine takes any number of searches at once).</summary>
-    public SearchHit[][] Search(SearchQuery[] queries)
+    /// query on the calling thread, a batch on every core (the engine takes any number of searches at once). A
+    /// cancellation stops the filters' evaluation and the searches not yet begun.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public SearchHit[][] Search(SearchQuery[] queries, CancellationToken cancellationToken)
     {
-        if (queries.Length == 1) { return [Search(queries[0])]; }
+        if (queries.Length == 1) { return [Search(queries[0], cancellationToken)]; }
         var answers = new SearchHit[queries.Length][];
-        Parallel.For(0, queries.Length, i => answers[i] = Search(queries[i]));
+        Parallel.For(0, queries.Length, new ParallelOptions { CancellationToken = cancellationToken },
+            i => answers[i] = Search(queries[i], cancellationToken));
         return answers;
     }
 
-    private SearchHit[] Search(SearchQuery query) =>
-        Count == 0 ? [] : Array.ConvertAll(index.Search(query.Vector, query.K, query.Ef ?? 0, FilterTranslation.ToEngine(query.Filter)),
+    private SearchHit[] Search(SearchQuery query, CancellationToken cancellationToken) =>
+        Count == 0 ? [] : Array.ConvertAll(index.Search(query.Vector, query.K, query.Ef ?? 0, FilterTranslation.ToEngine(query.Filter), cancellationToken),
             h => new SearchHit(h.Id, h.Distance, ItemRules.DecodeMetadata(h.Metadata)));
 
     /// <summary>How many items match a checked filter.</summary>
-    public int CountMatching(ItemFilter filter) => index.CountMatching(FilterTranslation.ToEngine(filter));
+    public int CountMatching(ItemFilter filter, CancellationToken cancellationToken) =>
+        index.CountMatching(FilterTranslation.ToEngine(filter), cancellationToken);
 
     /// <summary>The ids of the items matching a checked filter.</summary>
-    public string[] MatchingIds(ItemFilter filter) => index.MatchingIds(FilterTranslation.ToEngine(filter)!);
+    public string[] MatchingIds(ItemFilter filter, CancellationToken cancellationToken) =>
+        index.MatchingIds(FilterTranslation.ToEngine(filter)!, cancellationToken);
+
+    /// <summary>A test of whether an id matched a checked filter when this was called (see
+    /// <see cref="HnswIndex.Matcher"/>), for <see cref="Page"/>.</summary>
+    public Func<string, bool> Matcher(ItemFilter filter, CancellationToken cancellationToken) =>
+        index.Matcher(FilterTranslation.ToEngine(filter)!, cancellationToken);
 
     /// <summary>Bytes the part holds in memory.</summary>
     public long MemoryBytes => index.MemoryBytes;
@@ -132,13 +143,16 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
 
     /// <summary>Up to <paramref name="limit"/> items whose id sorts after <paramref name="after"/> (ordinal), and the
     /// cursor of the next page (null at the end).</summary>
-    public (List<VectorItem> Items, string? Next) Page(string? after, int limit, bool includeVectors, ItemFilter? filter = null)
+    /// <param name="after">The cursor: only ids that sort after it.</param>
+    /// <param name="limit">Most items.</param>
+    /// <param name="includeVectors">Whether the items carry their vectors.</param>
+    /// <param name="matches">Only ids it accepts (from <see cref="Matcher"/>); null: every id.</param>
+    public (List<VectorItem> Items, string? Next) Page(string? after, int limit, bool includeVectors, Func<string, bool>? matches = null)
     {
         // The sorted ids survive deletes (a page skips ids no longer present) and are rebuilt only once most of
         // them are gone: paging through a part while deleting what was paged (a clear_source merge) stays linear.
         var ids = _sortedIds;
         if (ids is null || ids.Length > (2 * index.Count) + 1024) { _sortedIds = ids = SortedIds(); }
-        var matches = filter is null ? null : index.Matcher(FilterTranslation.ToEngine(filter)!);
         var start = 0;
         if (after is not null)
         {

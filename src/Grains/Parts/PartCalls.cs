@@ -37,35 +37,39 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     }
 
     /// <inheritdoc/>
-    public async Task<SearchHit[][]> SearchAsync(SearchQuery[] queries)
+    public async Task<SearchHit[][]> SearchAsync(SearchQuery[] queries, CancellationToken cancellationToken)
     {
         var part = await host.GetAsync(recover);
         // The searches and the conversion of their hits run on the thread pool, so concurrent searches use every
         // core; the activation is back on its scheduler only to return the answer.
-        return await host.ReadVectorsAsync(part, () => Task.Run(() => part.Search(queries)));
+        return await host.ReadVectorsAsync(part, () => Task.Run(() => part.Search(queries, cancellationToken)));
     }
 
     /// <inheritdoc/>
-    public async Task<ItemPage> QueryItemsAsync(ItemQuery query)
+    public async Task<ItemPage> QueryItemsAsync(ItemQuery query, CancellationToken cancellationToken)
     {
         var part = await host.GetAsync(recover);
-        // On the activation's scheduler, like the writes that reset the part's sorted ids.
-        var (items, next) = await host.ReadVectorsAsync(part, () => Task.FromResult(part.Page(query.After, query.Limit, query.IncludeVectors, query.Filter)));
+        // The filter is evaluated on the thread pool, so the activation's writes do not wait for it; the page is
+        // read on the activation's scheduler, like the writes that reset the part's sorted ids.
+        var matches = query.Filter is { } filter ? await Task.Run(() => part.Matcher(filter, cancellationToken)) : null;
+        var (items, next) = await host.ReadVectorsAsync(part, () => Task.FromResult(part.Page(query.After, query.Limit, query.IncludeVectors, matches)));
         return new ItemPage([.. items.Select(i => ItemRules.ToContract(i, query.IncludeVectors))], next);
     }
 
     /// <inheritdoc/>
-    public async Task<int> CountAsync(ItemFilter filter)
+    public async Task<int> CountAsync(ItemFilter filter, CancellationToken cancellationToken)
     {
         var part = await host.GetAsync(recover);
-        return await Task.Run(() => part.CountMatching(filter));
+        return await Task.Run(() => part.CountMatching(filter, cancellationToken));
     }
 
     /// <inheritdoc/>
-    public async Task<PartWrite> DeleteWhereAsync(ItemFilter filter)
+    public async Task<PartWrite> DeleteWhereAsync(ItemFilter filter, CancellationToken cancellationToken)
     {
         var part = await host.GetAsync(recover);
-        var deleted = await host.WriteAsync(part, p => p.DeleteAsync(p.MatchingIds(filter)));
+        // The filter is evaluated on the thread pool (reads interleave with this write's turn); then the deletion,
+        // which the token no longer stops.
+        var deleted = await host.WriteAsync(part, async p => await p.DeleteAsync(await Task.Run(() => p.MatchingIds(filter, cancellationToken))));
         return new PartWrite(deleted, part.Count);
     }
 

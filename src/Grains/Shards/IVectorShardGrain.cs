@@ -24,15 +24,15 @@ public interface IVectorShardGrain : IGrainWithStringKey
 
     /// <summary>The shard's nearest items to each checked query, one list per query.</summary>
     [AlwaysInterleave, Alias("SearchMany")]
-    Task<SearchHit[][]> SearchAsync(ShardContext context, SearchQuery[] queries);
+    Task<SearchHit[][]> SearchAsync(ShardContext context, SearchQuery[] queries, CancellationToken cancellationToken = default);
 
     /// <summary>A page of the shard's items matching a checked query, in id order.</summary>
     [AlwaysInterleave, Alias("QueryItems")]
-    Task<ItemPage> QueryItemsAsync(ShardContext context, ItemQuery query);
+    Task<ItemPage> QueryItemsAsync(ShardContext context, ItemQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>How many of the shard's items match a checked filter.</summary>
     [AlwaysInterleave, Alias("Count")]
-    Task<int> CountAsync(ShardContext context, ItemFilter filter);
+    Task<int> CountAsync(ShardContext context, ItemFilter filter, CancellationToken cancellationToken = default);
 
     /// <summary>Durably deletes the shard's items matching a checked filter.</summary>
     [Alias("DeleteWhere")]

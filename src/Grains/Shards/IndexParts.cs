@@ -48,42 +48,43 @@ internal sealed class IndexParts(IPartClient[] parts, Func<int, IndexPart?> find
 
     /// <summary>The nearest items to each checked query over every part, the parts searched in parallel (one call
     /// each for all the queries); a part held in this silo is searched here directly.</summary>
-    public async Task<SearchHit[][]> SearchAsync(SearchQuery[] queries)
+    public async Task<SearchHit[][]> SearchAsync(SearchQuery[] queries, CancellationToken cancellationToken)
     {
-        if (parts.Length == 1) { return await parts[0].SearchAsync(queries); }
-        var perPart = await Task.WhenAll(Enumerable.Range(0, parts.Length).Select(s => SearchPartAsync(s, queries)));
+        if (parts.Length == 1) { return await parts[0].SearchAsync(queries, cancellationToken); }
+        var perPart = await Task.WhenAll(Enumerable.Range(0, parts.Length).Select(s => SearchPartAsync(s, queries, cancellationToken)));
         var merged = new SearchHit[queries.Length][];
         for (var q = 0; q < queries.Length; q++) { merged[q] = FanIn.Nearest([.. perPart.Select(p => p[q])], queries[q].K); }
         return merged;
     }
 
-    private async Task<SearchHit[][]> SearchPartAsync(int shard, SearchQuery[] queries)
+    private async Task<SearchHit[][]> SearchPartAsync(int shard, SearchQuery[] queries, CancellationToken cancellationToken)
     {
         if (findLocal(shard) is { } local)
         {
             try
             {
-                if (await Task.Run(() => local.TrySearchDirect(queries)) is { } hits) { return hits; }
+                if (await Task.Run(() => local.TrySearchDirect(queries, cancellationToken)) is { } hits) { return hits; }
             }
             catch (Hnsw.VectorFileDamagedException)
             {
                 // The owner meets the damage too, gives the part up and answers 503.
             }
         }
-        return await parts[shard].SearchAsync(queries);
+        return await parts[shard].SearchAsync(queries, cancellationToken);
     }
 
     /// <summary>A page of the items matching a checked query, in id order across the parts.</summary>
-    public async Task<ItemPage> QueryAsync(ItemQuery query) =>
-        FanIn.Page(await Task.WhenAll(parts.Select(p => p.QueryItemsAsync(query))), query.Limit);
+    public async Task<ItemPage> QueryAsync(ItemQuery query, CancellationToken cancellationToken) =>
+        FanIn.Page(await Task.WhenAll(parts.Select(p => p.QueryItemsAsync(query, cancellationToken))), query.Limit);
 
     /// <summary>How many items match a checked filter, over every part.</summary>
-    public async Task<int> CountAsync(ItemFilter filter) => (await Task.WhenAll(parts.Select(p => p.CountAsync(filter)))).Sum();
+    public async Task<int> CountAsync(ItemFilter filter, CancellationToken cancellationToken) =>
+        (await Task.WhenAll(parts.Select(p => p.CountAsync(filter, cancellationToken)))).Sum();
 
     /// <summary>Durably deletes every item matching a checked filter, each part its own.</summary>
-    public async Task<DeleteResult> DeleteWhereAsync(ItemFilter filter)
+    public async Task<DeleteResult> DeleteWhereAsync(ItemFilter filter, CancellationToken cancellationToken)
     {
-        var results = await WriteAsync([.. Enumerable.Range(0, parts.Length)], s => parts[s].DeleteWhereAsync(filter));
+        var results = await WriteAsync([.. Enumerable.Range(0, parts.Length)], s => parts[s].DeleteWhereAsync(filter, cancellationToken));
         return new DeleteResult(results.Sum(r => r.Changed), Length);
     }
 

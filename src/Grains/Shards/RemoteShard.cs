@@ -14,13 +14,17 @@ internal sealed class RemoteShard(IVectorShardGrain grain, ShardContext context)
 
     public Task<IndexItem?> GetItemAsync(string id) => grain.GetItemAsync(context, id);
 
-    public Task<SearchHit[][]> SearchAsync(SearchQuery[] queries) => grain.SearchAsync(context, queries);
+    public Task<SearchHit[][]> SearchAsync(SearchQuery[] queries, CancellationToken cancellationToken) =>
+        grain.SearchAsync(context, queries, cancellationToken);
 
-    public Task<ItemPage> QueryItemsAsync(ItemQuery query) => grain.QueryItemsAsync(context, query);
+    public Task<ItemPage> QueryItemsAsync(ItemQuery query, CancellationToken cancellationToken) =>
+        grain.QueryItemsAsync(context, query, cancellationToken);
 
-    public Task<int> CountAsync(ItemFilter filter) => grain.CountAsync(context, filter);
+    public Task<int> CountAsync(ItemFilter filter, CancellationToken cancellationToken) => grain.CountAsync(context, filter, cancellationToken);
 
-    public Task<PartWrite> DeleteWhereAsync(ItemFilter filter) => grain.DeleteWhereAsync(context, filter);
+    // Not passed on: a call cancelled here could not tell whether the shard had begun deleting, and the index's
+    // answer says nothing changed when it is cancelled.
+    public Task<PartWrite> DeleteWhereAsync(ItemFilter filter, CancellationToken cancellationToken) => grain.DeleteWhereAsync(context, filter);
 
     public Task<MergePage> ExportPageAsync(string? after, int limit) => grain.ExportPageAsync(context, after, limit);
 

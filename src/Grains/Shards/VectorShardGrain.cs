@@ -62,16 +62,19 @@ public sealed class VectorShardGrain(
     public Task<IndexItem?> GetItemAsync(ShardContext context, string id) => Calls(context).GetItemAsync(id);
 
     /// <inheritdoc/>
-    public Task<SearchHit[][]> SearchAsync(ShardContext context, SearchQuery[] queries) => Calls(context).SearchAsync(queries);
+    public Task<SearchHit[][]> SearchAsync(ShardContext context, SearchQuery[] queries, CancellationToken cancellationToken = default) =>
+        Calls(context).SearchAsync(queries, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<ItemPage> QueryItemsAsync(ShardContext context, ItemQuery query) => Calls(context).QueryItemsAsync(query);
+    public Task<ItemPage> QueryItemsAsync(ShardContext context, ItemQuery query, CancellationToken cancellationToken = default) =>
+        Calls(context).QueryItemsAsync(query, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<int> CountAsync(ShardContext context, ItemFilter filter) => Calls(context).CountAsync(filter);
+    public Task<int> CountAsync(ShardContext context, ItemFilter filter, CancellationToken cancellationToken = default) =>
+        Calls(context).CountAsync(filter, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<PartWrite> DeleteWhereAsync(ShardContext context, ItemFilter filter) => Calls(context).DeleteWhereAsync(filter);
+    public Task<PartWrite> DeleteWhereAsync(ShardContext context, ItemFilter filter) => Calls(context).DeleteWhereAsync(filter, CancellationToken.None);
 
     /// <inheritdoc/>
     public Task<MergePage> ExportPageAsync(ShardContext context, string? after, int limit) => Calls(context).ExportPageAsync(after, limit);

@@ -2,6 +2,19 @@ using System.Text.Json;
 
 namespace Vectord.Hnsw.Filtering;
 
+/// <summary>What <see cref="PayloadDocument.Extract"/> made of an item's metadata.</summary>
+public enum PayloadExtraction
+{
+    /// <summary>Every entry was extracted (metadata that is absent, not JSON or not an object has none).</summary>
+    Complete = 0,
+    /// <summary>The metadata holds more than <see cref="PayloadDocument.MaxEntriesPerItem"/> entries; the first are
+    /// extracted.</summary>
+    Truncated = 1,
+    /// <summary>The metadata holds a key or string that System.Text.Json cannot decode (an unpaired surrogate, or
+    /// bytes that are not UTF-8); nothing is extracted.</summary>
+    Unreadable = 2,
+}
+
 /// <summary>
 /// Reads an item's metadata (UTF-8 JSON) into the <see cref="PayloadEntry"/> list that <see cref="PayloadIndex"/>
 /// indexes. Only a JSON object has paths: metadata that is a scalar, an array, or not valid JSON yields nothing.
@@ -11,9 +24,8 @@ public static class PayloadDocument
     /// <summary>
     /// Most entries kept for one item: each string, number and boolean (every array element on its own), each
     /// <c>null</c> held by a key, and each object or non-empty array held by a key count as one. Entries past this
-    /// cap, in document order, are not indexed, so filters do not see them: a value beyond it matches no
-    /// <see cref="ValueIn"/>, <see cref="ValueNotIn"/> or <see cref="NumberRange"/>, and a path whose only
-    /// entries lie beyond it counts as empty.
+    /// cap, in document order, are not extracted (<see cref="PayloadExtraction.Truncated"/>): the service refuses
+    /// such items, and <see cref="PayloadIndex"/> keeps any it is given out of every negative match.
     /// </summary>
     public const int MaxEntriesPerItem = 1024;
 
@@ -37,22 +49,36 @@ public static class PayloadDocument
     /// </summary>
     /// <param name="metadata">The item's metadata; empty when it has none.</param>
     /// <param name="entries">Cleared, then filled, at most <see cref="MaxEntriesPerItem"/> entries.</param>
-    public static void Extract(ReadOnlySpan<byte> metadata, List<PayloadEntry> entries)
+    /// <returns>Whether the entries are all the metadata holds.</returns>
+    public static PayloadExtraction Extract(ReadOnlySpan<byte> metadata, List<PayloadEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
         entries.Clear();
         if (metadata.IsEmpty)
         {
-            return;
+            return PayloadExtraction.Complete;
         }
         try
         {
+            // One entry past the cap tells a full item from a truncated one.
             Walk(new Utf8JsonReader(metadata, s_options), entries);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        catch (JsonException)
+        {
+            entries.Clear();   // not JSON: no paths, as for metadata that is not an object
+            return PayloadExtraction.Complete;
+        }
+        catch (InvalidOperationException)
         {
             entries.Clear();
+            return PayloadExtraction.Unreadable;
         }
+        if (entries.Count > MaxEntriesPerItem)
+        {
+            entries.RemoveRange(MaxEntriesPerItem, entries.Count - MaxEntriesPerItem);
+            return PayloadExtraction.Truncated;
+        }
+        return PayloadExtraction.Complete;
     }
 
     private static void Walk(Utf8JsonReader reader, List<PayloadEntry> entries)
@@ -64,7 +90,7 @@ public static class PayloadDocument
         // The path of each open container, innermost last: an object's is the prefix of its keys, an array's the
         // path its elements belong to. The top-level object has none.
         var open = new List<string?> { null };
-        while (open.Count > 0 && entries.Count < MaxEntriesPerItem && reader.Read())
+        while (open.Count > 0 && entries.Count <= MaxEntriesPerItem && reader.Read())
         {
             string? path = open[^1];
             switch (reader.TokenType)

@@ -5,8 +5,8 @@ namespace Vectord.Hnsw.Filtering;
 /// with the set of live slots it matches without reading any item. Per path it keeps the slots holding each
 /// string, number and boolean (an array of slots, or a bitmap where that is smaller), the distinct numbers in order
 /// (so a range visits only the numbers within it), the slots holding <c>null</c> and those holding an object or a
-/// non-empty array. It keeps nothing per slot: to remove an item, pass the entries extracted again from the
-/// metadata it was added with.
+/// non-empty array. Per slot it keeps only whether the slot was indexed in part: to remove an item, pass the
+/// entries extracted again from the metadata it was added with.
 /// </summary>
 /// <remarks>
 /// Thread safety: one writer at a time calls <see cref="Add"/>, <see cref="Remove"/> and <see cref="Clear"/>,
@@ -18,6 +18,10 @@ public sealed class PayloadIndex
     private const int PathEntryBytes = 4 + 4 + 8 + 8 + 4;
 
     private Dictionary<string, PathPostings> _paths = new(StringComparer.Ordinal);
+
+    /// <summary>Slots whose metadata was not indexed whole (<see cref="PayloadExtraction"/>): no negative condition
+    /// (<see cref="NotOf"/>, <see cref="IsEmpty"/>) ever matches them, as what it tests may lie in the part unseen.</summary>
+    private HashSet<int> _partial = [];
 
     /// <summary>An estimate of the managed bytes held: dictionaries by capacity, posting arrays by length, keys.</summary>
     public long MemoryBytes
@@ -35,10 +39,18 @@ public sealed class PayloadIndex
 
     /// <summary>Indexes <paramref name="entries"/> (from <see cref="PayloadDocument.Extract"/>) as those of
     /// <paramref name="slot"/>, which must not be indexed already.</summary>
+    /// <param name="slot">The item's slot.</param>
+    /// <param name="entries">Its entries.</param>
+    /// <param name="partial">Whether the entries are not all its metadata holds: negative conditions then never
+    /// match the slot.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="slot"/> is negative.</exception>
-    public void Add(int slot, ReadOnlySpan<PayloadEntry> entries)
+    public void Add(int slot, ReadOnlySpan<PayloadEntry> entries, bool partial = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        if (partial)
+        {
+            _partial.Add(slot);
+        }
         foreach (ref readonly var entry in entries)
         {
             if (!_paths.TryGetValue(entry.Path, out var postings))
@@ -54,6 +66,7 @@ public sealed class PayloadIndex
     /// with. Values and paths no slot holds any more are dropped.</summary>
     public void Remove(int slot, ReadOnlySpan<PayloadEntry> entries)
     {
+        _partial.Remove(slot);
         foreach (ref readonly var entry in entries)
         {
             if (_paths.TryGetValue(entry.Path, out var postings))
@@ -68,64 +81,98 @@ public sealed class PayloadIndex
     }
 
     /// <summary>Drops everything indexed.</summary>
-    public void Clear() => _paths = new(StringComparer.Ordinal);
+    public void Clear()
+    {
+        _paths = new(StringComparer.Ordinal);
+        _partial = [];
+    }
 
     /// <summary>The slots of <paramref name="live"/> that <paramref name="filter"/> matches, in a new set of the
     /// same capacity.</summary>
     /// <param name="filter">The condition.</param>
     /// <param name="live">The slots holding items; its capacity is the slot count.</param>
     /// <param name="slotOfId">The slot of an id, or -1 for an unknown id (for <see cref="IdIn"/>).</param>
-    public SlotSet Evaluate(PayloadFilter filter, SlotSet live, Func<string, int> slotOfId)
+    /// <param name="check">Called before each condition is evaluated; it may throw to stop the evaluation (a
+    /// cancelled request, a writer waiting).</param>
+    public SlotSet Evaluate(PayloadFilter filter, SlotSet live, Func<string, int> slotOfId, Action? check = null)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(slotOfId);
-        var result = Match(filter, live, slotOfId);
+        var evaluation = new Evaluation(this, live, slotOfId, check, _partial.Count == 0 ? null : Partial(live.Capacity));
+        var result = evaluation.Match(filter);
         result.IntersectWith(live);
         return result;
     }
 
-    /// <summary>The slots matching <paramref name="filter"/>; not yet limited to <paramref name="live"/>.</summary>
-    private SlotSet Match(PayloadFilter filter, SlotSet live, Func<string, int> slotOfId)
+    private SlotSet Partial(int capacity)
     {
-        switch (filter)
+        var partial = new SlotSet(capacity);
+        foreach (int slot in _partial)
         {
-            case AllOf all:
-                var every = live.Clone();
-                foreach (var child in all.Filters)
-                {
-                    every.IntersectWith(Match(child, live, slotOfId));
-                }
-                return every;
-            case AnyOf any:
-                var some = new SlotSet(live.Capacity);
-                foreach (var child in any.Filters)
-                {
-                    some.UnionWith(Match(child, live, slotOfId));
-                }
-                return some;
-            case NotOf not:
-                var others = live.Clone();
-                others.ExceptWith(Match(not.Filter, live, slotOfId));
-                return others;
-            case IdIn ids:
-                return Ids(ids.Ids, live, slotOfId);
-            case IsEmpty empty:
-                var empties = live.Clone();
-                if (_paths.TryGetValue(empty.Path, out var postings))
-                {
-                    var filled = new SlotSet(live.Capacity);
-                    postings.AddNonEmpty(filled);
-                    empties.ExceptWith(filled);
-                }
-                return empties;
-            default:
-                var matched = new SlotSet(live.Capacity);
-                if (_paths.TryGetValue(PathOf(filter), out var path))
-                {
-                    MatchPath(filter, path, matched);
-                }
-                return matched;
+            if (slot < capacity)
+            {
+                partial.Add(slot);
+            }
+        }
+        return partial;
+    }
+
+    /// <summary>One evaluation: the live slots, the partly indexed ones (null when there are none) and the check.</summary>
+    private readonly record struct Evaluation(PayloadIndex Index, SlotSet Live, Func<string, int> SlotOfId, Action? Check, SlotSet? Partial)
+    {
+        /// <summary>The slots matching <paramref name="filter"/>; not yet limited to <see cref="Live"/>.</summary>
+        public SlotSet Match(PayloadFilter filter)
+        {
+            Check?.Invoke();
+            switch (filter)
+            {
+                case AllOf all:
+                    var every = Live.Clone();
+                    foreach (var child in all.Filters)
+                    {
+                        every.IntersectWith(Match(child));
+                    }
+                    return every;
+                case AnyOf any:
+                    var some = new SlotSet(Live.Capacity);
+                    foreach (var child in any.Filters)
+                    {
+                        some.UnionWith(Match(child));
+                    }
+                    return some;
+                case NotOf not:
+                    return Unseen(Match(not.Filter));
+                case IdIn ids:
+                    return PayloadIndex.Ids(ids.Ids, Live, SlotOfId);
+                case IsEmpty empty:
+                    var filled = new SlotSet(Live.Capacity);
+                    if (Index._paths.TryGetValue(empty.Path, out var postings))
+                    {
+                        postings.AddNonEmpty(filled);
+                    }
+                    return Unseen(filled);
+                default:
+                    var matched = new SlotSet(Live.Capacity);
+                    if (Index._paths.TryGetValue(PathOf(filter), out var path))
+                    {
+                        MatchPath(filter, path, matched);
+                    }
+                    return matched;
+            }
+        }
+
+        /// <summary>The live slots not in <paramref name="seen"/>, less those indexed only in part: what their
+        /// metadata holds beyond the part indexed might be in it.</summary>
+        private SlotSet Unseen(SlotSet seen)
+        {
+            var others = Live.Clone();
+            others.ExceptWith(seen);
+            if (Partial is not null)
+            {
+                others.ExceptWith(Partial);
+            }
+            return others;
         }
     }
 

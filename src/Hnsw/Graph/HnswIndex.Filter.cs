@@ -25,14 +25,18 @@ public sealed partial class HnswIndex
     /// <summary>The k nearest live items that match <paramref name="filter"/> (all items when null), by ascending
     /// distance; as many as match, up to k. See <see cref="Plan"/> for how the search is chosen.</summary>
     /// <exception cref="ArgumentException">The query has the wrong dimension or a non-finite component.</exception>
-    public SearchHit[] Search(ReadOnlySpan<float> query, int k, int ef, PayloadFilter? filter) => Search(query, k, ef, filter, out _);
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while the
+    /// filter was evaluated (it is checked before each of its conditions).</exception>
+    public SearchHit[] Search(ReadOnlySpan<float> query, int k, int ef, PayloadFilter? filter, CancellationToken cancellationToken = default) =>
+        Search(query, k, ef, filter, null, out _, cancellationToken);
 
-    /// <summary>As <see cref="Search(ReadOnlySpan{float}, int, int, PayloadFilter?)"/>, also saying what the planner chose.</summary>
+    /// <summary>As <see cref="Search(ReadOnlySpan{float}, int, int, PayloadFilter?, CancellationToken)"/>, also saying what the planner chose.</summary>
     public SearchHit[] Search(ReadOnlySpan<float> query, int k, int ef, PayloadFilter? filter, out FilterPlan plan) =>
-        Search(query, k, ef, filter, null, out plan);
+        Search(query, k, ef, filter, null, out plan, default);
 
     /// <summary>As above, with the strategy forced when <paramref name="strategy"/> is set (to measure the planner).</summary>
-    internal SearchHit[] Search(ReadOnlySpan<float> query, int k, int ef, PayloadFilter? filter, FilterStrategy? strategy, out FilterPlan plan)
+    internal SearchHit[] Search(ReadOnlySpan<float> query, int k, int ef, PayloadFilter? filter, FilterStrategy? strategy, out FilterPlan plan,
+        CancellationToken cancellationToken = default)
     {
         if (filter is null)
         {
@@ -43,9 +47,9 @@ public sealed partial class HnswIndex
         {
             throw new ArgumentException(problem, nameof(query));
         }
-        using var reading = _gate.Read();
+        SlotSet matches = Select(filter, cancellationToken, out var reading);
+        using var read = reading;
         _vectors.CheckLength();
-        SlotSet matches = Select(filter);
         int count = matches.Count;
         ef = Math.Max(ef <= 0 ? _options.EfSearch : ef, Math.Max(k, 1));
         plan = new FilterPlan(strategy ?? Plan(count, ef), count);
@@ -62,49 +66,6 @@ public sealed partial class HnswIndex
         return l2 ? GraphSearch<L2Space>(ref q, k, ef, matches, count) : GraphSearch<NegativeDotSpace>(ref q, k, ef, matches, count);
     }
 
-    /// <summary>How many live items match <paramref name="filter"/> (all of them when null).</summary>
-    public int CountMatching(PayloadFilter? filter)
-    {
-        if (filter is null)
-        {
-            return Count;
-        }
-        using var reading = _gate.Read();
-        return Select(filter).Count;
-    }
-
-    /// <summary>The ids of the live items that match <paramref name="filter"/>, in internal order.</summary>
-    public string[] MatchingIds(PayloadFilter filter)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        using var reading = _gate.Read();
-        SlotSet matches = Select(filter);
-        var ids = new string[matches.Count];
-        int n = 0;
-        foreach (int slot in matches)
-        {
-            ids[n++] = _ids[slot]!;
-        }
-        return ids;
-    }
-
-    /// <summary>A test of whether an id matched <paramref name="filter"/> when this was called: the filter is evaluated
-    /// once, then each test is one lookup. An item added later is tested against the state it was called in.</summary>
-    public Func<string, bool> Matcher(PayloadFilter filter)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        SlotSet matches;
-        using (_gate.Read())
-        {
-            matches = Select(filter);
-        }
-        return id =>
-        {
-            using var reading = _gate.Read();
-            return _slots.TryGetValue(id, out int slot) && slot < matches.Capacity && matches.Contains(slot);
-        };
-    }
-
     /// <summary>Bytes the payload index holds (part of <see cref="MemoryBytes"/>).</summary>
     public long PayloadMemoryBytes
     {
@@ -114,10 +75,6 @@ public sealed partial class HnswIndex
             return _payload.MemoryBytes;
         }
     }
-
-    /// <summary>The live slots matching <paramref name="filter"/>; the caller holds the gate as a reader.</summary>
-    private SlotSet Select(PayloadFilter filter) =>
-        _payload.Evaluate(filter, _live, id => _slots.TryGetValue(id, out int slot) ? slot : -1);
 
     /// <summary>
     /// The planner, from the match count the payload index gives. An exact scan costs one distance per match (on

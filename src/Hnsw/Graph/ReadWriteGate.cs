@@ -13,6 +13,10 @@ internal sealed class ReadWriteGate
     private int _writersWaiting;
     private bool _writing;
 
+    /// <summary>Whether a writer waits to enter: a long reader may leave to let it in (see
+    /// <see cref="HnswIndex"/>'s filter evaluation).</summary>
+    public bool WriterWaiting => Volatile.Read(ref _writersWaiting) > 0;
+
     /// <summary>Enters as a reader; dispose the scope to leave.</summary>
     public ReadScope Read()
     {

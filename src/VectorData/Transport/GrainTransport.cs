@@ -62,10 +62,10 @@ internal sealed class GrainTransport(IGrainFactory grains) : IVectordTransport
     }
 
     public Task<SearchHit[]> SearchAsync(string name, SearchQuery query, CancellationToken cancellationToken) =>
-        Index(name).SearchAsync(query).WaitAsync(cancellationToken);
+        Index(name).SearchAsync(query, cancellationToken);
 
     public Task<ItemPage> QueryAsync(string name, ItemQuery query, CancellationToken cancellationToken) =>
-        Index(name).QueryItemsAsync(query).WaitAsync(cancellationToken);
+        Index(name).QueryItemsAsync(query, cancellationToken);
 
     private IVectorIndexGrain Index(string name) => grains.GetGrain<IVectorIndexGrain>(name);
 }

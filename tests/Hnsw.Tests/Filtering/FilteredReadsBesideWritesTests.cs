@@ -85,9 +85,9 @@ public sealed class FilteredReadsBesideWritesTests
         Assert.Empty(failures);
 
         var expected = Enumerable.Range(0, Count).Where(i => colors[i] == 2).Select(i => $"v{i}").ToHashSet();
-        Assert.Equal(expected.Count, index.CountMatching(red));
-        Assert.Equal(expected.Order(StringComparer.Ordinal), index.MatchingIds(red).Order(StringComparer.Ordinal));
-        var matcher = index.Matcher(red);
+        Assert.Equal(expected.Count, index.CountMatching(red, TestContext.Current.CancellationToken));
+        Assert.Equal(expected.Order(StringComparer.Ordinal), index.MatchingIds(red, TestContext.Current.CancellationToken).Order(StringComparer.Ordinal));
+        var matcher = index.Matcher(red, TestContext.Current.CancellationToken);
         Assert.All(Enumerable.Range(0, Count), i => Assert.Equal(colors[i] == 2, matcher($"v{i}")));
     }
 }

@@ -106,7 +106,7 @@ public sealed class FilteredSearchTests
             int label = data.QueryLabels[q];
             var matches = Enumerable.Range(0, Count).Where(i => c.Matches(label, data.Metadata[i])).Select(i => data.Items[i]).ToList();
             string[] exact = TestData.Exact(DistanceKind.Euclidean, matches, data.Queries[q], 10);
-            SearchHit[] hits = data.Index.Search(data.Queries[q], 10, 0, c.Filter(label), FilterStrategy.Graph, out _);
+            SearchHit[] hits = data.Index.Search(data.Queries[q], 10, 0, c.Filter(label), FilterStrategy.Graph, out _, TestContext.Current.CancellationToken);
             var allowed = matches.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
             Assert.All(hits, h => Assert.Contains(h.Id, allowed));
             total += exact.Length == 0 ? 1 : hits.Count(h => exact.Contains(h.Id)) / (double)exact.Length;
@@ -122,8 +122,8 @@ public sealed class FilteredSearchTests
         foreach (Case c in Cases)
         {
             var expected = Enumerable.Range(0, Count).Where(i => c.Matches(3, data.Metadata[i])).Select(i => $"v{i}").ToHashSet();
-            Assert.Equal(expected.Count, data.Index.CountMatching(c.Filter(3)));
-            Assert.Equal(expected.Order(StringComparer.Ordinal), data.Index.MatchingIds(c.Filter(3)).Order(StringComparer.Ordinal));
+            Assert.Equal(expected.Count, data.Index.CountMatching(c.Filter(3), TestContext.Current.CancellationToken));
+            Assert.Equal(expected.Order(StringComparer.Ordinal), data.Index.MatchingIds(c.Filter(3), TestContext.Current.CancellationToken).Order(StringComparer.Ordinal));
         }
     }
 }

@@ -48,14 +48,14 @@ internal sealed class PayloadFixture
     /// <summary>Deletes the item in <paramref name="slot"/>.</summary>
     public void Delete(int slot)
     {
-        Index.Remove(slot, Extract(_metadata[slot]));
+        Index.Remove(slot, Extract(_metadata[slot], out _));
         Live.Remove(slot);
     }
 
     /// <summary>Replaces the metadata of the live item in <paramref name="slot"/>.</summary>
     public void Replace(int slot, string? json)
     {
-        Index.Remove(slot, Extract(_metadata[slot]));
+        Index.Remove(slot, Extract(_metadata[slot], out _));
         _metadata[slot] = json is null ? null : Encoding.UTF8.GetBytes(json);
         Put(slot);
     }
@@ -75,13 +75,15 @@ internal sealed class PayloadFixture
 
     private void Put(int slot)
     {
-        Index.Add(slot, Extract(_metadata[slot]));
+        Index.Add(slot, Extract(_metadata[slot], out bool partial), partial);
         Live.Add(slot);
     }
 
-    private ReadOnlySpan<PayloadEntry> Extract(byte[]? metadata)
+    /// <summary>The entries of <paramref name="metadata"/>, as the index extracts them; <paramref name="partial"/>
+    /// when they are not all it holds.</summary>
+    private ReadOnlySpan<PayloadEntry> Extract(byte[]? metadata, out bool partial)
     {
-        PayloadDocument.Extract(metadata, _entries);
+        partial = PayloadDocument.Extract(metadata, _entries) != PayloadExtraction.Complete;
         return CollectionsMarshal.AsSpan(_entries);
     }
 }

@@ -194,21 +194,38 @@ public sealed class PayloadIndexTests
     }
 
     [Fact]
-    public void Entries_past_the_cap_are_not_seen_by_filters()
+    public void Entries_past_the_cap_are_not_seen_by_filters_and_no_negative_condition_matches_the_item()
     {
         string numbers = string.Join(",", Enumerable.Range(0, 2000));
-        var items = PayloadFixture.Of($$"""{"first":1,"v":[{{numbers}}],"after":"x"}""");
+        var items = PayloadFixture.Of($$"""{"first":1,"v":[{{numbers}}],"after":"x"}""", """{"first":2}""");
         var entries = new List<PayloadEntry>();
-        PayloadDocument.Extract(items.Metadata(0), entries);
+        Assert.Equal(PayloadExtraction.Truncated, PayloadDocument.Extract(items.Metadata(0), entries));
         Assert.Equal(PayloadDocument.MaxEntriesPerItem, entries.Count);
+        Assert.Equal(PayloadExtraction.Complete, PayloadDocument.Extract(items.Metadata(1), entries));
 
         // "first" and the array's non-empty mark take two entries, so the values 0 … cap − 3 are indexed.
         int last = PayloadDocument.MaxEntriesPerItem - 3;
         Assert.Equal([0], items.Match(new ValueIn("v", [N(last)])));
         Assert.Empty(items.Match(new ValueIn("v", [N(last + 1)])));
         Assert.Empty(items.Match(new NumberRange("v", last, null, null, null)));
-        Assert.Equal([0], items.Match(new IsEmpty("after")));
         Assert.Equal([0], items.Match(new ValueIn("first", [N(1)])));
+        // "after" lies past the cap: the item is neither empty there nor outside a condition on it.
+        Assert.Equal([1], items.Match(new IsEmpty("after")));
+        Assert.Equal([1], items.Match(new NotOf(new ValueIn("after", [S("x")]))));
+        Assert.Empty(items.Match(new NotOf(new ValueIn("first", [N(2)]))));
+        // Replaced by metadata within the cap, it is seen whole.
+        items.Replace(0, """{"first":1,"after":"x"}""");
+        Assert.Equal([1], items.Match(new NotOf(new ValueIn("after", [S("x")]))));
+        Assert.Equal([0], items.Match(new NotOf(new ValueIn("first", [N(2)]))));
+    }
+
+    [Fact]
+    public void Metadata_with_an_unpaired_surrogate_is_unreadable_and_never_matches_a_negative_condition()
+    {
+        var items = PayloadFixture.Of("""{"keep":true,"note":"\ud83d"}""", """{"keep":false}""");
+        Assert.Equal(PayloadExtraction.Unreadable, PayloadDocument.Extract(items.Metadata(0), []));
+        Assert.Equal([1], items.Match(new NotOf(new ValueIn("keep", [B(true)]))));
+        Assert.Equal([1], items.Match(new AnyOf([new IsEmpty("keep"), new NotOf(new ValueIn("keep", [B(true)]))])));
     }
 
     [Fact]

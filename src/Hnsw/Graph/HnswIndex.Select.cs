@@ -1,0 +1,89 @@
+using Vectord.Hnsw.Filtering;
+
+namespace Vectord.Hnsw;
+
+public sealed partial class HnswIndex
+{
+    /// <summary>How many live items match <paramref name="filter"/> (all of them when null).</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public int CountMatching(PayloadFilter? filter, CancellationToken cancellationToken = default)
+    {
+        if (filter is null)
+        {
+            return Count;
+        }
+        SlotSet matches = Select(filter, cancellationToken, out var reading);
+        reading.Dispose();
+        return matches.Count;
+    }
+
+    /// <summary>The ids of the live items that match <paramref name="filter"/>, in internal order.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public string[] MatchingIds(PayloadFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        SlotSet matches = Select(filter, cancellationToken, out var reading);
+        using var read = reading;
+        var ids = new string[matches.Count];
+        int n = 0;
+        foreach (int slot in matches)
+        {
+            ids[n++] = _ids[slot]!;
+        }
+        return ids;
+    }
+
+    /// <summary>A test of whether an id matched <paramref name="filter"/> when this was called: the filter is evaluated
+    /// once, then each test is one lookup. An item added later is tested against the state it was called in.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Func<string, bool> Matcher(PayloadFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        SlotSet matches = Select(filter, cancellationToken, out var reading);
+        reading.Dispose();
+        return id =>
+        {
+            using var reading = _gate.Read();
+            return _slots.TryGetValue(id, out int slot) && slot < matches.Capacity && matches.Contains(slot);
+        };
+    }
+
+    /// <summary>
+    /// Enters the gate as a reader and returns the live slots matching <paramref name="filter"/>, the gate still
+    /// held by <paramref name="reading"/> (the caller disposes it). Writes never wait behind an evaluation: before
+    /// each condition it checks for a writer waiting, and if one is, it leaves the gate, lets the write in and starts
+    /// again. It checks <paramref name="cancellationToken"/> at the same points.
+    /// </summary>
+    private SlotSet Select(PayloadFilter filter, CancellationToken cancellationToken, out Graph.ReadWriteGate.ReadScope reading)
+    {
+        Action check = () =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_gate.WriterWaiting)
+            {
+                throw new WriterWaitingException();
+            }
+        };
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            reading = _gate.Read();
+            try
+            {
+                return _payload.Evaluate(filter, _live, id => _slots.TryGetValue(id, out int slot) ? slot : -1, check);
+            }
+            catch (WriterWaitingException)
+            {
+                reading.Dispose();   // Read() waits for the writer; then the evaluation starts again
+            }
+            catch
+            {
+                reading.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Stops an evaluation for a writer waiting at the gate (see <see cref="Select"/>).</summary>
+    private sealed class WriterWaitingException : Exception;
+}

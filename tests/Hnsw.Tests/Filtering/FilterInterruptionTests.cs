@@ -1,0 +1,82 @@
+using System.Text;
+using Vectord.Hnsw.Filtering;
+
+namespace Vectord.Hnsw.Tests.Filtering;
+
+/// <summary>
+/// A filter's evaluation gives way: a cancelled token stops it, and a writer that arrives while it runs goes first
+/// (the evaluation starts again after the write), so writes never wait behind a long count. Items whose metadata
+/// the index saw only in part (stored before such items were refused) never match a negative condition.
+/// </summary>
+public sealed class FilterInterruptionTests
+{
+    private const int Dim = 4;
+
+    private static VectorItem Item(int i, string json) =>
+        new($"i{i}", [i, 1, 2, 3], Encoding.UTF8.GetBytes(json));
+
+    /// <summary>An index of <paramref name="count"/> items with distinct values <c>v</c> = i.</summary>
+    private static HnswIndex Distinct(int count)
+    {
+        var index = new HnswIndex(new HnswOptions(Dim, DistanceKind.Euclidean, M: 8, EfConstruction: 32));
+        index.AddBatch([.. Enumerable.Range(0, count).Select(i => Item(i, $"{{\"v\":{i}}}"))]);
+        return index;
+    }
+
+    /// <summary>Every item but those with v in [0, <paramref name="conditions"/>): each condition reads every value of v.</summary>
+    private static AllOf Heavy(int conditions) =>
+        new([.. Enumerable.Range(0, conditions).Select(j => (PayloadFilter)new ValueNotIn("v", [PayloadValue.Of(j)]))]);
+
+    [Fact]
+    public void A_cancelled_token_stops_every_filtered_read()
+    {
+        var index = Distinct(100);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var filter = Heavy(3);
+        Assert.ThrowsAny<OperationCanceledException>(() => index.CountMatching(filter, cancelled.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => index.MatchingIds(filter, cancelled.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => index.Matcher(filter, cancelled.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => index.Search([0, 1, 2, 3], 5, 0, filter, cancelled.Token));
+        Assert.Equal(97, index.CountMatching(filter, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task An_add_completes_while_a_long_count_on_the_same_index_is_still_running()
+    {
+        const int Count = 10_000, Conditions = 1_000;
+        var index = Distinct(Count);
+        var counting = Task.Run(() => index.CountMatching(Heavy(Conditions), TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
+        // Let the count begin; it reads 10 million values, far longer than this.
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        index.AddBatch([Item(-1, "{\"v\":-1}")], 1);
+        Assert.False(counting.IsCompleted, "the add waited for the count");
+        // The count gave way and started again: it sees the item added.
+        Assert.Equal(Count - Conditions + 1, await counting.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public void Items_indexed_in_part_never_match_must_not_and_a_load_keeps_them_so()
+    {
+        string values = string.Join(",", Enumerable.Range(0, PayloadDocument.MaxEntriesPerItem));
+        var index = new HnswIndex(new HnswOptions(Dim, DistanceKind.Euclidean));
+        index.AddBatch([
+            Item(0, $$"""{"v":[{{values}}],"keep":true}"""),
+            Item(1, """{"keep":true,"note":"\ud83d"}"""),
+            Item(2, """{"keep":false}"""),
+        ]);
+        var notKept = new NotOf(new ValueIn("keep", [PayloadValue.Of(true)]));
+        Assert.Equal(["i2"], index.MatchingIds(notKept, TestContext.Current.CancellationToken));
+        Assert.Equal(0, index.CountMatching(new IsEmpty("keep"), TestContext.Current.CancellationToken));
+
+        using var saved = new MemoryStream();
+        index.Save(saved);
+        saved.Position = 0;
+        var loaded = HnswIndex.Load(saved);
+        Assert.Equal(["i2"], loaded.MatchingIds(notKept, TestContext.Current.CancellationToken));
+        // Deleted, they are forgotten; added again within the caps, they are seen whole.
+        loaded.Delete("i1");
+        loaded.AddBatch([Item(1, """{"keep":false}""")]);
+        Assert.Equal(["i1", "i2"], loaded.MatchingIds(notKept, TestContext.Current.CancellationToken).Order(StringComparer.Ordinal));
+    }
+}
