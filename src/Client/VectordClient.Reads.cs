@@ -22,7 +22,8 @@ public sealed partial class VectordClient
     }
 
     /// <summary>Several searches, one list of hits per search in order. More than
-    /// <see cref="SearchQuery.MaxBatch"/> searches go as several calls.</summary>
+    /// <see cref="SearchQuery.MaxBatch"/> searches, or searches whose filters together cost more than
+    /// <see cref="FilterRules.MaxCost"/>, go as several calls.</summary>
     /// <exception cref="InvalidIndexArgumentException">A search is invalid; the message names it
     /// (<c>searches[3]: ...</c>, numbered within its call) and none of that call ran (400).</exception>
     /// <exception cref="IndexNotFoundException">No such index (404).</exception>
@@ -41,7 +42,10 @@ public sealed partial class VectordClient
         }
         string path = IndexPath(index) + "/search/batch";
         var results = new List<SearchHit[]>(requests.Length);
-        foreach (byte[] body in BatchBodies.Split(requests, "searches", GatewayJsonContext.Default.SearchRequest, SearchQuery.MaxBatch))
+        // A call's filters share one cost budget: searches past it go in the next call.
+        long[] costs = [.. queries.Select(q => FilterRules.Cost(q.Filter))];
+        foreach (byte[] body in BatchBodies.Split(requests, "searches", GatewayJsonContext.Default.SearchRequest, SearchQuery.MaxBatch,
+            costs: costs, maxCost: FilterRules.MaxCost))
         {
             SearchBatchResponse answer = await SendAsync(HttpMethod.Post, path, Json(body), Retry.Read,
                 GatewayJsonContext.Default.SearchBatchResponse, cancellationToken).ConfigureAwait(false);

@@ -30,6 +30,34 @@ public sealed class BatchSplittingTests(NodeFixture node)
     }
 
     [Fact]
+    public void Bodies_hold_at_most_the_cost_and_an_entry_costlier_than_the_budget_goes_alone()
+    {
+        string[] ids = [.. Enumerable.Range(0, 6).Select(i => $"id-{i:D2}")];
+        long[] costs = [40, 40, 30, 200, 10, 10];
+
+        byte[][] bodies = [.. BatchBodies.Split(ids, "ids", GatewayJsonContext.Default.String, maxCount: 100, costs: costs, maxCost: 100)];
+
+        Assert.Equal([["id-00", "id-01"], ["id-02"], ["id-03"], ["id-04", "id-05"]], bodies.Select(Ids));
+    }
+
+    [Fact]
+    public async Task A_batch_of_searches_whose_filters_pass_the_budget_goes_as_several_calls()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string name = NodeFixture.NewName("costly");
+        await _client.CreateIndexAsync(name, new IndexSpec(2, Distance: IndexDistance.Euclidean), ct);
+        await _client.AddAsync(name, [.. Enumerable.Range(0, 10).Select(i => new IndexItem($"i{i}", [i, 0], $$"""{"n":{{i}}}"""))], ct);
+        // Each filter costs 2 x 64 + 1 = 129: 300 of them are more than one call's budget, fewer than its 1024 searches.
+        SearchQuery[] queries = [.. Enumerable.Range(0, 300).Select(i => new SearchQuery([i % 10, 0], K: 1,
+            Filter: ItemFilter.All(Where.Match("n", i % 10), Where.Range("n", gte: 0))))];
+        Assert.True(queries.Sum(q => FilterRules.Cost(q.Filter)) > FilterRules.MaxCost);
+
+        SearchHit[][] results = await _client.SearchBatchAsync(name, queries, ct);
+
+        Assert.Equal([.. Enumerable.Range(0, 300).Select(i => $"i{i % 10}")], results.Select(r => Assert.Single(r).Id));
+    }
+
+    [Fact]
     public async Task An_add_of_more_than_10000_items_goes_as_several_calls()
     {
         var ct = TestContext.Current.CancellationToken;
