@@ -47,6 +47,22 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task A_filter_that_ran_past_its_time_limit_is_not_repeated()
+    {
+        await using var stub = await StubServer.StartAsync((context, _) =>
+            StubServer.ProblemAsync(context, 503, "the filter took longer than the 10 s ...", "filter_timeout"));
+        var (services, client) = ClientOf(stub);
+        await using var _ = services;
+
+        var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => client.CountAsync("r",
+            ItemFilter.All(Where.Range("n", gte: 1)), TestContext.Current.CancellationToken));
+
+        Assert.Equal(503, error.Status);
+        Assert.StartsWith("the filter took longer", error.Message, StringComparison.Ordinal);
+        Assert.Single(stub.Requests);
+    }
+
+    [Fact]
     public async Task A_search_is_a_read_repeated_with_the_same_body()
     {
         await using var stub = await FailTwiceAsync(SearchJson);
