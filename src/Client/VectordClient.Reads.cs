@@ -75,13 +75,13 @@ public sealed partial class VectordClient
     /// <param name="filter">Which items; null: every item.</param>
     /// <param name="includeVectors">Whether the items carry their vectors (otherwise <see cref="IndexItem.Vector"/>
     /// is empty).</param>
-    /// <param name="pageSize">Items per call, 1–1000.</param>
+    /// <param name="pageSize">Items per call, 1 to <see cref="IndexLimits.MaxPage"/>.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     public async IAsyncEnumerable<IndexItem> QueryAllItemsAsync(string index, ItemFilter? filter = null, bool includeVectors = false,
-        int pageSize = 1000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        int pageSize = IndexLimits.MaxPage, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 1000);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, IndexLimits.MaxPage);
         string? after = null;
         do
         {

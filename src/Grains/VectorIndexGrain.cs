@@ -206,7 +206,7 @@ public sealed partial class VectorIndexGrain(
     }
 
     /// <inheritdoc/>
-    public Task<SearchHit[]> SearchAsync(float[] vector, int k = ItemRules.DefaultK, int? ef = null) =>
+    public Task<SearchHit[]> SearchAsync(float[] vector, int k = IndexLimits.DefaultK, int? ef = null) =>
         SearchAsync(new SearchQuery(vector, k, ef));
 
     /// <inheritdoc/>
@@ -294,7 +294,7 @@ public sealed partial class VectorIndexGrain(
 
     /// <inheritdoc/>
     public async Task<MergePage> ExportPageAsync(string? after, int limit) =>
-        await (await PartsAsync()).ExportAsync(after, Math.Clamp(limit, 1, ItemRules.MaxPage));
+        await (await PartsAsync()).ExportAsync(after, Math.Clamp(limit, 1, IndexLimits.MaxPage));
 
     /// <inheritdoc/>
     public Task<MergeAddOutcome> AddIfAbsentAsync(IndexItem[] items) =>

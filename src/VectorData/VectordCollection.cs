@@ -26,7 +26,7 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
     where TKey : notnull
     where TRecord : class
 {
-    private const int MaxResults = 1000;
+    private const int MaxResults = IndexLimits.MaxK;
     private readonly IVectordTransport _transport;
     private readonly CollectionModel _model;
     private readonly RecordMapper<TRecord> _mapper;

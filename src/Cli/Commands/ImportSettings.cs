@@ -117,10 +117,10 @@ internal sealed class ImportSettings : ServiceSettings
         }
         return (Batch, Parallel, Dimension, Shards) switch
         {
-            ( < 1 or > 10_000, _, _, _) => ValidationResult.Error("--batch must be 1 to 10000"),
+            ( < 1 or > ItemLimits.MaxBatchItems, _, _, _) => ValidationResult.Error($"--batch must be 1 to {ItemLimits.MaxBatchItems}"),
             (_, < 1 or > 64, _, _) => ValidationResult.Error("--parallel must be 1 to 64"),
-            (_, _, < 1 or > 65_536, _) => ValidationResult.Error("--dimension must be 1 to 65536"),
-            (_, _, _, < 1 or > 64) => ValidationResult.Error("--shards must be 1 to 64"),
+            (_, _, < 1 or > IndexLimits.MaxDimension, _) => ValidationResult.Error($"--dimension must be 1 to {IndexLimits.MaxDimension}"),
+            (_, _, _, < 1 or > IndexLimits.MaxShards) => ValidationResult.Error($"--shards must be 1 to {IndexLimits.MaxShards}"),
             _ when !Create && (Dimension is not null || Shards is not null || Distance is not null || Quantization is not null || OnDisk) =>
                 ValidationResult.Error("--dimension, --distance, --quantization, --shards and --on-disk apply to a created index: add --create"),
             _ => ValidationResult.Success(),

@@ -52,9 +52,9 @@ internal sealed class SearchSettings : ServiceSettings
         {
             return ValidationResult.Error("give exactly one of --id and --vector");
         }
-        if (K is < 1 or > 1000)
+        if (K is < 1 or > IndexLimits.MaxK)
         {
-            return ValidationResult.Error("-k must be 1 to 1000");
+            return ValidationResult.Error($"-k must be 1 to {IndexLimits.MaxK}");
         }
         if (Vector is not null && ParseVector(Vector) is null)
         {

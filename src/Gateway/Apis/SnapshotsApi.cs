@@ -113,9 +113,9 @@ public static class SnapshotsApi
             throw new InvalidIndexArgumentException("index is required: POST /vectors/snapshots/restore?index=NAME");
         }
         IVectorIndexGrain target = indexes.Index(index);
-        if (shards is < 0 or > 64)
+        if (shards is < 0 or > IndexLimits.MaxShards)
         {
-            throw new InvalidIndexArgumentException("shards must be 0 (as in the snapshot) or between 1 and 64");
+            throw new InvalidIndexArgumentException($"shards must be 0 (as in the snapshot) or between 1 and {IndexLimits.MaxShards}");
         }
         if (sha256 is not null && (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigit)))
         {

@@ -6,20 +6,17 @@ namespace Vectord.Grains.Items;
 /// they become.</summary>
 internal static class IndexRules
 {
-    /// <summary>Most parts an index may be spread over.</summary>
-    public const int MaxShards = 64;
-
     /// <summary>Checks a create request and fills in the defaults.</summary>
     /// <exception cref="InvalidIndexArgumentException">A parameter is out of range; the message names it.</exception>
     public static IndexSpec Effective(IndexSpec? spec)
     {
         if (spec is null) { throw new InvalidIndexArgumentException("spec must be set"); }
-        if (spec.Dimension is < 1 or > 65536) { throw new InvalidIndexArgumentException("dimension must be between 1 and 65536"); }
-        if (spec.M != 0 && spec.M is < 2 or > 128) { throw new InvalidIndexArgumentException("m must be 0 (default) or between 2 and 128"); }
-        if (spec.EfSearch != 0 && spec.EfSearch is < 1 or > 10000) { throw new InvalidIndexArgumentException("ef_search must be 0 (default) or between 1 and 10000"); }
+        if (spec.Dimension is < 1 or > IndexLimits.MaxDimension) { throw new InvalidIndexArgumentException($"dimension must be between 1 and {IndexLimits.MaxDimension}"); }
+        if (spec.M != 0 && spec.M is < IndexLimits.MinM or > IndexLimits.MaxM) { throw new InvalidIndexArgumentException($"m must be 0 (default) or between {IndexLimits.MinM} and {IndexLimits.MaxM}"); }
+        if (spec.EfSearch != 0 && spec.EfSearch is < 1 or > IndexLimits.MaxEf) { throw new InvalidIndexArgumentException($"ef_search must be 0 (default) or between 1 and {IndexLimits.MaxEf}"); }
         if (!Enum.IsDefined(spec.Distance)) { throw new InvalidIndexArgumentException("unknown distance"); }
         if (!Enum.IsDefined(spec.Quantization)) { throw new InvalidIndexArgumentException("unknown quantization"); }
-        if (spec.Shards != 0 && spec.Shards is < 1 or > MaxShards) { throw new InvalidIndexArgumentException($"shards must be 0 (default) or between 1 and {MaxShards}"); }
+        if (spec.Shards != 0 && spec.Shards is < 1 or > IndexLimits.MaxShards) { throw new InvalidIndexArgumentException($"shards must be 0 (default) or between 1 and {IndexLimits.MaxShards}"); }
         return spec with
         {
             M = spec.M == 0 ? HnswOptions.DefaultM : spec.M,

@@ -15,18 +15,6 @@ internal static class ItemRules
     /// most three more levels, and stays within the 64 levels JSON writers accept by default.</summary>
     public const int MaxMetadataDepth = 32;
 
-    /// <summary>Results a search returns at most.</summary>
-    public const int MaxK = 1000;
-
-    /// <summary>Results a search returns when it does not say.</summary>
-    public const int DefaultK = 10;
-
-    /// <summary>Largest beam width a query may ask for.</summary>
-    public const int MaxEf = 10_000;
-
-    /// <summary>Largest page of a listing.</summary>
-    public const int MaxPage = 1000;
-
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Checks a whole batch and converts it; nothing is returned unless every item is acceptable.</summary>
@@ -101,13 +89,13 @@ internal static class ItemRules
     }
 
     /// <summary>The k a search uses: ≤ 0 means the default, more than the maximum means the maximum.</summary>
-    public static int EffectiveK(int k) => k <= 0 ? DefaultK : Math.Min(k, MaxK);
+    public static int EffectiveK(int k) => k <= 0 ? IndexLimits.DefaultK : Math.Min(k, IndexLimits.MaxK);
 
     /// <summary>The beam width a search asks for: 0 (the index's own) unless the caller gave one; at least k.</summary>
-    public static int EffectiveEf(int? ef, int k) => ef is > 0 ? Math.Max(Math.Min(ef.Value, MaxEf), k) : 0;
+    public static int EffectiveEf(int? ef, int k) => ef is > 0 ? Math.Max(Math.Min(ef.Value, IndexLimits.MaxEf), k) : 0;
 
     /// <summary>The page size a listing uses.</summary>
-    public static int EffectiveLimit(int limit) => limit <= 0 ? 100 : Math.Min(limit, MaxPage);
+    public static int EffectiveLimit(int limit) => limit <= 0 ? 100 : Math.Min(limit, IndexLimits.MaxPage);
 
     /// <summary>The UTF-8 of <paramref name="json"/> when it is one well-formed JSON value, else null; with the
     /// value's nesting depth (a scalar 0, <c>{"a":1}</c> 1, <c>{"a":[1]}</c> 2).</summary>

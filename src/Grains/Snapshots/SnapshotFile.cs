@@ -108,7 +108,7 @@ public static class SnapshotFile
         {
             throw new SnapshotFormatException($"the header is not valid: {e.Message}");
         }
-        if (header is null || header.Parts is < 1 or > 64 || header.Lengths.Length != header.Parts || header.Lengths.Any(l => l < 0))
+        if (header is null || header.Parts is < 1 or > IndexLimits.MaxShards || header.Lengths.Length != header.Parts || header.Lengths.Any(l => l < 0))
         {
             throw new SnapshotFormatException("the header is not valid: parts and lengths disagree");
         }

@@ -69,7 +69,7 @@ public sealed class SnapshotUploadGrain([FromKeyedServices(VectordStorageOptions
     {
         ThrowIfOver();
         IndexNames.ThrowIfInvalid(index);
-        if (shards is < 0 or > IndexRules.MaxShards) { throw new InvalidIndexArgumentException($"shards must be 0 (as in the snapshot) or between 1 and {IndexRules.MaxShards}"); }
+        if (shards is < 0 or > IndexLimits.MaxShards) { throw new InvalidIndexArgumentException($"shards must be 0 (as in the snapshot) or between 1 and {IndexLimits.MaxShards}"); }
         try
         {
             string actual;

@@ -1,0 +1,33 @@
+namespace Vectord;
+
+/// <summary>
+/// The bounds of an index's parameters and of what one read returns, the one place they are written: the grains
+/// enforce them (on HTTP and grain calls alike), and the gateway, the clients and the CLI check or describe them from
+/// here. The sizes one write may carry are <see cref="ItemLimits"/>.
+/// </summary>
+public static class IndexLimits
+{
+    /// <summary>Longest vector.</summary>
+    public const int MaxDimension = 65_536;
+
+    /// <summary>Fewest links per node an index may ask for (0 means the default).</summary>
+    public const int MinM = 2;
+
+    /// <summary>Most links per node an index may ask for.</summary>
+    public const int MaxM = 128;
+
+    /// <summary>Widest search beam, the index's <c>ef_search</c> and a query's <c>ef</c> alike.</summary>
+    public const int MaxEf = 10_000;
+
+    /// <summary>Most parts (shards) an index may be spread over.</summary>
+    public const int MaxShards = 64;
+
+    /// <summary>Most results of one search (a larger k is capped).</summary>
+    public const int MaxK = 1000;
+
+    /// <summary>Results of a search that does not say how many.</summary>
+    public const int DefaultK = 10;
+
+    /// <summary>Largest page of a listing or a query of items.</summary>
+    public const int MaxPage = 1000;
+}
