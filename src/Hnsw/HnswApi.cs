@@ -53,13 +53,13 @@ public sealed record HnswOptions(
 
     /// <summary>The one rule for a vector an index of these options accepts: as many components as
     /// <see cref="Dimension"/>, all finite, a squared norm (in double) of at most <see cref="MaxSquaredNorm"/>, and
-    /// under cosine a non-zero norm (a query may be zero when <paramref name="allowZero"/>: every cosine distance to
-    /// it is then 1). Under cosine any such vector, however small (subnormal components included), has a finite unit
+    /// under cosine a non-zero norm (a stored vector and a query alike: a zero vector has no direction, and every cosine
+    /// distance to it would be 1). Under cosine any such vector, however small (subnormal components included), has a finite unit
     /// form: it is normalised in double (see <see cref="HnswIndex.Normalize"/>). Its self-distance is then finite
     /// under every distance. Returns null when it is acceptable, else a phrase saying what is wrong, e.g.
     /// <c>dim mismatch (index=3, got=2)</c>, <c>non-finite component at 5</c>, <c>norm 3.5e+38 is beyond 1e18</c>,
     /// <c>zero vector under cosine distance</c>.</summary>
-    public string? CheckVector(ReadOnlySpan<float> vector, bool allowZero = false)
+    public string? CheckVector(ReadOnlySpan<float> vector)
     {
         if (vector.Length != Dimension)
         {
@@ -75,7 +75,7 @@ public sealed record HnswOptions(
         {
             return string.Create(CultureInfo.InvariantCulture, $"norm {Math.Sqrt(squaredNorm):G3} is beyond 1e18");
         }
-        return !allowZero && Distance == DistanceKind.Cosine && squaredNorm == 0.0
+        return Distance == DistanceKind.Cosine && squaredNorm == 0.0
             ? "zero vector under cosine distance"
             : null;
     }

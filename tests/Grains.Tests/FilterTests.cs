@@ -150,7 +150,7 @@ public sealed class FilterTests(FileClusterFixture fixture)
 
         var dimension = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.SearchBatchAsync(
             [new SearchQuery(queries[0]), new SearchQuery([1, 2, 3])], TestContext.Current.CancellationToken));
-        Assert.Equal($"searches[1]: dimension mismatch (index={Dim}, got=3)", dimension.Message);
+        Assert.Equal($"searches[1]: vector: dim mismatch (index={Dim}, got=3)", dimension.Message);
         var range = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.SearchBatchAsync(
             [new SearchQuery(queries[0]), new SearchQuery(queries[1]), new SearchQuery(queries[2], Filter: ItemFilter.All(Where.Range("n")))], TestContext.Current.CancellationToken));
         Assert.Equal("searches[2].filter.must[0].range: at least one bound is required", range.Message);

@@ -98,8 +98,8 @@ public sealed class SearchTests(FileClusterFixture fixture)
         var grain = Index(TestData.Name("badq"));
         await grain.CreateAsync(new IndexSpec(3));
         await grain.AddAsync([new IndexItem("a", [1, 2, 3])]);
-        Assert.Equal("dimension mismatch (index=3, got=2)", (await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.SearchAsync([1, 2]))).Message);
-        Assert.Equal("dimension mismatch (index=3, got=0)", (await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.SearchAsync([]))).Message);
+        Assert.Equal("vector: dim mismatch (index=3, got=2)", (await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.SearchAsync([1, 2]))).Message);
+        Assert.Equal("vector: dim mismatch (index=3, got=0)", (await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.SearchAsync([]))).Message);
         Assert.Equal("vector: non-finite component at 1", (await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.SearchAsync([1, float.NaN, 3]))).Message);
         Assert.Equal("vector: non-finite component at 2", (await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.SearchAsync([1, 2, float.NegativeInfinity]))).Message);
         Assert.Equal("vector: zero vector under cosine distance", (await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => grain.SearchAsync([0, 0, 0]))).Message);

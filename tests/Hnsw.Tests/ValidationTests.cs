@@ -77,6 +77,8 @@ public sealed class ValidationTests
         HnswIndex index = Seeded(DistanceKind.Cosine);
         Assert.Contains("dim mismatch (index=3, got=2)", Assert.Throws<ArgumentException>(() => index.Search([1, 2], 1)).Message, StringComparison.Ordinal);
         Assert.Contains("non-finite component at 2", Assert.Throws<ArgumentException>(() => index.Search([1, 2, float.NaN], 1)).Message, StringComparison.Ordinal);
+        // A zero query has no direction under cosine: refused as a zero item is, not answered with distance 1 everywhere.
+        Assert.Contains("zero vector under cosine distance", Assert.Throws<ArgumentException>(() => index.Search([0, 0, 0], 1)).Message, StringComparison.Ordinal);
         AssertUnchanged(index);
     }
 

@@ -58,7 +58,7 @@ internal static class ItemRules
     /// <param name="query">The search.</param>
     /// <param name="options">The index's options.</param>
     /// <param name="at">Where the search sits in a batch (<c>searches[3]</c>), to name it in errors; null for a single search.</param>
-    /// <exception cref="InvalidIndexArgumentException">What is wrong, e.g. <c>searches[3]: dimension mismatch ...</c>
+    /// <exception cref="InvalidIndexArgumentException">What is wrong, e.g. <c>searches[3]: vector: dim mismatch ...</c>
     /// or <c>searches[3].filter.must[0].range: at least one bound is required</c>.</exception>
     public static SearchQuery CheckSearch(SearchQuery? query, HnswOptions options, string? at)
     {
@@ -76,16 +76,12 @@ internal static class ItemRules
         return query with { K = k, Ef = EffectiveEf(query.Ef, k) };
     }
 
-    /// <summary>Checks a query vector with the same rule as stored vectors.</summary>
+    /// <summary>Checks a query vector with the same rule, and in the same words, as stored vectors
+    /// (<see cref="HnswOptions.CheckVector"/>).</summary>
     /// <exception cref="InvalidIndexArgumentException">What is wrong with it.</exception>
     public static void CheckQuery(float[]? vector, HnswOptions options)
     {
-        vector ??= [];
-        if (vector.Length != options.Dimension)
-        {
-            throw new InvalidIndexArgumentException($"dimension mismatch (index={options.Dimension}, got={vector.Length})");
-        }
-        if (options.CheckVector(vector) is { } problem) { throw new InvalidIndexArgumentException($"vector: {problem}"); }
+        if (options.CheckVector(vector ?? []) is { } problem) { throw new InvalidIndexArgumentException($"vector: {problem}"); }
     }
 
     /// <summary>The k a search uses: ≤ 0 means the default, more than the maximum means the maximum.</summary>
