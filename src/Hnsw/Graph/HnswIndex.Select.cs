@@ -50,16 +50,19 @@ public sealed partial class HnswIndex
 
     /// <summary>
     /// Enters the gate as a reader and returns the live slots matching <paramref name="filter"/>, the gate still
-    /// held by <paramref name="reading"/> (the caller disposes it). Writes never wait behind an evaluation: before
+    /// held by <paramref name="reading"/> (the caller disposes it). Writes do not wait behind an evaluation: before
     /// each condition it checks for a writer waiting, and if one is, it leaves the gate, lets the write in and starts
-    /// again. It checks <paramref name="cancellationToken"/> at the same points.
+    /// again, up to <see cref="MaxWriterYields"/> times; after that it finishes holding the gate, so that a steady
+    /// stream of writes cannot keep it from ever ending (a write then waits for one evaluation, which the filter cost
+    /// budget bounds). It checks <paramref name="cancellationToken"/> at the same points.
     /// </summary>
     private SlotSet Select(PayloadFilter filter, CancellationToken cancellationToken, out Graph.ReadWriteGate.ReadScope reading)
     {
+        int yields = 0;
         Action check = () =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (_gate.WriterWaiting)
+            if (yields < MaxWriterYields && _gate.WriterWaiting)
             {
                 throw new WriterWaitingException();
             }
@@ -75,6 +78,7 @@ public sealed partial class HnswIndex
             catch (WriterWaitingException)
             {
                 reading.Dispose();   // Read() waits for the writer; then the evaluation starts again
+                yields++;
             }
             catch
             {
@@ -83,6 +87,9 @@ public sealed partial class HnswIndex
             }
         }
     }
+
+    /// <summary>How many times one evaluation starts again for writers before it finishes regardless (see <see cref="Select"/>).</summary>
+    internal const int MaxWriterYields = 4;
 
     /// <summary>Stops an evaluation for a writer waiting at the gate (see <see cref="Select"/>).</summary>
     private sealed class WriterWaitingException : Exception;
