@@ -14,8 +14,11 @@ namespace Vectord.Contracts;
 /// rescore the best candidates with the floats.</param>
 /// <param name="OnDisk"><c>true</c>: keep the float vectors in a memory-mapped file in the node's cache directory, only
 /// the graph and the codes in memory; omitted = <c>false</c>.</param>
+/// <param name="Replicas">Copies of each shard, each on another node, 1–8 and at most the cluster's node count;
+/// omitted or 0 = 1.</param>
 public sealed record CreateIndexRequest(string? Name, int? Dimension, int? M, int? EfSearch, string? Distance, int? Shards,
-    string? Quantization = null, bool? OnDisk = null);
+    string? Quantization = null, bool? OnDisk = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Replicas = null);
 
 /// <summary>An index's effective parameters.</summary>
 /// <param name="Name">Index name.</param>
@@ -26,17 +29,24 @@ public sealed record CreateIndexRequest(string? Name, int? Dimension, int? M, in
 /// <param name="Shards">Parts the index is spread over.</param>
 /// <param name="Quantization"><c>none</c> or <c>int8</c>.</param>
 /// <param name="OnDisk">Whether the float vectors are kept in a memory-mapped file.</param>
+/// <param name="Replicas">Copies of each shard.</param>
 public sealed record IndexParams(string Name, int Dimension, int M, int EfSearch, string Distance, int Shards, string Quantization,
-    bool OnDisk);
+    bool OnDisk, int Replicas = 1);
 
-/// <summary>One part of an index.</summary>
+/// <summary>One copy of a part of an index.</summary>
 /// <param name="Shard">The part's number.</param>
-/// <param name="Length">Items in the part.</param>
+/// <param name="Length">Items in the copy.</param>
 /// <param name="Silo">Address of the node holding it; null when it is not active.</param>
-public sealed record ShardResponse(int Shard, int Length, string? Silo);
+/// <param name="Replica">The copy's number: 0 for the primary.</param>
+/// <param name="Role"><c>primary</c> (takes the part's writes) or <c>replica</c> (follows the primary's log).</param>
+/// <param name="LogPosition">Sequence number of the last log record the copy holds.</param>
+/// <param name="Lag">Log records the copy is behind its primary.</param>
+/// <param name="Ready">False while the copy loads or catches up (reads go to the other copies).</param>
+public sealed record ShardResponse(int Shard, int Length, string? Silo, int Replica = 0, string Role = "primary", long LogPosition = 0,
+    long Lag = 0, bool Ready = true);
 
 /// <summary>Body of <c>GET /vectors/index/{name}/shards</c>.</summary>
-/// <param name="Shards">Each part, in order.</param>
+/// <param name="Shards">Each copy of each part, by shard, the primary first.</param>
 public sealed record ShardsResponse(ShardResponse[] Shards);
 
 /// <summary>An index: its parameters and number of items.</summary>
@@ -75,11 +85,14 @@ public sealed record AddResponse(int Added, int Length);
 /// <param name="Ef">Beam width for this query; omitted = the index's ef_search.</param>
 /// <param name="Filter">Only items matching this filter (<c>{"must","should","must_not"}</c>, Qdrant's shape) are
 /// returned; omitted or null = every item. Read with <see cref="FilterJson.Read(System.Text.Json.JsonElement, string)"/>.</param>
+/// <param name="Consistency"><c>any</c> (default): any ready copy of each shard answers, at most one acknowledged
+/// write batch behind its primary; <c>primary</c>: the primaries answer, so the search sees every acknowledged write.</param>
 public sealed record SearchRequest(
     [property: JsonConverter(typeof(FiniteFloatArrayConverter))] float[]? Vector,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? K,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Ef,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Filter);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Filter,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Consistency = null);
 
 /// <summary>Body of <c>POST /vectors/index/{name}/search/batch</c>.</summary>
 /// <param name="Searches">1 to 1024 searches, each as the body of a search; run in order, all or none.</param>

@@ -34,6 +34,9 @@ public enum IndexQuantization
 /// <param name="OnDisk">Keep the float vectors out of the managed heap, in a memory-mapped file in the node's local
 /// cache directory (a cache rebuilt from storage); only the graph, and the codes when quantized, stay in memory. False
 /// by default.</param>
+/// <param name="Replicas">Copies of each shard, 1–8 and at most the cluster's silo count; 0 = default (1). One copy
+/// of each shard (its primary) takes the writes in log order and passes each to the others, its replicas, each on
+/// another silo; searches are spread over the copies and go on when a silo holding one dies.</param>
 [GenerateSerializer, Immutable, Alias("vectord.IndexSpec")]
 public sealed record IndexSpec(
     [property: Id(0)] int Dimension,
@@ -42,7 +45,8 @@ public sealed record IndexSpec(
     [property: Id(3)] IndexDistance Distance = IndexDistance.Cosine,
     [property: Id(4)] int Shards = 0,
     [property: Id(5)] IndexQuantization Quantization = IndexQuantization.None,
-    [property: Id(6)] bool OnDisk = false);
+    [property: Id(6)] bool OnDisk = false,
+    [property: Id(7)] int Replicas = 0);
 
 /// <summary>An index's effective parameters, its number of items and its shard count; <c>Quarantined</c> counts the
 /// items stored before the vector rule refused what they hold: not searchable, not in <c>Length</c>, deletable by id.</summary>
@@ -57,19 +61,49 @@ public sealed record IndexInfo(
     [property: Id(6)] int Shards = 1,
     [property: Id(7)] IndexQuantization Quantization = IndexQuantization.None,
     [property: Id(8)] bool OnDisk = false,
-    [property: Id(9)] int Quarantined = 0);
+    [property: Id(9)] int Quarantined = 0,
+    [property: Id(10)] int Replicas = 1);
 
-/// <summary>Where one part of an index lives and how many items it holds.</summary>
+/// <summary>Where one copy of a part of an index lives, how many items it holds and how far it has followed the part's log.</summary>
 /// <param name="Shard">The part's number, 0 to shards − 1.</param>
-/// <param name="Length">Items in the part.</param>
-/// <param name="Silo">Address of the silo holding the part, or null when it is not active.</param>
-/// <param name="Quarantined">Items of the part in quarantine (see <see cref="IndexInfo"/>).</param>
+/// <param name="Length">Items in the copy.</param>
+/// <param name="Silo">Address of the silo holding the copy, or null when it is not active.</param>
+/// <param name="Quarantined">Items of the copy in quarantine (see <see cref="IndexInfo"/>).</param>
+/// <param name="Replica">The copy's number: 0 for the primary, 1 to replicas − 1 for the others.</param>
+/// <param name="Role">The copy's role.</param>
+/// <param name="LogPosition">Sequence number of the last log record the copy holds.</param>
+/// <param name="Lag">Log records the copy is behind its primary, as far as it knows (0 for the primary).</param>
+/// <param name="Ready">False while the copy is loading or catching up; reads then go to the other copies.</param>
 [GenerateSerializer, Immutable, Alias("vectord.ShardInfo")]
 public sealed record ShardInfo(
     [property: Id(0)] int Shard,
     [property: Id(1)] int Length,
     [property: Id(2)] string? Silo,
-    [property: Id(3)] int Quarantined = 0);
+    [property: Id(3)] int Quarantined = 0,
+    [property: Id(4)] int Replica = 0,
+    [property: Id(5)] CopyRole Role = CopyRole.Primary,
+    [property: Id(6)] long LogPosition = 0,
+    [property: Id(7)] long Lag = 0,
+    [property: Id(8)] bool Ready = true);
+
+/// <summary>The role of one copy of a part of an index.</summary>
+public enum CopyRole
+{
+    /// <summary>Takes the part's writes and passes them on.</summary>
+    Primary = 0,
+    /// <summary>Follows the primary's log and serves reads.</summary>
+    Replica = 1,
+}
+
+/// <summary>Which copies of an index's parts a read may use.</summary>
+public enum ReadConsistency
+{
+    /// <summary>Any copy that is ready, spread evenly: a replica may be at most one acknowledged write batch behind
+    /// its primary.</summary>
+    Any = 0,
+    /// <summary>The primaries only: a read sees every write acknowledged before it began (read your writes).</summary>
+    Primary = 1,
+}
 
 /// <summary>One item. <paramref name="Metadata"/> is opaque JSON text kept byte for byte; null means no metadata.</summary>
 [GenerateSerializer, Immutable, Alias("vectord.IndexItem")]

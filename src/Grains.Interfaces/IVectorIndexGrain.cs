@@ -29,7 +29,8 @@ public interface IVectorIndexGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("GetInfo")]
     Task<IndexInfo> GetInfoAsync();
 
-    /// <summary>Each part of the index: its item count and the silo holding it.</summary>
+    /// <summary>Each copy of each part of the index, shard by shard (the primary first): its item count, the silo
+    /// holding it, its role, and how far it has followed the part's log.</summary>
     [AlwaysInterleave, Alias("GetShards")]
     Task<ShardInfo[]> GetShardsAsync();
 

@@ -22,6 +22,9 @@ public static class IndexLimits
     /// <summary>Most parts (shards) an index may be spread over.</summary>
     public const int MaxShards = 64;
 
+    /// <summary>Most copies of each part of an index (see <see cref="IndexSpec.Replicas"/>).</summary>
+    public const int MaxReplicas = 8;
+
     /// <summary>Most results of one search (a larger k is capped).</summary>
     public const int MaxK = 1000;
 

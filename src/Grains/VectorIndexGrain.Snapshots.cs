@@ -56,7 +56,8 @@ public sealed partial class VectorIndexGrain
                 throw Refused(e);
             }
             var generation = Guid.NewGuid().ToString("N");
-            var sharded = spec.Shards > 1;
+            var sharded = IndexRules.UsesShardGrains(spec);
+            await CheckReplicasAsync(spec);
             PartLocation At(int s) => new(Name, generation, sharded ? s : null);
 
             await store.DeletePrefixAsync(StorageKeys.IndexPrefix(Name));   // leftovers of an interrupted drop

@@ -10,6 +10,7 @@ using Vectord.Grains.Items;
 using Vectord.Grains.Merge;
 using Vectord.Grains.Parts;
 using Vectord.Grains.Persistence;
+using Vectord.Grains.Replicas;
 using Vectord.Grains.Shards;
 using Vectord.Grains.Snapshots;
 using Vectord.Grains.Storage;
@@ -31,6 +32,7 @@ public sealed partial class VectorIndexGrain(
     [FromKeyedServices(VectordStorageOptions.ProviderName)] IIndexBlobStore store,
     IOptions<VectordStorageOptions> options,
     IOptions<FilterOptions> filterOptions,
+    IOptions<ReplicationOptions> replication,
     LocalParts localParts,
     IndexMetrics metrics,
     VectorCache vectorCache,
@@ -39,6 +41,7 @@ public sealed partial class VectorIndexGrain(
     private readonly VectordStorageOptions _options = options.Value;
     private readonly TimeSpan _filterTime = filterOptions.Value.MaxEvaluationTime;
     private readonly WriteGate _writes = new();
+    private readonly CopyReads _copyReads = new(replication.Value.HedgeAfter, replication.Value.ReadLimit);
     private DeferredGrainState<IndexManifest> _manifest = null!;
     private PartHost _local = null!;
     private IndexParts? _parts;
@@ -79,6 +82,7 @@ public sealed partial class VectorIndexGrain(
         var effective = IndexRules.Effective(spec);
         await _manifest.EnsureReadAsync();
         if (_manifest.State.Spec is not null) { throw new IndexAlreadyExistsException("index already exists"); }
+        await CheckReplicasAsync(effective);
 
         await store.DeletePrefixAsync(StorageKeys.IndexPrefix(Name));   // leftovers of an interrupted drop
         var previous = _manifest.State;
@@ -111,7 +115,7 @@ public sealed partial class VectorIndexGrain(
         }
 
         ResetParts();
-        if (effective.Shards == 1)
+        if (!IndexRules.UsesShardGrains(effective))
         {
             var checkpoint = new ManifestCheckpoint(_manifest);
             var index = new HnswIndex(IndexRules.ToOptions(effective), vectorCache.NewFile(LocalLocation, effective.OnDisk));
@@ -129,7 +133,7 @@ public sealed partial class VectorIndexGrain(
     }
 
     /// <inheritdoc/>
-    public async Task<ShardInfo[]> GetShardsAsync() => await (await PartsAsync()).ShardsAsync();
+    public async Task<ShardInfo[]> GetShardsAsync() => await (await PartsAsync()).CopiesAsync();
 
     /// <inheritdoc/>
     public Task DropAsync() => ChangeLifecycleAsync(DropCoreAsync);
@@ -146,10 +150,13 @@ public sealed partial class VectorIndexGrain(
             throw new StorageUnavailableException(StorageUnavailableException.IndexMoved);
         }
         var shards = IndexRules.ShardCount(spec);
+        var replicas = IndexRules.ReplicaCount(spec);
         ResetParts();
-        if (shards > 1)
+        if (IndexRules.UsesShardGrains(spec))
         {
-            await Task.WhenAll(Enumerable.Range(0, shards).Select(s => GrainFactory.GetGrain<IVectorShardGrain>(ShardContext.Key(Name, s)).ReleaseAsync()));
+            await Task.WhenAll(Enumerable.Range(0, shards).SelectMany(s => Enumerable.Range(0, replicas).Select(r => r == 0
+                ? GrainFactory.GetGrain<IVectorShardGrain>(ShardContext.Key(Name, s)).ReleaseAsync()
+                : GrainFactory.GetGrain<IVectorReplicaGrain>(CopyKeys.Key(Name, s, r)).ReleaseAsync())));
         }
         try
         {
@@ -333,11 +340,14 @@ public sealed partial class VectorIndexGrain(
             var shards = IndexRules.ShardCount(spec);
             var generation = _manifest.State.Generation;
             _engine = IndexRules.ToOptions(spec);
-            IPartClient[] clients = shards == 1
+            var replicas = IndexRules.ReplicaCount(spec);
+            IPartClient[] clients = !IndexRules.UsesShardGrains(spec)
                 ? [new PartCalls(_local, RecoverLocalAsync, _engine, 0, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics)]
-                : [.. Enumerable.Range(0, shards).Select(s => new RemoteShard(
-                    GrainFactory.GetGrain<IVectorShardGrain>(ShardContext.Key(Name, s)), new ShardContext(Name, generation, spec, s)))];
-            _parts = new IndexParts(clients, s => localParts.Find(Name, generation, s));
+                : [.. Enumerable.Range(0, shards).Select(s => replicas > 1
+                    ? (IPartClient)new ReplicatedShard(GrainFactory, new ShardContext(Name, generation, spec, s), replicas, _copyReads)
+                    : new RemoteShard(GrainFactory.GetGrain<IVectorShardGrain>(ShardContext.Key(Name, s)), new ShardContext(Name, generation, spec, s)))];
+            // A replicated index reads its copies in turn, not the one this silo may hold.
+            _parts = new IndexParts(clients, s => replicas > 1 ? null : localParts.Find(Name, generation, s));
         }
         await _parts.EnsureLengthsAsync();
         return _parts;
@@ -361,7 +371,18 @@ public sealed partial class VectorIndexGrain(
     {
         var spec = Spec;
         return new IndexInfo(Name, spec.Dimension, spec.M, spec.EfSearch, spec.Distance, length, IndexRules.ShardCount(spec), spec.Quantization,
-            spec.OnDisk);
+            spec.OnDisk, Replicas: IndexRules.ReplicaCount(spec));
+    }
+
+    /// <summary>Refuses more copies of each part than the cluster has silos to hold them apart.</summary>
+    private async Task CheckReplicasAsync(IndexSpec spec)
+    {
+        if (spec.Replicas <= 1) { return; }
+        var silos = (await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count;
+        if (spec.Replicas > silos)
+        {
+            throw new InvalidIndexArgumentException($"replicas must be at most the cluster's {silos} active silo(s), so that each copy of a shard is on another silo");
+        }
     }
 
     private void CheckUsable()

@@ -27,6 +27,11 @@ public static class VectordCluster
     public static Task<TestCluster> StartAsync(IReadOnlyDictionary<string, string> storage, short silos = 2, bool quickClientTimeout = false) =>
         StartAsync(storage, silos, quickClientTimeout, extra: null);
 
+    /// <summary>A cluster whose client reaches it through the primary silo's gateway only, as a gateway process that
+    /// outlives the silos it calls: for tests that kill other silos and count the client's failed calls.</summary>
+    public static Task<TestCluster> StartWithOneGatewayAsync(IReadOnlyDictionary<string, string> storage, short silos) =>
+        StartAsync(storage, silos, quickClientTimeout: false, extra: b => b.Options.GatewayPerSilo = false);
+
     /// <summary>As <see cref="StartAsync(IReadOnlyDictionary{string, string}, short, bool)"/>, with one more silo
     /// configurator run after the standard one (it may replace services the standard one registered).</summary>
     public static Task<TestCluster> StartAsync<TExtra>(IReadOnlyDictionary<string, string> storage, short silos = 1)

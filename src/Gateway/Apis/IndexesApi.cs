@@ -53,7 +53,7 @@ public static class IndexesApi
             throw new InvalidIndexArgumentException("dimension is required");
         }
         var spec = new IndexSpec(dimension, body.M ?? 0, body.EfSearch ?? 0, DistanceNames.Parse(body.Distance), body.Shards ?? 0,
-            QuantizationNames.Parse(body.Quantization), body.OnDisk ?? false);
+            QuantizationNames.Parse(body.Quantization), body.OnDisk ?? false, body.Replicas ?? 0);
         IndexInfo info = await indexes.Index(body.Name).CreateAsync(spec);
         return JsonAnswer.Created($"/vectors/index/{Uri.EscapeDataString(info.Name)}", ToResponse(info), GatewayJsonContext.Default.IndexResponse);
     }
@@ -73,7 +73,8 @@ public static class IndexesApi
     internal static async Task<JsonOk<ShardsResponse>> ShardsAsync(string name, IndexGrains indexes)
     {
         ShardInfo[] shards = await indexes.Index(name).GetShardsAsync();
-        return JsonAnswer.Ok(new ShardsResponse([.. shards.Select(s => new ShardResponse(s.Shard, s.Length, s.Silo))]),
+        return JsonAnswer.Ok(new ShardsResponse([.. shards.Select(s => new ShardResponse(s.Shard, s.Length, s.Silo, s.Replica,
+                s.Role == CopyRole.Primary ? "primary" : "replica", s.LogPosition, s.Lag, s.Ready))]),
             GatewayJsonContext.Default.ShardsResponse);
     }
 
@@ -97,5 +98,5 @@ public static class IndexesApi
     /// <summary>An index's parameters as the contract writes them.</summary>
     internal static IndexParams ToParams(IndexInfo info) =>
         new(info.Name, info.Dimension, info.M, info.EfSearch, DistanceNames.Format(info.Distance), info.Shards,
-            QuantizationNames.Format(info.Quantization), info.OnDisk);
+            QuantizationNames.Format(info.Quantization), info.OnDisk, info.Replicas);
 }

@@ -218,7 +218,8 @@ public static class ItemsApi
     private static SearchQuery ToQuery(SearchRequest body, string at, FilterBudget budget)
     {
         float[] vector = body.Vector ?? throw Invalid(at.Length == 0 ? "vector is required" : $"{at}: vector is required");
-        return new SearchQuery(vector, body.K ?? 0, body.Ef, ReadFilter(body.Filter, at.Length == 0 ? "filter" : $"{at}.filter", budget));
+        return new SearchQuery(vector, body.K ?? 0, body.Ef, ReadFilter(body.Filter, at.Length == 0 ? "filter" : $"{at}.filter", budget),
+            ConsistencyNames.Parse(body.Consistency));
     }
 
     /// <summary>A request's filter, spending from the request's <paramref name="budget"/> (a new one when the

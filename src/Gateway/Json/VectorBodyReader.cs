@@ -136,7 +136,8 @@ internal ref struct VectorBodyReader
         float[]? vector = null;
         int? k = null, ef = null;
         JsonElement? filter = null;
-        bool seenVector = false, seenK = false, seenEf = false, seenFilter = false;
+        string? consistency = null;
+        bool seenVector = false, seenK = false, seenEf = false, seenFilter = false, seenConsistency = false;
         while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
             if (_reader.ValueTextEquals("vector"u8))
@@ -168,6 +169,14 @@ internal ref struct VectorBodyReader
                 }
                 filter = ReadElement();
             }
+            else if (_reader.ValueTextEquals("consistency"u8))
+            {
+                if (!First(ref seenConsistency) || !_reader.Read() || _reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null))
+                {
+                    return false;
+                }
+                consistency = _reader.GetString();
+            }
             else
             {
                 SkipValue();   // unknown fields are ignored, as by the serializer
@@ -177,7 +186,7 @@ internal ref struct VectorBodyReader
         {
             return false;
         }
-        request = new SearchRequest(vector, k, ef, filter);
+        request = new SearchRequest(vector, k, ef, filter, consistency);
         return true;
     }
 

@@ -6,12 +6,15 @@ namespace Vectord;
 /// <param name="Ef">Beam width for this query; null or ≤ 0 uses the index's ef_search. At least k is used.</param>
 /// <param name="Filter">Only items matching it are returned: the k nearest among those that match, exact when few
 /// items match. Null: every item.</param>
+/// <param name="Consistency">Which copies of a replicated index may answer (see <see cref="ReadConsistency"/>); in a
+/// batch, the strictest of its searches holds for all of them.</param>
 [GenerateSerializer, Immutable, Alias("vectord.SearchQuery")]
 public sealed record SearchQuery(
     [property: Id(0)] float[] Vector,
     [property: Id(1)] int K = 10,
     [property: Id(2)] int? Ef = null,
-    [property: Id(3)] ItemFilter? Filter = null)
+    [property: Id(3)] ItemFilter? Filter = null,
+    [property: Id(4)] ReadConsistency Consistency = ReadConsistency.Any)
 {
     /// <summary>Most searches in one batch of searches.</summary>
     public const int MaxBatch = 1024;

@@ -18,6 +18,7 @@ public sealed class IndexMetrics
         [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
     private readonly ConcurrentDictionary<(string Index, int Shard), PartSize> _parts = new();
+    private readonly ConcurrentDictionary<(string Index, int Shard, int Replica), long> _lags = new();
     private readonly Counter<long> _itemsAdded;
     private readonly Counter<long> _walBytes;
     private readonly Histogram<double> _searchDuration;
@@ -34,6 +35,8 @@ public sealed class IndexMetrics
             description: "Vectors in each index part held by this node");
         meter.CreateObservableGauge("vectord.index.bytes", () => Observe(p => p.Bytes), unit: "By",
             description: "Memory of each index part held by this node");
+        meter.CreateObservableGauge("vectord.replica.lag.records", ObserveLags, unit: "{record}",
+            description: "Log records each replica of a part is behind its primary, as the primary on this node sees it");
         _itemsAdded = meter.CreateCounter<long>("vectord.items.added", unit: "{item}",
             description: "Items added or replaced on this node");
         _walBytes = meter.CreateCounter<long>("vectord.wal.bytes", unit: "By",
@@ -58,6 +61,16 @@ public sealed class IndexMetrics
     {
         if (part is null) { ForgetPart(index, shard); }
         else { ReportPart(index, shard, part.Count, part.MemoryBytes); }
+    }
+
+    /// <summary>Records how many log records replica <paramref name="replica"/> of a part whose primary this silo holds
+    /// is behind it.</summary>
+    public void ReplicaLag(string index, int shard, int replica, long lag) => _lags[(index, shard, replica)] = lag;
+
+    /// <summary>Forgets the replicas of a part whose primary this silo no longer holds.</summary>
+    public void ForgetReplicas(string index, int shard)
+    {
+        foreach (var key in _lags.Keys.Where(k => k.Index == index && k.Shard == shard)) { _lags.TryRemove(key, out _); }
     }
 
     /// <summary>Counts items applied by a write.</summary>
@@ -98,6 +111,17 @@ public sealed class IndexMetrics
             yield return new Measurement<long>(value(size),
                 new KeyValuePair<string, object?>("index", key.Index),
                 new KeyValuePair<string, object?>("shard", key.Shard.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ObserveLags()
+    {
+        foreach (var (key, lag) in _lags)
+        {
+            yield return new Measurement<long>(lag,
+                new KeyValuePair<string, object?>("index", key.Index),
+                new KeyValuePair<string, object?>("shard", key.Shard.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new KeyValuePair<string, object?>("replica", key.Replica.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
     }
 

@@ -34,6 +34,11 @@ public static class VectordSiloBuilderExtensions
             .Validate(o => o.MaxEvaluationTime > TimeSpan.Zero && o.MaxEvaluationTime <= FilterOptions.MaxLimit,
                 $"{FilterOptions.SectionName}:{nameof(FilterOptions.MaxEvaluationTime)} must be a positive time of at most {FilterOptions.MaxLimit.TotalSeconds} s")
             .ValidateOnStart();
+        services.AddOptions<ReplicationOptions>()
+            .Bind(configuration.GetSection(ReplicationOptions.SectionName))
+            .Validate(o => o.IsValid,
+                $"{ReplicationOptions.SectionName}: HedgeAfter must be positive, ReadLimit longer than HedgeAfter and at most 25 s, FollowerWait positive and at most 1 minute")
+            .ValidateOnStart();
         services.AddKeyedSingleton(VectordStorageOptions.ProviderName, (sp, _) => CreateStore(sp.GetRequiredService<IOptions<VectordStorageOptions>>().Value));
         services.AddGrainStorage(VectordStorageOptions.ProviderName,
             (sp, name) => new StoragedGrainStorage(sp.GetRequiredKeyedService<IIndexBlobStore>(name)));
@@ -42,6 +47,7 @@ public static class VectordSiloBuilderExtensions
             var age = TimeSpan.FromMinutes(storage.Value.IdleMinutes);
             o.ClassSpecificCollectionAge[typeof(VectorIndexGrain).FullName!] = age;
             o.ClassSpecificCollectionAge[typeof(Shards.VectorShardGrain).FullName!] = age;
+            o.ClassSpecificCollectionAge[typeof(Replicas.VectorReplicaGrain).FullName!] = age;
         });
         services.AddPlacementDirector<Shards.ShardSpreadPlacement, Shards.ShardSpreadPlacementDirector>();
         services.AddSingleton<Parts.LocalParts>();

@@ -17,8 +17,10 @@ internal static class IndexRules
         if (!Enum.IsDefined(spec.Distance)) { throw new InvalidIndexArgumentException("unknown distance"); }
         if (!Enum.IsDefined(spec.Quantization)) { throw new InvalidIndexArgumentException("unknown quantization"); }
         if (spec.Shards != 0 && spec.Shards is < 1 or > IndexLimits.MaxShards) { throw new InvalidIndexArgumentException($"shards must be 0 (default) or between 1 and {IndexLimits.MaxShards}"); }
+        if (spec.Replicas != 0 && spec.Replicas is < 1 or > IndexLimits.MaxReplicas) { throw new InvalidIndexArgumentException($"replicas must be 0 (default) or between 1 and {IndexLimits.MaxReplicas}"); }
         return spec with
         {
+            Replicas = spec.Replicas == 0 ? 1 : spec.Replicas,
             M = spec.M == 0 ? HnswOptions.DefaultM : spec.M,
             EfSearch = spec.EfSearch == 0 ? HnswOptions.DefaultEfSearch : spec.EfSearch,
             Shards = spec.Shards == 0 ? 1 : spec.Shards,
@@ -27,6 +29,13 @@ internal static class IndexRules
 
     /// <summary>The shard count of a stored spec: specs written before sharding have none and mean one part.</summary>
     public static int ShardCount(IndexSpec spec) => Math.Max(1, spec.Shards);
+
+    /// <summary>Copies of each part of a stored spec: specs written before replicas have none and mean one.</summary>
+    public static int ReplicaCount(IndexSpec spec) => Math.Max(1, spec.Replicas);
+
+    /// <summary>Whether the index's parts are held by shard grains (with their replicas beside them), rather than by
+    /// the index grain itself: when it has several parts, or several copies of its one part.</summary>
+    public static bool UsesShardGrains(IndexSpec spec) => ShardCount(spec) > 1 || ReplicaCount(spec) > 1;
 
     /// <summary>The engine options of an index.</summary>
     public static HnswOptions ToOptions(IndexSpec spec) => new(

@@ -40,6 +40,9 @@ internal interface IPartClient
     /// <summary>The part's length and where it lives.</summary>
     Task<ShardInfo> GetInfoAsync();
 
+    /// <summary>Each copy of the part: where it lives, its length and how far it has followed the part's log.</summary>
+    Task<ShardInfo[]> GetCopiesAsync();
+
     /// <summary>Copies the part as it is now, for a snapshot (the index grain holds its writes meanwhile); a part held
     /// elsewhere saves its copy under <paramref name="staged"/> in the background.</summary>
     Task<Snapshots.FrozenPart> FreezeAsync(string staged);

@@ -28,6 +28,10 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
     /// <summary>True once this copy may differ from storage.</summary>
     public bool IsStale { get; private set; }
 
+    /// <summary>Told each record this part wrote and applied, with its encoding (a primary passes it to its
+    /// replicas); null: nobody is told.</summary>
+    public Action<WalRecord, byte[]>? Applied { get; set; }
+
     /// <summary>Durably adds or replaces a checked batch.</summary>
     /// <returns>Items applied.</returns>
     /// <exception cref="StorageUnavailableException">Storage failed (nothing changed) or another activation owns the part.</exception>
@@ -48,7 +52,8 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
 
     private async Task<int> WriteAsync(WalRecord record)
     {
-        if (!await log.TryAppendAsync(record))
+        var bytes = record.Encode();
+        if (!await log.TryAppendAsync(record, bytes))
         {
             IsStale = true;
             throw new StorageUnavailableException(StorageUnavailableException.IndexMoved);
@@ -79,7 +84,51 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
             throw;
         }
         if (record.Kind == WalKind.Add) { _sortedIds = null; }   // a delete leaves ids the pages skip
+        Applied?.Invoke(record, bytes);
         return applied;
+    }
+
+    /// <summary>
+    /// Applies, in a copy that follows the part's log (a replica), a record its primary wrote: on one thread of its
+    /// own, exactly as the primary applied it, so the copies build the same graph. A record already applied is skipped.
+    /// </summary>
+    /// <returns>False when <paramref name="record"/> does not follow the last record applied (one was missed): the
+    /// copy must catch up from storage first (<see cref="TryCatchUpAsync"/>).</returns>
+    public async Task<bool> FollowAsync(WalRecord record, long bytes)
+    {
+        if (record.Seq <= log.Seq) { return true; }
+        if (record.Seq != log.Seq + 1) { return false; }
+        try
+        {
+            await Task.Factory.StartNew(() => PartLog.Apply(index, record), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        catch (Exception)
+        {
+            IsStale = true;   // memory no longer matches the log: the copy loads anew
+            throw;
+        }
+        log.Followed(record.Seq, bytes);
+        if (record.Kind == WalKind.Add) { _sortedIds = null; }
+        return true;
+    }
+
+    /// <summary>Applies, in a copy that follows the part's log, the records after the last one applied that the
+    /// primary has written to storage, up to at least <paramref name="upTo"/>.</summary>
+    /// <returns>False when a snapshot has covered the next record: the copy must load anew.</returns>
+    public async Task<bool> TryCatchUpAsync(long upTo)
+    {
+        try
+        {
+            var done = await log.TryCatchUpAsync(index, upTo);
+            _sortedIds = null;
+            return done;
+        }
+        catch (Exception) when (!IsStale)
+        {
+            IsStale = true;
+            throw;
+        }
     }
 
     /// <summary>

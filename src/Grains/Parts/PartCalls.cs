@@ -144,6 +144,22 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     public async Task<ShardInfo> GetInfoAsync()
     {
         var part = await host.GetAsync(recover);
-        return new ShardInfo(shard, part.Count, silo, part.Index.QuarantinedCount);
+        return new ShardInfo(shard, part.Count, silo, part.Index.QuarantinedCount, LogPosition: part.Log.Seq);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ShardInfo[]> GetCopiesAsync() => [await GetInfoAsync()];
+
+    /// <summary>Loads the part unless it is in memory (or loading); a failure is left for the next call to meet.</summary>
+    public async Task LoadAsync()
+    {
+        try
+        {
+            await host.GetAsync(recover);
+        }
+        catch (VectordException)
+        {
+            // storage down, the part corrupt or too large: the next read is answered with it
+        }
     }
 }

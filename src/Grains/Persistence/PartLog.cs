@@ -7,7 +7,7 @@ namespace Vectord.Grains.Persistence;
 /// The durability protocol of one part of an index, over an <see cref="IIndexBlobStore"/>:
 /// <list type="bullet">
 /// <item>every write is first made durable as one log record, created only if its sequence number is absent; finding
-/// it present means another activation wrote it, so this one is fenced off and must stop (<see cref="TryAppendAsync"/>);</item>
+/// it present means another activation wrote it, so this one is fenced off and must stop (<see cref="TryAppendAsync(WalRecord)"/>);</item>
 /// <item>when the log outgrows the <see cref="SnapshotPolicy"/>, a snapshot is written under the current sequence
 /// number, the checkpoint is moved to it (a conditional write, the second fence) and the covered records and older
 /// snapshots are deleted; the snapshot is written from a frozen copy of the index while later records go on being
@@ -156,14 +156,54 @@ internal sealed class PartLog
     /// <returns>False when a record of that sequence number exists already: another activation wrote it, and this
     /// one must stop writing.</returns>
     /// <exception cref="StorageUnavailableException">Storage failed; nothing was written.</exception>
-    public async Task<bool> TryAppendAsync(WalRecord record)
+    public Task<bool> TryAppendAsync(WalRecord record) => TryAppendAsync(record, record.Encode());
+
+    /// <summary>Makes <paramref name="record"/> durable as <paramref name="bytes"/>, its encoding (see
+    /// <see cref="TryAppendAsync(WalRecord)"/>).</summary>
+    public async Task<bool> TryAppendAsync(WalRecord record, byte[] bytes)
     {
         if (record.Seq != Seq + 1) { throw new InvalidOperationException($"record {record.Seq} does not follow {Seq}"); }
-        var bytes = record.Encode();
         if (!await _store.TryCreateAsync(Location.Wal(record.Seq), bytes)) { return false; }
         Seq = record.Seq;
         LogBytes += bytes.Length;
         TotalAppended += bytes.Length;
+        return true;
+    }
+
+    /// <summary>Notes that a copy which follows the log (a replica) applied the next record, <paramref name="seq"/>,
+    /// of <paramref name="bytes"/> bytes, written by the part's primary.</summary>
+    public void Followed(long seq, long bytes)
+    {
+        if (seq != Seq + 1) { throw new InvalidOperationException($"record {seq} does not follow {Seq}"); }
+        Seq = seq;
+        LogBytes += bytes;
+    }
+
+    /// <summary>
+    /// Brings a copy that follows the log up to date from storage: applies to <paramref name="index"/>, in order,
+    /// the records after <see cref="Seq"/> that the primary has written. A copy never writes to storage.
+    /// </summary>
+    /// <returns>False when the next record is no longer in the log (a snapshot covered it and it was deleted): the
+    /// copy must be loaded anew from the snapshot.</returns>
+    /// <exception cref="IndexCorruptException">A record is damaged or refused.</exception>
+    /// <exception cref="StorageUnavailableException">Storage failed.</exception>
+    public async Task<bool> TryCatchUpAsync(HnswIndex index, long upTo)
+    {
+        var records = new List<(StoredObject Entry, long Seq)>();
+        foreach (var entry in await _store.ListAsync(Location.WalPrefix))
+        {
+            if (StorageKeys.TryParseSeq(entry.Key, out var s) && s > Seq) { records.Add((entry, s)); }
+        }
+        records.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+        if (records.Count == 0) { return upTo <= Seq; }
+        if (records[0].Seq != Seq + 1) { return false; }
+        foreach (var (entry, s) in records)
+        {
+            if (s != Seq + 1) { break; }   // written meanwhile with a gap in the listing: the next push fills it
+            var record = await ReadRecordAsync(_store, Location, entry, s);
+            await Task.Run(() => Apply(index, record));
+            Followed(s, entry.Length);
+        }
         return true;
     }
 

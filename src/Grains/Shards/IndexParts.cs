@@ -119,6 +119,9 @@ internal sealed class IndexParts(IPartClient[] parts, Func<int, IndexPart?> find
     /// <summary>Each part's length and silo.</summary>
     public Task<ShardInfo[]> ShardsAsync() => Task.WhenAll(parts.Select(p => p.GetInfoAsync()));
 
+    /// <summary>Each copy of each part: its length, silo, role and log position, shard by shard.</summary>
+    public async Task<ShardInfo[]> CopiesAsync() => [.. (await Task.WhenAll(parts.Select(p => p.GetCopiesAsync()))).SelectMany(c => c)];
+
     /// <summary>Writes each part's share at once. When one fails, the others' new lengths are still recorded and the
     /// first failure is raised, naming the shards that applied their share (<see cref="VectordException.AppliedShards"/>):
     /// a retry of the same request converges, since an add is an upsert and a delete of an absent id does nothing.</summary>

@@ -35,6 +35,8 @@ internal sealed class RemoteShard(IVectorShardGrain grain, ShardContext context)
 
     public Task<ShardInfo> GetInfoAsync() => grain.GetInfoAsync(context);
 
+    public async Task<ShardInfo[]> GetCopiesAsync() => [await GetInfoAsync()];
+
     public async Task<Snapshots.FrozenPart> FreezeAsync(string staged)
     {
         var length = await grain.FreezeAsync(context, staged);

@@ -7,11 +7,13 @@ using Orleans.Runtime.Placement;
 namespace Vectord.Grains.Shards;
 
 /// <summary>
-/// Places the shards of an index round-robin over the silos that can host them: shard <c>s</c> of index <c>name</c>
-/// goes to silo <c>(hash(name) + s) mod n</c> of the compatible silos in address order. The shards of one index are
-/// thus spread as evenly as the silos allow (never all on one silo while there are two), which placement by
-/// activation count, deciding from statistics a few seconds old, cannot promise when the shards are created
-/// together. When a silo leaves, its shards re-activate over those that remain by the same rule.
+/// Places the shards of an index round-robin over the silos that can host them: copy <c>r</c> of shard <c>s</c> of
+/// index <c>name</c> (the shard grain is copy 0, its replicas 1, 2, …) goes to silo <c>(hash(name) + s + r) mod n</c>
+/// of the compatible silos in address order. The shards of one index are thus spread as evenly as the silos allow
+/// (never all on one silo while there are two), which placement by activation count, deciding from statistics a few
+/// seconds old, cannot promise when the shards are created together. The copies of one shard are placed on distinct
+/// silos: a copy that activates (after its silo died, say) skips the silos where the shard's other copies are active,
+/// while there are silos enough.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed class ShardSpreadPlacement : PlacementStrategy
@@ -25,10 +27,10 @@ public sealed class ShardSpreadPlacement : PlacementStrategy
 public sealed class ShardSpreadPlacementAttribute() : PlacementAttribute(ShardSpreadPlacement.Singleton);
 
 /// <summary>The director of <see cref="ShardSpreadPlacement"/>.</summary>
-internal sealed class ShardSpreadPlacementDirector : IPlacementDirector
+internal sealed class ShardSpreadPlacementDirector(IGrainFactory grains) : IPlacementDirector
 {
     /// <inheritdoc/>
-    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    public async Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         SiloAddress[] silos = context.GetCompatibleSilos(target);
         if (silos.Length == 0)
@@ -36,16 +38,44 @@ internal sealed class ShardSpreadPlacementDirector : IPlacementDirector
             throw new OrleansException($"no silo can host {target.GrainIdentity}");
         }
         Array.Sort(silos, (a, b) => string.CompareOrdinal(a.ToParsableString(), b.ToParsableString()));
-        return Task.FromResult(silos[Slot(target.GrainIdentity.Key.ToString(), silos.Length)]);
+        var key = target.GrainIdentity.Key.ToString()!;
+        var slot = Slot(key, silos.Length);
+        var taken = silos.Length > 1 ? await SiblingSilosAsync(key) : [];
+        for (var i = 0; i < silos.Length; i++)
+        {
+            var silo = silos[(slot + i) % silos.Length];
+            if (!taken.Contains(silo)) { return silo; }
+        }
+        return silos[slot];
     }
 
-    /// <summary>The position, among <paramref name="silos"/> silos, of the shard keyed <paramref name="key"/>.</summary>
+    /// <summary>Where the other copies of the shard keyed <paramref name="key"/> are active, as far as the grain
+    /// directory knows.</summary>
+    private async Task<HashSet<SiloAddress>> SiblingSilosAsync(string key)
+    {
+        var (index, shard, replica) = Replicas.CopyKeys.Parse(key);
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var lookups = Enumerable.Range(0, IndexLimits.MaxReplicas).Where(r => r != replica).Select(async r =>
+        {
+            var copy = Replicas.CopyKeys.Key(index, shard, r);
+            IAddressable reference = r == 0 ? grains.GetGrain<IVectorShardGrain>(copy) : grains.GetGrain<Replicas.IVectorReplicaGrain>(copy);
+            try
+            {
+                return await management.GetActivationAddress(reference);
+            }
+            catch (OrleansException)
+            {
+                return null;   // placed by the rule alone
+            }
+        });
+        return [.. (await Task.WhenAll(lookups)).OfType<SiloAddress>()];
+    }
+
+    /// <summary>The position, among <paramref name="silos"/> silos, of the copy keyed <paramref name="key"/>.</summary>
     internal static int Slot(string key, int silos)
     {
-        int slash = key.LastIndexOf('/');
-        string index = slash < 0 ? key : key[..slash];
-        int shard = slash >= 0 && int.TryParse(key.AsSpan(slash + 1), out int s) ? s : 0;
+        var (index, shard, replica) = Replicas.CopyKeys.Parse(key);
         ulong start = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(index));
-        return (int)((start + (ulong)shard) % (ulong)silos);
+        return (int)((start + (ulong)shard + (ulong)replica) % (ulong)silos);
     }
 }

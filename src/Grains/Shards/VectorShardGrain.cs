@@ -6,6 +6,7 @@ using Vectord.Grains.Hosting;
 using Vectord.Grains.Items;
 using Vectord.Grains.Parts;
 using Vectord.Grains.Persistence;
+using Vectord.Grains.Replicas;
 using Vectord.Grains.Storage;
 using Vectord.Hnsw;
 
@@ -14,12 +15,14 @@ namespace Vectord.Grains.Shards;
 /// <summary>
 /// One part of a sharded index (see <see cref="IVectorShardGrain"/>). Its checkpoint is a document beside its log, so
 /// it recovers from storage alone on whichever silo it activates. Placed by <see cref="ShardSpreadPlacement"/>, so the
-/// shards of an index spread over the silos.
+/// shards of an index spread over the silos. In a replicated index it is the part's primary: it passes each record it
+/// writes to the part's replicas (<see cref="ReplicaFeed"/>) and answers a write once they hold the one before.
 /// </summary>
 [ShardSpreadPlacement]
 public sealed class VectorShardGrain(
     [FromKeyedServices(VectordStorageOptions.ProviderName)] IIndexBlobStore store,
     IOptions<VectordStorageOptions> options,
+    IOptions<ReplicationOptions> replication,
     LocalParts localParts,
     IndexMetrics metrics,
     VectorCache vectorCache,
@@ -29,6 +32,7 @@ public sealed class VectorShardGrain(
     private PartHost _host = null!;
     private PartCalls? _calls;
     private ShardContext? _context;
+    private ReplicaFeed? _feed;
     private readonly Dictionary<string, Task<long?>> _saving = new(StringComparer.Ordinal);
 
     /// <inheritdoc/>
@@ -48,15 +52,16 @@ public sealed class VectorShardGrain(
     {
         await (_options.SnapshotOnDeactivate ? _host.SnapshotOnDeactivateAsync() : _host.SettleAsync());
         _host.Reset();
+        if (_context is { } context) { metrics.ForgetReplicas(context.Index, context.Shard); }
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     /// <inheritdoc/>
     public Task<PartWrite> AddAsync(ShardContext context, IndexItem[] items) =>
-        Calls(context).AddAsync(Array.ConvertAll(items, ItemRules.FromChecked));
+        FollowedAsync(Calls(context).AddAsync(Array.ConvertAll(items, ItemRules.FromChecked)));
 
     /// <inheritdoc/>
-    public Task<PartWrite> DeleteAsync(ShardContext context, string[] ids) => Calls(context).DeleteAsync(ids);
+    public Task<PartWrite> DeleteAsync(ShardContext context, string[] ids) => FollowedAsync(Calls(context).DeleteAsync(ids));
 
     /// <inheritdoc/>
     public Task<IndexItem?> GetItemAsync(ShardContext context, string id) => Calls(context).GetItemAsync(id);
@@ -74,20 +79,25 @@ public sealed class VectorShardGrain(
         Calls(context).CountAsync(filter, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<PartWrite> DeleteWhereAsync(ShardContext context, ItemFilter filter) => Calls(context).DeleteWhereAsync(filter, CancellationToken.None);
+    public Task<PartWrite> DeleteWhereAsync(ShardContext context, ItemFilter filter) =>
+        FollowedAsync(Calls(context).DeleteWhereAsync(filter, CancellationToken.None));
 
     /// <inheritdoc/>
     public Task<MergePage> ExportPageAsync(ShardContext context, string? after, int limit) => Calls(context).ExportPageAsync(after, limit);
 
     /// <inheritdoc/>
-    public Task<MergeAddOutcome> AddIfAbsentAsync(ShardContext context, IndexItem[] items) => Calls(context).AddIfAbsentAsync(items);
+    public Task<MergeAddOutcome> AddIfAbsentAsync(ShardContext context, IndexItem[] items) => FollowedAsync(Calls(context).AddIfAbsentAsync(items));
 
     /// <inheritdoc/>
     public Task<PartWrite> RemoveIfUnchangedAsync(ShardContext context, string[] ids, ulong[] fingerprints) =>
-        Calls(context).RemoveIfUnchangedAsync(ids, fingerprints);
+        FollowedAsync(Calls(context).RemoveIfUnchangedAsync(ids, fingerprints));
 
     /// <inheritdoc/>
-    public Task<ShardInfo> GetInfoAsync(ShardContext context) => Calls(context).GetInfoAsync();
+    public async Task<ShardInfo> GetInfoAsync(ShardContext context)
+    {
+        var info = await Calls(context).GetInfoAsync();
+        return info with { Role = CopyRole.Primary };
+    }
 
     /// <inheritdoc/>
     public async Task<int> FreezeAsync(ShardContext context, string staged)
@@ -112,8 +122,10 @@ public sealed class VectorShardGrain(
     {
         await _host.SettleAsync();   // no snapshot of the dropped index lands after this
         _host.Reset();
+        if (_context is { } context) { metrics.ForgetReplicas(context.Index, context.Shard); }
         _calls = null;
         _context = null;
+        _feed = null;
         DeactivateOnIdle();
     }
 
@@ -126,6 +138,8 @@ public sealed class VectorShardGrain(
         if (_calls is not null && string.Equals(_context?.Generation, context.Generation, StringComparison.Ordinal)) { return _calls; }
         _host.Reset();
         _context = context;
+        var copies = Math.Max(1, context.Spec.Replicas);
+        _feed = copies > 1 ? new ReplicaFeed(GrainFactory, context, copies, replication.Value.FollowerWait, metrics, logger) : null;
         var location = new PartLocation(context.Index, context.Generation, context.Shard);
         var engine = IndexRules.ToOptions(context.Spec);
         var onDisk = context.Spec.OnDisk;
@@ -138,6 +152,14 @@ public sealed class VectorShardGrain(
         var checkpoint = await DocumentCheckpoint.ReadAsync(store, location.Checkpoint, location.ToString());
         var (index, log) = await PartLog.RecoverAsync(store, location, checkpoint, _options.SnapshotPolicy, engine,
             vectorCache.NewFile(location, onDisk));
-        return new IndexPart(index, log, _options.PartCapacity);
+        return new IndexPart(index, log, _options.PartCapacity) { Applied = _feed is { } feed ? feed.Published : null };
+    }
+
+    /// <summary>Answers a write once the replicas hold every write before it (see <see cref="ReplicaFeed"/>).</summary>
+    private async Task<T> FollowedAsync<T>(Task<T> write)
+    {
+        var result = await write;
+        if (_feed is { } feed) { await feed.SettleAsync(feed.Seq - 1); }
+        return result;
     }
 }

@@ -18,9 +18,12 @@ namespace Vectord.Grains.Snapshots;
 /// existed, which means none.</param>
 /// <param name="OnDisk">Whether the index keeps its float vectors in a memory-mapped file; absent (false) in snapshots
 /// taken before the option existed.</param>
+/// <param name="Replicas">Copies of each part the index had; absent (null) when it had one, as in snapshots taken before
+/// replicas existed.</param>
 public sealed record SnapshotHeader(
     string Index, string Created, int Dimension, int M, int EfSearch, string Distance, int Parts, int[] Lengths, string ShardScheme,
-    string? Quantization = null, bool OnDisk = false)
+    string? Quantization = null, bool OnDisk = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Replicas = null)
 {
     /// <summary>The header of a snapshot of the index <paramref name="index"/> with these parameters and part lengths.</summary>
     public static SnapshotHeader Of(string index, IndexSpec spec, DateTimeOffset created, int[] lengths)
@@ -28,14 +31,16 @@ public sealed record SnapshotHeader(
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(lengths);
         return new(index, Format(created), spec.Dimension, spec.M, spec.EfSearch, spec.Distance.ToString().ToLowerInvariant(),
-            lengths.Length, lengths, Shards.ShardRouting.Scheme, spec.Quantization.ToString().ToLowerInvariant(), spec.OnDisk);
+            lengths.Length, lengths, Shards.ShardRouting.Scheme, spec.Quantization.ToString().ToLowerInvariant(), spec.OnDisk,
+            spec.Replicas > 1 ? spec.Replicas : null);
     }
 
     /// <summary>Items in the snapshot.</summary>
     [JsonIgnore]
     public int Length => Lengths.Sum();
 
-    /// <summary>The parameters of an index restored from it into <paramref name="shards"/> parts.</summary>
+    /// <summary>The parameters of an index restored from it into <paramref name="shards"/> parts, with as many copies of
+    /// each as the index had.</summary>
     /// <exception cref="SnapshotFormatException">The header's parameters are not an index's.</exception>
     public IndexSpec ToSpec(int shards)
     {
@@ -50,7 +55,7 @@ public sealed record SnapshotHeader(
         }
         try
         {
-            return IndexRules.Effective(new IndexSpec(Dimension, M, EfSearch, distance, shards, quantization, OnDisk));
+            return IndexRules.Effective(new IndexSpec(Dimension, M, EfSearch, distance, shards, quantization, OnDisk, Replicas ?? 1));
         }
         catch (InvalidIndexArgumentException e)
         {

@@ -1,0 +1,180 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Vectord.Grains.Diagnostics;
+using Vectord.Grains.Hosting;
+using Vectord.Grains.Items;
+using Vectord.Grains.Parts;
+using Vectord.Grains.Persistence;
+using Vectord.Grains.Shards;
+using Vectord.Grains.Storage;
+
+namespace Vectord.Grains.Replicas;
+
+/// <summary>
+/// A replica of one part of a replicated index (see <see cref="IVectorReplicaGrain"/>). It loads in the background
+/// (the first call of any kind starts it) and refuses reads until loaded; it follows the records its primary passes
+/// it, and catches up from storage when one is missing, or loads anew when a snapshot has covered the missing ones.
+/// Placed by <see cref="ShardSpreadPlacement"/>, on another silo than the part's other copies.
+/// </summary>
+[ShardSpreadPlacement]
+internal sealed class VectorReplicaGrain(
+    [FromKeyedServices(VectordStorageOptions.ProviderName)] IIndexBlobStore store,
+    IOptions<VectordStorageOptions> options,
+    IndexMetrics metrics,
+    VectorCache vectorCache,
+    ILogger<VectorReplicaGrain> logger) : Grain, IVectorReplicaGrain
+{
+    private readonly VectordStorageOptions _options = options.Value;
+    private PartHost _host = null!;
+    private PartCalls? _calls;
+    private ShardContext? _context;
+    private long _primarySeq;
+    private bool _catchingUp;
+
+    private int Replica => CopyKeys.Parse(this.GetPrimaryKeyString()).Replica;
+
+    /// <inheritdoc/>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _host = new PartHost(logger, metrics, DeactivateOnIdle, _ => { }, vectorCache);
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await _host.SettleAsync();   // never a snapshot: the primary writes them
+        _host.Reset();
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> FollowAsync(ShardContext context, LogEntry[] records, long primarySeq)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var calls = Calls(context);
+        _primarySeq = Math.Max(_primarySeq, primarySeq);
+        if (_host.Loaded is not { } part)
+        {
+            StartLoading(calls);
+            return -1;
+        }
+        try
+        {
+            foreach (var entry in records)
+            {
+                var record = WalRecord.Decode(entry.Bytes, entry.Seq);
+                if (await part.FollowAsync(record, entry.Bytes.Length)) { continue; }
+                // A record was missed (a call that failed, records the primary no longer kept): read the rest from
+                // storage, where the primary wrote them before passing them on.
+                _catchingUp = true;
+                if (!await part.TryCatchUpAsync(entry.Seq - 1) || !await part.FollowAsync(record, entry.Bytes.Length))
+                {
+                    Reload();
+                    return -1;
+                }
+            }
+            if (part.Log.Seq < _primarySeq)
+            {
+                _catchingUp = true;
+                if (!await part.TryCatchUpAsync(_primarySeq)) { Reload(); return -1; }
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or IndexCorruptException || part.IsStale)
+        {
+            Reload();   // what it holds may no longer match the log: it loads anew
+            return -1;
+        }
+        finally
+        {
+            _catchingUp = false;
+        }
+        return part.Log.Seq;
+    }
+
+    /// <inheritdoc/>
+    public Task<IndexItem?> GetItemAsync(ShardContext context, string id) => Ready(context).GetItemAsync(id);
+
+    /// <inheritdoc/>
+    public Task<SearchHit[][]> SearchAsync(ShardContext context, SearchQuery[] queries, CancellationToken cancellationToken = default) =>
+        Ready(context).SearchAsync(queries, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<ItemPage> QueryItemsAsync(ShardContext context, ItemQuery query, CancellationToken cancellationToken = default) =>
+        Ready(context).QueryItemsAsync(query, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<int> CountAsync(ShardContext context, ItemFilter filter, CancellationToken cancellationToken = default) =>
+        Ready(context).CountAsync(filter, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<ShardInfo> GetInfoAsync(ShardContext context)
+    {
+        var calls = Calls(context);
+        var silo = GrainContext.Address.SiloAddress?.Endpoint.ToString();
+        if (_host.Loaded is null || _catchingUp)
+        {
+            StartLoading(calls);
+            return new ShardInfo(context.Shard, 0, silo, 0, Replica, CopyRole.Replica, 0, _primarySeq, Ready: false);
+        }
+        var info = await calls.GetInfoAsync();
+        return info with { Replica = Replica, Role = CopyRole.Replica, Lag = Math.Max(0, _primarySeq - info.LogPosition) };
+    }
+
+    /// <inheritdoc/>
+    public async Task ReleaseAsync()
+    {
+        await _host.SettleAsync();
+        _host.Reset();
+        _calls = null;
+        _context = null;
+        DeactivateOnIdle();
+    }
+
+    /// <summary>The replica's reads, once it is loaded and not catching up.</summary>
+    /// <exception cref="CopyNotReadyException">It is loading or catching up (a load is started if none is).</exception>
+    private PartCalls Ready(ShardContext context)
+    {
+        var calls = Calls(context);
+        if (_host.Loaded is null || _catchingUp)
+        {
+            StartLoading(calls);
+            throw new CopyNotReadyException($"replica {Replica} of {ShardContext.Key(context.Index, context.Shard)} is loading; another copy answers");
+        }
+        return calls;
+    }
+
+    private static void StartLoading(PartCalls calls) => _ = calls.LoadAsync();
+
+    /// <summary>Forgets the part so the next call loads it anew from storage.</summary>
+    private void Reload()
+    {
+        _host.Reset();
+        if (_calls is { } calls) { StartLoading(calls); }
+    }
+
+    /// <summary>The replica's operations for the index incarnation <paramref name="context"/> names.</summary>
+    private PartCalls Calls(ShardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (_calls is not null && string.Equals(_context?.Generation, context.Generation, StringComparison.Ordinal)) { return _calls; }
+        _host.Reset();
+        _context = context;
+        _primarySeq = 0;
+        var location = new PartLocation(context.Index, context.Generation, context.Shard);
+        var engine = IndexRules.ToOptions(context.Spec);
+        var onDisk = context.Spec.OnDisk;
+        _calls = new PartCalls(_host, () => RecoverAsync(location, engine, onDisk), engine, context.Shard,
+            GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics);
+        return _calls;
+    }
+
+    private async Task<IndexPart> RecoverAsync(PartLocation location, Hnsw.HnswOptions engine, bool onDisk)
+    {
+        var checkpoint = await DocumentCheckpoint.ReadAsync(store, location.Checkpoint, location.ToString());
+        var (index, log) = await PartLog.RecoverAsync(store, location, checkpoint, _options.SnapshotPolicy, engine,
+            vectorCache.NewFile(location, onDisk));
+        return new IndexPart(index, log, _options.PartCapacity);
+    }
+}

@@ -1,0 +1,115 @@
+using Vectord.Grains.Parts;
+using Vectord.Grains.Persistence;
+using Vectord.Grains.Storage;
+using Vectord.Hnsw;
+using Vectord.Testing;
+
+namespace Vectord.Grains.Tests;
+
+/// <summary>A replica's side of the log protocol, with no cluster: a copy loaded from the storage a primary writes
+/// follows the records the primary passes it, catches up from storage when it missed some, and is told to load anew
+/// when a snapshot covered the ones it missed; in every case it ends holding what the primary holds, graph included.</summary>
+public sealed class ReplicaFollowTests : IDisposable
+{
+    private static readonly HnswOptions Options = new(4, DistanceKind.Euclidean);
+    private static readonly SnapshotPolicy NoSnapshots = new(LogRatio: 1000, MinLogBytes: long.MaxValue / 2);
+    private readonly TempDirectory _directory = new("vectord-follow");
+    private readonly FileIndexBlobStore _store;
+    private readonly PartLocation _location = new("idx", "g1", 0);
+    private readonly List<(WalRecord Record, byte[] Bytes)> _published = [];
+
+    public ReplicaFollowTests() => _store = new FileIndexBlobStore(_directory.Path);
+
+    public void Dispose() => _directory.Dispose();
+
+    private async Task<IndexPart> OpenAsync(SnapshotPolicy? policy = null)
+    {
+        var checkpoint = await DocumentCheckpoint.ReadAsync(_store, _location.Checkpoint, _location.ToString());
+        var (index, log) = await PartLog.RecoverAsync(_store, _location, checkpoint, policy ?? NoSnapshots, Options);
+        return new IndexPart(index, log, new PartCapacity(PartCapacity.EngineMaxVectorBytes));
+    }
+
+    private async Task<IndexPart> PrimaryAsync(SnapshotPolicy? policy = null)
+    {
+        var primary = await OpenAsync(policy);
+        primary.Applied = (record, bytes) => _published.Add((record, bytes));
+        return primary;
+    }
+
+    private static async Task WriteRoundAsync(IndexPart part, int round)
+    {
+        var rng = new Random(round);
+        if (round % 3 == 2) { await part.DeleteAsync([$"i{round - 1}-0", $"i{round - 2}-1"]); return; }
+        await part.AddAsync([.. Enumerable.Range(0, 20).Select(i => new VectorItem($"i{round}-{i}",
+            [rng.NextSingle(), rng.NextSingle(), rng.NextSingle(), rng.NextSingle()], System.Text.Encoding.UTF8.GetBytes($"{{\"r\":{round}}}")))]);
+    }
+
+    private static Dictionary<string, float[]> Contents(HnswIndex index) =>
+        index.GetIds().ToDictionary(id => id, id => index.TryGet(id, out var item) ? item.Vector : [], StringComparer.Ordinal);
+
+    private static void AssertSameCopy(IndexPart primary, IndexPart replica)
+    {
+        Assert.Equal(primary.Log.Seq, replica.Log.Seq);
+        Assert.Equal(Contents(primary.Index), Contents(replica.Index));
+        // The same graph, not only the same items: the same answers with the same distances, also to a narrow beam.
+        for (var q = 0; q < 10; q++)
+        {
+            float[] query = [q / 10f, 1 - (q / 10f), 0.5f, q % 2];
+            Assert.Equal(primary.Index.Search(query, 5, 5).Select(h => (h.Id, h.Distance)), replica.Index.Search(query, 5, 5).Select(h => (h.Id, h.Distance)));
+        }
+    }
+
+    [Fact]
+    public async Task A_replica_that_gets_every_record_holds_what_the_primary_holds()
+    {
+        var primary = await PrimaryAsync();
+        for (var round = 0; round < 2; round++) { await WriteRoundAsync(primary, round); }
+        var replica = await OpenAsync();
+        var loadedAt = replica.Log.Seq;
+        for (var round = 2; round < 12; round++) { await WriteRoundAsync(primary, round); }
+
+        foreach (var (record, bytes) in _published.Where(p => p.Record.Seq > loadedAt))
+        {
+            Assert.True(await replica.FollowAsync(WalRecord.Decode(bytes, record.Seq), bytes.Length));
+        }
+        // A record passed twice (a call repeated after a timeout) is skipped.
+        var (last, lastBytes) = _published[^1];
+        Assert.True(await replica.FollowAsync(WalRecord.Decode(lastBytes, last.Seq), lastBytes.Length));
+        AssertSameCopy(primary, replica);
+    }
+
+    [Fact]
+    public async Task A_replica_that_missed_records_catches_up_from_storage()
+    {
+        var primary = await PrimaryAsync();
+        var replica = await OpenAsync();
+        for (var round = 0; round < 9; round++) { await WriteRoundAsync(primary, round); }
+
+        // Only the last record reaches it: it does not follow the replica's position, so the replica refuses it ...
+        var (last, bytes) = _published[^1];
+        Assert.False(await replica.FollowAsync(WalRecord.Decode(bytes, last.Seq), bytes.Length));
+        Assert.Equal(0, replica.Log.Seq);
+        // ... reads the missed ones from storage, and then takes it.
+        Assert.True(await replica.TryCatchUpAsync(last.Seq - 1));
+        Assert.True(await replica.FollowAsync(WalRecord.Decode(bytes, last.Seq), bytes.Length));
+        AssertSameCopy(primary, replica);
+    }
+
+    [Fact]
+    public async Task A_replica_whose_missed_records_a_snapshot_covered_is_told_to_load_anew_and_then_matches()
+    {
+        var everyFewWrites = new SnapshotPolicy(LogRatio: 0.01, MinLogBytes: 600);
+        var primary = await PrimaryAsync(everyFewWrites);
+        var replica = await OpenAsync();
+        for (var round = 0; round < 9; round++)
+        {
+            await WriteRoundAsync(primary, round);
+            if (primary.Log.CompactionDue) { await primary.CompactAsync(); }
+        }
+        Assert.NotEmpty(await _store.ListAsync(_location.SnapshotPrefix, TestContext.Current.CancellationToken));
+
+        Assert.False(await replica.TryCatchUpAsync(primary.Log.Seq));
+        var reloaded = await OpenAsync();
+        AssertSameCopy(primary, reloaded);
+    }
+}

@@ -1,0 +1,266 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using Vectord.Grains.Hosting;
+using Vectord.Grains.Replicas;
+using Vectord.Grains.Shards;
+using Vectord.Testing;
+
+namespace Vectord.Grains.Tests;
+
+/// <summary>Replicated indexes on a 3-silo test cluster over one file store: where the copies are placed, that they
+/// agree item by item after writes, deletes and deletes by filter, that a search sees its own write when it asks the
+/// primaries, and that killing a silo which holds a primary costs no search and no acknowledged write.</summary>
+public sealed class ReplicaTests
+{
+    private const int Dimension = 8;
+
+    private static async Task<(TestCluster Cluster, TempDirectory Directory)> StartAsync()
+    {
+        var directory = new TempDirectory("vectord-replicas");
+        try
+        {
+            var cluster = await VectordCluster.StartWithOneGatewayAsync(new Dictionary<string, string>
+            {
+                ["Storage:Provider"] = "file",
+                ["Storage:Path"] = directory.Path,
+                ["Replication:HedgeAfter"] = "00:00:00.300",
+            }, silos: 3);
+            return (cluster, directory);
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The index's incarnation, as its manifest records it.</summary>
+    private static async Task<ShardContext[]> ContextsAsync(TestCluster cluster, string name)
+    {
+        var storage = cluster.GetSiloServiceProvider(cluster.Primary!.SiloAddress).GetRequiredKeyedService<IGrainStorage>(VectordStorageOptions.ProviderName);
+        var manifest = new ManifestReader();
+        await storage.ReadStateAsync("manifest", cluster.GrainFactory.GetGrain<IVectorIndexGrain>(name).GetGrainId(), manifest);
+        var spec = manifest.State.Spec!;
+        return [.. Enumerable.Range(0, spec.Shards).Select(s => new ShardContext(name, manifest.State.Generation, spec, s))];
+    }
+
+    /// <summary>Every item of one copy, with its vector and metadata, in id order.</summary>
+    private static async Task<List<IndexItem>> CopyItemsAsync(IGrainFactory grains, ShardContext context, int replica)
+    {
+        var items = new List<IndexItem>();
+        string? after = null;
+        do
+        {
+            var query = new ItemQuery(null, IndexLimits.MaxPage, after, IncludeVectors: true);
+            var page = replica == 0
+                ? await grains.GetGrain<IVectorShardGrain>(ShardContext.Key(context.Index, context.Shard)).QueryItemsAsync(context, query)
+                : await ReadyAsync(() => grains.GetGrain<IVectorReplicaGrain>(CopyKeys.Key(context.Index, context.Shard, replica)).QueryItemsAsync(context, query));
+            items.AddRange(page.Items);
+            after = page.Next;
+        }
+        while (after is not null);
+        return items;
+    }
+
+    private static async Task<T> ReadyAsync<T>(Func<Task<T>> read)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                return await read();
+            }
+            catch (CopyNotReadyException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>Waits until every copy of every shard has followed its primary's log to the end, then compares the
+    /// copies item by item.</summary>
+    private static async Task AssertCopiesAgreeAsync(TestCluster cluster, string name, int replicas)
+    {
+        var grain = cluster.GrainFactory.GetGrain<IVectorIndexGrain>(name);
+        var shards = await Eventually.ReadAsync(grain.GetShardsAsync,
+            copies => copies.All(c => c.Ready && c.Silo is not null) && copies.GroupBy(c => c.Shard).All(g => g.Select(c => c.LogPosition).Distinct().Count() == 1),
+            TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        Assert.All(shards, c => Assert.True(c.Ready, $"copy {c.Replica} of shard {c.Shard} is not ready"));
+        foreach (var context in await ContextsAsync(cluster, name))
+        {
+            var primary = await CopyItemsAsync(cluster.GrainFactory, context, 0);
+            for (var r = 1; r < replicas; r++)
+            {
+                var replica = await CopyItemsAsync(cluster.GrainFactory, context, r);
+                Assert.Equal(primary.Select(i => i.Id), replica.Select(i => i.Id));
+                for (var i = 0; i < primary.Count; i++)
+                {
+                    Assert.Equal(primary[i].Vector, replica[i].Vector);
+                    Assert.Equal(primary[i].Metadata, replica[i].Metadata);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Copies_sit_on_distinct_silos_and_agree_item_by_item_after_writes_deletes_and_deletes_by_filter()
+    {
+        var (cluster, directory) = await StartAsync();
+        try
+        {
+            var name = TestData.Name("replicated");
+            var grain = cluster.GrainFactory.GetGrain<IVectorIndexGrain>(name);
+            var info = await grain.CreateAsync(new IndexSpec(Dimension, Distance: IndexDistance.Euclidean, Shards: 2, Replicas: 3));
+            Assert.Equal(3, info.Replicas);
+
+            for (var b = 0; b < 6; b++)
+            {
+                await grain.AddAsync(TestData.Items(50, Dimension, seed: b, prefix: $"b{b}-", metadata: i => $"{{\"n\":{i},\"odd\":{(i % 2 == 1 ? "true" : "false")}}}"));
+            }
+            await grain.DeleteAsync([.. Enumerable.Range(0, 20).Select(i => $"b0-{i}")]);
+            var deleted = await grain.DeleteWhereAsync(new ItemFilter(Must: [new MatchCondition("odd", true)]), TestContext.Current.CancellationToken);
+            Assert.True(deleted.Deleted > 0);
+
+            var copies = await grain.GetShardsAsync();
+            Assert.Equal(6, copies.Length);
+            foreach (var shard in copies.GroupBy(c => c.Shard))
+            {
+                Assert.Equal([CopyRole.Primary, CopyRole.Replica, CopyRole.Replica], shard.Select(c => c.Role));
+                Assert.Equal(3, shard.Select(c => c.Silo).Distinct().Count());
+            }
+            await AssertCopiesAgreeAsync(cluster, name, replicas: 3);
+        }
+        finally
+        {
+            await VectordCluster.StopAsync(cluster);
+            directory.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_search_that_asks_the_primaries_sees_its_own_write_and_more_copies_than_silos_are_refused()
+    {
+        var (cluster, directory) = await StartAsync();
+        try
+        {
+            var tooMany = cluster.GrainFactory.GetGrain<IVectorIndexGrain>(TestData.Name("too-many"));
+            var refused = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => tooMany.CreateAsync(new IndexSpec(Dimension, Replicas: 4)));
+            Assert.Contains("at most the cluster's 3 active silo", refused.Message, StringComparison.Ordinal);
+
+            var grain = cluster.GrainFactory.GetGrain<IVectorIndexGrain>(TestData.Name("own-writes"));
+            await grain.CreateAsync(new IndexSpec(Dimension, Distance: IndexDistance.Euclidean, Replicas: 2));
+            var vectors = TestData.Vectors(40, Dimension, seed: 3);
+            for (var i = 0; i < vectors.Length; i++)
+            {
+                await grain.AddAsync([new IndexItem($"own-{i}", vectors[i])]);
+                var hits = await grain.SearchAsync(new SearchQuery(vectors[i], 1, Consistency: ReadConsistency.Primary), TestContext.Current.CancellationToken);
+                Assert.Equal($"own-{i}", Assert.Single(hits).Id);
+            }
+        }
+        finally
+        {
+            await VectordCluster.StopAsync(cluster);
+            directory.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Killing_a_silo_that_holds_a_primary_fails_no_search_and_loses_no_acknowledged_write()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (cluster, directory) = await StartAsync();
+        try
+        {
+            var name = TestData.Name("failover");
+            var grain = cluster.GrainFactory.GetGrain<IVectorIndexGrain>(name);
+            await grain.CreateAsync(new IndexSpec(Dimension, Distance: IndexDistance.Euclidean, Shards: 3, Replicas: 2));
+            var acknowledged = new Dictionary<string, float[]>();
+            for (var b = 0; b < 10; b++)
+            {
+                var items = TestData.Items(100, Dimension, seed: 100 + b, prefix: $"before-{b}-");
+                await grain.AddAsync(items);
+                foreach (var item in items) { acknowledged[item.Id] = item.Vector; }
+            }
+
+            // The victim holds a primary, and neither the index grain nor the client's gateway.
+            var management = cluster.GrainFactory.GetGrain<IManagementGrain>(0);
+            var indexSilo = await management.GetActivationAddress(grain, ct);
+            var copies = await grain.GetShardsAsync();
+            var victim = cluster.SecondarySilos.First(s => !s.SiloAddress.Equals(indexSilo)
+                && copies.Any(c => c.Role == CopyRole.Primary && c.Silo == s.SiloAddress.Endpoint.ToString()));
+
+            var queries = TestData.Vectors(50, Dimension, seed: 9);
+            var searches = 0;
+            var failures = new List<string>();
+            using var stop = new CancellationTokenSource();
+            var searcher = Task.Run(async () =>
+            {
+                for (var i = 0; i < 100_000 && !stop.IsCancellationRequested; i++)
+                {
+                    try
+                    {
+                        var hits = await grain.SearchAsync(new SearchQuery(queries[i % queries.Length], 10));
+                        if (hits.Length != 10) { lock (failures) { failures.Add($"{hits.Length} hits"); } }
+                        Interlocked.Increment(ref searches);
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        lock (failures) { failures.Add($"{e.GetType().Name}: {e.Message}"); }
+                    }
+                    await Task.Delay(10, CancellationToken.None);
+                }
+            }, ct);
+            await Eventually.ReadAsync(() => Task.FromResult(Volatile.Read(ref searches)), n => n >= 20, TimeSpan.FromSeconds(60), ct);
+            await cluster.KillSiloAsync(victim, ct);
+            var atKill = Volatile.Read(ref searches);
+
+            // Writes are accepted again once the primary is re-activated on a surviving silo.
+            var after = TestData.Items(100, Dimension, seed: 999, prefix: "after-");
+            var written = await Eventually.ReadAsync(async () =>
+            {
+                try
+                {
+                    await grain.AddAsync(after);
+                    return true;
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    return false;
+                }
+            }, ok => ok, TimeSpan.FromSeconds(90), ct);
+            Assert.True(written, "writes were not accepted again after the kill");
+            foreach (var item in after) { acknowledged[item.Id] = item.Vector; }
+            await Eventually.ReadAsync(() => Task.FromResult(Volatile.Read(ref searches)), n => n >= atKill + 50, TimeSpan.FromSeconds(60), ct);
+            await stop.CancelAsync();
+            await searcher.WaitAsync(TimeSpan.FromSeconds(60), ct);
+
+            Assert.Empty(failures);
+            Assert.True(Volatile.Read(ref searches) >= atKill + 50, "searches did not go on after the kill");
+            Assert.Equal(acknowledged.Count, (await grain.GetInfoAsync()).Length);
+            foreach (var (id, vector) in acknowledged)
+            {
+                var stored = await grain.GetItemAsync(id);
+                Assert.True(stored is not null, $"acknowledged item {id} is missing");
+                Assert.Equal(vector, stored!.Vector);
+            }
+            await AssertCopiesAgreeAsync(cluster, name, replicas: 2);
+            var placed = await grain.GetShardsAsync();
+            Assert.All(placed.GroupBy(c => c.Shard), shard => Assert.Equal(2, shard.Select(c => c.Silo).Distinct().Count()));
+        }
+        finally
+        {
+            await VectordCluster.StopAsync(cluster);
+            directory.Dispose();
+        }
+    }
+
+    private sealed class ManifestReader : IGrainState<IndexManifest>
+    {
+        [System.Diagnostics.CodeAnalysis.AllowNull]
+        public IndexManifest State { get; set; } = new();
+        public string? ETag { get; set; }
+        public bool RecordExists { get; set; }
+    }
+}
