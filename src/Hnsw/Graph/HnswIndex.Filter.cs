@@ -84,7 +84,7 @@ public sealed partial class HnswIndex
     /// matches. Exact therefore up to <see cref="ExactScanMatches"/> matches (or 4·ef, for wide beams), and up to
     /// <see cref="ExactScanShare"/> of the index, so that a filter matching under 1% is always answered exactly:
     /// its matches are few enough that a graph search over them could miss some, and scanning them costs at most
-    /// a hundredth of a full scan. Figures in the README ("Filtered search").
+    /// a hundredth of a full scan. Figures in bench/README.md ("Filter figures").
     /// </summary>
     private FilterStrategy Plan(int matches, int ef) =>
         matches <= Math.Max(Math.Max(ExactScanMatches, 4 * ef), (int)(_liveCount * ExactScanShare)) ? FilterStrategy.Exact : FilterStrategy.Graph;
