@@ -74,6 +74,7 @@ public sealed record IndexInfo(
 /// <param name="LogPosition">Sequence number of the last log record the copy holds.</param>
 /// <param name="Lag">Log records the copy is behind its primary, as far as it knows (0 for the primary).</param>
 /// <param name="Ready">False while the copy is loading or catching up; reads then go to the other copies.</param>
+/// <param name="Searches">Searches the copy has answered since it was activated.</param>
 [GenerateSerializer, Immutable, Alias("vectord.ShardInfo")]
 public sealed record ShardInfo(
     [property: Id(0)] int Shard,
@@ -84,7 +85,8 @@ public sealed record ShardInfo(
     [property: Id(5)] CopyRole Role = CopyRole.Primary,
     [property: Id(6)] long LogPosition = 0,
     [property: Id(7)] long Lag = 0,
-    [property: Id(8)] bool Ready = true);
+    [property: Id(8)] bool Ready = true,
+    [property: Id(9)] long Searches = 0);
 
 /// <summary>The role of one copy of a part of an index.</summary>
 public enum CopyRole

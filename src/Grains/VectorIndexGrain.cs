@@ -36,7 +36,7 @@ public sealed partial class VectorIndexGrain(
     LocalParts localParts,
     IndexMetrics metrics,
     VectorCache vectorCache,
-    ILogger<VectorIndexGrain> logger) : Grain, IVectorIndexGrain, IVectorIndexMergeGrain, IVectorIndexRestoreGrain
+    ILogger<VectorIndexGrain> logger) : Grain, IVectorIndexGrain, IVectorIndexMergeGrain, IVectorIndexRestoreGrain, IIndexTopologyGrain
 {
     private readonly VectordStorageOptions _options = options.Value;
     private readonly TimeSpan _filterTime = filterOptions.Value.MaxEvaluationTime;
@@ -130,6 +130,15 @@ public sealed partial class VectorIndexGrain(
         var parts = await PartsAsync();
         var shards = await parts.ShardsAsync();
         return Info(parts.Length) with { Quarantined = shards.Sum(s => s.Quarantined) };
+    }
+
+    /// <inheritdoc/>
+    public async Task<IndexTopology> GetTopologyAsync()
+    {
+        await _lifecycleChange;
+        CheckUsable();
+        await _manifest.EnsureReadAsync();
+        return new IndexTopology(Spec, _manifest.State.Generation);
     }
 
     /// <inheritdoc/>
@@ -343,9 +352,7 @@ public sealed partial class VectorIndexGrain(
             var replicas = IndexRules.ReplicaCount(spec);
             IPartClient[] clients = !IndexRules.UsesShardGrains(spec)
                 ? [new PartCalls(_local, RecoverLocalAsync, _engine, 0, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics)]
-                : [.. Enumerable.Range(0, shards).Select(s => replicas > 1
-                    ? (IPartClient)new ReplicatedShard(GrainFactory, new ShardContext(Name, generation, spec, s), replicas, _copyReads)
-                    : new RemoteShard(GrainFactory.GetGrain<IVectorShardGrain>(ShardContext.Key(Name, s)), new ShardContext(Name, generation, spec, s)))];
+                : PartClients.Of(GrainFactory, Name, new IndexTopology(spec, generation), _copyReads);
             // A replicated index reads its copies in turn, not the one this silo may hold.
             _parts = new IndexParts(clients, s => replicas > 1 ? null : localParts.Find(Name, generation, s));
         }

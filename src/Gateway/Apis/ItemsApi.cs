@@ -93,7 +93,7 @@ public static class ItemsApi
     internal static async Task<JsonOk<SearchResponse>> SearchAsync(string name, HttpRequest request, IndexGrains indexes)
     {
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.SearchRequest, ReadSearch);
-        SearchHit[] hits = await indexes.Index(name).SearchAsync(ToQuery(body, "", new FilterBudget()), request.HttpContext.RequestAborted);
+        SearchHit[] hits = (await indexes.SearchAsync(name, [ToQuery(body, "", new FilterBudget())], request.HttpContext.RequestAborted))[0];
         return JsonAnswer.Ok(new SearchResponse(ToResults(hits)), GatewayJsonContext.Default.SearchResponse);
     }
 
@@ -112,7 +112,7 @@ public static class ItemsApi
             string at = string.Create(CultureInfo.InvariantCulture, $"searches[{i}]");
             queries[i] = ToQuery(searches[i] ?? throw Invalid($"{at}: must be an object"), at, budget);
         }
-        SearchHit[][] hits = await indexes.Index(name).SearchBatchAsync(queries, request.HttpContext.RequestAborted);
+        SearchHit[][] hits = await indexes.SearchAsync(name, queries, request.HttpContext.RequestAborted);
         var results = new SearchResult[hits.Length][];
         for (int i = 0; i < hits.Length; i++)
         {

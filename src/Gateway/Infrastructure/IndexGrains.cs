@@ -35,6 +35,77 @@ public sealed class IndexGrains(IGrainFactory grains)
         return grain;
     }
 
+    /// <summary>
+    /// Searches the index named <paramref name="name"/>. An index with one copy of each part is searched through its
+    /// grain. A replicated one is searched through its reader on whichever silo the call reaches
+    /// (<see cref="IIndexReaderGrain"/>), which reads the parts' copies directly, so that the loss of the silo holding the
+    /// index grain costs no search: when the reader does not answer within <see cref="HedgeAfter"/> (the silo it was
+    /// sent to died with the call in flight) the search is sent again, and the first answer wins.
+    /// </summary>
+    public async Task<SearchHit[][]> SearchAsync(string name, SearchQuery[] queries, CancellationToken cancellationToken)
+    {
+        var index = Index(name);
+        if (!await IsReplicatedAsync(name, index))
+        {
+            return queries.Length == 1 ? [await index.SearchAsync(queries[0], cancellationToken)] : await index.SearchBatchAsync(queries, cancellationToken);
+        }
+        var reader = grains.GetGrain<IIndexReaderGrain>(name);
+        using var losers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = new List<Task<SearchHit[][]>> { reader.SearchBatchAsync(queries, losers.Token) };
+        var sent = 1;
+        try
+        {
+            while (true)
+            {
+                var hedge = sent < MaxAttempts ? Task.Delay(HedgeAfter, losers.Token) : Task.Delay(Timeout.Infinite, losers.Token);
+                var done = await Task.WhenAny([.. running, hedge]);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (done != hedge)
+                {
+                    var attempt = (Task<SearchHit[][]>)done;
+                    running.Remove(attempt);
+                    if (attempt.IsCompletedSuccessfully) { return attempt.Result; }
+                    var failure = attempt.Exception!.InnerException!;
+                    // Only a silo that died or is stopping is worth another call, which reaches another silo.
+                    if (failure is not (OrleansException or TimeoutException) || sent >= MaxAttempts && running.Count == 0)
+                    {
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+                    }
+                    if (running.Count > 0) { continue; }
+                    await Task.Delay(RetryAfter, cancellationToken);
+                }
+                running.Add(reader.SearchBatchAsync(queries, losers.Token));
+                sent++;
+            }
+        }
+        finally
+        {
+            await losers.CancelAsync();
+        }
+    }
+
+    /// <summary>How long a search of a replicated index waits for an answer before it is sent again.</summary>
+    public static readonly TimeSpan HedgeAfter = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long a search of a replicated index waits after a failed call before the next.</summary>
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Most calls one search of a replicated index makes.</summary>
+    private const int MaxAttempts = 30;
+
+    private readonly ConcurrentDictionary<string, bool> _replicated = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the index keeps several copies of its parts, asked of it once per name (its parameters never
+    /// change; an index dropped and created again with other ones is searched correctly either way).</summary>
+    private async ValueTask<bool> IsReplicatedAsync(string name, IVectorIndexGrain index)
+    {
+        if (_replicated.TryGetValue(name, out var replicated)) { return replicated; }
+        replicated = (await index.GetInfoAsync()).Replicas > 1;
+        if (_replicated.Count >= MaxCached) { _replicated.Clear(); }
+        _replicated[name] = replicated;
+        return replicated;
+    }
+
     /// <summary>References currently kept.</summary>
     internal int Count => _references.Count;
 }

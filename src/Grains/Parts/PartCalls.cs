@@ -11,6 +11,8 @@ namespace Vectord.Grains.Parts;
 /// </summary>
 internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, HnswOptions options, int shard, string silo, IndexMetrics metrics) : IPartClient
 {
+    private long _searches;
+
     /// <inheritdoc/>
     public async Task<PartWrite> AddAsync(VectorItem[] items)
     {
@@ -40,6 +42,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     public async Task<SearchHit[][]> SearchAsync(SearchQuery[] queries, CancellationToken cancellationToken)
     {
         var part = await host.GetAsync(recover);
+        Interlocked.Add(ref _searches, queries.Length);
         // The searches and the conversion of their hits run on the thread pool, so concurrent searches use every
         // core; the activation is back on its scheduler only to return the answer.
         return await host.ReadVectorsAsync(part, () => Task.Run(() => part.Search(queries, cancellationToken)));
@@ -144,7 +147,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     public async Task<ShardInfo> GetInfoAsync()
     {
         var part = await host.GetAsync(recover);
-        return new ShardInfo(shard, part.Count, silo, part.Index.QuarantinedCount, LogPosition: part.Log.Seq);
+        return new ShardInfo(shard, part.Count, silo, part.Index.QuarantinedCount, LogPosition: part.Log.Seq, Searches: Interlocked.Read(ref _searches));
     }
 
     /// <inheritdoc/>

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Vectord.Grains.Diagnostics;
+using Vectord.Grains.Hosting;
+using Vectord.Grains.Items;
+using Vectord.Grains.Shards;
+
+namespace Vectord.Grains.Replicas;
+
+/// <summary>
+/// Searches an index's parts from whichever silo the call reaches (see <see cref="IIndexReaderGrain"/>). The index's
+/// shape is asked of the index grain again once it is <see cref="Fresh"/> old; when the index grain cannot be reached
+/// then, the shape held is used: an index's parameters never change, and a drop is seen once its grain answers again.
+/// </summary>
+[StatelessWorker, Reentrant]
+internal sealed class IndexReaderGrain(IOptions<ReplicationOptions> replication, IOptions<FilterOptions> filters, IndexMetrics metrics)
+    : Grain, IIndexReaderGrain
+{
+    /// <summary>How long a shape is used before it is asked for again.</summary>
+    public static readonly TimeSpan Fresh = TimeSpan.FromSeconds(5);
+
+    private readonly CopyReads _reads = new(replication.Value.HedgeAfter, replication.Value.ReadLimit);
+    private Shape? _shape;
+
+    /// <inheritdoc/>
+    public async Task<SearchHit[][]> SearchBatchAsync(SearchQuery[] queries, CancellationToken cancellationToken = default)
+    {
+        var (topology, parts, engine) = await ShapeAsync();
+        if (!IndexRules.UsesShardGrains(topology.Spec))
+        {
+            // Its one part is held by the index grain itself.
+            return await GrainFactory.GetGrain<IVectorIndexGrain>(this.GetPrimaryKeyString()).SearchBatchAsync(queries, cancellationToken);
+        }
+        if (queries is null || queries.Length == 0) { throw new InvalidIndexArgumentException("searches must be non-empty"); }
+        var checkedQueries = new SearchQuery[queries.Length];
+        for (var i = 0; i < queries.Length; i++) { checkedQueries[i] = ItemRules.CheckSearch(queries[i], engine, at: queries.Length == 1 ? null : $"searches[{i}]"); }
+        FilterRules.ThrowIfOverBudget(checkedQueries.Select(q => q.Filter), "searches");
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var hits = await FilterTimeLimit.RunAsync(filters.Value.MaxEvaluationTime, token => parts.SearchAsync(checkedQueries, token), cancellationToken);
+        metrics.SearchCompleted(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return hits;
+    }
+
+    private async Task<Shape> ShapeAsync()
+    {
+        if (_shape is { } held && DateTime.UtcNow - held.Fetched < Fresh) { return held; }
+        IndexTopology topology;
+        try
+        {
+            topology = await GrainFactory.GetGrain<IIndexTopologyGrain>(this.GetPrimaryKeyString()).GetTopologyAsync()
+                .WaitAsync(replication.Value.HedgeAfter * 2);
+        }
+        catch (Exception e) when (_shape is not null && CopyReads.IsCopyFailure(e))
+        {
+            return _shape;   // the index grain is being moved: the index's shape has not changed
+        }
+        if (_shape is { } current && current.Topology == topology) { return _shape = current with { Fetched = DateTime.UtcNow }; }
+        var parts = new IndexParts(PartClients.Of(GrainFactory, this.GetPrimaryKeyString(), topology, _reads), _ => null);
+        return _shape = new Shape(topology, parts, IndexRules.ToOptions(topology.Spec), DateTime.UtcNow);
+    }
+
+    private sealed record Shape(IndexTopology Topology, IndexParts Parts, Hnsw.HnswOptions Engine, DateTime Fetched)
+    {
+        public void Deconstruct(out IndexTopology topology, out IndexParts parts, out Hnsw.HnswOptions engine) =>
+            (topology, parts, engine) = (Topology, Parts, Engine);
+    }
+}

@@ -1,0 +1,24 @@
+using Vectord.Grains.Items;
+using Vectord.Grains.Parts;
+using Vectord.Grains.Shards;
+
+namespace Vectord.Grains.Replicas;
+
+/// <summary>The clients of the parts of an index held by shard grains: a shard grain each, or with replicas, each
+/// shard's copies (<see cref="ReplicatedShard"/>).</summary>
+internal static class PartClients
+{
+    /// <summary>Part i's client, for i from 0 to the index's shard count − 1.</summary>
+    public static IPartClient[] Of(IGrainFactory grains, string name, IndexTopology topology, CopyReads reads)
+    {
+        var spec = topology.Spec;
+        var replicas = IndexRules.ReplicaCount(spec);
+        return [.. Enumerable.Range(0, IndexRules.ShardCount(spec)).Select(s =>
+        {
+            var context = new ShardContext(name, topology.Generation, spec, s);
+            return replicas > 1
+                ? (IPartClient)new ReplicatedShard(grains, context, replicas, reads)
+                : new RemoteShard(grains.GetGrain<IVectorShardGrain>(ShardContext.Key(name, s)), context);
+        })];
+    }
+}
