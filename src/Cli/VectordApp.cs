@@ -27,18 +27,20 @@ internal static class VectordApp
             config.AddCommand<ImportCommand>("import")
                 .WithDescription("Import a vector file (JSONL, CSV, .npy, .fvecs, .bvecs, IDX; gzipped or not) into an index")
                 .WithExample("import", "vectors.jsonl", "--index", "docs", "--create", "--distance", "cosine")
-                .WithExample("import", "train-images-idx3-ubyte.gz", "--index", "fashion", "--create", "--distance", "euclidean");
+                .WithExample("import", "train-images-idx3-ubyte.gz", "--index", "fashion", "--create", "--distance", "euclidean")
+                .WithExample("import", "vectors.npy", "--index", "docs", "--create", "--shards", "2", "--replicas", "2");
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("Export an index's items to a JSONL file")
                 .WithExample("export", "--index", "docs", "--out", "docs.jsonl", "--vectors");
             config.AddCommand<IndexesCommand>("indexes")
-                .WithDescription("List the indexes: name, dimension, distance, shards and items");
+                .WithDescription("List the indexes: name, dimension, distance, shards, replicas and items");
             config.AddCommand<InfoCommand>("info")
-                .WithDescription("Show an index's parameters, size and shards")
+                .WithDescription("Show an index's parameters, size, and each copy of each shard")
                 .WithExample("info", "docs");
             config.AddCommand<SearchCommand>("search")
                 .WithDescription("Search an index for the items nearest to a vector or to a stored item")
                 .WithExample("search", "docs", "--vector", "[1,0,0]", "-k", "5")
+                .WithExample("search", "docs", "--id", "a", "--consistency", "primary")
                 .WithExample("search", "docs", "--id", "a", "--filter", "{\"must\":[{\"key\":\"lang\",\"match\":{\"value\":\"en\"}}]}");
             config.AddBranch(SnapshotGroup, snapshot =>
             {

@@ -8,10 +8,11 @@ public sealed partial class VectordClient
 {
     /// <summary>The k nearest items to the query (among those matching its filter), by ascending distance.</summary>
     /// <param name="index">The index.</param>
-    /// <param name="query">Vector, k (≤ 0: 10; at most 1000), beam width and filter.</param>
+    /// <param name="query">Vector, k (≤ 0: 10; at most 1000), beam width, filter, and which copies of a replicated
+    /// index may answer (<see cref="ReadConsistency"/>).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="InvalidIndexArgumentException">Wrong dimension, a non-finite component, or an invalid
-    /// filter (400).</exception>
+    /// <exception cref="InvalidIndexArgumentException">Wrong dimension, a non-finite component, an invalid
+    /// filter, or a consistency outside <see cref="ReadConsistency"/> (400).</exception>
     /// <exception cref="IndexNotFoundException">No such index (404).</exception>
     public async Task<SearchHit[]> SearchAsync(string index, SearchQuery query, CancellationToken cancellationToken = default)
     {
@@ -23,7 +24,8 @@ public sealed partial class VectordClient
 
     /// <summary>Several searches, one list of hits per search in order. More than
     /// <see cref="SearchQuery.MaxBatch"/> searches, or searches whose filters together cost more than
-    /// <see cref="FilterRules.MaxCost"/>, go as several calls.</summary>
+    /// <see cref="FilterRules.MaxCost"/>, go as several calls. Each search carries its own consistency; within one
+    /// call the strictest holds for all of its searches.</summary>
     /// <exception cref="InvalidIndexArgumentException">A search is invalid; the message names it
     /// (<c>searches[3]: ...</c>, numbered within its call) and none of that call ran (400).</exception>
     /// <exception cref="IndexNotFoundException">No such index (404).</exception>
@@ -131,7 +133,7 @@ public sealed partial class VectordClient
     private static SearchRequest ToRequest(SearchQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return new SearchRequest(query.Vector, query.K, query.Ef, FilterElement(query.Filter));
+        return new SearchRequest(query.Vector, query.K, query.Ef, FilterElement(query.Filter), ConsistencyNames.Format(query.Consistency));
     }
 
     private static SearchHit[] ToHits(SearchResult[] results) =>

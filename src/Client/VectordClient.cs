@@ -48,17 +48,19 @@ public sealed partial class VectordClient
 
     /// <summary>Creates an index.</summary>
     /// <param name="name">1–128 characters of <c>A-Z a-z 0-9 . _ -</c>, first a letter or digit.</param>
-    /// <param name="spec">Dimension, links, beam width, distance and shard count (0 = the default).</param>
+    /// <param name="spec">Dimension, links, beam width, distance, shard count and copies of each shard (0 = the
+    /// default), quantization and on-disk vectors.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The effective parameters, length 0.</returns>
     /// <exception cref="IndexAlreadyExistsException">The name is taken (409).</exception>
-    /// <exception cref="InvalidIndexArgumentException">A parameter is out of range (400).</exception>
+    /// <exception cref="InvalidIndexArgumentException">A parameter is out of range, or more replicas than the cluster has
+    /// active silos (400).</exception>
     public async Task<IndexInfo> CreateIndexAsync(string name, IndexSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(spec);
         var body = new CreateIndexRequest(name, spec.Dimension, spec.M, spec.EfSearch, DistanceNames.Format(spec.Distance), spec.Shards,
-            QuantizationNames.Format(spec.Quantization), spec.OnDisk);
+            QuantizationNames.Format(spec.Quantization), spec.OnDisk, spec.Replicas == 0 ? null : spec.Replicas);
         IndexResponse answer = await SendAsync(HttpMethod.Post, "vectors/index",
             Json(body, GatewayJsonContext.Default.CreateIndexRequest), Retry.Never, GatewayJsonContext.Default.IndexResponse, cancellationToken)
             .ConfigureAwait(false);
@@ -96,13 +98,15 @@ public sealed partial class VectordClient
         }
     }
 
-    /// <summary>Each part of the index: its number, its items and the node holding it (null when not active).</summary>
+    /// <summary>Each copy of each part of the index, shard by shard, the primary first: its numbers, its items, the
+    /// node holding it (null when not active), its role, and how far it has followed the part's log.</summary>
     /// <exception cref="IndexNotFoundException">No such index (404).</exception>
     public async Task<ShardInfo[]> GetShardsAsync(string name, CancellationToken cancellationToken = default)
     {
         ShardsResponse answer = await SendAsync(HttpMethod.Get, IndexPath(name) + "/shards", null, Retry.Read,
             GatewayJsonContext.Default.ShardsResponse, cancellationToken).ConfigureAwait(false);
-        return [.. answer.Shards.Select(s => new ShardInfo(s.Shard, s.Length, s.Silo))];
+        return [.. answer.Shards.Select(s => new ShardInfo(s.Shard, s.Length, s.Silo, Replica: s.Replica, Role: CopyRoleNames.Parse(s.Role),
+            LogPosition: s.LogPosition, Lag: s.Lag, Ready: s.Ready))];
     }
 
     /// <summary>Deletes an index and its stored data.</summary>
@@ -213,7 +217,7 @@ public sealed partial class VectordClient
     {
         IndexParams p = answer.Params;
         return new IndexInfo(p.Name, p.Dimension, p.M, p.EfSearch, DistanceNames.Parse(p.Distance), answer.Length, p.Shards,
-            QuantizationNames.Parse(p.Quantization), p.OnDisk, answer.Quarantined);
+            QuantizationNames.Parse(p.Quantization), p.OnDisk, answer.Quarantined, p.Replicas);
     }
 
     /// <summary>Whether the standard resilience handler may repeat a request.</summary>

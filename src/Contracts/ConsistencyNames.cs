@@ -12,6 +12,13 @@ public static class ConsistencyNames
         _ => throw new InvalidIndexArgumentException($"unknown consistency \"{consistency}\" (expected any or primary)"),
     };
 
-    /// <summary>The contract's name of <paramref name="consistency"/>; null for the default.</summary>
-    public static string? Format(ReadConsistency consistency) => consistency == ReadConsistency.Primary ? "primary" : null;
+    /// <summary>The contract's name of <paramref name="consistency"/>; null for the default (<c>any</c>), so that a
+    /// body without it stays as it was. A value outside the enumeration is written as its number, which
+    /// <see cref="Parse"/> refuses.</summary>
+    public static string? Format(ReadConsistency consistency) => consistency switch
+    {
+        ReadConsistency.Any => null,
+        ReadConsistency.Primary => "primary",
+        _ => consistency.ToString().ToLowerInvariant(),
+    };
 }

@@ -33,7 +33,7 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
     private readonly IndexSpec _spec;
     private readonly VectorStoreCollectionMetadata _metadata;
 
-    internal VectordCollection(IVectordTransport transport, string name, CollectionModel model, int shards)
+    internal VectordCollection(IVectordTransport transport, string name, CollectionModel model, int shards, int replicas)
     {
         if (!IndexNames.IsValid(name)) { throw new ArgumentException(IndexNames.InvalidMessage, nameof(name)); }
         _transport = transport;
@@ -41,7 +41,8 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
         _mapper = new RecordMapper<TRecord>(model);
         Name = name;
         var vector = model.VectorProperty;
-        _spec = new IndexSpec(vector.Dimensions, Distance: Distances.ToIndex(vector.DistanceFunction), Shards: shards);
+        _spec = new IndexSpec(vector.Dimensions, Distance: Distances.ToIndex(vector.DistanceFunction), Shards: shards,
+            Replicas: replicas);
         _metadata = new VectorStoreCollectionMetadata { VectorStoreSystemName = StoreErrors.SystemName, CollectionName = name };
     }
 

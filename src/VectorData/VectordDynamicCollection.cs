@@ -10,8 +10,8 @@ namespace Vectord.VectorData;
 public sealed class VectordDynamicCollection : VectordCollection<object, Dictionary<string, object?>>
 #pragma warning restore CA1711
 {
-    internal VectordDynamicCollection(IVectordTransport transport, string name, CollectionModel model, int shards)
-        : base(transport, name, model, shards)
+    internal VectordDynamicCollection(IVectordTransport transport, string name, CollectionModel model, int shards, int replicas)
+        : base(transport, name, model, shards, replicas)
     {
     }
 }

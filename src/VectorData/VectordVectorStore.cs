@@ -69,7 +69,7 @@ public sealed class VectordVectorStore : VectorStore
             throw new ArgumentException(Microsoft.Extensions.VectorData.ProviderServices.VectorDataStrings.GetCollectionWithDictionaryNotSupported);
         }
         var model = new VectordModelBuilder().Build(typeof(TRecord), typeof(TKey), definition, _options.EmbeddingGenerator);
-        return new VectordCollection<TKey, TRecord>(_transport, name, model, _options.Shards);
+        return new VectordCollection<TKey, TRecord>(_transport, name, model, _options.Shards, _options.Replicas);
     }
 
     /// <inheritdoc/>
@@ -77,7 +77,7 @@ public sealed class VectordVectorStore : VectorStore
     {
         ArgumentNullException.ThrowIfNull(definition);
         var model = new VectordModelBuilder().BuildDynamic(definition, _options.EmbeddingGenerator);
-        return new VectordDynamicCollection(_transport, name, model, _options.Shards);
+        return new VectordDynamicCollection(_transport, name, model, _options.Shards, _options.Replicas);
     }
 
     /// <inheritdoc/>

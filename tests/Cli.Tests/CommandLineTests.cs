@@ -43,9 +43,12 @@ public sealed class CommandLineTests(NodeFixture node)
     [InlineData("import", "a.jsonl", "--index", "x", "--dimension", "3")]
     [InlineData("import", "a.jsonl", "--index", "x", "--on-disk")]
     [InlineData("import", "a.jsonl", "--index", "x", "--create", "--distance", "manhattan")]
+    [InlineData("import", "a.jsonl", "--index", "x", "--replicas", "2")]
+    [InlineData("import", "a.jsonl", "--index", "x", "--create", "--replicas", "9")]
     [InlineData("search", "x")]
     [InlineData("search", "x", "--vector", "[1,2", "-k", "3")]
     [InlineData("search", "x", "--vector", "[1,2]", "--filter", "{\"must\":[{\"key\":\"a\",\"range\":{}}]}")]
+    [InlineData("search", "x", "--vector", "[1,2]", "--consistency", "eventual")]
     [InlineData("indexes", "--url", "ftp://example")]
     [InlineData("export", "--index", "x")]
     [InlineData]
@@ -83,7 +86,7 @@ public sealed class CommandLineTests(NodeFixture node)
         var run = await CliRun.RunAsync(["indexes"], new Dictionary<string, string> { ["VECTORD_URL"] = node.Url });
 
         Assert.True(run.Exit == ExitCodes.Success, run.ToString());
-        Assert.Matches($@"{index}\s*│\s*2\s*│\s*cosine\s*│\s*2\s*│\s*0", run.Output);
+        Assert.Matches($@"{index}\s*│\s*2\s*│\s*cosine\s*│\s*2\s*│\s*1\s*│\s*0", run.Output);
     }
 
     [Fact]
@@ -100,7 +103,11 @@ public sealed class CommandLineTests(NodeFixture node)
         Assert.Matches(@"items\s+3", run.Output);
         Assert.Matches(@"distance\s+dot", run.Output);
         Assert.Matches(@"m\s+8", run.Output);
-        Assert.Matches(@"│\s*1\s*│", run.Output);
+        Assert.Matches(@"replicas\s+1", run.Output);
+        // One row per copy: shard, replica, role, items, silo, log position, lag, ready.
+        Assert.Matches(@"shard\s*│\s*replica\s*│\s*role\s*│\s*items\s*│\s*silo\s*│\s*log position\s*│\s*lag\s*│\s*ready", run.Output);
+        Assert.Matches(@"│\s*0\s*│\s*0\s*│\s*primary\s*│.*│\s*0\s*│\s*yes\s*│", run.Output);
+        Assert.Matches(@"│\s*1\s*│\s*0\s*│\s*primary\s*│.*│\s*0\s*│\s*yes\s*│", run.Output);
     }
 
     [Fact]
@@ -125,6 +132,7 @@ public sealed class CommandLineTests(NodeFixture node)
         var byVector = await node.RunAsync("search", index, "--vector", "[1.1,0]", "-k", "2");
         var byId = await node.RunAsync("search", index, "--id", "near", "--filter", """{"must":[{"key":"lang","match":{"value":"en"}}]}""");
         var missing = await node.RunAsync("search", index, "--id", "nobody");
+        var primary = await node.RunAsync("search", index, "--vector", "[1.1,0]", "-k", "2", "--consistency", "primary");
 
         Assert.True(byVector.Exit == ExitCodes.Success, byVector.ToString());
         Assert.Matches(@"1\s*│\s*near\s*│\s*0\.1", byVector.Output);
@@ -136,5 +144,6 @@ public sealed class CommandLineTests(NodeFixture node)
         Assert.DoesNotContain("mid", byId.Output, StringComparison.Ordinal);
         Assert.True(missing.Exit == ExitCodes.Failure, missing.ToString());
         Assert.Contains("has no item nobody", missing.Output, StringComparison.Ordinal);
+        Assert.Equal(byVector, primary);
     }
 }

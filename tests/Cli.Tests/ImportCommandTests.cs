@@ -104,6 +104,26 @@ public sealed class ImportCommandTests(NodeFixture node) : IDisposable
     }
 
     [Fact]
+    public async Task Replicas_are_passed_to_a_created_index_and_more_than_the_silos_are_refused()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var index = NewIndex();
+        var refused = NewIndex();
+        var path = Write("jsonl");
+
+        var run = await node.RunAsync("import", path, "--index", index, "--create", "--shards", "2", "--replicas", "1");
+        var tooMany = await node.RunAsync("import", path, "--index", refused, "--create", "--replicas", "2");
+
+        Assert.True(run.Exit == ExitCodes.Success, run.ToString());
+        var info = await node.Client.GetIndexAsync(index, ct);
+        Assert.Equal((2, 1, 4), (info.Shards, info.Replicas, info.Length));
+        // The node is one silo: a second copy of each shard has nowhere to go, and nothing is created.
+        Assert.True(tooMany.Exit == ExitCodes.Failure, tooMany.ToString());
+        Assert.Contains("replicas must be at most the cluster's 1 active silo(s)", tooMany.Output, StringComparison.Ordinal);
+        Assert.False(await node.Client.IndexExistsAsync(refused, ct));
+    }
+
+    [Fact]
     public async Task Bad_rows_are_reported_by_line_and_skipped()
     {
         var index = NewIndex();

@@ -87,12 +87,14 @@ public sealed class DashboardTests(AuthSiloFixture fixture, Browser browser) : I
         await form.Locator("input[name=name]").FillAsync(name);
         await form.Locator("input[name=dimension]").FillAsync("3");
         await form.Locator("select[name=distance]").SelectOptionAsync("euclidean");
+        await form.Locator("input[name=replicas]").FillAsync("1");
         await form.Locator("button[type=submit]").ClickAsync();
         await Expect(page.Locator("#indexes-message")).ToContainTextAsync($"Created {name}");
 
         var created = await Silo.Api.GetFromJsonAsync<JsonElement>($"vectors/index/{name}", TestContext.Current.CancellationToken);
         Assert.Equal(3, created.GetProperty("params").GetProperty("dimension").GetInt32());
         Assert.Equal("euclidean", created.GetProperty("params").GetProperty("distance").GetString());
+        Assert.Equal(1, created.GetProperty("params").GetProperty("replicas").GetInt32());
 
         await page.Locator("#index-filter").FillAsync(name);
         await page.Locator("#index-filter").PressAsync("Enter");
@@ -106,6 +108,10 @@ public sealed class DashboardTests(AuthSiloFixture fixture, Browser browser) : I
 
         await row.Locator("a").ClickAsync();
         await Expect(page.Locator("#index-length")).ToHaveTextAsync("0");
+        var copy = page.Locator("#copy-table tbody tr");
+        await Expect(copy).ToHaveCountAsync(1);
+        await Expect(copy.Locator(".copy-role")).ToHaveTextAsync("primary");
+        await Expect(copy.Locator(".copy-ready")).ToHaveTextAsync("yes");
         await Silo.AddAsync(name,
             new { id = "x", vector = new[] { 1f, 0f, 0f } },
             new { id = "y", vector = new[] { 0f, 1f, 0f } },

@@ -28,6 +28,26 @@ public sealed class CollectionManagementTests(Node node)
     }
 
     [Theory, ClassData(typeof(BothTransports))]
+    public async Task A_created_index_has_the_stores_shards_and_replicas(Transport transport)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var store = node.NewStore(transport, new VectordVectorStoreOptions { Shards = 2, Replicas = 1 });
+        using var refusing = node.NewStore(transport, new VectordVectorStoreOptions { Replicas = 2 });
+        var collection = store.GetCollection<string, Product>(Node.NewName("copies"));
+        var refused = refusing.GetCollection<string, Product>(Node.NewName("copies"));
+
+        await collection.EnsureCollectionExistsAsync(ct);
+        var error = await Assert.ThrowsAsync<VectorStoreException>(() => refused.EnsureCollectionExistsAsync(ct));
+
+        var info = await node.Grains.GetAsync(collection.Name);
+        Assert.Equal((2, 1), (info.Shards, info.Replicas));
+        // The node is one silo: a second copy of each shard has nowhere to go, so the count reached the service.
+        Assert.IsType<InvalidIndexArgumentException>(error.InnerException);
+        Assert.Contains("replicas must be at most the cluster's 1 active silo(s)", error.Message, StringComparison.Ordinal);
+        Assert.False(await refused.CollectionExistsAsync(ct));
+    }
+
+    [Theory, ClassData(typeof(BothTransports))]
     public async Task Store_CollectionExists_ListCollectionNames_EnsureCollectionDeleted(Transport transport)
     {
         var ct = TestContext.Current.CancellationToken;

@@ -20,7 +20,7 @@ internal sealed class ImportCommand(CliContext context) : ServiceCommand<ImportS
         var index = await IndexLookups.FindAsync(client, settings.Index, cancellationToken).ConfigureAwait(false);
         if (index is null && !settings.Create)
         {
-            throw new CliException($"index {settings.Index} does not exist: add --create (with --distance, --shards) to create it");
+            throw new CliException($"index {settings.Index} does not exist: add --create (with --distance, --shards, --replicas) to create it");
         }
         var present = settings.Resume && index is not null
             ? await IndexLookups.IdsAsync(client, settings.Index, cancellationToken).ConfigureAwait(false)
@@ -90,7 +90,7 @@ internal sealed class ImportCommand(CliContext context) : ServiceCommand<ImportS
         try
         {
             var spec = new IndexSpec(settings.Dimension ?? firstDimension, Distance: DistanceNames.Parse(settings.Distance), Shards: settings.Shards ?? 0,
-                Quantization: QuantizationNames.Parse(settings.Quantization), OnDisk: settings.OnDisk);
+                Quantization: QuantizationNames.Parse(settings.Quantization), OnDisk: settings.OnDisk, Replicas: settings.Replicas ?? 0);
             return await client.CreateIndexAsync(settings.Index, spec, cancellationToken).ConfigureAwait(false);
         }
         catch (IndexAlreadyExistsException)

@@ -54,6 +54,11 @@ internal sealed class ImportSettings : ServiceSettings
     [Description("Shards of a created index (default: 1)")]
     public int? Shards { get; init; }
 
+    /// <summary>Copies of each shard of a created index.</summary>
+    [CommandOption("--replicas <N>")]
+    [Description("Copies of each shard of a created index, each on another node: 1-8, at most the cluster's node count (default: 1)")]
+    public int? Replicas { get; init; }
+
     /// <summary>The id field or column.</summary>
     [CommandOption("--id-field <FIELD>")]
     [Description("JSONL field / CSV column holding the id")]
@@ -115,14 +120,15 @@ internal sealed class ImportSettings : ServiceSettings
         {
             return ValidationResult.Error($"--quantization: {e.Message}");
         }
-        return (Batch, Parallel, Dimension, Shards) switch
+        return (Batch, Parallel, Dimension, Shards, Replicas) switch
         {
-            ( < 1 or > ItemLimits.MaxBatchItems, _, _, _) => ValidationResult.Error($"--batch must be 1 to {ItemLimits.MaxBatchItems}"),
-            (_, < 1 or > 64, _, _) => ValidationResult.Error("--parallel must be 1 to 64"),
-            (_, _, < 1 or > IndexLimits.MaxDimension, _) => ValidationResult.Error($"--dimension must be 1 to {IndexLimits.MaxDimension}"),
-            (_, _, _, < 1 or > IndexLimits.MaxShards) => ValidationResult.Error($"--shards must be 1 to {IndexLimits.MaxShards}"),
-            _ when !Create && (Dimension is not null || Shards is not null || Distance is not null || Quantization is not null || OnDisk) =>
-                ValidationResult.Error("--dimension, --distance, --quantization, --shards and --on-disk apply to a created index: add --create"),
+            ( < 1 or > ItemLimits.MaxBatchItems, _, _, _, _) => ValidationResult.Error($"--batch must be 1 to {ItemLimits.MaxBatchItems}"),
+            (_, < 1 or > 64, _, _, _) => ValidationResult.Error("--parallel must be 1 to 64"),
+            (_, _, < 1 or > IndexLimits.MaxDimension, _, _) => ValidationResult.Error($"--dimension must be 1 to {IndexLimits.MaxDimension}"),
+            (_, _, _, < 1 or > IndexLimits.MaxShards, _) => ValidationResult.Error($"--shards must be 1 to {IndexLimits.MaxShards}"),
+            (_, _, _, _, < 1 or > IndexLimits.MaxReplicas) => ValidationResult.Error($"--replicas must be 1 to {IndexLimits.MaxReplicas}"),
+            _ when !Create && (Dimension is not null || Shards is not null || Replicas is not null || Distance is not null || Quantization is not null || OnDisk) =>
+                ValidationResult.Error("--dimension, --distance, --quantization, --shards, --replicas and --on-disk apply to a created index: add --create"),
             _ => ValidationResult.Success(),
         };
     }

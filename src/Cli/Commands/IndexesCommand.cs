@@ -1,18 +1,19 @@
 using System.Globalization;
 using Spectre.Console;
+using Vectord.Cli.Output;
 using Vectord.Client;
 using Vectord.Contracts;
 
 namespace Vectord.Cli.Commands;
 
-/// <summary><c>vectord indexes</c>: a table of the indexes with their parameters and sizes.</summary>
+/// <summary><c>vectord indexes</c>: a table of the indexes with their parameters (shards, replicas) and sizes.</summary>
 internal sealed class IndexesCommand(CliContext context) : ServiceCommand<ServiceSettings>(context)
 {
     /// <inheritdoc />
     protected override async Task<int> RunAsync(VectordClient client, ServiceSettings settings, CancellationToken cancellationToken)
     {
         var names = await client.ListIndexesAsync(cancellationToken).ConfigureAwait(false);
-        var table = new Table().AddColumns("name", "dimension", "distance", "shards", "items");
+        var table = new Table().AddColumns("name", "dimension", "distance", "shards", "replicas", "items");
         foreach (var name in names)
         {
             // An index dropped between the listing and this call is left out.
@@ -20,12 +21,11 @@ internal sealed class IndexesCommand(CliContext context) : ServiceCommand<Servic
             {
                 continue;
             }
-            table.AddRow(Markup.Escape(name), Number(index.Dimension), DistanceNames.Format(index.Distance), Number(index.Shards), Number(index.Length));
+            table.AddRow(Markup.Escape(name), Figures.Number(index.Dimension), DistanceNames.Format(index.Distance),
+                Figures.Number(index.Shards), Figures.Number(index.Replicas), Figures.Number(index.Length));
         }
         Console.Write(table);
         Console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{names.Length:N0} indexes"));
         return ExitCodes.Success;
     }
-
-    private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Vectord.Cli.Output;
 using Vectord.Client;
 using Vectord.Contracts;
 
@@ -16,7 +17,8 @@ internal sealed class InfoSettings : ServiceSettings
     public string Name { get; init; } = "";
 }
 
-/// <summary><c>vectord info NAME</c>: an index's parameters, its number of items, and where its shards are.</summary>
+/// <summary><c>vectord info NAME</c>: an index's parameters, its number of items, and each copy of each shard: where it
+/// is, its role, and how far it has followed the shard's log.</summary>
 internal sealed class InfoCommand(CliContext context) : ServiceCommand<InfoSettings>(context)
 {
     /// <inheritdoc />
@@ -29,17 +31,17 @@ internal sealed class InfoCommand(CliContext context) : ServiceCommand<InfoSetti
         foreach (var (key, value) in new (string, object)[]
                  {
                      ("name", p.Name), ("items", index.Length), ("dimension", p.Dimension), ("distance", DistanceNames.Format(p.Distance)),
-                     ("m", p.M), ("ef_search", p.EfSearch), ("shards", p.Shards),
+                     ("m", p.M), ("ef_search", p.EfSearch), ("shards", p.Shards), ("replicas", p.Replicas),
                  })
         {
             grid.AddRow($"[bold]{key}[/]", Markup.Escape(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""));
         }
         Console.Write(grid);
-        var table = new Table().AddColumns("shard", "items", "silo");
-        foreach (var shard in shards)
+        var table = new Table().AddColumns("shard", "replica", "role", "items", "silo", "log position", "lag", "ready");
+        foreach (var copy in shards)
         {
-            table.AddRow(shard.Shard.ToString(CultureInfo.InvariantCulture), shard.Length.ToString("N0", CultureInfo.InvariantCulture),
-                Markup.Escape(shard.Silo ?? "(not active)"));
+            table.AddRow(Figures.Number(copy.Shard), Figures.Number(copy.Replica), CopyRoleNames.Format(copy.Role), Figures.Number(copy.Length),
+                Markup.Escape(copy.Silo ?? "(not active)"), Figures.Number(copy.LogPosition), Figures.Number(copy.Lag), copy.Ready ? "yes" : "[yellow]no[/]");
         }
         Console.Write(table);
         return ExitCodes.Success;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Vectord.Client;
+using Vectord.Contracts;
 
 namespace Vectord.Cli.Commands;
 
@@ -41,6 +42,11 @@ internal sealed class SearchSettings : ServiceSettings
     [Description("Only items whose metadata match this filter, e.g. {\"must\":[[{\"key\":\"lang\",\"match\":{\"value\":\"en\"}}]]}")]
     public string? Filter { get; init; }
 
+    /// <summary>Which copies of a replicated index may answer.</summary>
+    [CommandOption("--consistency <C>")]
+    [Description("any (default: any ready copy of each shard, at most one acknowledged write batch behind) or primary (the primaries: every acknowledged write)")]
+    public string? Consistency { get; init; }
+
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
@@ -63,6 +69,7 @@ internal sealed class SearchSettings : ServiceSettings
         try
         {
             _ = Filter is null ? null : ParseFilter(Filter);
+            ConsistencyNames.Parse(Consistency);
             return ValidationResult.Success();
         }
         catch (InvalidIndexArgumentException e)
@@ -111,8 +118,8 @@ internal sealed class SearchCommand(CliContext context) : ServiceCommand<SearchS
             : (await client.GetItemAsync(settings.Name, settings.Id!, cancellationToken).ConfigureAwait(false)
                 ?? throw new CliException($"index {settings.Name} has no item {settings.Id}")).Vector;
         var filter = settings.Filter is null ? null : SearchSettings.ParseFilter(settings.Filter);
-        var hits = await client.SearchAsync(settings.Name, new SearchQuery(vector, settings.K, settings.Ef, filter), cancellationToken)
-            .ConfigureAwait(false);
+        var query = new SearchQuery(vector, settings.K, settings.Ef, filter, ConsistencyNames.Parse(settings.Consistency));
+        var hits = await client.SearchAsync(settings.Name, query, cancellationToken).ConfigureAwait(false);
         var table = new Table().AddColumns("#", "id", "distance", "metadata");
         var rank = 0;
         foreach (var hit in hits)

@@ -74,7 +74,7 @@ public static class IndexesApi
     {
         ShardInfo[] shards = await indexes.Index(name).GetShardsAsync();
         return JsonAnswer.Ok(new ShardsResponse([.. shards.Select(s => new ShardResponse(s.Shard, s.Length, s.Silo, s.Replica,
-                s.Role == CopyRole.Primary ? "primary" : "replica", s.LogPosition, s.Lag, s.Ready, s.Searches))]),
+                CopyRoleNames.Format(s.Role), s.LogPosition, s.Lag, s.Ready, s.Searches))]),
             GatewayJsonContext.Default.ShardsResponse);
     }
 

@@ -1,5 +1,5 @@
-// One index: its parameters and shard placement (when the server has them), an item browser paged with `next`,
-// metadata pretty-printed, "find similar" from any item, and item deletion.
+// One index: its parameters, each copy of each shard (where it lives, its role, how far it has followed the shard's
+// log), an item browser paged with `next`, metadata pretty-printed, "find similar" from any item, and item deletion.
 import { get, post, enc } from "./api.js";
 import { h, errorBox, fmt, pretty } from "./ui.js";
 
@@ -27,23 +27,18 @@ export async function detail({ main, onStop }, name) {
   info.replaceChildren(h("table", { id: "params" }, h("tbody", {}, params,
     h("tr", {}, h("th", {}, "length"), h("td", { id: "index-length" }, fmt(index.length))))));
 
-  // The length follows writes made elsewhere (other users, the API) while the page is open.
+  // The length and the copies follow writes made elsewhere (other users, the API) while the page is open.
+  const showCopies = copyTable(base, shards);
   const refresh = setInterval(async () => {
     try {
       const now = await get(base);
       const cell = document.getElementById("index-length");
       if (cell) cell.textContent = fmt(now.length);
     } catch { /* shown on the next full load */ }
+    showCopies();
   }, REFRESH_MS);
   onStop(() => clearInterval(refresh));
-
-  get(`${base}/shards`).then((placement) => {
-    if (!placement || !Array.isArray(placement.shards)) return;
-    shards.replaceChildren(h("h2", {}, "Shards"), h("table", { id: "shard-table" },
-      h("thead", {}, h("tr", {}, h("th", {}, "Shard"), h("th", { class: "num" }, "Length"), h("th", {}, "Silo"))),
-      h("tbody", {}, placement.shards.map((s) => h("tr", {}, h("td", {}, s.shard), h("td", { class: "num" }, fmt(s.length)),
-        h("td", {}, s.silo ?? h("span", { class: "muted" }, "not active")))))));
-  }, () => { /* an older server without shard placement: nothing to show */ });
+  showCopies();
 
   const pages = [];  // `after` values of the pages before the current one
   let after = null;
@@ -102,4 +97,33 @@ export async function detail({ main, onStop }, name) {
   }
 
   await load();
+}
+
+// Shows, each time it is called, each copy of each shard, the primary first: the silo holding it, its role, the log
+// position it has reached, how far it is behind its primary, and whether it serves reads yet (a copy loading or
+// catching up does not).
+function copyTable(base, into) {
+  let latest = 0;   // only the newest answer renders
+  return async function show() {
+    const mine = ++latest;
+    let placement;
+    try {
+      placement = await get(`${base}/shards`);
+    } catch {
+      return;   // a passing failure: the next refresh tries again
+    }
+    if (mine === latest) render(placement.shards);
+  };
+
+  function render(copies) {
+    const num = (value) => h("td", { class: "num" }, fmt(value));
+    into.replaceChildren(h("h2", {}, "Copies of each shard"), h("table", { id: "copy-table" },
+      h("thead", {}, h("tr", {}, h("th", {}, "Shard"), h("th", { class: "num" }, "Replica"), h("th", {}, "Role"),
+        h("th", { class: "num" }, "Length"), h("th", {}, "Silo"), h("th", { class: "num" }, "Log position"),
+        h("th", { class: "num" }, "Lag"), h("th", {}, "Ready"))),
+      h("tbody", {}, copies.map((c) => h("tr", { "data-shard": c.shard, "data-replica": c.replica },
+        h("td", {}, c.shard), num(c.replica), h("td", { class: "copy-role" }, c.role), num(c.length),
+        h("td", {}, c.silo ?? h("span", { class: "muted" }, "not active")), num(c.log_position), num(c.lag),
+        h("td", { class: "copy-ready" }, c.ready ? "yes" : h("span", { class: "error" }, "catching up")))))));
+  }
 }

@@ -1,5 +1,5 @@
 // Indexes: one server-side page at a time (100 names, in name order, optionally filtered), sortable within the
-// page; a form to create an index; drop with a confirmation.
+// page; a form to create an index (shards, replicas); drop with a confirmation.
 import { get, post, del, enc } from "./api.js";
 import { h, errorBox, fmt, sortableTable } from "./ui.js";
 
@@ -67,12 +67,15 @@ function createForm(message, reload) {
   const m = h("input", { name: "m", type: "number", min: 0, max: 128, placeholder: "16" });
   const ef = h("input", { name: "ef_search", type: "number", min: 0, max: 10000, placeholder: "default" });
   const shards = h("input", { name: "shards", type: "number", min: 0, max: 64, placeholder: "1" });
+  const replicas = h("input", { name: "replicas", type: "number", min: 0, max: 8, placeholder: "1",
+    title: "Copies of each shard, each on another silo (at most the cluster's silo count)" });
   return h("form", { class: "inline write", id: "create-index", onsubmit: async (ev) => {
     ev.preventDefault();
     const body = { name: name.value.trim(), dimension: Number(dimension.value), distance: distance.value };
     if (m.value) body.m = Number(m.value);
     if (ef.value) body.ef_search = Number(ef.value);
     if (shards.value && Number(shards.value) > 1) body.shards = Number(shards.value);
+    if (replicas.value && Number(replicas.value) !== 0) body.replicas = Number(replicas.value);
     try {
       const created = await post("/vectors/index", body);
       const unsharded = body.shards > 1 && created?.params?.shards === undefined;
@@ -85,5 +88,5 @@ function createForm(message, reload) {
     }
   } },
   field("Name", name), field("Dimension", dimension), field("Distance", distance), field("m", m), field("ef_search", ef),
-  field("Shards", shards), h("button", { class: "primary", type: "submit" }, "Create index"));
+  field("Shards", shards), field("Replicas", replicas), h("button", { class: "primary", type: "submit" }, "Create index"));
 }
