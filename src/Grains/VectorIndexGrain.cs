@@ -36,12 +36,12 @@ public sealed partial class VectorIndexGrain(
     LocalParts localParts,
     IndexMetrics metrics,
     VectorCache vectorCache,
-    ILogger<VectorIndexGrain> logger) : Grain, IVectorIndexGrain, IVectorIndexMergeGrain, IVectorIndexRestoreGrain, IIndexTopologyGrain
+    ILogger<VectorIndexGrain> logger) : Grain, IVectorIndexGrain, IVectorIndexMergeGrain, IVectorIndexRestoreGrain
 {
     private readonly VectordStorageOptions _options = options.Value;
     private readonly TimeSpan _filterTime = filterOptions.Value.MaxEvaluationTime;
     private readonly WriteGate _writes = new();
-    private readonly CopyReads _copyReads = new(replication.Value.HedgeAfter, replication.Value.ReadLimit);
+    private readonly CopyReadOptions _copyReads = new(replication.Value.HedgeAfter, replication.Value.ReadLimit);
     private DeferredGrainState<IndexManifest> _manifest = null!;
     private PartHost _local = null!;
     private IndexParts? _parts;
@@ -130,15 +130,6 @@ public sealed partial class VectorIndexGrain(
         var parts = await PartsAsync();
         var shards = await parts.ShardsAsync();
         return Info(parts.Length) with { Quarantined = shards.Sum(s => s.Quarantined) };
-    }
-
-    /// <inheritdoc/>
-    public async Task<IndexTopology> GetTopologyAsync()
-    {
-        await _lifecycleChange;
-        CheckUsable();
-        await _manifest.EnsureReadAsync();
-        return new IndexTopology(Spec, _manifest.State.Generation);
     }
 
     /// <inheritdoc/>

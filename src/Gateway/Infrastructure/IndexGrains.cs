@@ -39,8 +39,9 @@ public sealed class IndexGrains(IGrainFactory grains)
     /// Searches the index named <paramref name="name"/>. An index with one copy of each part is searched through its
     /// grain. A replicated one is searched through its reader on whichever silo the call reaches
     /// (<see cref="IIndexReaderGrain"/>), which reads the parts' copies directly, so that the loss of the silo holding the
-    /// index grain costs no search: when the reader does not answer within <see cref="HedgeAfter"/> (the silo it was
-    /// sent to died with the call in flight) the search is sent again, and the first answer wins.
+    /// index grain costs no search: when the reader does not answer within four times the recent searches' typical time
+    /// (at least 50 ms, at most <see cref="HedgeAfter"/>; the silo it was sent to may have died with the call in flight)
+    /// the search is sent again, and the first answer wins.
     /// </summary>
     public async Task<SearchHit[][]> SearchAsync(string name, SearchQuery[] queries, CancellationToken cancellationToken)
     {
@@ -53,18 +54,23 @@ public sealed class IndexGrains(IGrainFactory grains)
         using var losers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = new List<Task<SearchHit[][]>> { reader.SearchBatchAsync(queries, losers.Token) };
         var sent = 1;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             while (true)
             {
-                var hedge = sent < MaxAttempts ? Task.Delay(HedgeAfter, losers.Token) : Task.Delay(Timeout.Infinite, losers.Token);
+                var hedge = sent < MaxAttempts ? Task.Delay(HedgeDelay, losers.Token) : Task.Delay(Timeout.Infinite, losers.Token);
                 var done = await Task.WhenAny([.. running, hedge]);
                 cancellationToken.ThrowIfCancellationRequested();
                 if (done != hedge)
                 {
                     var attempt = (Task<SearchHit[][]>)done;
                     running.Remove(attempt);
-                    if (attempt.IsCompletedSuccessfully) { return attempt.Result; }
+                    if (attempt.IsCompletedSuccessfully)
+                    {
+                        if (sent == 1) { Answered(System.Diagnostics.Stopwatch.GetElapsedTime(started)); }
+                        return attempt.Result;
+                    }
                     var failure = attempt.Exception!.InnerException!;
                     // Only a silo that died or is stopping is worth another call, which reaches another silo.
                     if (failure is not (OrleansException or TimeoutException) || sent >= MaxAttempts && running.Count == 0)
@@ -86,6 +92,15 @@ public sealed class IndexGrains(IGrainFactory grains)
 
     /// <summary>How long a search of a replicated index waits for an answer before it is sent again.</summary>
     public static readonly TimeSpan HedgeAfter = TimeSpan.FromMilliseconds(500);
+
+    private double _typicalSeconds = HedgeAfter.TotalSeconds / 4;
+
+    /// <summary>How long a search of a replicated index waits for an answer before it is sent again now.</summary>
+    private TimeSpan HedgeDelay => TimeSpan.FromSeconds(Math.Min(Math.Max(4 * Volatile.Read(ref _typicalSeconds), 0.05), HedgeAfter.TotalSeconds));
+
+    /// <summary>Counts a first call's answer time in the moving average (racing updates only lose a sample).</summary>
+    private void Answered(TimeSpan took) =>
+        Volatile.Write(ref _typicalSeconds, (0.9 * Volatile.Read(ref _typicalSeconds)) + (0.1 * took.TotalSeconds));
 
     /// <summary>How long a search of a replicated index waits after a failed call before the next.</summary>
     private static readonly TimeSpan RetryAfter = TimeSpan.FromMilliseconds(100);

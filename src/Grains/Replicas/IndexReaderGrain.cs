@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Storage;
 using Vectord.Grains.Diagnostics;
 using Vectord.Grains.Hosting;
 using Vectord.Grains.Items;
@@ -9,17 +11,21 @@ namespace Vectord.Grains.Replicas;
 
 /// <summary>
 /// Searches an index's parts from whichever silo the call reaches (see <see cref="IIndexReaderGrain"/>). The index's
-/// shape is asked of the index grain again once it is <see cref="Fresh"/> old; when the index grain cannot be reached
-/// then, the shape held is used: an index's parameters never change, and a drop is seen once its grain answers again.
+/// shape (parameters and incarnation) is read from its manifest in storage, not asked of the index grain, so it is
+/// known while that grain is being moved; it is read again once <see cref="Fresh"/> old, and when storage cannot be
+/// read then, the shape held is used (an index's parameters never change; a drop is seen at the next read).
 /// </summary>
 [StatelessWorker, Reentrant]
-internal sealed class IndexReaderGrain(IOptions<ReplicationOptions> replication, IOptions<FilterOptions> filters, IndexMetrics metrics)
-    : Grain, IIndexReaderGrain
+internal sealed class IndexReaderGrain(
+    [FromKeyedServices(VectordStorageOptions.ProviderName)] IGrainStorage grainStorage,
+    IOptions<ReplicationOptions> replication,
+    IOptions<FilterOptions> filters,
+    IndexMetrics metrics) : Grain, IIndexReaderGrain
 {
     /// <summary>How long a shape is used before it is asked for again.</summary>
     public static readonly TimeSpan Fresh = TimeSpan.FromSeconds(5);
 
-    private readonly CopyReads _reads = new(replication.Value.HedgeAfter, replication.Value.ReadLimit);
+    private readonly CopyReadOptions _reads = new(replication.Value.HedgeAfter, replication.Value.ReadLimit);
     private Shape? _shape;
 
     /// <inheritdoc/>
@@ -44,16 +50,16 @@ internal sealed class IndexReaderGrain(IOptions<ReplicationOptions> replication,
     private async Task<Shape> ShapeAsync()
     {
         if (_shape is { } held && DateTime.UtcNow - held.Fetched < Fresh) { return held; }
-        IndexTopology topology;
+        var manifest = new DeferredGrainState<IndexManifest>(grainStorage, "manifest", GrainFactory.GetGrain<IVectorIndexGrain>(this.GetPrimaryKeyString()).GetGrainId());
         try
         {
-            topology = await GrainFactory.GetGrain<IIndexTopologyGrain>(this.GetPrimaryKeyString()).GetTopologyAsync()
-                .WaitAsync(replication.Value.HedgeAfter * 2);
+            await manifest.ReadStateAsync();
         }
-        catch (Exception e) when (_shape is not null && CopyReads.IsCopyFailure(e))
+        catch (StorageUnavailableException) when (_shape is not null)
         {
-            return _shape;   // the index grain is being moved: the index's shape has not changed
+            return _shape;   // storage is briefly down: the index's shape has not changed
         }
+        var topology = new IndexTopology(manifest.State.Spec ?? throw new IndexNotFoundException("index not found"), manifest.State.Generation);
         if (_shape is { } current && current.Topology == topology) { return _shape = current with { Fetched = DateTime.UtcNow }; }
         var parts = new IndexParts(PartClients.Of(GrainFactory, this.GetPrimaryKeyString(), topology, _reads), _ => null);
         return _shape = new Shape(topology, parts, IndexRules.ToOptions(topology.Spec), DateTime.UtcNow);

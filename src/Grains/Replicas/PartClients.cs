@@ -9,7 +9,7 @@ namespace Vectord.Grains.Replicas;
 internal static class PartClients
 {
     /// <summary>Part i's client, for i from 0 to the index's shard count − 1.</summary>
-    public static IPartClient[] Of(IGrainFactory grains, string name, IndexTopology topology, CopyReads reads)
+    public static IPartClient[] Of(IGrainFactory grains, string name, IndexTopology topology, CopyReadOptions reads)
     {
         var spec = topology.Spec;
         var replicas = IndexRules.ReplicaCount(spec);
@@ -22,3 +22,8 @@ internal static class PartClients
         })];
     }
 }
+
+/// <summary>An index's parameters and incarnation: what it takes to reach its parts.</summary>
+/// <param name="Spec">Effective parameters.</param>
+/// <param name="Generation">The incarnation its storage belongs to.</param>
+internal sealed record IndexTopology(IndexSpec Spec, string Generation);

@@ -11,8 +11,11 @@ namespace Vectord.Grains.Replicas;
 /// primary alone when a query asks for <see cref="ReadConsistency.Primary"/>; reads of items, pages and counts ask the
 /// primary first. Every read moves on to another copy when one fails or is slow (<see cref="CopyReads"/>).
 /// </summary>
-internal sealed class ReplicatedShard(IGrainFactory grains, ShardContext context, int copies, CopyReads reads) : IPartClient
+internal sealed class ReplicatedShard(IGrainFactory grains, ShardContext context, int copies, CopyReadOptions options) : IPartClient
 {
+    private readonly CopyReads _reads = new(copies, options);
+    private readonly CopyReads _primaryFirst = new(copies, options, adaptive: false);
+    private readonly CopyReads _primaryOnly = new(1, options, adaptive: false);
     private readonly RemoteShard _primary = new(grains.GetGrain<IVectorShardGrain>(ShardContext.Key(context.Index, context.Shard)), context);
     private readonly IVectorReplicaGrain[] _replicas =
         [.. Enumerable.Range(1, copies - 1).Select(r => grains.GetGrain<IVectorReplicaGrain>(CopyKeys.Key(context.Index, context.Shard, r)))];
@@ -33,23 +36,23 @@ internal sealed class ReplicatedShard(IGrainFactory grains, ShardContext context
 
     public Task<SearchHit[][]> SearchAsync(SearchQuery[] queries, CancellationToken cancellationToken) =>
         queries.Any(q => q.Consistency == ReadConsistency.Primary)
-            ? reads.RunAsync(1, (_, token) => _primary.SearchAsync(queries, token), 0, cancellationToken)
-            : reads.RunAsync(copies, (c, token) => c == 0 ? _primary.SearchAsync(queries, token) : _replicas[c - 1].SearchAsync(context, queries, token),
+            ? _primaryOnly.RunAsync((_, token) => _primary.SearchAsync(queries, token), 0, cancellationToken)
+            : _reads.RunAsync((c, token) => c == 0 ? _primary.SearchAsync(queries, token) : _replicas[c - 1].SearchAsync(context, queries, token),
                 null, cancellationToken);
 
     public Task<IndexItem?> GetItemAsync(string id) =>
-        reads.RunAsync(copies, (c, _) => c == 0 ? _primary.GetItemAsync(id) : _replicas[c - 1].GetItemAsync(context, id), 0, CancellationToken.None);
+        _primaryFirst.RunAsync((c, _) => c == 0 ? _primary.GetItemAsync(id) : _replicas[c - 1].GetItemAsync(context, id), 0, CancellationToken.None);
 
     public Task<ItemPage> QueryItemsAsync(ItemQuery query, CancellationToken cancellationToken) =>
-        reads.RunAsync(copies, (c, token) => c == 0 ? _primary.QueryItemsAsync(query, token) : _replicas[c - 1].QueryItemsAsync(context, query, token),
+        _primaryFirst.RunAsync((c, token) => c == 0 ? _primary.QueryItemsAsync(query, token) : _replicas[c - 1].QueryItemsAsync(context, query, token),
             0, cancellationToken);
 
     public Task<int> CountAsync(ItemFilter filter, CancellationToken cancellationToken) =>
-        reads.RunAsync(copies, (c, token) => c == 0 ? _primary.CountAsync(filter, token) : _replicas[c - 1].CountAsync(context, filter, token),
+        _primaryFirst.RunAsync((c, token) => c == 0 ? _primary.CountAsync(filter, token) : _replicas[c - 1].CountAsync(context, filter, token),
             0, cancellationToken);
 
     /// <summary>The primary's length and place, or a ready replica's while the primary does not answer.</summary>
-    public Task<ShardInfo> GetInfoAsync() => reads.RunAsync(copies, (c, _) => InfoAsync(c, ready: true), 0, CancellationToken.None);
+    public Task<ShardInfo> GetInfoAsync() => _primaryFirst.RunAsync((c, _) => InfoAsync(c, ready: true), 0, CancellationToken.None);
 
     public async Task<ShardInfo[]> GetCopiesAsync()
     {
