@@ -183,15 +183,20 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
     private static async Task<JsonArray> WaitReadyAsync(LoopbackCluster cluster, string index, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow.AddMinutes(5);
+        string last = "";
         while (true)
         {
             try
             {
                 var copies = await cluster.CopiesAsync(index, cancellationToken).ConfigureAwait(false);
                 if (copies.All(c => (bool)c!["ready"]! && c["silo"] is not null && (long)c["lag"]! == 0)) { return copies; }
+                last = copies.ToJsonString();
             }
-            catch (HttpRequestException) { }
-            if (DateTime.UtcNow > deadline) { throw new BenchException("the index's copies did not become ready within 5 minutes"); }
+            catch (HttpRequestException e)
+            {
+                last = e.Message;
+            }
+            if (DateTime.UtcNow > deadline) { throw new BenchException($"the index's copies did not become ready within 5 minutes: {last}"); }
             await Task.Delay(500, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -50,16 +50,20 @@ public sealed class IndexGrains(IGrainFactory grains)
         {
             return queries.Length == 1 ? [await index.SearchAsync(queries[0], cancellationToken)] : await index.SearchBatchAsync(queries, cancellationToken);
         }
-        var reader = grains.GetGrain<IIndexReaderGrain>(name);
+        // Each call on its own lane: a client sends the calls of one grain through one silo, so a call sent again on
+        // another lane reaches another silo when the first one's silo died or is stopping.
         using var losers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var running = new List<Task<SearchHit[][]>> { reader.SearchBatchAsync(queries, losers.Token) };
+        var lane = Random.Shared.Next(Lanes);
+        Task<SearchHit[][]> Send() => grains.GetGrain<IIndexReaderGrain>(IndexReaders.Key(name, lane++ % Lanes)).SearchBatchAsync(queries, losers.Token);
+        var running = new List<Task<SearchHit[][]>> { Send() };
         var sent = 1;
+        var giveUp = DateTime.UtcNow + RetryFor;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             while (true)
             {
-                var hedge = sent < MaxAttempts ? Task.Delay(HedgeDelay, losers.Token) : Task.Delay(Timeout.Infinite, losers.Token);
+                var hedge = running.Count < MaxInFlight ? Task.Delay(HedgeDelay, losers.Token) : Task.Delay(Timeout.Infinite, losers.Token);
                 var done = await Task.WhenAny([.. running, hedge]);
                 cancellationToken.ThrowIfCancellationRequested();
                 if (done != hedge)
@@ -73,14 +77,14 @@ public sealed class IndexGrains(IGrainFactory grains)
                     }
                     var failure = attempt.Exception!.InnerException!;
                     // Only a silo that died or is stopping is worth another call, which reaches another silo.
-                    if (failure is not (OrleansException or TimeoutException) || sent >= MaxAttempts && running.Count == 0)
+                    if (failure is not (OrleansException or TimeoutException) || DateTime.UtcNow >= giveUp && running.Count == 0)
                     {
                         System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
                     }
                     if (running.Count > 0) { continue; }
                     await Task.Delay(RetryAfter, cancellationToken);
                 }
-                running.Add(reader.SearchBatchAsync(queries, losers.Token));
+                running.Add(Send());
                 sent++;
             }
         }
@@ -105,8 +109,15 @@ public sealed class IndexGrains(IGrainFactory grains)
     /// <summary>How long a search of a replicated index waits after a failed call before the next.</summary>
     private static readonly TimeSpan RetryAfter = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Most calls one search of a replicated index makes.</summary>
-    private const int MaxAttempts = 30;
+    /// <summary>Most calls of one search of a replicated index in flight at once.</summary>
+    private const int MaxInFlight = 3;
+
+    /// <summary>Lanes of an index's readers.</summary>
+    private const int Lanes = 16;
+
+    /// <summary>How long a search of a replicated index goes on sending calls that fail because a silo died or is
+    /// stopping (a rolling restart): within Orleans' response timeout.</summary>
+    private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(25);
 
     private readonly ConcurrentDictionary<string, bool> _replicated = new(StringComparer.Ordinal);
 

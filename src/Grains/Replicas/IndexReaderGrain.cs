@@ -28,6 +28,9 @@ internal sealed class IndexReaderGrain(
     private readonly CopyReadOptions _reads = new(replication.Value.HedgeAfter, replication.Value.ReadLimit);
     private Shape? _shape;
 
+    /// <summary>The index's name: the key up to its <c>#</c> (see <see cref="IIndexReaderGrain"/>).</summary>
+    private string Index => IndexReaders.IndexOf(this.GetPrimaryKeyString());
+
     /// <inheritdoc/>
     public async Task<SearchHit[][]> SearchBatchAsync(SearchQuery[] queries, CancellationToken cancellationToken = default)
     {
@@ -35,7 +38,7 @@ internal sealed class IndexReaderGrain(
         if (!IndexRules.UsesShardGrains(topology.Spec))
         {
             // Its one part is held by the index grain itself.
-            return await GrainFactory.GetGrain<IVectorIndexGrain>(this.GetPrimaryKeyString()).SearchBatchAsync(queries, cancellationToken);
+            return await GrainFactory.GetGrain<IVectorIndexGrain>(Index).SearchBatchAsync(queries, cancellationToken);
         }
         if (queries is null || queries.Length == 0) { throw new InvalidIndexArgumentException("searches must be non-empty"); }
         var checkedQueries = new SearchQuery[queries.Length];
@@ -50,7 +53,7 @@ internal sealed class IndexReaderGrain(
     private async Task<Shape> ShapeAsync()
     {
         if (_shape is { } held && DateTime.UtcNow - held.Fetched < Fresh) { return held; }
-        var manifest = new DeferredGrainState<IndexManifest>(grainStorage, "manifest", GrainFactory.GetGrain<IVectorIndexGrain>(this.GetPrimaryKeyString()).GetGrainId());
+        var manifest = new DeferredGrainState<IndexManifest>(grainStorage, "manifest", GrainFactory.GetGrain<IVectorIndexGrain>(Index).GetGrainId());
         try
         {
             await manifest.ReadStateAsync();
@@ -61,7 +64,7 @@ internal sealed class IndexReaderGrain(
         }
         var topology = new IndexTopology(manifest.State.Spec ?? throw new IndexNotFoundException("index not found"), manifest.State.Generation);
         if (_shape is { } current && current.Topology == topology) { return _shape = current with { Fetched = DateTime.UtcNow }; }
-        var parts = new IndexParts(PartClients.Of(GrainFactory, this.GetPrimaryKeyString(), topology, _reads), _ => null);
+        var parts = new IndexParts(PartClients.Of(GrainFactory, Index, topology, _reads), _ => null);
         return _shape = new Shape(topology, parts, IndexRules.ToOptions(topology.Spec), DateTime.UtcNow);
     }
 
