@@ -38,7 +38,7 @@ public sealed class SnapshotFileTests
         var header = SnapshotFile.ReadHeader(input);
         Assert.Equal(("source", "2026-12-02T18:00:00.000Z", 3), (header.Index, header.Created, header.Parts));
         Assert.Equal([40, 0, 700], header.Lengths);
-        Assert.Equal(Spec with { Shards = 3 }, header.ToSpec(3));
+        Assert.Equal(Spec with { Shards = 3, Replicas = 1 }, header.ToSpec(3));
         for (var p = 0; p < parts.Length; p++)
         {
             using var part = SnapshotFile.OpenPart(input);

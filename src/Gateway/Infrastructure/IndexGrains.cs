@@ -119,16 +119,28 @@ public sealed class IndexGrains(IGrainFactory grains)
     /// stopping (a rolling restart): within Orleans' response timeout.</summary>
     private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(25);
 
-    private readonly ConcurrentDictionary<string, bool> _replicated = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (bool Replicated, DateTime Asked)> _replicated = new(StringComparer.Ordinal);
 
-    /// <summary>Whether the index keeps several copies of its parts, asked of it once per name (its parameters never
-    /// change; an index dropped and created again with other ones is searched correctly either way).</summary>
+    /// <summary>How long the gateway goes by what an index said of its replicas before asking again.</summary>
+    private static readonly TimeSpan AskAgainAfter = TimeSpan.FromMinutes(1);
+
+    /// <summary>Whether the index keeps several copies of its parts, asked of it at most once a minute per name (its
+    /// parameters never change; an index dropped and created again with other ones is searched correctly either way,
+    /// and through its reader once asked again).</summary>
     private async ValueTask<bool> IsReplicatedAsync(string name, IVectorIndexGrain index)
     {
-        if (_replicated.TryGetValue(name, out var replicated)) { return replicated; }
-        replicated = (await index.GetInfoAsync()).Replicas > 1;
+        if (_replicated.TryGetValue(name, out var known) && DateTime.UtcNow - known.Asked < AskAgainAfter) { return known.Replicated; }
+        bool replicated;
+        try
+        {
+            replicated = (await index.GetInfoAsync()).Replicas > 1;
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException && known.Asked != default)
+        {
+            return known.Replicated;   // its grain is being moved: what it said a minute ago still holds
+        }
         if (_replicated.Count >= MaxCached) { _replicated.Clear(); }
-        _replicated[name] = replicated;
+        _replicated[name] = (replicated, DateTime.UtcNow);
         return replicated;
     }
 

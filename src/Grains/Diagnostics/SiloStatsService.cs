@@ -13,12 +13,19 @@ public interface ISiloStatsService : IGrainService
     /// <summary>This silo's report.</summary>
     [ReadOnly, Alias("GetStats")]
     Task<SiloStats> GetStatsAsync();
+
+    /// <summary>The copies of a part of an index active on this silo, as a bit mask (bit r: copy r).</summary>
+    [ReadOnly, Alias("CopiesOf")]
+    Task<int> CopiesOfAsync(string index, int shard);
 }
 
-/// <summary>Reads this silo's <see cref="IndexMetrics"/>; one instance runs in every silo.</summary>
-public sealed class SiloStatsService(GrainId grainId, Silo silo, ILoggerFactory loggerFactory, IndexMetrics metrics)
+/// <summary>Reads this silo's <see cref="IndexMetrics"/> and <see cref="Shards.CopyRegistry"/>; one instance runs in every silo.</summary>
+public sealed class SiloStatsService(GrainId grainId, Silo silo, ILoggerFactory loggerFactory, IndexMetrics metrics, Shards.CopyRegistry copies)
     : GrainService(grainId, silo, loggerFactory), ISiloStatsService
 {
+    /// <inheritdoc/>
+    public Task<int> CopiesOfAsync(string index, int shard) => Task.FromResult(copies.CopiesOf(index, shard));
+
     /// <inheritdoc/>
     public Task<SiloStats> GetStatsAsync() => Task.FromResult(new SiloStats(
         [.. metrics.Parts().Select(p => new PartStats(p.Index, p.Shard, p.Vectors, p.Bytes))],

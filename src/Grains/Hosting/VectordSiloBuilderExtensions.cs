@@ -51,6 +51,7 @@ public static class VectordSiloBuilderExtensions
         });
         services.AddPlacementDirector<Shards.ShardSpreadPlacement, Shards.ShardSpreadPlacementDirector>();
         services.AddSingleton<Parts.LocalParts>();
+        services.AddSingleton<Shards.CopyRegistry>();
         services.AddSingleton<Parts.VectorCache>();
         services.AddMetrics();
         services.AddSingleton<IndexMetrics>();

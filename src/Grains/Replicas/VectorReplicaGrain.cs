@@ -23,6 +23,7 @@ internal sealed class VectorReplicaGrain(
     IOptions<VectordStorageOptions> options,
     IndexMetrics metrics,
     VectorCache vectorCache,
+    CopyRegistry copies,
     ILogger<VectorReplicaGrain> logger) : Grain, IVectorReplicaGrain
 {
     private readonly VectordStorageOptions _options = options.Value;
@@ -37,6 +38,7 @@ internal sealed class VectorReplicaGrain(
     /// <inheritdoc/>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        copies.Activated(this.GetPrimaryKeyString());
         _host = new PartHost(logger, metrics, DeactivateOnIdle, _ => { }, vectorCache);
         return base.OnActivateAsync(cancellationToken);
     }
@@ -46,6 +48,7 @@ internal sealed class VectorReplicaGrain(
     {
         await _host.SettleAsync();   // never a snapshot: the primary writes them
         _host.Reset();
+        copies.Deactivated(this.GetPrimaryKeyString());
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 

@@ -27,7 +27,7 @@ public sealed class ShardSpreadPlacement : PlacementStrategy
 public sealed class ShardSpreadPlacementAttribute() : PlacementAttribute(ShardSpreadPlacement.Singleton);
 
 /// <summary>The director of <see cref="ShardSpreadPlacement"/>.</summary>
-internal sealed class ShardSpreadPlacementDirector(IGrainFactory grains) : IPlacementDirector
+internal sealed class ShardSpreadPlacementDirector(Diagnostics.ISiloStatsServiceClient silosServices) : IPlacementDirector
 {
     /// <inheritdoc/>
     public async Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
@@ -40,7 +40,7 @@ internal sealed class ShardSpreadPlacementDirector(IGrainFactory grains) : IPlac
         Array.Sort(silos, (a, b) => string.CompareOrdinal(a.ToParsableString(), b.ToParsableString()));
         var key = target.GrainIdentity.Key.ToString()!;
         var slot = Slot(key, silos.Length);
-        var taken = silos.Length > 1 ? await SiblingSilosAsync(key) : [];
+        var taken = silos.Length > 1 ? await SiblingSilosAsync(key, silos) : [];
         for (var i = 0; i < silos.Length; i++)
         {
             var silo = silos[(slot + i) % silos.Length];
@@ -49,26 +49,24 @@ internal sealed class ShardSpreadPlacementDirector(IGrainFactory grains) : IPlac
         return silos[slot];
     }
 
-    /// <summary>Where the other copies of the shard keyed <paramref name="key"/> are active, as far as the grain
-    /// directory knows.</summary>
-    private async Task<HashSet<SiloAddress>> SiblingSilosAsync(string key)
+    /// <summary>Which of <paramref name="silos"/> hold another copy of the shard keyed <paramref name="key"/> active, as
+    /// each silo says (a silo that does not answer within a second is taken as holding none).</summary>
+    private async Task<HashSet<SiloAddress>> SiblingSilosAsync(string key, SiloAddress[] silos)
     {
         var (index, shard, replica) = Replicas.CopyKeys.Parse(key);
-        var management = grains.GetGrain<IManagementGrain>(0);
-        var lookups = Enumerable.Range(0, IndexLimits.MaxReplicas).Where(r => r != replica).Select(async r =>
+        var others = await Task.WhenAll(silos.Select(async silo =>
         {
-            var copy = Replicas.CopyKeys.Key(index, shard, r);
-            IAddressable reference = r == 0 ? grains.GetGrain<IVectorShardGrain>(copy) : grains.GetGrain<Replicas.IVectorReplicaGrain>(copy);
             try
             {
-                return await management.GetActivationAddress(reference);
+                var mask = await silosServices.ServiceOf(silo).CopiesOfAsync(index, shard).WaitAsync(TimeSpan.FromSeconds(1));
+                return (mask & ~(1 << replica)) != 0 ? silo : null;
             }
-            catch (OrleansException)
+            catch (Exception e) when (e is OrleansException or TimeoutException)
             {
                 return null;   // placed by the rule alone
             }
-        });
-        return [.. (await Task.WhenAll(lookups)).OfType<SiloAddress>()];
+        }));
+        return [.. others.OfType<SiloAddress>()];
     }
 
     /// <summary>The position, among <paramref name="silos"/> silos, of the copy keyed <paramref name="key"/>.</summary>

@@ -26,6 +26,7 @@ public sealed class VectorShardGrain(
     LocalParts localParts,
     IndexMetrics metrics,
     VectorCache vectorCache,
+    CopyRegistry copies,
     ILogger<VectorShardGrain> logger) : Grain, IVectorShardGrain
 {
     private readonly VectordStorageOptions _options = options.Value;
@@ -38,6 +39,7 @@ public sealed class VectorShardGrain(
     /// <inheritdoc/>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        copies.Activated(this.GetPrimaryKeyString());
         _host = new PartHost(logger, metrics, DeactivateOnIdle, part =>
         {
             if (_context is not { } c) { return; }
@@ -53,6 +55,7 @@ public sealed class VectorShardGrain(
         await (_options.SnapshotOnDeactivate ? _host.SnapshotOnDeactivateAsync() : _host.SettleAsync());
         _host.Reset();
         if (_context is { } context) { metrics.ForgetReplicas(context.Index, context.Shard); }
+        copies.Deactivated(this.GetPrimaryKeyString());
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
