@@ -16,7 +16,7 @@ namespace Vectord.Bench.Modes;
 /// killed (SIGKILL). Measured: failed searches and the longest time without an answer from the kill on, the time
 /// until a write is accepted again, acknowledged items missing afterwards (all of them checked), and each copy's share
 /// of the searches before the kill. With <c>--rolling</c>, the killed silo is started again and then every silo is
-/// restarted gracefully one by one under the same load. Goals with 2 copies: 0 failed searches, gap ≤ 1 s, writes
+/// restarted gracefully one by one under the same load, each once every copy is ready again. Goals with 2 copies: 0 failed searches, gap ≤ 1 s, writes
 /// again ≤ 5 s, nothing lost, each copy 40–60% of its shard's searches, ingest ≥ 0.7× one copy's.
 /// </summary>
 internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
@@ -64,6 +64,7 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
             output.WriteLine(Invariant($"            kill -9 of {result.Victim}: {result.Failed} of {result.Searches} searches failed, longest gap {result.LongestGap:F2} s, p99 {result.P99:F3} s, slowest {result.Slowest:F2} s; writes accepted again {result.WritesBackAfter:F2} s after; {result.Missing} of {result.Acknowledged} acknowledged missing"));
             if (result.FirstFailure is not null) { output.WriteLine($"            first failure: {result.FirstFailure}"); }
             if (result.RollingFailed is { } rf) { output.WriteLine(Invariant($"            rolling restart of {silos} silos: {rf} of {result.RollingSearches} searches failed, longest gap {result.RollingGap:F2} s")); }
+            if (result.RollingFirstFailure is not null) { output.WriteLine($"            first failure in the rolling restart: {result.RollingFirstFailure}"); }
             if (jsonPath is not null) { JsonLines.Append(jsonPath, result); }
         }
         return 0;
@@ -136,15 +137,21 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
 
             int? rollingFailed = null, rollingSearches = null;
             double? rollingGap = null;
+            string? rollingFailure = null;
             if (shape.Rolling)
             {
                 await cluster.RestartAsync(victim, cancellationToken).ConfigureAwait(false);
                 await WaitReadyAsync(cluster, index, cancellationToken).ConfigureAwait(false);
                 var rollingFrom = loop.Now;
-                foreach (var silo in cluster.Silos) { await cluster.RestartAsync(silo, cancellationToken).ConfigureAwait(false); }
-                await WaitReadyAsync(cluster, index, cancellationToken).ConfigureAwait(false);
+                // As an operator rolls a cluster: the next silo only once every copy is ready again.
+                foreach (var silo in cluster.Silos)
+                {
+                    await cluster.RestartAsync(silo, cancellationToken).ConfigureAwait(false);
+                    await WaitReadyAsync(cluster, index, cancellationToken).ConfigureAwait(false);
+                }
                 var rollingSummary = loop.Summarize(rollingFrom, loop.Now);
-                (rollingFailed, rollingSearches, rollingGap) = (rollingSummary.Failed, rollingSummary.Sent, Math.Round(rollingSummary.LongestGap, 3));
+                (rollingFailed, rollingSearches, rollingGap, rollingFailure) =
+                    (rollingSummary.Failed, rollingSummary.Sent, Math.Round(rollingSummary.LongestGap, 3), rollingSummary.FirstFailure);
             }
             await stop.CancelAsync().ConfigureAwait(false);
             await searching.ConfigureAwait(false);
@@ -153,7 +160,7 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
             return new FailoverResult(Name, shape.Vectors, shape.Dimension, shape.Shards, shape.Replicas, shape.Silos, shape.Rate,
                 Math.Round(ingestRate, 1), null, shares, victim.Name, killSummary.Sent, killSummary.Failed, Math.Round(killSummary.LongestGap, 3),
                 Math.Round(killSummary.P99, 4), Math.Round(killSummary.Slowest, 3), Math.Round(writesBack, 3), acknowledged.Count, missing,
-                killSummary.FirstFailure, rollingFailed, rollingSearches, rollingGap);
+                killSummary.FirstFailure, rollingFailed, rollingSearches, rollingGap, rollingFailure);
         }
         finally
         {
@@ -255,4 +262,5 @@ internal sealed record FailoverResult(
     [property: JsonPropertyName("first_failure")] string? FirstFailure,
     [property: JsonPropertyName("rolling_failed")] int? RollingFailed,
     [property: JsonPropertyName("rolling_searches")] int? RollingSearches,
-    [property: JsonPropertyName("rolling_gap_s")] double? RollingGap);
+    [property: JsonPropertyName("rolling_gap_s")] double? RollingGap,
+    [property: JsonPropertyName("rolling_first_failure")] string? RollingFirstFailure);

@@ -11,7 +11,7 @@ namespace Vectord.Grains.Replicas;
 /// refused with <see cref="CopyNotReadyException"/> while it loads or catches up, so the index reads another copy.
 /// </summary>
 [Alias("vectord.IVectorReplicaGrain")]
-public interface IVectorReplicaGrain : IGrainWithStringKey
+public interface IVectorReplicaGrain : IPartCopyGrain
 {
     /// <summary>Applies records the primary wrote, in log order.</summary>
     /// <param name="context">The index the part belongs to.</param>
@@ -22,26 +22,10 @@ public interface IVectorReplicaGrain : IGrainWithStringKey
     [Alias("Follow")]
     Task<long> FollowAsync(ShardContext context, LogEntry[] records, long primarySeq);
 
-    /// <summary>One item with its vector, or null.</summary>
-    [AlwaysInterleave, Alias("GetItem")]
-    Task<IndexItem?> GetItemAsync(ShardContext context, string id);
 
-    /// <summary>The replica's nearest items to each checked query, one list per query.</summary>
-    [AlwaysInterleave, Alias("SearchMany")]
-    Task<SearchHit[][]> SearchAsync(ShardContext context, SearchQuery[] queries, CancellationToken cancellationToken = default);
 
-    /// <summary>A page of the replica's items matching a checked query, in id order.</summary>
-    [AlwaysInterleave, Alias("QueryItems")]
-    Task<ItemPage> QueryItemsAsync(ShardContext context, ItemQuery query, CancellationToken cancellationToken = default);
 
-    /// <summary>How many of the replica's items match a checked filter.</summary>
-    [AlwaysInterleave, Alias("Count")]
-    Task<int> CountAsync(ShardContext context, ItemFilter filter, CancellationToken cancellationToken = default);
 
-    /// <summary>Where the replica lives, its length and how far it has followed the log; starts its load when it
-    /// holds nothing yet (answering <see cref="ShardInfo.Ready"/> false meanwhile).</summary>
-    [AlwaysInterleave, Alias("GetInfo")]
-    Task<ShardInfo> GetInfoAsync(ShardContext context);
 
     /// <summary>Forgets the replica in memory and deactivates (the index was dropped).</summary>
     [Alias("Release")]

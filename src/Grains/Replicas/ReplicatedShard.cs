@@ -17,8 +17,9 @@ internal sealed class ReplicatedShard(IGrainFactory grains, ShardContext context
     private readonly CopyReads _primaryFirst = new(copies, options, adaptive: false);
     private readonly CopyReads _primaryOnly = new(1, options, adaptive: false);
     private readonly RemoteShard _primary = new(grains.GetGrain<IVectorShardGrain>(ShardContext.Key(context.Index, context.Shard)), context);
-    private readonly IVectorReplicaGrain[] _replicas =
-        [.. Enumerable.Range(1, copies - 1).Select(r => grains.GetGrain<IVectorReplicaGrain>(CopyKeys.Key(context.Index, context.Shard, r)))];
+    private readonly IPartCopyGrain[] _copies = [.. Enumerable.Range(0, copies).Select(r => r == 0
+        ? (IPartCopyGrain)grains.GetGrain<IVectorShardGrain>(ShardContext.Key(context.Index, context.Shard))
+        : grains.GetGrain<IVectorReplicaGrain>(CopyKeys.Key(context.Index, context.Shard, r)))];
 
     public Task<PartWrite> AddAsync(VectorItem[] items) => _primary.AddAsync(items);
 
@@ -37,19 +38,16 @@ internal sealed class ReplicatedShard(IGrainFactory grains, ShardContext context
     public Task<SearchHit[][]> SearchAsync(SearchQuery[] queries, CancellationToken cancellationToken) =>
         queries.Any(q => q.Consistency == ReadConsistency.Primary)
             ? _primaryOnly.RunAsync((_, token) => _primary.SearchAsync(queries, token), 0, cancellationToken)
-            : _reads.RunAsync((c, token) => c == 0 ? _primary.SearchAsync(queries, token) : _replicas[c - 1].SearchAsync(context, queries, token),
-                null, cancellationToken);
+            : _reads.RunAsync((c, token) => _copies[c].SearchAsync(context, queries, token), null, cancellationToken);
 
     public Task<IndexItem?> GetItemAsync(string id) =>
-        _primaryFirst.RunAsync((c, _) => c == 0 ? _primary.GetItemAsync(id) : _replicas[c - 1].GetItemAsync(context, id), 0, CancellationToken.None);
+        _primaryFirst.RunAsync((c, _) => _copies[c].GetItemAsync(context, id), 0, CancellationToken.None);
 
     public Task<ItemPage> QueryItemsAsync(ItemQuery query, CancellationToken cancellationToken) =>
-        _primaryFirst.RunAsync((c, token) => c == 0 ? _primary.QueryItemsAsync(query, token) : _replicas[c - 1].QueryItemsAsync(context, query, token),
-            0, cancellationToken);
+        _primaryFirst.RunAsync((c, token) => _copies[c].QueryItemsAsync(context, query, token), 0, cancellationToken);
 
     public Task<int> CountAsync(ItemFilter filter, CancellationToken cancellationToken) =>
-        _primaryFirst.RunAsync((c, token) => c == 0 ? _primary.CountAsync(filter, token) : _replicas[c - 1].CountAsync(context, filter, token),
-            0, cancellationToken);
+        _primaryFirst.RunAsync((c, token) => _copies[c].CountAsync(context, filter, token), 0, cancellationToken);
 
     /// <summary>The primary's length and place, or a ready replica's while the primary does not answer.</summary>
     public Task<ShardInfo> GetInfoAsync() => _primaryFirst.RunAsync((c, _) => InfoAsync(c, ready: true), 0, CancellationToken.None);
@@ -73,7 +71,7 @@ internal sealed class ReplicatedShard(IGrainFactory grains, ShardContext context
 
     private async Task<ShardInfo> InfoAsync(int copy, bool ready)
     {
-        var info = copy == 0 ? await _primary.GetInfoAsync() : await _replicas[copy - 1].GetInfoAsync(context);
+        var info = await _copies[copy].GetInfoAsync(context);
         if (ready && !info.Ready) { throw new CopyNotReadyException($"copy {copy} of shard {context.Shard} is loading"); }
         return info;
     }

@@ -165,19 +165,7 @@ internal sealed class VectorReplicaGrain(
         _host.Reset();
         _context = context;
         _primarySeq = 0;
-        var location = new PartLocation(context.Index, context.Generation, context.Shard);
-        var engine = IndexRules.ToOptions(context.Spec);
-        var onDisk = context.Spec.OnDisk;
-        _calls = new PartCalls(_host, () => RecoverAsync(location, engine, onDisk), engine, context.Shard,
-            GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics);
+        _calls = new ShardPartLoader(store, _options, vectorCache).Calls(_host, context, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics);
         return _calls;
-    }
-
-    private async Task<IndexPart> RecoverAsync(PartLocation location, Hnsw.HnswOptions engine, bool onDisk)
-    {
-        var checkpoint = await DocumentCheckpoint.ReadAsync(store, location.Checkpoint, location.ToString());
-        var (index, log) = await PartLog.RecoverAsync(store, location, checkpoint, _options.SnapshotPolicy, engine,
-            vectorCache.NewFile(location, onDisk));
-        return new IndexPart(index, log, _options.PartCapacity);
     }
 }

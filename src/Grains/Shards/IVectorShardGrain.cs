@@ -8,7 +8,7 @@ namespace Vectord.Grains.Shards;
 /// activated anywhere needs nothing else to recover. Writes are ordinary turns; reads are read-only turns.
 /// </summary>
 [Alias("vectord.IVectorShardGrain")]
-public interface IVectorShardGrain : IGrainWithStringKey
+public interface IVectorShardGrain : Replicas.IPartCopyGrain
 {
     /// <summary>Durably adds or replaces items the index grain has checked.</summary>
     [Alias("Add")]
@@ -18,21 +18,9 @@ public interface IVectorShardGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task<Parts.PartWrite> DeleteAsync(ShardContext context, string[] ids);
 
-    /// <summary>One item with its vector, or null.</summary>
-    [AlwaysInterleave, Alias("GetItem")]
-    Task<IndexItem?> GetItemAsync(ShardContext context, string id);
 
-    /// <summary>The shard's nearest items to each checked query, one list per query.</summary>
-    [AlwaysInterleave, Alias("SearchMany")]
-    Task<SearchHit[][]> SearchAsync(ShardContext context, SearchQuery[] queries, CancellationToken cancellationToken = default);
 
-    /// <summary>A page of the shard's items matching a checked query, in id order.</summary>
-    [AlwaysInterleave, Alias("QueryItems")]
-    Task<ItemPage> QueryItemsAsync(ShardContext context, ItemQuery query, CancellationToken cancellationToken = default);
 
-    /// <summary>How many of the shard's items match a checked filter.</summary>
-    [AlwaysInterleave, Alias("Count")]
-    Task<int> CountAsync(ShardContext context, ItemFilter filter, CancellationToken cancellationToken = default);
 
     /// <summary>Durably deletes the shard's items matching a checked filter.</summary>
     [Alias("DeleteWhere")]
@@ -50,9 +38,6 @@ public interface IVectorShardGrain : IGrainWithStringKey
     [Alias("RemoveIfUnchanged")]
     Task<Parts.PartWrite> RemoveIfUnchangedAsync(ShardContext context, string[] ids, ulong[] fingerprints);
 
-    /// <summary>The shard's length and silo.</summary>
-    [AlwaysInterleave, Alias("GetInfo")]
-    Task<ShardInfo> GetInfoAsync(ShardContext context);
 
     /// <summary>Copies the shard as it is now for a snapshot (the index grain holds its writes meanwhile) and starts
     /// saving the copy under <paramref name="staged"/>; <see cref="SavedAsync"/> waits for that.</summary>

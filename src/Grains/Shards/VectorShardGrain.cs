@@ -143,19 +143,9 @@ public sealed class VectorShardGrain(
         _context = context;
         var copies = Math.Max(1, context.Spec.Replicas);
         _feed = copies > 1 ? new ReplicaFeed(GrainFactory, context, copies, replication.Value.FollowerWait, metrics, logger) : null;
-        var location = new PartLocation(context.Index, context.Generation, context.Shard);
-        var engine = IndexRules.ToOptions(context.Spec);
-        var onDisk = context.Spec.OnDisk;
-        _calls = new PartCalls(_host, () => RecoverAsync(location, engine, onDisk), engine, context.Shard, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics);
+        _calls = new ShardPartLoader(store, _options, vectorCache).Calls(_host, context, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics,
+            part => part.Applied = _feed is { } feed ? feed.Published : null);
         return _calls;
-    }
-
-    private async Task<IndexPart> RecoverAsync(PartLocation location, HnswOptions engine, bool onDisk)
-    {
-        var checkpoint = await DocumentCheckpoint.ReadAsync(store, location.Checkpoint, location.ToString());
-        var (index, log) = await PartLog.RecoverAsync(store, location, checkpoint, _options.SnapshotPolicy, engine,
-            vectorCache.NewFile(location, onDisk));
-        return new IndexPart(index, log, _options.PartCapacity) { Applied = _feed is { } feed ? feed.Published : null };
     }
 
     /// <summary>Answers a write once the replicas hold every write before it (see <see cref="ReplicaFeed"/>).</summary>
