@@ -203,7 +203,13 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
             {
                 last = e.Message;
             }
-            if (DateTime.UtcNow > deadline) { throw new BenchException($"the index's copies did not become ready within 5 minutes: {last}"); }
+            if (DateTime.UtcNow > deadline)
+            {
+                var logs = Path.Combine(Path.GetTempPath(), "vectord-failover-logs");
+                Directory.CreateDirectory(logs);
+                foreach (var silo in cluster.Silos) { await File.WriteAllTextAsync(Path.Combine(logs, silo.Name + ".log"), silo.Process.Output, CancellationToken.None).ConfigureAwait(false); }
+                throw new BenchException($"the index's copies did not become ready within 5 minutes (the silos' logs are in {logs}): {last}");
+            }
             await Task.Delay(500, cancellationToken).ConfigureAwait(false);
         }
     }
