@@ -160,14 +160,14 @@ public sealed partial class HnswIndex
     {
         VisitedSet visited = scratch.Visited;
         visited.Reset(_slotCount);
-        ref MinHeap candidates = ref scratch.Candidates;
-        ref MaxHeap results = ref scratch.Results;
+        ref CandidateHeap<NearestFirst> candidates = ref scratch.Candidates;
+        ref CandidateHeap<FarthestFirst> results = ref scratch.Results;
         candidates.Clear();
         results.Clear();
         float bound = float.PositiveInfinity;
         Span<int> fresh = stackalloc int[_m0];
 
-        void Offer(ref TDistance query, int node, ref MinHeap candidates, ref MaxHeap results, ref float bound)
+        void Offer(ref TDistance query, int node, ref CandidateHeap<NearestFirst> candidates, ref CandidateHeap<FarthestFirst> results, ref float bound)
         {
             float d = query.To(node);
             if (results.Count < ef || d < bound)
@@ -264,7 +264,7 @@ public sealed partial class HnswIndex
     [SkipLocalsInit]
     private SearchHit[] ExactSearch<TSpace>(ref float query, int k, SlotSet matches) where TSpace : struct, ISpace
     {
-        ref MaxHeap results = ref SearchScratch.Current.Results;
+        ref CandidateHeap<FarthestFirst> results = ref SearchScratch.Current.Results;
         results.Clear();
         ref float vectors = ref _vectors.Reference;
         nint dim = _dim;

@@ -100,7 +100,7 @@ public sealed partial class HnswIndex
         for (int l = highest; l >= 0; l--)
         {
             SearchLayerBuild<TSpace>(ref vector, current, entryDistance, l, node, scratch);
-            ref MaxHeap results = ref scratch.Results;
+            ref CandidateHeap<FarthestFirst> results = ref scratch.Results;
             Span<Candidate> sorted = SearchScratch.Take(ref scratch.Sorted, results.Count);
             for (int i = sorted.Length - 1; i >= 0; i--)
             {
@@ -271,8 +271,8 @@ public sealed partial class HnswIndex
         int ef = _efConstruction;
         VisitedSet visited = scratch.Visited;
         visited.Reset(_slotCount);
-        ref MinHeap candidates = ref scratch.Candidates;
-        ref MaxHeap results = ref scratch.Results;
+        ref CandidateHeap<NearestFirst> candidates = ref scratch.Candidates;
+        ref CandidateHeap<FarthestFirst> results = ref scratch.Results;
         candidates.Clear();
         results.Clear();
 

@@ -57,7 +57,7 @@ public sealed partial class HnswIndex
         new(ref query, ref _vectors.Reference, _dim);
 
     /// <summary>The best <paramref name="k"/> of <paramref name="results"/> as hits, nearest first (empties the heap).</summary>
-    private SearchHit[] TakeHits(ref float query, int k, ref MaxHeap results)
+    private SearchHit[] TakeHits(ref float query, int k, ref CandidateHeap<FarthestFirst> results)
     {
         while (results.Count > k)
         {
@@ -145,8 +145,8 @@ public sealed partial class HnswIndex
     {
         VisitedSet visited = scratch.Visited;
         visited.Reset(_slotCount);
-        ref MinHeap candidates = ref scratch.Candidates;
-        ref MaxHeap results = ref scratch.Results;
+        ref CandidateHeap<NearestFirst> candidates = ref scratch.Candidates;
+        ref CandidateHeap<FarthestFirst> results = ref scratch.Results;
         candidates.Clear();
         results.Clear();
 
