@@ -1,3 +1,5 @@
+using Vectord.Testing;
+
 namespace Vectord.Cli.Tests;
 
 /// <summary>Exit codes, help, global options and the read commands (indexes, info, search).</summary>

@@ -1,28 +1,23 @@
-using Vectord.Gateway.Tests;
 using Vectord.Testing;
 
 namespace Vectord.Cli.Tests;
 
-/// <summary>The token goes as a bearer token from <c>--token</c> or <c>VECTORD_TOKEN</c>, on a node with auth on.</summary>
-public sealed class TokenTests : IAsyncLifetime
+/// <summary>A node with auth on (one token).</summary>
+public sealed class AuthNodeFixture() : NodeFixture(new() { ["Auth:Tokens:0"] = Token })
 {
-    private const string Token = "cli-test-token";
-    private readonly TempDirectory _data = new("vectord-cli-auth");
-    private VectordServer _server = null!;
+    /// <summary>The node's one token.</summary>
+    public const string Token = "cli-test-token";
+}
 
-    public async ValueTask InitializeAsync() =>
-        _server = await VectordServer.StartAsync(_data.Path, new Dictionary<string, string?> { ["Auth:Tokens:0"] = Token });
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _data.Dispose();
-    }
+/// <summary>The token goes as a bearer token from <c>--token</c> or <c>VECTORD_TOKEN</c>, on a node with auth on.</summary>
+public sealed class TokenTests(AuthNodeFixture node) : IClassFixture<AuthNodeFixture>
+{
+    private const string Token = AuthNodeFixture.Token;
 
     [Fact]
     public async Task Token_from_the_option_or_the_environment_is_sent_and_without_it_the_command_fails()
     {
-        var url = _server.BaseAddress.ToString();
+        var url = node.Url;
 
         var withOption = await CliRun.RunAsync(["indexes", "--url", url, "--token", Token]);
         var withEnvironment = await CliRun.RunAsync(["indexes"], new Dictionary<string, string> { ["VECTORD_URL"] = url, ["VECTORD_TOKEN"] = Token });

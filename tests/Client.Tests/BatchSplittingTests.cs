@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Vectord.Contracts;
+using Vectord.Testing;
 
 namespace Vectord.Client.Tests;
 

@@ -1,3 +1,5 @@
+using Vectord.Testing;
+
 namespace Vectord.Client.Tests;
 
 /// <summary>The index routes through the client against a real node: create, list, get, exists, shards, delete,

@@ -1,3 +1,5 @@
+using Vectord.Testing;
+
 namespace Vectord.Client.Tests;
 
 /// <summary>Any id reaches its item, whatever characters it holds (<c>.</c> and <c>..</c> are not ids: a 400).</summary>

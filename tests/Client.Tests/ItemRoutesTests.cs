@@ -1,3 +1,5 @@
+using Vectord.Testing;
+
 namespace Vectord.Client.Tests;
 
 /// <summary>The item routes through the client against a real node: add (upsert), get, delete one, delete many,

@@ -1,3 +1,5 @@
+using Vectord.Testing;
+
 namespace Vectord.Client.Tests;
 
 /// <summary>Replicas through the client against the real node of one silo: the count at create and in the index's

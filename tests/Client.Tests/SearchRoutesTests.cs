@@ -1,3 +1,5 @@
+using Vectord.Testing;
+
 namespace Vectord.Client.Tests;
 
 /// <summary>Search, batch search, item queries (paged and enumerated), count and delete by filter through the

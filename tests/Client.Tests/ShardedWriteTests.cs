@@ -1,7 +1,6 @@
 using System.IO.Hashing;
 using System.Text;
 using Vectord.Client;
-using Vectord.Gateway.Tests;
 using Vectord.Testing;
 
 namespace Vectord.Client.Tests;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Vectord.Testing;
 
 namespace Vectord.Client.Tests;
 

@@ -116,9 +116,9 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
 
         // Every acknowledged item of the sharded index is found again by its own vector, wherever its shard was.
         var pending = new System.Collections.Concurrent.ConcurrentDictionary<string, float[]>(acknowledged[Sharded]);
-        while (!pending.IsEmpty && clock.Elapsed < TimeSpan.FromSeconds(60))
+        // Every pending item at once, a few searches in flight, until each finds itself.
+        await Eventually.HoldsAsync(async () =>
         {
-            // Every pending item at once, a few searches in flight, until each finds itself.
             await Parallel.ForEachAsync(pending.ToArray(), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (entry, token) =>
             {
                 // A request already in flight to the killed silo when it died waits for Orleans' response timeout;
@@ -135,8 +135,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
                 catch (HttpRequestException) { }
                 catch (OperationCanceledException) when (!token.IsCancellationRequested) { }
             });
-            if (!pending.IsEmpty) { await Task.Delay(50, ct); }
-        }
+            return pending.IsEmpty;
+        }, TimeSpan.FromSeconds(60), ct);
         var shardedServed = clock.Elapsed;
         output.WriteLine($"every item of {Sharded} searchable again {shardedServed.TotalSeconds:F1} s after kill -9");
         Assert.Empty(pending);
@@ -234,27 +234,22 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         return (float)Math.Sqrt(sum);
     }
 
-    private static async Task<bool> WaitUntilServedAsync(
+    private static Task<bool> WaitUntilServedAsync(
         HttpClient http, string name, Dictionary<string, float[]> items, TimeSpan timeout, CancellationToken ct)
     {
         var (probeId, probe) = items.First();
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
+        return Eventually.HoldsAsync(async () =>
         {
             try
             {
                 using var response = await http.PostAsJsonAsync($"vectors/index/{name}/search", new { vector = probe, k = 1 }, ct);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    var body = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
-                    if ((string?)body!["results"]![0]!["id"] == probeId) { return true; }
-                }
+                if (response.StatusCode != HttpStatusCode.OK) { return false; }
+                var body = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
+                return (string?)body!["results"]![0]!["id"] == probeId;
             }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) when (!ct.IsCancellationRequested) { }
-            await Task.Delay(100, ct);
-        }
-        return false;
+            catch (HttpRequestException) { return false; }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested) { return false; }
+        }, timeout, ct);
     }
 
     private static async Task<Dictionary<string, int>> GetPlacementAsync(

@@ -53,7 +53,8 @@ public sealed class ClusterTlsTests : IDisposable
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
         await member.WaitHealthyAsync(TimeSpan.FromSeconds(90), ct);
-        await WaitForAsync(async () => (await ActiveSilosAsync(silo, ct)).Count == 2, TimeSpan.FromSeconds(60), ct);
+        Assert.True(await Eventually.HoldsAsync(async () => (await ActiveSilosAsync(silo, ct)).Count == 2, TimeSpan.FromSeconds(60), ct),
+            "the member silo was not active within 60 s");
 
         // The others never get in: for 15 s their every call is refused, and the cluster's active silos stay the two
         // holders of the certificate (the intruder is not among them).
@@ -97,15 +98,5 @@ public sealed class ClusterTlsTests : IDisposable
         return [.. view.GetProperty("silos").EnumerateArray()
             .Where(s => s.GetProperty("status").GetString() == "active")
             .Select(s => s.GetProperty("address").GetString()!)];
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, CancellationToken ct)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(watch.Elapsed < timeout, $"not reached within {timeout}");
-            await Task.Delay(250, ct);
-        }
     }
 }

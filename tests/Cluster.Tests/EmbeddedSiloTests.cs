@@ -56,11 +56,7 @@ public sealed class EmbeddedSiloTests : IDisposable
             }, ct);
 
             // SIGTERM once a few batches are acknowledged and the writer is still going (bounded wait).
-            var waited = System.Diagnostics.Stopwatch.StartNew();
-            while (Volatile.Read(ref acknowledgedCount) < 60 && !writer.IsCompleted && waited.Elapsed < TimeSpan.FromSeconds(60))
-            {
-                await Task.Delay(20, ct);
-            }
+            await Eventually.HoldsAsync(() => Volatile.Read(ref acknowledgedCount) >= 60 || writer.IsCompleted, TimeSpan.FromSeconds(60), ct);
             Assert.True(acknowledged.Count > 0, "no write was acknowledged before SIGTERM");
             var exitCode = await silo.TerminateAsync(TimeSpan.FromSeconds(45));
             Assert.True(exitCode is not null, $"silo did not stop within 45 s of SIGTERM:\n{silo.Describe()}");

@@ -1,4 +1,5 @@
 using System.Net;
+using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
@@ -6,7 +7,7 @@ namespace Vectord.Gateway.Tests;
 /// OpenAPI document has, in its headings and in its route table.</summary>
 public sealed class ApiContractTests(NodeFixture node)
 {
-    private readonly HttpClient _http = node.Client;
+    private readonly HttpClient _http = node.Http;
 
     [Fact]
     public async Task The_contract_documents_every_route_of_the_openapi_document_and_no_other()

@@ -4,24 +4,20 @@ using Vectord.Testing;
 namespace Vectord.Gateway.Tests;
 
 /// <summary>A co-hosted node with two tokens, and the standalone gateway process in front of its silo.</summary>
-public sealed class AuthFixture : IAsyncLifetime
+public sealed class AuthFixture() : NodeFixture(new()
+{
+    ["Auth:Tokens:0"] = TokenA,
+    ["Auth:Tokens:1"] = TokenB,
+})
 {
     public const string TokenA = "first-token-0123456789";
     public const string TokenB = "second";
 
-    private readonly TempDirectory _data = new("vectord-gw");
-
-    public VectordServer Server { get; private set; } = null!;
-
     public HostProcess Gateway { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        Server = await VectordServer.StartAsync(_data.Path, new Dictionary<string, string?>
-        {
-            ["Auth:Tokens:0"] = TokenA,
-            ["Auth:Tokens:1"] = TokenB,
-        });
+        await base.InitializeAsync();
         Gateway = await HostProcess.StartListeningAsync("gateway", "Vectord.Gateway",
             ["--Cluster:Provider", "localhost",
             "--Cluster:GatewayPort", Server.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -30,17 +26,13 @@ public sealed class AuthFixture : IAsyncLifetime
         await Gateway.WaitHealthyAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (Gateway is not null)
         {
             await Gateway.DisposeAsync();
         }
-        if (Server is not null)
-        {
-            await Server.DisposeAsync();
-        }
-        _data.Dispose();
+        await base.DisposeAsync();
     }
 }
 

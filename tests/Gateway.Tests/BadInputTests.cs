@@ -1,11 +1,12 @@
 using System.Net;
+using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
 /// <summary>Every bad add or search body is a 400 ProblemDetails and changes nothing.</summary>
 public sealed class BadInputTests(NodeFixture node)
 {
-    private readonly HttpClient _http = node.Client;
+    private readonly HttpClient _http = node.Http;
 
     public static TheoryData<string, string> BadAddBodies() => new()
     {

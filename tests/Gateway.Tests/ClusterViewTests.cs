@@ -1,11 +1,12 @@
 using System.Net;
+using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
 /// <summary>The dashboard's cluster view: the silos and index summaries a page at a time.</summary>
 public sealed class ClusterViewTests(NodeFixture node)
 {
-    private readonly HttpClient _http = node.Client;
+    private readonly HttpClient _http = node.Http;
 
     [Fact]
     public async Task Silos_report_the_parts_they_hold_and_their_counters()

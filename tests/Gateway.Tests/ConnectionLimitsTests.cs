@@ -2,9 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Vectord.Testing;
 
@@ -12,35 +16,26 @@ namespace Vectord.Gateway.Tests;
 
 /// <summary>A node with tight limits: one index request at a time and none queued, bodies that must arrive at
 /// 100 B/s after a 2 s grace period and whole within 4 s.</summary>
-public sealed class LimitedNodeFixture : IAsyncLifetime
+public sealed class LimitedNodeFixture() : NodeFixture(new()
 {
-    private readonly TempDirectory _data = new("vectord-limits");
-
-    /// <summary>The running node.</summary>
-    public VectordServer Server { get; private set; } = null!;
-
-    /// <inheritdoc />
-    public async ValueTask InitializeAsync() => Server = await VectordServer.StartAsync(_data.Path, new Dictionary<string, string?>
-    {
-        ["Limits:MaxConcurrentRequests"] = "1",
-        ["Limits:MaxQueuedRequests"] = "0",
-        ["Limits:MinBodyBytesPerSecond"] = "100",
-        ["Limits:MinBodyRateGracePeriod"] = "00:00:02",
-        ["Limits:BodyReadTimeout"] = "00:00:04",
-    });
-
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        if (Server is not null) { await Server.DisposeAsync(); }
-        _data.Dispose();
-    }
-}
+    ["Limits:MaxConcurrentRequests"] = "1",
+    ["Limits:MaxQueuedRequests"] = "0",
+    ["Limits:MinBodyBytesPerSecond"] = "100",
+    ["Limits:MinBodyRateGracePeriod"] = "00:00:02",
+    ["Limits:BodyReadTimeout"] = "00:00:04",
+});
 
 /// <summary>Slow clients are cut off, and requests beyond the node's limit are shed with 503 instead of held.</summary>
 public sealed class ConnectionLimitsTests(LimitedNodeFixture node) : IClassFixture<LimitedNodeFixture>
 {
+    /// <summary>What the limiter is asked about: an index request.</summary>
+    private static readonly DefaultHttpContext IndexRequest = new() { Request = { Path = "/vectors/index" } };
+
     private readonly VectordServer _server = node.Server;
+
+    /// <summary>The limiter the node's rate-limiting middleware holds: its statistics tell whether the one slot is taken.</summary>
+    private readonly PartitionedRateLimiter<HttpContext> _limiter =
+        node.Server.Services.GetRequiredService<IOptions<RateLimiterOptions>>().Value.GlobalLimiter!;
 
     [Fact]
     public async Task A_body_trickling_below_the_minimum_rate_is_cut_off_and_meanwhile_other_requests_are_shed_with_503()
@@ -48,8 +43,8 @@ public sealed class ConnectionLimitsTests(LimitedNodeFixture node) : IClassFixtu
         var ct = TestContext.Current.CancellationToken;
         string name = Http.NewName("slow");
         await CreateIndexAsync(name, ct);
-        // The slow upload must get the node's one slot: a request still finishing (its slot is given back just after
-        // its answer) can make the node refuse the upload instead, so it is tried again a few times.
+        // The refused request must go out while the upload holds the slot, within its 2 s grace period; on a node too
+        // slow for that, the upload is cut off first and the request served, so it is tried again a few times.
         TcpClient? slow = null;
         Task trickle = Task.CompletedTask;
         Reply? shed = null;
@@ -57,16 +52,16 @@ public sealed class ConnectionLimitsTests(LimitedNodeFixture node) : IClassFixtu
         for (var attempt = 0; attempt < 5 && shed is null; attempt++)
         {
             slow?.Dispose();
-            await Task.Delay(200, ct);
+            await WaitForFreeSlotAsync(ct);
             slow = await SlowUploadAsync(name, 100_000, ct);
             clock.Restart();
             // 5 bytes every 500 ms (10 B/s), far below the 100 B/s minimum.
             trickle = TrickleAsync(slow.GetStream(), chunk: 5, every: TimeSpan.FromMilliseconds(500), ct);
             // While it holds the slot, an index request is refused at once; health is never held back.
-            while (shed is null && clock.Elapsed < TimeSpan.FromSeconds(1.5))
+            if (await Eventually.HoldsAsync(() => FreeSlots() == 0, TimeSpan.FromSeconds(1.5), ct)
+                && await _server.Client.GetReplyAsync("/vectors/index") is { Status: HttpStatusCode.ServiceUnavailable } reply)
             {
-                var reply = await _server.Client.GetReplyAsync("/vectors/index");
-                if (reply.Status == HttpStatusCode.ServiceUnavailable) { shed = reply; } else { await Task.Delay(50, ct); }
+                shed = reply;
             }
         }
         using var upload = slow!;
@@ -81,7 +76,7 @@ public sealed class ConnectionLimitsTests(LimitedNodeFixture node) : IClassFixtu
         await trickle;
 
         // The slot is free again, and nothing of the slow body was applied.
-        await WaitForAsync(async () => (await _server.Client.GetReplyAsync("/vectors/index")).Status == HttpStatusCode.OK, ct);
+        await WaitForFreeSlotAsync(ct);
         Assert.Equal(0, await _server.Client.LengthAsync(name));
     }
 
@@ -91,27 +86,21 @@ public sealed class ConnectionLimitsTests(LimitedNodeFixture node) : IClassFixtu
         var ct = TestContext.Current.CancellationToken;
         string name = Http.NewName("drip");
         await CreateIndexAsync(name, ct);
-        string answer = "";
-        var took = TimeSpan.Zero;
-        // Tried again when the node refused the upload because a request was still finishing (see above).
-        for (var attempt = 0; attempt < 5 && (attempt == 0 || answer.StartsWith("HTTP/1.1 503", StringComparison.Ordinal)); attempt++)
-        {
-            await Task.Delay(200, ct);
-            using var slow = await SlowUploadAsync(name, 100_000, ct);
-            var clock = Stopwatch.StartNew();
-            // 50 bytes every 100 ms (500 B/s): above the minimum rate, but 100 kB would take 200 s.
-            var trickle = TrickleAsync(slow.GetStream(), chunk: 50, every: TimeSpan.FromMilliseconds(100), ct);
-            answer = await ReadUntilAsync(slow.GetStream(),
-                text => text.Contains("did not arrive", StringComparison.Ordinal) || text.StartsWith("HTTP/1.1 503", StringComparison.Ordinal),
-                TimeSpan.FromSeconds(20), ct);
-            took = clock.Elapsed;
-            slow.Close();
-            await trickle;
-        }
+        await WaitForFreeSlotAsync(ct);
+        using var slow = await SlowUploadAsync(name, 100_000, ct);
+        var clock = Stopwatch.StartNew();
+        // 50 bytes every 100 ms (500 B/s): above the minimum rate, but 100 kB would take 200 s.
+        var trickle = TrickleAsync(slow.GetStream(), chunk: 50, every: TimeSpan.FromMilliseconds(100), ct);
+        string answer = await ReadUntilAsync(slow.GetStream(),
+            text => text.Contains("did not arrive", StringComparison.Ordinal) || text.StartsWith("HTTP/1.1 503", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), ct);
+        var took = clock.Elapsed;
+        slow.Close();
+        await trickle;
         Assert.StartsWith("HTTP/1.1 408", answer, StringComparison.Ordinal);
         Assert.Contains("the request body did not arrive within 4 s", answer, StringComparison.Ordinal);
         Assert.InRange(took, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(15));
-        await WaitForAsync(async () => (await _server.Client.GetReplyAsync("/vectors/index")).Status == HttpStatusCode.OK, ct);
+        await WaitForFreeSlotAsync(ct);
         Assert.Equal(0, await _server.Client.LengthAsync(name));
     }
 
@@ -134,10 +123,20 @@ public sealed class ConnectionLimitsTests(LimitedNodeFixture node) : IClassFixtu
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Creates an index, again while the node's one slot is still taken by the previous test's last request.</summary>
-    private Task CreateIndexAsync(string name, CancellationToken ct) =>
-        WaitForAsync(async () => (await _server.Client.PostReplyAsync("/vectors/index", $$"""{"name":"{{name}}","dimension":2,"distance":"euclidean"}""")).Status
-            == HttpStatusCode.Created, ct);
+    /// <summary>Creates an index once the node's one slot is free.</summary>
+    private async Task CreateIndexAsync(string name, CancellationToken ct)
+    {
+        await WaitForFreeSlotAsync(ct);
+        await _server.Client.CreateIndexAsync(name, 2, "euclidean");
+    }
+
+    /// <summary>How many index requests the node would let start now.</summary>
+    private long FreeSlots() => _limiter.GetStatistics(IndexRequest)?.CurrentAvailablePermits ?? 0;
+
+    /// <summary>Waits until the node's one slot is free: a request gives it back just after its answer has gone, so
+    /// the next request, sent at once, could otherwise be refused.</summary>
+    private async Task WaitForFreeSlotAsync(CancellationToken ct) =>
+        Assert.True(await Eventually.HoldsAsync(() => FreeSlots() == 1, TimeSpan.FromSeconds(15), ct), "the node's one slot was not given back within 15 s");
 
     /// <summary>A connection that has sent an add's headers, announcing <paramref name="length"/> bytes of body.</summary>
     private async Task<TcpClient> SlowUploadAsync(string name, int length, CancellationToken ct)
@@ -196,15 +195,5 @@ public sealed class ConnectionLimitsTests(LimitedNodeFixture node) : IClassFixtu
             Assert.Fail($"the connection was still open after {timeout}; received: {text}");
         }
         return text.ToString();
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "condition not met within 15 s");
-            await Task.Delay(100, ct);
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
@@ -9,7 +10,7 @@ namespace Vectord.Gateway.Tests;
 /// authentication off; the same requests from the node's own origin still work.</summary>
 public sealed class CrossSiteTests(NodeFixture node)
 {
-    private readonly HttpClient _http = node.Client;
+    private readonly HttpClient _http = node.Http;
 
     public static TheoryData<string, string?> BodilessTypes => new()
     {

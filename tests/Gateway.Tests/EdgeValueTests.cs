@@ -1,11 +1,12 @@
 using System.Net;
+using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
 /// <summary>Unusual but well-formed values: each has a defined answer, never a 500.</summary>
 public sealed class EdgeValueTests(NodeFixture node)
 {
-    private readonly HttpClient _http = node.Client;
+    private readonly HttpClient _http = node.Http;
 
     [Fact]
     public async Task Extreme_search_and_listing_parameters_are_clamped()

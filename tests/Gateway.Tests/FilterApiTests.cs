@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
@@ -7,7 +8,7 @@ namespace Vectord.Gateway.Tests;
 /// and <c>delete</c> by filter.</summary>
 public sealed class FilterApiTests(NodeFixture node)
 {
-    private readonly HttpClient _http = node.Client;
+    private readonly HttpClient _http = node.Http;
 
     private const string NotRed = """{"must_not":[{"key":"color","match":{"value":"red"}}]}""";
 

@@ -6,32 +6,13 @@ using Vectord.Testing;
 namespace Vectord.Gateway.Tests;
 
 /// <summary>A node that lets a filter run for one millisecond (<c>Filters:MaxEvaluationTime</c>).</summary>
-public sealed class ImpatientNodeFixture : IAsyncLifetime
-{
-    private readonly TempDirectory _data = new("vectord-filter-time");
-
-    /// <summary>The running node.</summary>
-    public VectordServer Server { get; private set; } = null!;
-
-    /// <inheritdoc />
-    public async ValueTask InitializeAsync() => Server = await VectordServer.StartAsync(_data.Path, new Dictionary<string, string?>
-    {
-        ["Filters:MaxEvaluationTime"] = "00:00:00.001",
-    });
-
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        if (Server is not null) { await Server.DisposeAsync(); }
-        _data.Dispose();
-    }
-}
+public sealed class ImpatientNodeFixture() : NodeFixture(new() { ["Filters:MaxEvaluationTime"] = "00:00:00.001" });
 
 /// <summary>What one request's filters may cost (<see cref="FilterRules.MaxCost"/>), summed over nesting and over the
 /// searches of a batch, and the time a filter may run.</summary>
 public sealed class FilterCostTests(NodeFixture node, ImpatientNodeFixture impatient) : IClassFixture<ImpatientNodeFixture>
 {
-    private readonly HttpClient _http = node.Client;
+    private readonly HttpClient _http = node.Http;
 
     /// <summary>A filter of <paramref name="count"/> range conditions on <c>n</c>, all of them true of n ≥ 0.</summary>
     private static string Ranges(int count) =>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
@@ -19,7 +20,7 @@ public sealed class FilterParityTests(NodeFixture node)
     private const int Count = 300;
     private static readonly string[] Colors = ["red", "green", "blue"];
 
-    private readonly HttpClient _http = node.Client;
+    private readonly HttpClient _http = node.Http;
     private readonly IGrainFactory _grains = node.Server.Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>An item as the test keeps it: <see cref="Metadata"/> is null when the item has no metadata, or

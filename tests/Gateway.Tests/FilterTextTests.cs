@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
@@ -7,7 +8,7 @@ namespace Vectord.Gateway.Tests;
 /// refused, and so is a filter whose keys or strings are not Unicode text, on every filter route.</summary>
 public sealed class FilterTextTests(NodeFixture node)
 {
-    private readonly HttpClient _http = node.Client;
+    private readonly HttpClient _http = node.Http;
 
     private async Task<string> IndexAsync()
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Vectord.Gateway.Infrastructure;
+using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
@@ -12,7 +13,7 @@ public sealed class IndexGrainsTests(NodeFixture node)
     {
         var indexes = node.Server.Services.GetRequiredService<IndexGrains>();
         string name = Http.NewName("refs");
-        await node.Client.CreateIndexAsync(name, 2);
+        await node.Http.CreateIndexAsync(name, 2);
 
         IVectorIndexGrain first = indexes.Index(name);
         Assert.Same(first, indexes.Index(name));
@@ -27,7 +28,7 @@ public sealed class IndexGrainsTests(NodeFixture node)
         // A reference made after the cache started again addresses the same grain.
         IVectorIndexGrain again = indexes.Index(name);
         Assert.Equal(first.GetGrainId(), again.GetGrainId());
-        (await node.Client.PostReplyAsync($"/vectors/index/{name}/add", """{"items":[{"id":"a","vector":[1,0]}]}""")).AssertJson(HttpStatusCode.OK);
+        (await node.Http.PostReplyAsync($"/vectors/index/{name}/add", """{"items":[{"id":"a","vector":[1,0]}]}""")).AssertJson(HttpStatusCode.OK);
         Assert.Equal(1, (await again.GetInfoAsync()).Length);
         await Assert.ThrowsAsync<IndexNotFoundException>(() => indexes.Index($"{name}-other-0").GetInfoAsync());
     }

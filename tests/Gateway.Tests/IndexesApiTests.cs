@@ -1,10 +1,11 @@
 using System.Net;
+using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
 public sealed class IndexesApiTests(NodeFixture node)
 {
-    private readonly HttpClient _http = node.Client;
+    private readonly HttpClient _http = node.Http;
 
     [Fact]
     public async Task Create_get_list_delete_round_trip()

@@ -1,4 +1,5 @@
 using System.Net;
+using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
@@ -6,7 +7,7 @@ namespace Vectord.Gateway.Tests;
 /// and a request target with dot segments never reaches a route: deleting item <c>..</c> cannot drop the index.</summary>
 public sealed class ItemIdTests(NodeFixture node)
 {
-    private readonly HttpClient _http = node.Client;
+    private readonly HttpClient _http = node.Http;
 
     [Theory]
     [InlineData("DELETE", "/items/..")]

@@ -1,11 +1,12 @@
 using System.Net;
 using System.Text.Json;
+using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
 public sealed class ItemsApiTests(NodeFixture node)
 {
-    private readonly HttpClient _http = node.Client;
+    private readonly HttpClient _http = node.Http;
 
     [Fact]
     public async Task Answers_carry_a_content_length_and_no_chunked_framing()

@@ -2,13 +2,14 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Vectord.Contracts;
+using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
 /// <summary>Every error answer names its kind in <c>code</c>, so that callers need not parse <c>detail</c>.</summary>
 public sealed class ProblemCodeTests(NodeFixture node)
 {
-    private readonly HttpClient _http = node.Client;
+    private readonly HttpClient _http = node.Http;
 
     [Fact]
     public async Task Missing_index_item_and_snapshot_are_told_apart_by_code()

@@ -9,29 +9,14 @@ using Vectord.Testing;
 namespace Vectord.Gateway.Tests;
 
 /// <summary>A co-hosted node with one read-write and one read-only token.</summary>
-public sealed class ReadOnlyFixture : IAsyncLifetime
+public sealed class ReadOnlyFixture() : NodeFixture(new()
+{
+    ["Auth:Tokens:0"] = Writer,
+    ["Auth:ReadOnlyTokens:0"] = Reader,
+})
 {
     public const string Writer = "writer-token-1";
     public const string Reader = "reader-token-2";
-
-    private readonly TempDirectory _data = new("vectord-gw");
-
-    public VectordServer Server { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync() => Server = await VectordServer.StartAsync(_data.Path, new Dictionary<string, string?>
-    {
-        ["Auth:Tokens:0"] = Writer,
-        ["Auth:ReadOnlyTokens:0"] = Reader,
-    });
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Server is not null)
-        {
-            await Server.DisposeAsync();
-        }
-        _data.Dispose();
-    }
 }
 
 /// <summary>Every route with each kind of token: read-write, read-only, wrong and none.</summary>
@@ -165,12 +150,8 @@ public sealed class ReadOnlyTokenTests(ReadOnlyFixture fixture) : IClassFixture<
     public async Task The_standalone_gateway_refuses_to_start_with_an_empty_token()
     {
         await using var gateway = HostProcess.Start("gateway", "Vectord.Gateway", ["--Cluster:Provider", "localhost", "--Auth:ReadOnlyTokens:0="]);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!gateway.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-        Assert.True(gateway.HasExited, $"the gateway kept running:\n{gateway.Describe()}");
+        Assert.True(await Eventually.HoldsAsync(() => gateway.HasExited, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken),
+            $"the gateway kept running:\n{gateway.Describe()}");
         Assert.Contains("Auth:ReadOnlyTokens:0 is empty", gateway.Output, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
@@ -6,7 +7,7 @@ namespace Vectord.Gateway.Tests;
 /// 400 (or 413) that names it, on both of the gateway's body paths, and changes nothing.</summary>
 public sealed class RequestCapsTests(NodeFixture node)
 {
-    private readonly HttpClient _http = node.Client;
+    private readonly HttpClient _http = node.Http;
 
     private static string Items(int count, int from = 0) =>
         string.Join(",", Enumerable.Range(from, count).Select(i => $$"""{"id":"i{{i}}","vector":[1,{{i}}]}"""));

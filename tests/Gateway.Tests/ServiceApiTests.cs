@@ -1,11 +1,12 @@
 using System.Net;
+using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
 /// <summary>Health, OpenAPI, the API page and Prometheus metrics.</summary>
 public sealed class ServiceApiTests(NodeFixture node)
 {
-    private readonly HttpClient _http = node.Client;
+    private readonly HttpClient _http = node.Http;
 
     [Fact]
     public async Task Health_is_200_with_the_active_silos()
@@ -125,8 +126,8 @@ public sealed class MetricsIsolationTests(NodeFixture node)
     public async Task A_node_exports_only_its_own_parts_and_another_node_stopping_does_not_disturb_them()
     {
         string mine = Http.NewName("mine");
-        await node.Client.CreateIndexAsync(mine, 2);
-        (await node.Client.PostReplyAsync($"/vectors/index/{mine}/add", """{"items":[{"id":"a","vector":[1,0]}]}""")).AssertJson(HttpStatusCode.OK);
+        await node.Http.CreateIndexAsync(mine, 2);
+        (await node.Http.PostReplyAsync($"/vectors/index/{mine}/add", """{"items":[{"id":"a","vector":[1,0]}]}""")).AssertJson(HttpStatusCode.OK);
 
         using var data = new Vectord.Testing.TempDirectory("vectord-gw");
         string theirs = Http.NewName("theirs");
@@ -138,13 +139,13 @@ public sealed class MetricsIsolationTests(NodeFixture node)
             string otherText = (await other.Client.GetReplyAsync("/metrics")).Body;
             Assert.Equal(2, ServiceApiTests.Sample(otherText, "vectord_index_vectors", theirs));
             Assert.Null(ServiceApiTests.Sample(otherText, "vectord_index_vectors", mine));
-            string myText = (await node.Client.GetReplyAsync("/metrics")).Body;
+            string myText = (await node.Http.GetReplyAsync("/metrics")).Body;
             Assert.Equal(1, ServiceApiTests.Sample(myText, "vectord_index_vectors", mine));
             Assert.Null(ServiceApiTests.Sample(myText, "vectord_index_vectors", theirs));
         }
 
         // The other node's meter is gone; this node's series are still exported.
-        string after = (await node.Client.GetReplyAsync("/metrics")).Body;
+        string after = (await node.Http.GetReplyAsync("/metrics")).Body;
         Assert.Equal(1, ServiceApiTests.Sample(after, "vectord_index_vectors", mine));
     }
 }

@@ -12,7 +12,7 @@ namespace Vectord.Gateway.Tests;
 /// leave nothing behind, conflicts, names and 404s.</summary>
 public sealed partial class SnapshotApiTests(NodeFixture node)
 {
-    private readonly HttpClient _http = node.Client;
+    private readonly HttpClient _http = node.Http;
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 

@@ -6,7 +6,7 @@ namespace Vectord.Gateway.Tests;
 /// <summary>What the HTTP API answers when storage fails, and what a restarted node serves.</summary>
 public sealed class StorageTests(NodeFixture node)
 {
-    private readonly HttpClient _http = node.Client;
+    private readonly HttpClient _http = node.Http;
 
     [Fact]
     public async Task Refused_write_is_503_and_changes_nothing_until_storage_is_back()

@@ -21,7 +21,7 @@ public sealed class VectorNumbersTests(NodeFixture node)
     [InlineData("dot")]
     public async Task Huge_norms_are_refused_naming_the_item_and_tiny_vectors_are_served(string distance)
     {
-        var http = node.Client;
+        var http = node.Http;
         string name = Http.NewName("numbers");
         await http.CreateIndexAsync(name, 4, distance);
         string detail = (await http.PostReplyAsync($"/vectors/index/{name}/add",

@@ -1,4 +1,5 @@
 using Orleans.TestingHost;
+using Vectord.Testing;
 
 namespace Vectord.Grains.Tests;
 
@@ -51,19 +52,16 @@ public sealed class DurabilityTests
             }
             var writers = Enumerable.Range(0, 3).Select(WriterAsync).ToArray();
 
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (acknowledged.Count < 200 && DateTime.UtcNow < deadline) { await Task.Delay(20, ct); }
-            Assert.True(acknowledged.Count >= 200, "the writers did not get going");
+            Assert.True(await Eventually.HoldsAsync(() => acknowledged.Count >= 200, TimeSpan.FromSeconds(20), ct), "the writers did not get going");
             await cluster.KillSiloAsync(victim, ct);
             var killedAt = acknowledged.Count;
 
             // Keep writing for a moment after the kill (the grain re-activates on the surviving silo), then stop.
             // Generous: a call in flight to the dead silo may wait for its response timeout before the writer retries.
-            var resume = DateTime.UtcNow.AddSeconds(60);
-            while (acknowledged.Count < killedAt + 100 && DateTime.UtcNow < resume) { await Task.Delay(50, ct); }
+            var resumed = await Eventually.HoldsAsync(() => acknowledged.Count >= killedAt + 100, TimeSpan.FromSeconds(60), ct);
             await stop.CancelAsync();
             await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(90), ct);
-            Assert.True(acknowledged.Count >= killedAt + 100, $"writes did not resume after the kill ({acknowledged.Count - killedAt} since)");
+            Assert.True(resumed, $"writes did not resume after the kill ({acknowledged.Count - killedAt} since)");
 
             await cluster.DeactivateAsync(grain);
             Assert.Equal(cluster.Primary!.SiloAddress, Assert.Single(cluster.GetActiveSilos()).SiloAddress);

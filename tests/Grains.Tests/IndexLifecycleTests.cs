@@ -1,3 +1,4 @@
+using Vectord.Testing;
 
 namespace Vectord.Grains.Tests;
 
@@ -163,15 +164,11 @@ public sealed class IndexLifecycleTests(FileClusterFixture fixture)
         foreach (var name in names) { await Assert.ThrowsAsync<IndexNotFoundException>(() => Index(name).GetInfoAsync()); }
 
         var management = fixture.Grains.GetGrain<IManagementGrain>(0);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        int alive;
-        do
+        var alive = await Eventually.ReadAsync(async () =>
         {
             var activations = await management.GetDetailedGrainStatistics(null, null, TestContext.Current.CancellationToken);
-            alive = activations.Count(a => names.Any(n => a.GrainId.ToString().EndsWith("/" + n, StringComparison.Ordinal)));
-            if (alive > 0) { await Task.Delay(100, TestContext.Current.CancellationToken); }
-        }
-        while (alive > 0 && DateTime.UtcNow < deadline);
+            return activations.Count(a => names.Any(n => a.GrainId.ToString().EndsWith("/" + n, StringComparison.Ordinal)));
+        }, count => count == 0, TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         Assert.Equal(0, alive);
     }
 }

@@ -93,12 +93,11 @@ public sealed class OnDiskCacheTests
             // Each shard meets its damage at its first get, then serves again from storage.
             foreach (var item in items.Where((_, i) => i % 37 == 0))
             {
-                IndexItem? reloaded = null;
-                for (var attempt = 0; attempt < 50 && reloaded is null; attempt++)
+                var reloaded = await Eventually.ReadAsync(async () =>
                 {
-                    try { reloaded = await damagedGrain.GetItemAsync(item.Id); }
-                    catch (StorageUnavailableException) { await Task.Delay(100, TestContext.Current.CancellationToken); }
-                }
+                    try { return await damagedGrain.GetItemAsync(item.Id); }
+                    catch (StorageUnavailableException) { return null; }
+                }, i => i is not null, TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
                 Assert.Equal(item.Vector, reloaded!.Vector);
             }
             await AssertWholeAsync(damagedGrain, items, queries, expectedDamaged);

@@ -157,19 +157,11 @@ public sealed class PersistenceTests(FileClusterFixture fixture)
         Assert.Equal(["000000000001", "000000000002"], Files(Path.Combine(DataDirectory(name), "wal")));
 
         // The stale activation deactivates itself; the next one replays both writers' records.
-        IndexInfo? info = null;
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (info is null && DateTime.UtcNow < deadline)
+        var info = await Eventually.ReadAsync(async () =>
         {
-            try
-            {
-                info = await grain.GetInfoAsync();
-            }
-            catch (StorageUnavailableException)
-            {
-                await Task.Delay(50, TestContext.Current.CancellationToken);
-            }
-        }
+            try { return await grain.GetInfoAsync(); }
+            catch (StorageUnavailableException) { return null; }
+        }, i => i is not null, TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
         Assert.Equal(2, info?.Length);
         Assert.Equal("""{"by":"other"}""", (await grain.GetItemAsync("theirs"))!.Metadata);
         Assert.Null(await grain.GetItemAsync("lost"));

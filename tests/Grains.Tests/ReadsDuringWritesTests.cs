@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.TestingHost;
 using Vectord.Grains.Hosting;
 using Vectord.Grains.Storage;
+using Vectord.Testing;
 
 namespace Vectord.Grains.Tests;
 
@@ -88,9 +89,8 @@ public sealed class ReadsDuringWritesTests : IAsyncLifetime
         Assert.Empty(await SnapshotsAsync(name));
 
         HoldingStore.Release();
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while ((await SnapshotsAsync(name)).Count == 0 && waited.Elapsed < TimeSpan.FromSeconds(20)) { await Task.Delay(50, ct); }
-        Assert.NotEmpty(await SnapshotsAsync(name));   // the held snapshot landed once storage let it through
+        // The held snapshot lands once storage lets it through.
+        Assert.NotEmpty(await Eventually.ReadAsync(() => SnapshotsAsync(name), s => s.Count > 0, TimeSpan.FromSeconds(20), ct));
     }
 
     private async Task<List<string>> SnapshotsAsync(string index) =>

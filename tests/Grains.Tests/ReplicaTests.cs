@@ -63,20 +63,16 @@ public sealed class ReplicaTests
         return items;
     }
 
+    /// <summary>What <paramref name="read"/> returns once a copy it reaches is ready; a copy still loading refuses
+    /// with <see cref="CopyNotReadyException"/>, which fails the test after 60 s.</summary>
     private static async Task<T> ReadyAsync<T>(Func<Task<T>> read)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        var (ready, value) = await Eventually.ReadAsync(async () =>
         {
-            try
-            {
-                return await read();
-            }
-            catch (CopyNotReadyException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
+            try { return (Ready: true, Value: await read()); }
+            catch (CopyNotReadyException) { return (Ready: false, Value: default(T)!); }
+        }, r => r.Ready, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        return ready ? value : await read();
     }
 
     /// <summary>Waits until every copy of every shard has followed its primary's log to the end, then compares the

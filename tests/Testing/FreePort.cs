@@ -31,23 +31,23 @@ public static class FreePort
     /// <exception cref="TimeoutException">Nothing listened within <paramref name="timeout"/>.</exception>
     public static async Task WaitListeningAsync(int port, TimeSpan timeout, Func<string>? describe = null, CancellationToken cancellationToken = default)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        if (!await Eventually.HoldsAsync(() => AcceptsAsync(port, cancellationToken), timeout, cancellationToken))
         {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50, cancellationToken);
-            }
-            catch (SocketException ex)
-            {
-                throw new TimeoutException($"nothing listens on 127.0.0.1:{port} after {timeout.TotalSeconds:0} s. {describe?.Invoke()}", ex);
-            }
+            throw new TimeoutException($"nothing listens on 127.0.0.1:{port} after {timeout.TotalSeconds:0} s. {describe?.Invoke()}");
+        }
+    }
+
+    private static async Task<bool> AcceptsAsync(int port, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 
@@ -84,36 +83,38 @@ public sealed class HostProcess : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The process exited.</exception>
     public async Task WaitHealthyAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var clock = Stopwatch.StartNew();
-        var last = "no answer";
-        while (clock.Elapsed < timeout)
+        var problem = await Eventually.ReadAsync(() => ProbeHealthAsync(cancellationToken), p => p is null, timeout, cancellationToken);
+        if (problem is not null)
         {
-            if (HasExited)
-            {
-                throw new InvalidOperationException($"{Name} exited early:\n{Describe()}");
-            }
-            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            attempt.CancelAfter(TimeSpan.FromSeconds(5));   // one probe never eats the whole wait
-            try
-            {
-                using var response = await Client.GetAsync(new Uri("health", UriKind.Relative), attempt.Token);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(attempt.Token)}";
-            }
-            catch (HttpRequestException e)
-            {
-                last = e.Message;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                last = "no answer within 5 s";
-            }
-            await Task.Delay(100, cancellationToken);
+            throw new TimeoutException($"{Name} was not healthy within {timeout.TotalSeconds:0} s (last: {problem}):\n{Describe()}");
         }
-        throw new TimeoutException($"{Name} was not healthy within {timeout.TotalSeconds:0} s (last: {last}):\n{Describe()}");
+    }
+
+    /// <summary>One <c>GET /health</c>: null if it answered 200, else what came instead.</summary>
+    /// <exception cref="InvalidOperationException">The process exited.</exception>
+    private async Task<string?> ProbeHealthAsync(CancellationToken cancellationToken)
+    {
+        if (HasExited)
+        {
+            throw new InvalidOperationException($"{Name} exited early:\n{Describe()}");
+        }
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(TimeSpan.FromSeconds(5));   // one probe never eats the whole wait
+        try
+        {
+            using var response = await Client.GetAsync(new Uri("health", UriKind.Relative), attempt.Token);
+            return response.StatusCode == HttpStatusCode.OK
+                ? null
+                : $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(attempt.Token)}";
+        }
+        catch (HttpRequestException e)
+        {
+            return e.Message;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return "no answer within 5 s";
+        }
     }
 
     /// <summary>kill -9 of the process tree: no shutdown, no flush.</summary>

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.VectorData;
-using Vectord.Gateway.Tests;
 using Vectord.Testing;
 
 [assembly: AssemblyFixture(typeof(Vectord.VectorData.Tests.Node))]
@@ -26,20 +25,15 @@ public sealed class BothTransports : TheoryData<Transport>
 
 /// <summary>One real node for the whole assembly: a silo with the HTTP gateway on a free loopback port and file
 /// storage in a temporary directory, with auth on. Tests give their collections unique names.</summary>
-public sealed class Node : IAsyncLifetime
+public sealed class Node() : NodeFixture(new() { ["Auth:Tokens:0"] = Token })
 {
     /// <summary>The bearer token the node accepts.</summary>
     public const string Token = "vectordata-tests";
 
-    private readonly TempDirectory _data = new("vectord-mevd");
-
-    /// <summary>The running node.</summary>
-    public VectordServer Server { get; private set; } = null!;
+    private readonly Dictionary<Transport, VectordVectorStore> _stores = [];
 
     /// <summary>The silo's grain factory.</summary>
     public IGrainFactory Grains => Server.Services.GetRequiredService<IGrainFactory>();
-
-    private readonly Dictionary<Transport, VectordVectorStore> _stores = [];
 
     /// <summary>The node's shared store over <paramref name="transport"/> (not to be disposed by tests).</summary>
     public VectordVectorStore Store(Transport transport)
@@ -61,18 +55,10 @@ public sealed class Node : IAsyncLifetime
         _ => new VectordVectorStore(Grains, options),
     };
 
-    /// <summary>A collection name no other test uses.</summary>
-    public static string NewName(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
-
     /// <inheritdoc/>
-    public async ValueTask InitializeAsync() =>
-        Server = await VectordServer.StartAsync(_data.Path, new Dictionary<string, string?> { ["Auth:Tokens:0"] = Token });
-
-    /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         foreach (var store in _stores.Values) { store.Dispose(); }
-        await Server.DisposeAsync();
-        _data.Dispose();
+        await base.DisposeAsync();
     }
 }

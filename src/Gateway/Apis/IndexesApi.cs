@@ -14,30 +14,23 @@ public static class IndexesApi
 
         group.MapPost("/", CreateAsync).WithName("CreateIndex")
             .WithSummary("Creates an index")
-            .Accepts<CreateIndexRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .AcceptsBody<CreateIndexRequest>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
         group.MapGet("/", ListAsync).WithName("ListIndexes")
             .WithSummary("Lists the index names");
-        group.MapGet("/{name}", GetAsync).WithName("GetIndex")
-            .WithSummary("An index's parameters and length")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{name}/shards", ShardsAsync).WithName("GetIndexShards")
-            .WithSummary("Where each part of an index lives and how many items it holds")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapDelete("/{name}", DropAsync).WithName("DeleteIndex")
-            .WithSummary("Deletes an index and its stored data")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/{name}/merge", MergeAsync).WithName("MergeIndex")
+
+        // The routes of one index: 400 for a name that cannot be one, 404 for no such index.
+        var index = group.MapGroup("/{name}")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        index.MapGet("", GetAsync).WithName("GetIndex")
+            .WithSummary("An index's parameters and length");
+        index.MapGet("/shards", ShardsAsync).WithName("GetIndexShards")
+            .WithSummary("Where each part of an index lives and how many items it holds");
+        index.MapDelete("", DropAsync).WithName("DeleteIndex")
+            .WithSummary("Deletes an index and its stored data");
+        index.MapPost("/merge", MergeAsync).WithName("MergeIndex")
             .WithSummary("Copies every item of the index into another one")
-            .Accepts<MergeRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .AcceptsBody<MergeRequest>();
         return group;
     }
 

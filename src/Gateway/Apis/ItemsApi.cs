@@ -14,64 +14,40 @@ public static class ItemsApi
     /// <summary>Maps the item and search routes.</summary>
     public static RouteGroupBuilder MapItemsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/vectors/index/{name}").WithTags("Items");
+        // Every route names an index: 400 for a name that cannot be one, 404 for no such index.
+        var group = app.MapGroup("/vectors/index/{name}").WithTags("Items")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
 
         group.MapPost("/add", AddAsync).WithName("AddItems")
             .WithSummary("Adds or replaces a batch of items (applied whole or not at all)")
-            .Accepts<AddRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
-            .ProducesProblem(StatusCodes.Status507InsufficientStorage);
+            .AcceptsBody<AddRequest>()
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable, StatusCodes.Status504GatewayTimeout, StatusCodes.Status507InsufficientStorage);
         long searchBody = app.ServiceProvider.GetRequiredService<IOptions<GatewayLimits>>().Value.MaxSearchBodyBytes;
         group.MapPost("/search", SearchAsync).WithName("Search")
             .WithSummary("The k nearest items to a vector")
             .WithMetadata(new BodySizeLimit(searchBody))
-            .Accepts<SearchRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .AcceptsBody<SearchRequest>();
         // A batch carries up to 1024 query vectors, as add carries items: the node-wide body limit, not a search's.
         group.MapPost("/search/batch", SearchBatchAsync).WithName("SearchBatch")
             .WithSummary("Several searches at once: one list of nearest items per search, in order")
-            .Accepts<SearchBatchRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .AcceptsBody<SearchBatchRequest>();
         group.MapPost("/items/query", QueryAsync).WithName("QueryItems")
             .WithSummary("Pages through the items that match a filter, in id order")
             .WithMetadata(new BodySizeLimit(searchBody))
-            .Accepts<ItemQueryRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .AcceptsBody<ItemQueryRequest>();
         group.MapPost("/count", CountAsync).WithName("CountItems")
             .WithSummary("The number of items that match a filter")
             .WithMetadata(new BodySizeLimit(searchBody))
-            .Accepts<CountRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .AcceptsBody<CountRequest>();
         group.MapPost("/delete", DeleteManyAsync).WithName("DeleteItems")
             .WithSummary("Deletes items by id, or every item that matches a filter")
-            .Accepts<DeleteItemsRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .AcceptsBody<DeleteItemsRequest>();
         group.MapGet("/items", ListAsync).WithName("ListItems")
-            .WithSummary("Pages through the items in id order")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Pages through the items in id order");
         group.MapGet("/items/{*id}", GetAsync).WithName("GetItem")
-            .WithSummary("One item with its vector and metadata")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("One item with its vector and metadata");
         group.MapDelete("/items/{*id}", DeleteAsync).WithName("DeleteItem")
-            .WithSummary("Deletes one item")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Deletes one item");
         return group;
     }
 

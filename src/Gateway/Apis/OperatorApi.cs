@@ -17,15 +17,12 @@ public static class OperatorApi
     /// <summary>Maps <c>GET /cluster/silos</c> and <c>GET /cluster/indexes</c>.</summary>
     public static RouteGroupBuilder MapClusterApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/cluster").WithTags("Operator");
+        var group = app.MapGroup("/cluster").WithTags("Operator")
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/silos", SilosAsync).WithName("ClusterSilos")
-            .WithSummary("The silos (status, index parts held, memory, cumulative search and ingest counters) and the cluster's totals")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithSummary("The silos (status, index parts held, memory, cumulative search and ingest counters) and the cluster's totals");
         group.MapGet("/indexes", IndexesAsync).WithName("ClusterIndexes")
-            .WithSummary("One page of index summaries in name order (parameters, length, holding silos, or the index's error)")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithSummary("One page of index summaries in name order (parameters, length, holding silos, or the index's error)");
         return group;
     }
 

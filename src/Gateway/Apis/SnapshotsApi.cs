@@ -29,31 +29,26 @@ public static class SnapshotsApi
     {
         ArgumentNullException.ThrowIfNull(app);
         long maxUpload = app.ServiceProvider.GetRequiredService<IOptions<SnapshotOptions>>().Value.MaxUploadBytes;
-        var group = app.MapGroup("/vectors/index/{name}/snapshots").WithTags("Snapshots");
+        // 400 for a name that cannot be an index's; the snapshots of an index that is no more are still listed.
+        var group = app.MapGroup("/vectors/index/{name}/snapshots").WithTags("Snapshots")
+            .ProducesProblems(StatusCodes.Status400BadRequest);
         group.MapPost("/", CreateAsync).WithName("CreateSnapshot")
             .WithSummary("Takes a snapshot of the index; writes arriving meanwhile are wholly in it or wholly not")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/", ListAsync).WithName("ListSnapshots")
-            .WithSummary("The index's snapshots, newest first (also those of a dropped index)")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .WithSummary("The index's snapshots, newest first (also those of a dropped index)");
         group.MapGet("/{snapshot}", DownloadAsync).WithName("DownloadSnapshot")
             .WithSummary("Streams a snapshot file")
             .Produces(StatusCodes.Status200OK, contentType: OctetStream)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("/{snapshot}", DeleteAsync).WithName("DeleteSnapshot")
             .WithSummary("Deletes a snapshot")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapPost(RestorePath, RestoreAsync).WithName("RestoreSnapshot").WithTags("Snapshots")
             .WithSummary("Creates an index from a snapshot file sent as the body")
-            .Accepts<Stream>(OctetStream)
+            .AcceptsBody<Stream>(OctetStream)
             .WithMetadata(new BodySizeLimit(maxUpload))
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status507InsufficientStorage);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status507InsufficientStorage);
         return app;
     }
 

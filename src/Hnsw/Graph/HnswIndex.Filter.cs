@@ -158,70 +158,46 @@ public sealed partial class HnswIndex
     private void SearchMatches<TDistance>(ref TDistance query, int entry, int ef, SlotSet matches, int count, SearchScratch scratch)
         where TDistance : INodeDistance, allows ref struct
     {
+        var beam = new Beam(scratch, _slotCount, ef);
         VisitedSet visited = scratch.Visited;
-        visited.Reset(_slotCount);
-        ref MinHeap candidates = ref scratch.Candidates;
-        ref MaxHeap results = ref scratch.Results;
-        candidates.Clear();
-        results.Clear();
-        float bound = float.PositiveInfinity;
+        var links = new MatchLinks(this, matches, visited);
         Span<int> fresh = stackalloc int[_m0];
 
-        void Offer(ref TDistance query, int node, ref MinHeap candidates, ref MaxHeap results, ref float bound)
-        {
-            float d = query.To(node);
-            if (results.Count < ef || d < bound)
-            {
-                candidates.Push(d, node);
-                results.Push(d, node);
-                if (results.Count > ef)
-                {
-                    results.Pop();
-                }
-                bound = results.Top.Distance;
-            }
-        }
-
+        // Seeds: the entry when it matches, the matches around it, and matches spread over the set.
         if (matches.Contains(entry) && visited.TryVisit(entry))
         {
-            Offer(ref query, entry, ref candidates, ref results, ref bound);
+            Offer(ref query, ref beam, entry);
         }
-        int n = GatherMatches(entry, matches, visited, fresh);
+        int n = links.Gather(entry, fresh);
         for (int j = 0; j < n; j++)
         {
-            Offer(ref query, fresh[j], ref candidates, ref results, ref bound);
+            Offer(ref query, ref beam, fresh[j]);
         }
         int stride = Math.Max(1, count / MatchSeeds), seen = 0;
         foreach (int slot in matches)
         {
             if (seen++ % stride == 0 && visited.TryVisit(slot))
             {
-                Offer(ref query, slot, ref candidates, ref results, ref bound);
+                Offer(ref query, ref beam, slot);
             }
         }
+        ExpandBeam(ref query, beam, new EveryNode(), links);
 
-        while (candidates.Count > 0)
+        static void Offer(ref TDistance query, ref Beam beam, int node)
         {
-            Candidate current = candidates.Top;
-            if (current.Distance > bound && results.Count == ef)
+            float d = query.To(node);
+            if (beam.Admits(d))
             {
-                break;
-            }
-            candidates.Pop();
-            n = GatherMatches(current.Node, matches, visited, fresh);
-            if (n > 0)
-            {
-                query.Prefetch(fresh[0]);
-            }
-            for (int j = 0; j < n; j++)
-            {
-                if (j + 1 < n)
-                {
-                    query.Prefetch(fresh[j + 1]);   // one step ahead, as the plain beam search does
-                }
-                Offer(ref query, fresh[j], ref candidates, ref results, ref bound);
+                beam.Add(d, node, accepted: true);
             }
         }
+    }
+
+    /// <summary>The subgraph of a filter's matches, as <see cref="SearchMatches"/> walks it (<see cref="GatherMatches"/>).</summary>
+    private readonly struct MatchLinks(HnswIndex index, SlotSet matches, VisitedSet visited) : INodeLinks
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Gather(int node, scoped Span<int> fresh) => index.GatherMatches(node, matches, visited, fresh);
     }
 
     /// <summary>Unvisited matches among the neighbours of <paramref name="node"/> and, through each neighbour that
@@ -264,7 +240,7 @@ public sealed partial class HnswIndex
     [SkipLocalsInit]
     private SearchHit[] ExactSearch<TSpace>(ref float query, int k, SlotSet matches) where TSpace : struct, ISpace
     {
-        ref MaxHeap results = ref SearchScratch.Current.Results;
+        ref CandidateHeap<FarthestFirst> results = ref SearchScratch.Current.Results;
         results.Clear();
         ref float vectors = ref _vectors.Reference;
         nint dim = _dim;

@@ -100,7 +100,7 @@ public sealed partial class HnswIndex
         for (int l = highest; l >= 0; l--)
         {
             SearchLayerBuild<TSpace>(ref vector, current, entryDistance, l, node, scratch);
-            ref MaxHeap results = ref scratch.Results;
+            ref CandidateHeap<FarthestFirst> results = ref scratch.Results;
             Span<Candidate> sorted = SearchScratch.Take(ref scratch.Sorted, results.Count);
             for (int i = sorted.Length - 1; i >= 0; i--)
             {
@@ -258,45 +258,26 @@ public sealed partial class HnswIndex
         return n;
     }
 
-    /// <summary>Prefetches a slot's float vector, one step ahead of its comparison.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void PrefetchVector(int node) => NodePrefetch.Lines(ref Unsafe.As<float, byte>(ref VectorRef(node)), (nint)_dim * sizeof(float));
-
     /// <summary>Beam search on one layer while building (Algorithm 2): leaves the best ef_construction live nodes
     /// other than <paramref name="exclude"/> in <c>scratch.Results</c>.</summary>
-    [SkipLocalsInit]
     private void SearchLayerBuild<TSpace>(ref float query, int entry, float entryDistance, int level, int exclude, SearchScratch scratch)
         where TSpace : struct, ISpace
     {
-        int ef = _efConstruction;
-        VisitedSet visited = scratch.Visited;
-        visited.Reset(_slotCount);
-        ref MinHeap candidates = ref scratch.Candidates;
-        ref MaxHeap results = ref scratch.Results;
-        candidates.Clear();
-        results.Clear();
+        var filter = new LiveNodesBut(exclude);
+        var beam = StartBeam(scratch, _efConstruction, entry, entryDistance, filter);
+        var floats = FloatDistanceTo<TSpace>(ref query);
+        ExpandBeam(ref floats, beam, filter, new LayerLinks(this, level, scratch.Visited));
+    }
 
-        Span<int> fresh = stackalloc int[_m0];
-        visited.TryVisit(entry);
-        candidates.Push(entryDistance, entry);
-        float bound = float.PositiveInfinity;
-        if (entry != exclude && !_deleted[entry])
+    /// <summary>The links of one layer as an insert reads them: copied under the node's lock while a parallel build
+    /// runs (<see cref="ReadLinks"/>).</summary>
+    private readonly struct LayerLinks(HnswIndex index, int level, VisitedSet visited) : INodeLinks
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Gather(int node, scoped Span<int> fresh)
         {
-            results.Push(entryDistance, entry);
-            bound = entryDistance;
-        }
-        while (candidates.Count > 0)
-        {
-            Candidate current = candidates.Top;
-            if (current.Distance > bound && results.Count == ef)
-            {
-                break;
-            }
-            candidates.Pop();
-            Span<int> block = ReadLinks(current.Node, level);
+            Span<int> block = index.ReadLinks(node, level);
             int count = block[0];
-
-            // Unvisited neighbours first, so each vector can be prefetched while the previous one is compared.
             int n = 0;
             for (int j = 1; j <= count; j++)
             {
@@ -306,32 +287,7 @@ public sealed partial class HnswIndex
                     fresh[n++] = neighbour;
                 }
             }
-            if (n > 0)
-            {
-                PrefetchVector(fresh[0]);
-            }
-            for (int j = 0; j < n; j++)
-            {
-                int neighbour = fresh[j];
-                if (j + 1 < n)
-                {
-                    PrefetchVector(fresh[j + 1]);
-                }
-                float d = TSpace.Distance(ref query, ref VectorRef(neighbour), (nuint)_dim);
-                if (results.Count < ef || d < bound)
-                {
-                    candidates.Push(d, neighbour);
-                    if (neighbour != exclude && !_deleted[neighbour])
-                    {
-                        results.Push(d, neighbour);
-                        if (results.Count > ef)
-                        {
-                            results.Pop();
-                        }
-                        bound = results.Top.Distance;
-                    }
-                }
-            }
+            return n;
         }
     }
 }

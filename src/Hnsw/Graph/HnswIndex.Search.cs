@@ -57,7 +57,7 @@ public sealed partial class HnswIndex
         new(ref query, ref _vectors.Reference, _dim);
 
     /// <summary>The best <paramref name="k"/> of <paramref name="results"/> as hits, nearest first (empties the heap).</summary>
-    private SearchHit[] TakeHits(ref float query, int k, ref MaxHeap results)
+    private SearchHit[] TakeHits(ref float query, int k, ref CandidateHeap<FarthestFirst> results)
     {
         while (results.Count > k)
         {
@@ -138,60 +138,42 @@ public sealed partial class HnswIndex
     /// excludes) are expanded, since they route, but never enter the results; while the filter may refuse nodes
     /// (<see cref="INodeFilter.MustFill"/>) the search goes on until it holds ef accepted results or runs out of
     /// candidates, so the matches of a filter are found however far from the query they lie.</summary>
-    [SkipLocalsInit]
     private void SearchLayer0<TDistance, TFilter>(ref TDistance query, int entry, float entryDistance, int ef, SearchScratch scratch, TFilter filter)
         where TDistance : INodeDistance, allows ref struct
         where TFilter : struct, INodeFilter
     {
-        VisitedSet visited = scratch.Visited;
-        visited.Reset(_slotCount);
-        ref MinHeap candidates = ref scratch.Candidates;
-        ref MaxHeap results = ref scratch.Results;
-        candidates.Clear();
-        results.Clear();
+        var beam = StartBeam(scratch, ef, entry, entryDistance, filter);
+        ExpandBeam(ref query, beam, filter, new Layer0Links(_links0, _stride0, scratch.Visited));
+    }
 
-        ref int links = ref MemoryMarshal.GetArrayDataReference(_links0);
+    /// <summary>A beam of width <paramref name="ef"/> seeded with <paramref name="entry"/> (visited, a candidate, and a
+    /// result if <paramref name="filter"/> accepts it).</summary>
+    private Beam StartBeam<TFilter>(SearchScratch scratch, int ef, int entry, float entryDistance, TFilter filter)
+        where TFilter : struct, INodeFilter
+    {
+        var beam = new Beam(scratch, _slotCount, ef);
+        scratch.Visited.TryVisit(entry);
+        beam.Add(entryDistance, entry, filter.Accepts(entry, ref MemoryMarshal.GetArrayDataReference(_deleted)));
+        return beam;
+    }
+
+    /// <summary>Expands <paramref name="beam"/> from the nodes it was seeded with (Algorithm 2): takes the nearest
+    /// candidate, offers each of its unvisited neighbours (as <paramref name="links"/> finds them), and stops as
+    /// <see cref="Beam.TryNext"/> says. Each neighbour's data is prefetched one step ahead of its distance.</summary>
+    [SkipLocalsInit]
+    private void ExpandBeam<TDistance, TFilter, TLinks>(ref TDistance query, Beam beam, TFilter filter, TLinks links)
+        where TDistance : INodeDistance, allows ref struct
+        where TFilter : struct, INodeFilter
+        where TLinks : INodeLinks, allows ref struct
+    {
         ref bool deleted = ref MemoryMarshal.GetArrayDataReference(_deleted);
-        nint stride = _stride0;
-
-        ref byte marks = ref MemoryMarshal.GetArrayDataReference(visited.Marks);
-        byte epoch = visited.Epoch;
         Span<int> fresh = stackalloc int[_m0];
         ref int freshRef = ref MemoryMarshal.GetReference(fresh);
-
-        Unsafe.Add(ref marks, entry) = epoch;
-        candidates.Push(entryDistance, entry);
-        float bound = float.PositiveInfinity;
-        if (filter.Accepts(entry, ref deleted))
-        {
-            results.Push(entryDistance, entry);
-            bound = entryDistance;
-        }
         bool mustFill = filter.MustFill;
-
-        while (candidates.Count > 0)
+        while (beam.TryNext(mustFill, out int node))
         {
-            Candidate current = candidates.Top;
-            if (current.Distance > bound && (results.Count == ef || !mustFill))
-            {
-                break;
-            }
-            candidates.Pop();
-            ref int block = ref Unsafe.Add(ref links, current.Node * stride);
-            int count = block;
-
-            // Gather the unvisited neighbours first, so their data can be prefetched one step ahead.
-            int n = 0;
-            for (int j = 1; j <= count; j++)
-            {
-                int neighbour = Unsafe.Add(ref block, j);
-                ref byte mark = ref Unsafe.Add(ref marks, neighbour);
-                if (mark != epoch)
-                {
-                    mark = epoch;
-                    Unsafe.Add(ref freshRef, n++) = neighbour;
-                }
-            }
+            // The unvisited neighbours first, so their data can be prefetched one step ahead.
+            int n = links.Gather(node, fresh);
             if (n == 0)
             {
                 continue;
@@ -205,18 +187,9 @@ public sealed partial class HnswIndex
                     query.Prefetch(Unsafe.Add(ref freshRef, j + 1));
                 }
                 float d = query.To(neighbour);
-                if (results.Count < ef || d < bound)
+                if (beam.Admits(d))
                 {
-                    candidates.Push(d, neighbour);
-                    if (filter.Accepts(neighbour, ref deleted))
-                    {
-                        results.Push(d, neighbour);
-                        if (results.Count > ef)
-                        {
-                            results.Pop();
-                        }
-                        bound = results.Top.Distance;
-                    }
+                    beam.Add(d, neighbour, filter.Accepts(neighbour, ref deleted));
                 }
             }
         }

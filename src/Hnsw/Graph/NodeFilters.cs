@@ -3,7 +3,7 @@ using Vectord.Hnsw.Filtering;
 
 namespace Vectord.Hnsw.Graph;
 
-/// <summary>Which nodes a layer-0 search may return. Implemented by structs, so the search loop is compiled once per
+/// <summary>Which nodes a beam search may return. Implemented by structs, so the search loop is compiled once per
 /// filter with the test inlined.</summary>
 internal interface INodeFilter
 {
@@ -32,4 +32,23 @@ internal readonly struct NodesIn(SlotSet set) : INodeFilter
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Accepts(int node, ref bool deleted) => set.Contains(node);
+}
+
+/// <summary>Every node the search reaches (a search whose links reach only the nodes it may return).</summary>
+internal readonly struct EveryNode : INodeFilter
+{
+    public bool MustFill => false;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Accepts(int node, ref bool deleted) => true;
+}
+
+/// <summary>Every live node but one (the node an insert is linking): the others route past it, so the search goes
+/// on until it holds ef of them.</summary>
+internal readonly struct LiveNodesBut(int excluded) : INodeFilter
+{
+    public bool MustFill => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Accepts(int node, ref bool deleted) => node != excluded && !Unsafe.Add(ref deleted, node);
 }

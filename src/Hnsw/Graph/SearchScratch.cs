@@ -56,82 +56,45 @@ internal sealed class VisitedSet
     }
 }
 
-/// <summary>A binary heap of candidates whose root is the one with the smallest distance.</summary>
-internal struct MinHeap
+/// <summary>Which of two distances a <see cref="CandidateHeap{TOrder}"/> keeps nearer its root. Implemented by
+/// structs, so each heap is compiled with its comparisons inlined.</summary>
+internal interface IHeapOrder
 {
-    private Candidate[] _items;
-    private int _count;
+    /// <summary>Whether <paramref name="a"/> goes strictly before <paramref name="b"/>.</summary>
+    static abstract bool Before(float a, float b);
 
-    public MinHeap(int capacity) => _items = new Candidate[Math.Max(capacity, 16)];
-
-    public readonly int Count => _count;
-
-    public readonly Candidate Top => _items[0];
-
-    public void Clear() => _count = 0;
-
-    public void Push(float distance, int node)
-    {
-        if (_count == _items.Length)
-        {
-            Array.Resize(ref _items, _items.Length * 2);
-        }
-        ref Candidate root = ref MemoryMarshal.GetArrayDataReference(_items);
-        int i = _count++;
-        while (i > 0)
-        {
-            int parent = (i - 1) >> 1;
-            Candidate p = Unsafe.Add(ref root, parent);
-            if (p.Distance <= distance)
-            {
-                break;
-            }
-            Unsafe.Add(ref root, i) = p;
-            i = parent;
-        }
-        Unsafe.Add(ref root, i) = new Candidate(distance, node);
-    }
-
-    public Candidate Pop()
-    {
-        ref Candidate root = ref MemoryMarshal.GetArrayDataReference(_items);
-        Candidate top = root;
-        Candidate last = Unsafe.Add(ref root, --_count);
-        int n = _count;
-        int i = 0;
-        while (true)
-        {
-            int child = (2 * i) + 1;
-            if (child >= n)
-            {
-                break;
-            }
-            if (child + 1 < n && Unsafe.Add(ref root, child + 1).Distance < Unsafe.Add(ref root, child).Distance)
-            {
-                child++;
-            }
-            if (Unsafe.Add(ref root, child).Distance >= last.Distance)
-            {
-                break;
-            }
-            Unsafe.Add(ref root, i) = Unsafe.Add(ref root, child);
-            i = child;
-        }
-        if (n > 0)
-        {
-            Unsafe.Add(ref root, i) = last;
-        }
-        return top;
-    }
+    /// <summary>Whether <paramref name="a"/> goes before <paramref name="b"/> or ties with it.</summary>
+    static abstract bool BeforeOrTied(float a, float b);
 }
 
-/// <summary>A binary heap of candidates whose root is the one with the largest distance (the current worst result).</summary>
-internal struct MaxHeap
+/// <summary>The smallest distance first: the nearest candidate to expand next.</summary>
+internal readonly struct NearestFirst : IHeapOrder
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Before(float a, float b) => a < b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool BeforeOrTied(float a, float b) => a <= b;
+}
+
+/// <summary>The largest distance first: the current worst result, the first to drop.</summary>
+internal readonly struct FarthestFirst : IHeapOrder
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Before(float a, float b) => a > b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool BeforeOrTied(float a, float b) => a >= b;
+}
+
+/// <summary>A binary heap of candidates whose root is the first in <typeparamref name="TOrder"/>.</summary>
+internal struct CandidateHeap<TOrder>
+    where TOrder : struct, IHeapOrder
 {
     private Candidate[] _items;
     private int _count;
 
-    public MaxHeap(int capacity) => _items = new Candidate[Math.Max(capacity, 16)];
+    public CandidateHeap(int capacity) => _items = new Candidate[Math.Max(capacity, 16)];
 
     public readonly int Count => _count;
 
@@ -154,7 +117,7 @@ internal struct MaxHeap
         {
             int parent = (i - 1) >> 1;
             Candidate p = Unsafe.Add(ref root, parent);
-            if (p.Distance >= distance)
+            if (TOrder.BeforeOrTied(p.Distance, distance))
             {
                 break;
             }
@@ -178,11 +141,11 @@ internal struct MaxHeap
             {
                 break;
             }
-            if (child + 1 < n && Unsafe.Add(ref root, child + 1).Distance > Unsafe.Add(ref root, child).Distance)
+            if (child + 1 < n && TOrder.Before(Unsafe.Add(ref root, child + 1).Distance, Unsafe.Add(ref root, child).Distance))
             {
                 child++;
             }
-            if (Unsafe.Add(ref root, child).Distance <= last.Distance)
+            if (TOrder.BeforeOrTied(last.Distance, Unsafe.Add(ref root, child).Distance))
             {
                 break;
             }
@@ -205,8 +168,8 @@ internal sealed class SearchScratch
     private static SearchScratch? t_current;
 
     public readonly VisitedSet Visited = new();
-    public MinHeap Candidates = new(256);
-    public MaxHeap Results = new(256);
+    public CandidateHeap<NearestFirst> Candidates = new(256);
+    public CandidateHeap<FarthestFirst> Results = new(256);
     public Candidate[] Sorted = new Candidate[256];
     public Candidate[] Chosen = new Candidate[64];
     public Candidate[] PruneCandidates = new Candidate[64];

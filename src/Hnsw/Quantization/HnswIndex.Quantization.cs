@@ -102,7 +102,7 @@ public sealed partial class HnswIndex
     /// <summary>Replaces the estimated distances in <paramref name="results"/> (a walk on the codes) with the float
     /// ones and keeps the <paramref name="k"/> nearest by them: the results then carry exact float distances.</summary>
     [SkipLocalsInit]
-    private void Rescore<TSpace>(ref float query, int k, ref MaxHeap results, SearchScratch scratch) where TSpace : struct, ISpace
+    private void Rescore<TSpace>(ref float query, int k, ref CandidateHeap<FarthestFirst> results, SearchScratch scratch) where TSpace : struct, ISpace
     {
         Span<Candidate> found = SearchScratch.Take(ref scratch.Sorted, results.Count);
         results.Items.CopyTo(found);

@@ -8,9 +8,8 @@ using Orleans.Configuration;
 using StackExchange.Redis;
 using Vectord.Gateway;
 using Vectord.Grains.Hosting;
-using Vectord.Testing;
 
-namespace Vectord.Gateway.Tests;
+namespace Vectord.Testing;
 
 /// <summary>
 /// One real node: a WebApplication that is an Orleans silo (localhost clustering on free ports, file storage in
