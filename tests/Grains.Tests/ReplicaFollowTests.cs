@@ -112,4 +112,57 @@ public sealed class ReplicaFollowTests : IDisposable
         var reloaded = await OpenAsync();
         AssertSameCopy(primary, reloaded);
     }
+
+    [Fact]
+    public async Task A_replica_that_loads_while_its_primary_replaces_the_snapshot_loads_the_new_one()
+    {
+        var everyFewWrites = new SnapshotPolicy(LogRatio: 0.01, MinLogBytes: 600);
+        var primary = await PrimaryAsync(everyFewWrites);
+        async Task WriteAndCompactAsync(int rounds)
+        {
+            for (var round = 0; round < rounds; round++)
+            {
+                await WriteRoundAsync(primary, 100 + round + (int)primary.Log.Seq);
+                if (primary.Log.CompactionDue) { await primary.CompactAsync(); }
+            }
+        }
+        await WriteAndCompactAsync(4);
+        var first = (await _store.ListAsync(_location.SnapshotPrefix, TestContext.Current.CancellationToken)).Single().Key;
+
+        // The replica has read the checkpoint naming the first snapshot; before it opens it, the primary writes a new
+        // snapshot and deletes the first.
+        var racing = new CompactingBeforeRead(_store, first, () => WriteAndCompactAsync(6));
+        var shard = new Shards.ShardContext(_location.Index, _location.Generation, new IndexSpec(4, Distance: IndexDistance.Euclidean), _location.Shard!.Value);
+        using var cache = new TempDirectory("vectord-follow-cache");
+        var storage = new Hosting.VectordStorageOptions { Path = cache.Path, SnapshotLogRatio = 0.01, SnapshotMinLogBytes = 600 };
+        var loader = new Shards.ShardPartLoader(racing, storage, new VectorCache(Microsoft.Extensions.Options.Options.Create(storage),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<VectorCache>.Instance));
+
+        var replica = await loader.LoadFollowingAsync(shard);
+        Assert.True(racing.Raced, "the primary did not compact between the replica's reads");
+        Assert.DoesNotContain(first, (await _store.ListAsync(_location.SnapshotPrefix, TestContext.Current.CancellationToken)).Select(o => o.Key));
+        AssertSameCopy(primary, replica);
+
+        // Loaded once, as a primary does, the same race is taken for a corrupt part.
+        var once = new CompactingBeforeRead(_store, (await _store.ListAsync(_location.SnapshotPrefix, TestContext.Current.CancellationToken)).Single().Key,
+            () => WriteAndCompactAsync(6));
+        await Assert.ThrowsAsync<IndexCorruptException>(() => new Shards.ShardPartLoader(once, storage, new VectorCache(
+            Microsoft.Extensions.Options.Options.Create(storage), Microsoft.Extensions.Logging.Abstractions.NullLogger<VectorCache>.Instance)).LoadAsync(shard));
+    }
+
+    /// <summary>Runs <c>compact</c> once, just before the first read of the snapshot <c>key</c>.</summary>
+    private sealed class CompactingBeforeRead(IIndexBlobStore inner, string key, Func<Task> compact) : DelegatingStore(inner)
+    {
+        public bool Raced { get; private set; }
+
+        public override async Task<Stream?> OpenReadAsync(string key1, CancellationToken cancellationToken = default)
+        {
+            if (!Raced && key1 == key)
+            {
+                Raced = true;
+                await compact();
+            }
+            return await base.OpenReadAsync(key1, cancellationToken);
+        }
+    }
 }

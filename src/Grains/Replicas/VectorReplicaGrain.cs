@@ -165,7 +165,8 @@ internal sealed class VectorReplicaGrain(
         _host.Reset();
         _context = context;
         _primarySeq = 0;
-        _calls = new ShardPartLoader(store, _options, vectorCache).Calls(_host, context, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics);
+        _calls = new ShardPartLoader(store, _options, vectorCache).Calls(_host, context, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics,
+            following: true);
         return _calls;
     }
 }

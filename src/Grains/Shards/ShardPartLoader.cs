@@ -23,12 +23,37 @@ internal sealed class ShardPartLoader(IIndexBlobStore store, VectordStorageOptio
         return new IndexPart(index, log, options.PartCapacity);
     }
 
+    /// <summary>
+    /// The part as <see cref="LoadAsync"/> reads it, for a replica: its primary may be writing a snapshot meanwhile,
+    /// and delete the snapshot and records the new one covers between the replica's reading of the checkpoint and of
+    /// what it names, which then look missing. The load is tried again, from the checkpoint, a few times before the
+    /// part is taken for corrupt.
+    /// </summary>
+    public async Task<IndexPart> LoadFollowingAsync(ShardContext context)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await LoadAsync(context);
+            }
+            catch (IndexCorruptException) when (attempt < FollowingAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt));
+            }
+        }
+    }
+
+    /// <summary>Loads a replica tries before it takes its part for corrupt.</summary>
+    public const int FollowingAttempts = 5;
+
     /// <summary>The operations of the shard's part held by <paramref name="host"/>, loaded with <see cref="LoadAsync"/>
-    /// and then given to <paramref name="loaded"/>.</summary>
-    public PartCalls Calls(PartHost host, ShardContext context, string silo, Diagnostics.IndexMetrics metrics, Action<IndexPart>? loaded = null) =>
+    /// (<see cref="LoadFollowingAsync"/> when <paramref name="following"/>) and then given to <paramref name="loaded"/>.</summary>
+    public PartCalls Calls(PartHost host, ShardContext context, string silo, Diagnostics.IndexMetrics metrics, bool following,
+        Action<IndexPart>? loaded = null) =>
         new(host, async () =>
         {
-            var part = await LoadAsync(context);
+            var part = following ? await LoadFollowingAsync(context) : await LoadAsync(context);
             loaded?.Invoke(part);
             return part;
         }, IndexRules.ToOptions(context.Spec), context.Shard, silo, metrics);

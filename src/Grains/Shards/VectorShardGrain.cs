@@ -144,7 +144,7 @@ public sealed class VectorShardGrain(
         var copies = Math.Max(1, context.Spec.Replicas);
         _feed = copies > 1 ? new ReplicaFeed(GrainFactory, context, copies, replication.Value.FollowerWait, metrics, logger) : null;
         _calls = new ShardPartLoader(store, _options, vectorCache).Calls(_host, context, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics,
-            part => part.Applied = _feed is { } feed ? feed.Published : null);
+            following: false, part => part.Applied = _feed is { } feed ? feed.Published : null);
         return _calls;
     }
 
