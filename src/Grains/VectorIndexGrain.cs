@@ -220,10 +220,7 @@ public sealed partial class VectorIndexGrain(
     public async Task<SearchHit[]> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default)
     {
         var parts = await PartsAsync();
-        SearchQuery[] queries = [ItemRules.CheckSearch(query, Engine, at: null)];
-        var started = Stopwatch.GetTimestamp();
-        var hits = await FilterTimeLimit.RunAsync(_filterTime, token => parts.SearchAsync(queries, token), cancellationToken);
-        metrics.SearchCompleted(Stopwatch.GetElapsedTime(started));
+        var hits = await SearchRun.RunAsync(parts, [ItemRules.CheckSearch(query, Engine, at: null)], _filterTime, metrics, cancellationToken);
         return hits[0];
     }
 
@@ -231,18 +228,7 @@ public sealed partial class VectorIndexGrain(
     public async Task<SearchHit[][]> SearchBatchAsync(SearchQuery[] queries, CancellationToken cancellationToken = default)
     {
         var parts = await PartsAsync();
-        if (queries is null || queries.Length == 0) { throw new InvalidIndexArgumentException("searches must be non-empty"); }
-        if (queries.Length > SearchQuery.MaxBatch)
-        {
-            throw new InvalidIndexArgumentException($"searches: more than {SearchQuery.MaxBatch} in one call (split the batch)");
-        }
-        var checkedQueries = new SearchQuery[queries.Length];
-        for (var i = 0; i < queries.Length; i++) { checkedQueries[i] = ItemRules.CheckSearch(queries[i], Engine, at: $"searches[{i}]"); }
-        FilterRules.ThrowIfOverBudget(checkedQueries.Select(q => q.Filter), "searches");
-        var started = Stopwatch.GetTimestamp();
-        var hits = await FilterTimeLimit.RunAsync(_filterTime, token => parts.SearchAsync(checkedQueries, token), cancellationToken);
-        metrics.SearchCompleted(Stopwatch.GetElapsedTime(started));
-        return hits;
+        return await SearchRun.RunAsync(parts, SearchRun.Check(queries, Engine, lone: false), _filterTime, metrics, cancellationToken);
     }
 
     /// <inheritdoc/>

@@ -40,14 +40,8 @@ internal sealed class IndexReaderGrain(
             // Its one part is held by the index grain itself.
             return await GrainFactory.GetGrain<IVectorIndexGrain>(Index).SearchBatchAsync(queries, cancellationToken);
         }
-        if (queries is null || queries.Length == 0) { throw new InvalidIndexArgumentException("searches must be non-empty"); }
-        var checkedQueries = new SearchQuery[queries.Length];
-        for (var i = 0; i < queries.Length; i++) { checkedQueries[i] = ItemRules.CheckSearch(queries[i], engine, at: queries.Length == 1 ? null : $"searches[{i}]"); }
-        FilterRules.ThrowIfOverBudget(checkedQueries.Select(q => q.Filter), "searches");
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var hits = await FilterTimeLimit.RunAsync(filters.Value.MaxEvaluationTime, token => parts.SearchAsync(checkedQueries, token), cancellationToken);
-        metrics.SearchCompleted(System.Diagnostics.Stopwatch.GetElapsedTime(started));
-        return hits;
+        return await SearchRun.RunAsync(parts, SearchRun.Check(queries, engine, lone: queries?.Length == 1), filters.Value.MaxEvaluationTime, metrics,
+            cancellationToken);
     }
 
     private async Task<Shape> ShapeAsync()
