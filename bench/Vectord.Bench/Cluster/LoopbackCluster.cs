@@ -77,6 +77,7 @@ internal sealed class LoopbackCluster : IAsyncDisposable
     public async Task RestartAsync(SiloSlot slot, CancellationToken cancellationToken)
     {
         await slot.Process.TerminateAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        slot.EarlierOutput += slot.Process.Output + "\n---- restarted ----\n";
         await slot.Process.DisposeAsync().ConfigureAwait(false);
         slot.Process = StartSilo(slot);
         await slot.Process.WaitHealthyAsync(TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
@@ -94,7 +95,9 @@ internal sealed class LoopbackCluster : IAsyncDisposable
     ]);
 
     private string[] ClusterArgs() =>
-        ["--Cluster:Provider=redis", $"--Cluster:ConnectionString={_redis.ConnectionString}", $"--Cluster:ClusterId={_clusterId}"];
+        ["--Cluster:Provider=redis", $"--Cluster:ConnectionString={_redis.ConnectionString}", $"--Cluster:ClusterId={_clusterId}",
+         "--Logging:Console:FormatterName=simple", "--Logging:Console:FormatterOptions:TimestampFormat=HH:mm:ss.fff ",
+         "--Logging:Console:FormatterOptions:SingleLine=true"];
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
@@ -114,4 +117,10 @@ internal sealed class SiloSlot(string name, int siloPort, int gatewayPort)
     public int SiloPort { get; } = siloPort;
     public int GatewayPort { get; } = gatewayPort;
     public HostProcess Process { get; set; } = null!;
+
+    /// <summary>What the silo's earlier processes wrote, oldest first.</summary>
+    public string EarlierOutput { get; set; } = "";
+
+    /// <summary>Everything the silo's processes wrote, oldest first.</summary>
+    public string Log => EarlierOutput + Process.Output;
 }

@@ -57,6 +57,18 @@ internal sealed class SearchLoop(HttpClient http, string index, float[][] querie
         lock (_results) { _results.Add((sent, Now, ok, failure)); }
     }
 
+    /// <summary>The searches sent between <paramref name="from"/> and <paramref name="to"/> that took longer than
+    /// <paramref name="slowerThan"/> seconds or failed: when each was sent and answered (clock time), and how.</summary>
+    public IEnumerable<string> Slow(double from, double to, double slowerThan)
+    {
+        var origin = DateTime.Now - _clock.Elapsed;
+        lock (_results)
+        {
+            return [.. _results.Where(r => r.SentAt >= from && r.SentAt <= to && (!r.Ok || r.AnsweredAt - r.SentAt > slowerThan)).OrderBy(r => r.SentAt)
+                .Select(r => FormattableString.Invariant($"{origin.AddSeconds(r.SentAt):HH:mm:ss.fff} +{r.AnsweredAt - r.SentAt:F3} s {(r.Ok ? "ok" : r.Failure)}"))];
+        }
+    }
+
     /// <summary>What happened to the searches sent between <paramref name="from"/> and <paramref name="to"/> (seconds
     /// of <see cref="Now"/>).</summary>
     public LoopSummary Summarize(double from, double to)

@@ -36,6 +36,7 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
           --rate N        searches a second through the gateway                          [50]
           --after S       seconds of searching after the kill                            [15]
           --rolling       then restart every silo gracefully, one by one, under the load
+          --trace         list the slow and failed searches after the kill; keep the processes' logs
           --json FILE     append each result as one JSON object to FILE
         """;
 
@@ -49,6 +50,7 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
         var rate = args.GetInt("rate", 50, min: 1, max: 1000);
         var after = args.GetInt("after", 15, min: 5, max: 600);
         var rolling = args.GetFlag("rolling");
+        var trace = args.GetFlag("trace");
         var jsonPath = args.GetString("json");
         args.EnsureAllUsed();
         var output = _output;
@@ -57,7 +59,7 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
         double? oneCopyIngest = null;
         foreach (var replicas in replicaCounts)
         {
-            var result = await RunOnceAsync(new Shape(vectors, dimension, shards, replicas, silos, rate, after, rolling), cancellationToken).ConfigureAwait(false);
+            var result = await RunOnceAsync(new Shape(vectors, dimension, shards, replicas, silos, rate, after, rolling, trace), cancellationToken).ConfigureAwait(false);
             oneCopyIngest ??= replicas == 1 ? result.IngestRate : null;
             result = result with { IngestVersusOneCopy = oneCopyIngest is { } one && replicas > 1 ? Math.Round(result.IngestRate / one, 3) : null };
             output.WriteLine(Invariant($"replicas {replicas}  ingest {result.IngestRate:F0} v/s{(result.IngestVersusOneCopy is { } v ? $" ({v:F2}x one copy, goal >= 0.7x)" : "")}; copies' shares of searches {string.Join(" ", result.SearchShares.Select(s => $"{s:P0}"))}"));
@@ -134,6 +136,11 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
                 await Task.Delay(100, cancellationToken).ConfigureAwait(false);
             }
             var killSummary = loop.Summarize(killedAt - 1, loop.Now);
+            if (shape.Trace)
+            {
+                _output.WriteLine(FormattableString.Invariant($"            killed at {DateTime.Now.AddSeconds(killedAt - loop.Now):HH:mm:ss.fff}; searches slower than 0.3 s:"));
+                foreach (var line in loop.Slow(killedAt - 1, loop.Now, 0.3)) { _output.WriteLine("              " + line); }
+            }
 
             int? rollingFailed = null, rollingSearches = null;
             double? rollingGap = null;
@@ -155,6 +162,7 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
             }
             await stop.CancelAsync().ConfigureAwait(false);
             await searching.ConfigureAwait(false);
+            if (shape.Trace) { await WriteLogsAsync(cluster).ConfigureAwait(false); }
 
             var missing = await CountMissingAsync(http, index, acknowledged, cancellationToken).ConfigureAwait(false);
             return new FailoverResult(Name, shape.Vectors, shape.Dimension, shape.Shards, shape.Replicas, shape.Silos, shape.Rate,
@@ -205,13 +213,21 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
             }
             if (DateTime.UtcNow > deadline)
             {
-                var logs = Path.Combine(Path.GetTempPath(), "vectord-failover-logs");
-                Directory.CreateDirectory(logs);
-                foreach (var silo in cluster.Silos) { await File.WriteAllTextAsync(Path.Combine(logs, silo.Name + ".log"), silo.Process.Output, CancellationToken.None).ConfigureAwait(false); }
+                var logs = await WriteLogsAsync(cluster).ConfigureAwait(false);
                 throw new BenchException($"the index's copies did not become ready within 5 minutes (the silos' logs are in {logs}): {last}");
             }
             await Task.Delay(500, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Writes the processes' logs to a directory of the temporary folder, and names it.</summary>
+    private static async Task<string> WriteLogsAsync(LoopbackCluster cluster)
+    {
+        var logs = Path.Combine(Path.GetTempPath(), "vectord-failover-logs");
+        Directory.CreateDirectory(logs);
+        foreach (var silo in cluster.Silos) { await File.WriteAllTextAsync(Path.Combine(logs, silo.Name + ".log"), silo.Log, CancellationToken.None).ConfigureAwait(false); }
+        await File.WriteAllTextAsync(Path.Combine(logs, "gateway.log"), cluster.Gateway.Output, CancellationToken.None).ConfigureAwait(false);
+        return logs;
     }
 
     /// <summary>Each copy's share of its shard's searches between two listings.</summary>
@@ -241,7 +257,7 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 
-    private sealed record Shape(int Vectors, int Dimension, int Shards, int Replicas, int Silos, int Rate, int After, bool Rolling);
+    private sealed record Shape(int Vectors, int Dimension, int Shards, int Replicas, int Silos, int Rate, int After, bool Rolling, bool Trace);
 }
 
 /// <summary>One line of the <c>failover</c> mode.</summary>
