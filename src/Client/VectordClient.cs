@@ -106,7 +106,7 @@ public sealed partial class VectordClient
         ShardsResponse answer = await SendAsync(HttpMethod.Get, IndexPath(name) + "/shards", null, Retry.Read,
             GatewayJsonContext.Default.ShardsResponse, cancellationToken).ConfigureAwait(false);
         return [.. answer.Shards.Select(s => new ShardInfo(s.Shard, s.Length, s.Silo, Replica: s.Replica, Role: CopyRoleNames.Parse(s.Role),
-            LogPosition: s.LogPosition, Lag: s.Lag, Ready: s.Ready, Searches: s.Searches))];
+            LogPosition: s.LogPosition, Lag: s.Lag, Ready: s.Ready, Searches: s.Searches, MemoryBytes: s.MemoryBytes))];
     }
 
     /// <summary>Deletes an index and its stored data.</summary>

@@ -43,8 +43,9 @@ public sealed record IndexParams(string Name, int Dimension, int M, int EfSearch
 /// <param name="Lag">Log records the copy is behind its primary.</param>
 /// <param name="Ready">False while the copy loads or catches up (reads go to the other copies).</param>
 /// <param name="Searches">Searches the copy has answered since it was loaded on its node.</param>
+/// <param name="MemoryBytes">Memory the copy's index takes on its node; 0 when it is not loaded.</param>
 public sealed record ShardResponse(int Shard, int Length, string? Silo, int Replica = 0, string Role = "primary", long LogPosition = 0,
-    long Lag = 0, bool Ready = true, long Searches = 0);
+    long Lag = 0, bool Ready = true, long Searches = 0, long MemoryBytes = 0);
 
 /// <summary>Body of <c>GET /vectors/index/{name}/shards</c>.</summary>
 /// <param name="Shards">Each copy of each part, by shard, the primary first.</param>

@@ -75,6 +75,8 @@ public sealed record IndexInfo(
 /// <param name="Lag">Log records the copy is behind its primary, as far as it knows (0 for the primary).</param>
 /// <param name="Ready">False while the copy is loading or catching up; reads then go to the other copies.</param>
 /// <param name="Searches">Searches the copy has answered since it was activated.</param>
+/// <param name="MemoryBytes">Memory the copy's index takes on its silo (graph, vectors and payload index; vectors kept on
+/// disk are not counted), 0 when it is not loaded.</param>
 [GenerateSerializer, Immutable, Alias("vectord.ShardInfo")]
 public sealed record ShardInfo(
     [property: Id(0)] int Shard,
@@ -86,7 +88,8 @@ public sealed record ShardInfo(
     [property: Id(6)] long LogPosition = 0,
     [property: Id(7)] long Lag = 0,
     [property: Id(8)] bool Ready = true,
-    [property: Id(9)] long Searches = 0);
+    [property: Id(9)] long Searches = 0,
+    [property: Id(10)] long MemoryBytes = 0);
 
 /// <summary>The role of one copy of a part of an index.</summary>
 public enum CopyRole

@@ -84,6 +84,14 @@ public sealed class ReplicaTests
             copies => copies.All(c => c.Ready && c.Silo is not null) && copies.GroupBy(c => c.Shard).All(g => g.Select(c => c.LogPosition).Distinct().Count() == 1),
             TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         Assert.All(shards, c => Assert.True(c.Ready, $"copy {c.Replica} of shard {c.Shard} is not ready"));
+        // Each copy holds one set of the part's vectors and graph: a replica takes what its primary takes, give or take
+        // the spare room a growing index keeps.
+        foreach (var shard in shards.GroupBy(c => c.Shard))
+        {
+            var primaryBytes = shard.Single(c => c.Role == CopyRole.Primary).MemoryBytes;
+            Assert.True(primaryBytes > 0, $"shard {shard.Key}'s primary reports no memory");
+            Assert.All(shard.Where(c => c.Role == CopyRole.Replica), c => Assert.InRange(c.MemoryBytes, primaryBytes / 2, primaryBytes * 3 / 2));
+        }
         foreach (var context in await ContextsAsync(cluster, name))
         {
             var primary = await CopyItemsAsync(cluster.GrainFactory, context, 0);

@@ -15,7 +15,7 @@ namespace Vectord.Bench.Modes;
 /// search loop runs through the gateway (<c>--rate</c> searches a second), and the silo holding shard 0's primary is
 /// killed (SIGKILL). Measured: failed searches and the longest time without an answer from the kill on, the time
 /// until a write is accepted again, acknowledged items missing afterwards (all of them checked), and each copy's share
-/// of the searches before the kill. With <c>--rolling</c>, the killed silo is started again and then every silo is
+/// of the searches before the kill, and the memory each copy's index takes per vector (primaries and replicas). With <c>--rolling</c>, the killed silo is started again and then every silo is
 /// restarted gracefully one by one under the same load, each once every copy is ready again. Goals with 2 copies: 0 failed searches, gap ≤ 1 s, writes
 /// again ≤ 5 s, nothing lost, each copy 40–60% of its shard's searches, ingest ≥ 0.7× one copy's.
 /// </summary>
@@ -62,7 +62,7 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
             var result = await RunOnceAsync(new Shape(vectors, dimension, shards, replicas, silos, rate, after, rolling, trace), cancellationToken).ConfigureAwait(false);
             oneCopyIngest ??= replicas == 1 ? result.IngestRate : null;
             result = result with { IngestVersusOneCopy = oneCopyIngest is { } one && replicas > 1 ? Math.Round(result.IngestRate / one, 3) : null };
-            output.WriteLine(Invariant($"replicas {replicas}  ingest {result.IngestRate:F0} v/s{(result.IngestVersusOneCopy is { } v ? $" ({v:F2}x one copy, goal >= 0.7x)" : "")}; copies' shares of searches {string.Join(" ", result.SearchShares.Select(s => $"{s:P0}"))}"));
+            output.WriteLine(Invariant($"replicas {replicas}  ingest {result.IngestRate:F0} v/s{(result.IngestVersusOneCopy is { } v ? $" ({v:F2}x one copy, goal >= 0.7x)" : "")}; copies' shares of searches {string.Join(" ", result.SearchShares.Select(s => $"{s:P0}"))}; memory per vector: primaries {result.PrimaryBytesPerVector:F0} B{(result.Replicas > 1 ? $", replicas {result.ReplicaBytesPerVector:F0} B" : "")}"));
             output.WriteLine(Invariant($"            kill -9 of {result.Victim}: {result.Failed} of {result.Searches} searches failed, longest gap {result.LongestGap:F2} s, p99 {result.P99:F3} s, slowest {result.Slowest:F2} s; writes accepted again {result.WritesBackAfter:F2} s after; {result.Missing} of {result.Acknowledged} acknowledged missing"));
             if (result.FirstFailure is not null) { output.WriteLine($"            first failure: {result.FirstFailure}"); }
             if (result.RollingFailed is { } rf) { output.WriteLine(Invariant($"            rolling restart of {silos} silos: {rf} of {result.RollingSearches} searches failed, longest gap {result.RollingGap:F2} s")); }
@@ -99,6 +99,13 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
         var acknowledged = new List<string>(Enumerable.Range(0, shape.Vectors).Select(i => $"v{i}"));
 
         var copies = await WaitReadyAsync(cluster, index, cancellationToken).ConfigureAwait(false);
+        double BytesPerVector(string role)
+        {
+            var held = copies.Where(c => (string)c!["role"]! == role).ToArray();
+            var vectors = held.Sum(c => (long)c!["length"]!);
+            return vectors == 0 ? 0 : Math.Round(held.Sum(c => (long)c!["memory_bytes"]!) / (double)vectors, 1);
+        }
+        var (primaryBytes, replicaBytes) = (BytesPerVector("primary"), BytesPerVector("replica"));
         var rng = new Random(5);
         var queries = Enumerable.Range(0, 200).Select(_ => Enumerable.Range(0, shape.Dimension).Select(_ => rng.NextSingle()).ToArray()).ToArray();
         var loop = new SearchLoop(http, index, queries, shape.Rate);
@@ -166,7 +173,7 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
 
             var missing = await CountMissingAsync(http, index, acknowledged, cancellationToken).ConfigureAwait(false);
             return new FailoverResult(Name, shape.Vectors, shape.Dimension, shape.Shards, shape.Replicas, shape.Silos, shape.Rate,
-                Math.Round(ingestRate, 1), null, shares, victim.Name, killSummary.Sent, killSummary.Failed, Math.Round(killSummary.LongestGap, 3),
+                Math.Round(ingestRate, 1), null, shares, primaryBytes, replicaBytes, victim.Name, killSummary.Sent, killSummary.Failed, Math.Round(killSummary.LongestGap, 3),
                 Math.Round(killSummary.P99, 4), Math.Round(killSummary.Slowest, 3), Math.Round(writesBack, 3), acknowledged.Count, missing,
                 killSummary.FirstFailure, rollingFailed, rollingSearches, rollingGap, rollingFailure);
         }
@@ -272,6 +279,8 @@ internal sealed record FailoverResult(
     [property: JsonPropertyName("ingest_rate")] double IngestRate,
     [property: JsonPropertyName("ingest_vs_one_copy")] double? IngestVersusOneCopy,
     [property: JsonPropertyName("search_shares")] double[] SearchShares,
+    [property: JsonPropertyName("primary_bytes_per_vector")] double PrimaryBytesPerVector,
+    [property: JsonPropertyName("replica_bytes_per_vector")] double ReplicaBytesPerVector,
     [property: JsonPropertyName("victim")] string Victim,
     [property: JsonPropertyName("searches")] int Searches,
     [property: JsonPropertyName("failed")] int Failed,

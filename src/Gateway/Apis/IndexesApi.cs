@@ -67,7 +67,7 @@ public static class IndexesApi
     {
         ShardInfo[] shards = await indexes.Index(name).GetShardsAsync();
         return JsonAnswer.Ok(new ShardsResponse([.. shards.Select(s => new ShardResponse(s.Shard, s.Length, s.Silo, s.Replica,
-                CopyRoleNames.Format(s.Role), s.LogPosition, s.Lag, s.Ready, s.Searches))]),
+                CopyRoleNames.Format(s.Role), s.LogPosition, s.Lag, s.Ready, s.Searches, s.MemoryBytes))]),
             GatewayJsonContext.Default.ShardsResponse);
     }
 

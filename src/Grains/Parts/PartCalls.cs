@@ -147,7 +147,8 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     public async Task<ShardInfo> GetInfoAsync()
     {
         var part = await host.GetAsync(recover);
-        return new ShardInfo(shard, part.Count, silo, part.Index.QuarantinedCount, LogPosition: part.Log.Seq, Searches: Interlocked.Read(ref _searches));
+        return new ShardInfo(shard, part.Count, silo, part.Index.QuarantinedCount, LogPosition: part.Log.Seq,
+            Searches: Interlocked.Read(ref _searches), MemoryBytes: part.MemoryBytes);
     }
 
     /// <inheritdoc/>
