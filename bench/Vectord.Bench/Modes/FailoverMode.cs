@@ -122,26 +122,36 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
             var killedAt = loop.Now;
             await victim.Process.KillHardAsync().ConfigureAwait(false);
 
-            // Writes: one small batch every 100 ms until one is accepted, then on until the end.
+            // Writes: a small batch of new ids every 100 ms, each on its own (as independent writers send them: one
+            // whose message died with the silo does not hold back the next), until the end; writes are back when the
+            // first one is accepted.
             var writesBack = double.NaN;
-            var written = 0;
             var writeUntil = killedAt + shape.After;
-            while (loop.Now < writeUntil)
+            var writes = new List<Task>();
+            for (var attempt = 0; loop.Now < writeUntil; attempt++)
             {
-                string[] ids = [.. Enumerable.Range(written * 10, 10).Select(i => $"after-{i}")];
-                try
+                string[] ids = [.. Enumerable.Range(attempt * 10, 10).Select(i => $"after-{i}")];
+                var seed = 100_000 + attempt;
+                writes.Add(Task.Run(async () =>
                 {
-                    await AddAsync(http, index, ids, shape.Dimension, seed: 100_000 + written, cancellationToken).ConfigureAwait(false);
-                    acknowledged.AddRange(ids);
-                    written++;
-                    if (double.IsNaN(writesBack)) { writesBack = loop.Now - killedAt; }
-                }
-                catch (BenchException)
-                {
-                    // refused or timed out while the primary moves: its outcome is not counted as acknowledged
-                }
+                    try
+                    {
+                        await AddAsync(http, index, ids, shape.Dimension, seed, cancellationToken).ConfigureAwait(false);
+                        var at = loop.Now - killedAt;
+                        lock (acknowledged)
+                        {
+                            acknowledged.AddRange(ids);
+                            if (double.IsNaN(writesBack) || at < writesBack) { writesBack = at; }
+                        }
+                    }
+                    catch (BenchException)
+                    {
+                        // refused or timed out while the primary moves: its outcome is not counted as acknowledged
+                    }
+                }, cancellationToken));
                 await Task.Delay(100, cancellationToken).ConfigureAwait(false);
             }
+            await Task.WhenAll(writes).ConfigureAwait(false);
             var killSummary = loop.Summarize(killedAt - 1, loop.Now);
             if (shape.Trace)
             {
