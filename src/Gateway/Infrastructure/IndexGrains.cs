@@ -126,19 +126,33 @@ public sealed class IndexGrains(IGrainFactory grains)
 
     /// <summary>Whether the index keeps several copies of its parts, asked of it at most once a minute per name (its
     /// parameters never change; an index dropped and created again with other ones is searched correctly either way,
-    /// and through its reader once asked again).</summary>
+    /// and through its reader once asked again). Once known, it is asked again in the background while searches go on
+    /// by what it said, so no search waits for an index grain that is being moved after a node loss.</summary>
     private async ValueTask<bool> IsReplicatedAsync(string name, IVectorIndexGrain index)
     {
-        if (_replicated.TryGetValue(name, out var known) && DateTime.UtcNow - known.Asked < AskAgainAfter) { return known.Replicated; }
-        bool replicated;
-        try
+        if (!_replicated.TryGetValue(name, out var known)) { return await AskReplicatedAsync(name, index); }
+        if (DateTime.UtcNow - known.Asked >= AskAgainAfter && _replicated.TryUpdate(name, (known.Replicated, DateTime.UtcNow), known))
         {
-            replicated = (await index.GetInfoAsync()).Replicas > 1;
+            _ = AskAgainAsync();   // one caller asks; the others go on with what is known
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException && known.Asked != default)
+        return known.Replicated;
+
+        async Task AskAgainAsync()
         {
-            return known.Replicated;   // its grain is being moved: what it said a minute ago still holds
+            try
+            {
+                await AskReplicatedAsync(name, index);
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException or VectordException)
+            {
+                // its grain is being moved, or it was dropped: what it said still holds until it is asked again
+            }
         }
+    }
+
+    private async Task<bool> AskReplicatedAsync(string name, IVectorIndexGrain index)
+    {
+        var replicated = (await index.GetInfoAsync()).Replicas > 1;
         if (_replicated.Count >= MaxCached) { _replicated.Clear(); }
         _replicated[name] = (replicated, DateTime.UtcNow);
         return replicated;

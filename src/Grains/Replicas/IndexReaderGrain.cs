@@ -12,8 +12,9 @@ namespace Vectord.Grains.Replicas;
 /// <summary>
 /// Searches an index's parts from whichever silo the call reaches (see <see cref="IIndexReaderGrain"/>). The index's
 /// shape (parameters and incarnation) is read from its manifest in storage, not asked of the index grain, so it is
-/// known while that grain is being moved; it is read again once <see cref="Fresh"/> old, and when storage cannot be
-/// read then, the shape held is used (an index's parameters never change; a drop is seen at the next read).
+/// known while that grain is being moved. Once the shape held is <see cref="Fresh"/> old it is read again in the
+/// background while searches go on with the one held (an index's parameters never change; a drop is seen at the next
+/// read), so a search never waits for storage, which may be busy serving a part's load after a node loss.
 /// </summary>
 [StatelessWorker, Reentrant]
 internal sealed class IndexReaderGrain(
@@ -27,6 +28,7 @@ internal sealed class IndexReaderGrain(
 
     private readonly CopyReadOptions _reads = new(replication.Value.HedgeAfter, replication.Value.ReadLimit);
     private Shape? _shape;
+    private Task? _refreshing;
 
     /// <summary>The index's name: the key up to its <c>#</c> (see <see cref="IIndexReaderGrain"/>).</summary>
     private string Index => IndexReaders.IndexOf(this.GetPrimaryKeyString());
@@ -46,16 +48,36 @@ internal sealed class IndexReaderGrain(
 
     private async Task<Shape> ShapeAsync()
     {
-        if (_shape is { } held && DateTime.UtcNow - held.Fetched < Fresh) { return held; }
-        var manifest = new DeferredGrainState<IndexManifest>(grainStorage, "manifest", GrainFactory.GetGrain<IVectorIndexGrain>(Index).GetGrainId());
+        if (_shape is not { } held) { return await ReadShapeAsync(); }
+        if (DateTime.UtcNow - held.Fetched >= Fresh && _refreshing is null or { IsCompleted: true })
+        {
+            _refreshing = RefreshAsync();
+        }
+        return held;
+    }
+
+    /// <summary>Reads the shape again; a failure leaves the one held (the next search after <see cref="Fresh"/> tries
+    /// again), and a dropped index is forgotten so the next search reads it afresh and says so.</summary>
+    private async Task RefreshAsync()
+    {
         try
         {
-            await manifest.ReadStateAsync();
+            await ReadShapeAsync();
         }
-        catch (StorageUnavailableException) when (_shape is not null)
+        catch (IndexNotFoundException)
         {
-            return _shape;   // storage is briefly down: the index's shape has not changed
+            _shape = null;
         }
+        catch (Exception e) when (e is StorageUnavailableException or OrleansException or TimeoutException)
+        {
+            // storage is briefly busy or down: the shape held has not changed
+        }
+    }
+
+    private async Task<Shape> ReadShapeAsync()
+    {
+        var manifest = new DeferredGrainState<IndexManifest>(grainStorage, "manifest", GrainFactory.GetGrain<IVectorIndexGrain>(Index).GetGrainId());
+        await manifest.ReadStateAsync();
         var topology = new IndexTopology(manifest.State.Spec ?? throw new IndexNotFoundException("index not found"), manifest.State.Generation);
         if (_shape is { } current && current.Topology == topology) { return _shape = current with { Fetched = DateTime.UtcNow }; }
         var parts = new IndexParts(PartClients.Of(GrainFactory, Index, topology, _reads), _ => null);
