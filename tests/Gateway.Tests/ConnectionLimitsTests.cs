@@ -14,7 +14,7 @@ using Vectord.Testing;
 
 namespace Vectord.Gateway.Tests;
 
-/// <summary>A node with tight limits: one index request at a time and none queued, bodies that must arrive at
+/// <summary>A node with tight limits: one index read and one write at a time and none queued, bodies that must arrive at
 /// 100 B/s after a 2 s grace period and whole within 4 s.</summary>
 public sealed class LimitedNodeFixture() : NodeFixture(new()
 {
@@ -28,8 +28,8 @@ public sealed class LimitedNodeFixture() : NodeFixture(new()
 /// <summary>Slow clients are cut off, and requests beyond the node's limit are shed with 503 instead of held.</summary>
 public sealed class ConnectionLimitsTests(LimitedNodeFixture node) : IClassFixture<LimitedNodeFixture>
 {
-    /// <summary>What the limiter is asked about: an index request.</summary>
-    private static readonly DefaultHttpContext IndexRequest = new() { Request = { Path = "/vectors/index" } };
+    /// <summary>What the limiter is asked about: an index write (reads have slots of their own).</summary>
+    private static readonly DefaultHttpContext WriteRequest = new() { Request = { Method = "POST", Path = "/vectors/index/x/add" } };
 
     private readonly VectordServer _server = node.Server;
 
@@ -57,9 +57,9 @@ public sealed class ConnectionLimitsTests(LimitedNodeFixture node) : IClassFixtu
             clock.Restart();
             // 5 bytes every 500 ms (10 B/s), far below the 100 B/s minimum.
             trickle = TrickleAsync(slow.GetStream(), chunk: 5, every: TimeSpan.FromMilliseconds(500), ct);
-            // While it holds the slot, an index request is refused at once; health is never held back.
+            // While it holds the write slot, another write is refused at once; health is never held back.
             if (await Eventually.HoldsAsync(() => FreeSlots() == 0, TimeSpan.FromSeconds(1.5), ct)
-                && await _server.Client.GetReplyAsync("/vectors/index") is { Status: HttpStatusCode.ServiceUnavailable } reply)
+                && await _server.Client.PostReplyAsync($"/vectors/index/{name}/delete", "{\"ids\":[\"absent\"]}") is { Status: HttpStatusCode.ServiceUnavailable } reply)
             {
                 shed = reply;
             }
@@ -78,6 +78,28 @@ public sealed class ConnectionLimitsTests(LimitedNodeFixture node) : IClassFixtu
         // The slot is free again, and nothing of the slow body was applied.
         await WaitForFreeSlotAsync(ct);
         Assert.Equal(0, await _server.Client.LengthAsync(name));
+    }
+
+    [Fact]
+    public async Task Reads_are_served_while_a_write_holds_every_write_slot()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string name = Http.NewName("reads");
+        await CreateIndexAsync(name, ct);
+        await WaitForFreeSlotAsync(ct);
+        using var slow = await SlowUploadAsync(name, 100_000, ct);
+        var trickle = TrickleAsync(slow.GetStream(), chunk: 50, every: TimeSpan.FromMilliseconds(100), ct);
+        Assert.True(await Eventually.HoldsAsync(() => FreeSlots() == 0, TimeSpan.FromSeconds(5), ct), "the upload did not take the write slot");
+
+        // The one write slot is taken: a read still gets its own, a search and a get of the index alike.
+        (await _server.Client.GetReplyAsync($"/vectors/index/{name}")).AssertJson(HttpStatusCode.OK);
+        var search = await _server.Client.PostReplyAsync($"/vectors/index/{name}/search", "{\"vector\":[0,0],\"k\":1}");
+        Assert.True(search.Status == HttpStatusCode.OK, search.Body);
+        Assert.Equal(0, FreeSlots());   // the upload still held it meanwhile
+
+        slow.Close();
+        await trickle;
+        await WaitForFreeSlotAsync(ct);
     }
 
     [Fact]
@@ -130,8 +152,8 @@ public sealed class ConnectionLimitsTests(LimitedNodeFixture node) : IClassFixtu
         await _server.Client.CreateIndexAsync(name, 2, "euclidean");
     }
 
-    /// <summary>How many index requests the node would let start now.</summary>
-    private long FreeSlots() => _limiter.GetStatistics(IndexRequest)?.CurrentAvailablePermits ?? 0;
+    /// <summary>How many index writes the node would let start now.</summary>
+    private long FreeSlots() => _limiter.GetStatistics(WriteRequest)?.CurrentAvailablePermits ?? 0;
 
     /// <summary>Waits until the node's one slot is free: a request gives it back just after its answer has gone, so
     /// the next request, sent at once, could otherwise be refused.</summary>

@@ -15,10 +15,12 @@ public sealed class GatewayLimits
     /// <summary>Largest body of a search: a query vector of the largest dimension written out in full fits.</summary>
     public long MaxSearchBodyBytes { get; set; } = 4L * 1024 * 1024;
 
-    /// <summary>Index requests (<c>/vectors/...</c>) in progress at once on this node; more wait in a queue.</summary>
+    /// <summary>Index requests (<c>/vectors/...</c>) in progress at once on this node, reads and writes each; more wait
+    /// in a queue.</summary>
     public int MaxConcurrentRequests { get; set; } = 64;
 
-    /// <summary>Index requests that may wait for a free slot; beyond them a request is refused at once with 503.</summary>
+    /// <summary>Index requests that may wait for a free slot, reads and writes each; beyond them a request is refused at
+    /// once with 503.</summary>
     public int MaxQueuedRequests { get; set; } = 256;
 
     /// <summary>Open connections at once; further connections are refused until one closes.</summary>

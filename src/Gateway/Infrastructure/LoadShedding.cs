@@ -5,10 +5,13 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Vectord.Gateway.Infrastructure;
 
 /// <summary>
-/// Bounds the index requests (<c>/vectors/...</c>) a node works on at once: up to
-/// <see cref="GatewayLimits.MaxConcurrentRequests"/> run, up to <see cref="GatewayLimits.MaxQueuedRequests"/> wait
-/// (oldest first) before their bodies are read, and any further one is answered 503 with <c>Retry-After</c> at once,
-/// having changed nothing. Health, metrics and the dashboard's assets are never held back.
+/// Bounds the index requests (<c>/vectors/...</c>) a node works on at once, reads and writes each on their own: up to
+/// <see cref="GatewayLimits.MaxConcurrentRequests"/> of each run, up to <see cref="GatewayLimits.MaxQueuedRequests"/>
+/// of each wait (oldest first) before their bodies are read, and any further one is answered 503 with
+/// <c>Retry-After</c> at once, having changed nothing. Reads (gets, searches, queries, counts) never wait behind
+/// writes: while a node that died held a shard's primary, writes to that shard wait for it to load elsewhere, and
+/// would otherwise take every slot from the searches the other copies answer. Health, metrics and the dashboard's
+/// assets are never held back.
 /// </summary>
 internal static class LoadShedding
 {
@@ -22,10 +25,10 @@ internal static class LoadShedding
             QueueLimit = limits.MaxQueuedRequests,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         };
-        options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, bool>(context =>
-            context.Request.Path.StartsWithSegments("/vectors", StringComparison.Ordinal)
-                ? RateLimitPartition.GetConcurrencyLimiter(true, _ => permits)
-                : RateLimitPartition.GetNoLimiter(false));
+        options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, RequestKind>(context =>
+            !context.Request.Path.StartsWithSegments("/vectors", StringComparison.Ordinal) ? RateLimitPartition.GetNoLimiter(RequestKind.Other)
+            : IsRead(context.Request) ? RateLimitPartition.GetConcurrencyLimiter(RequestKind.Read, _ => permits)
+            : RateLimitPartition.GetConcurrencyLimiter(RequestKind.Write, _ => permits));
         options.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
         options.OnRejected = async (rejected, _) =>
         {
@@ -44,5 +47,19 @@ internal static class LoadShedding
                 },
             });
         };
+    }
+
+    /// <summary>Whether an index request only reads: a GET or HEAD, or a POST that searches, queries or counts.</summary>
+    internal static bool IsRead(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
+        || HttpMethods.IsPost(request.Method) && request.Path.Value is { } path
+            && (path.EndsWith("/search", StringComparison.Ordinal) || path.EndsWith("/search/batch", StringComparison.Ordinal)
+                || path.EndsWith("/items/query", StringComparison.Ordinal) || path.EndsWith("/count", StringComparison.Ordinal));
+
+    private enum RequestKind
+    {
+        Other,
+        Read,
+        Write,
     }
 }
