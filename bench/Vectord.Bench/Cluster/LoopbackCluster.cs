@@ -16,11 +16,13 @@ internal sealed class LoopbackCluster : IAsyncDisposable
     private readonly AzuriteServer _azurite;
     private readonly string _clusterId = "bench-" + Guid.NewGuid().ToString("N")[..8];
     private readonly List<SiloSlot> _silos = [];
+    private readonly string[] _siloSettings;
 
-    private LoopbackCluster(RedisServer redis, AzuriteServer azurite)
+    private LoopbackCluster(RedisServer redis, AzuriteServer azurite, string[] siloSettings)
     {
         _redis = redis;
         _azurite = azurite;
+        _siloSettings = siloSettings;
     }
 
     /// <summary>The gateway process.</summary>
@@ -32,8 +34,9 @@ internal sealed class LoopbackCluster : IAsyncDisposable
     /// <summary>The silos, in start order.</summary>
     public IReadOnlyList<SiloSlot> Silos => _silos;
 
-    /// <summary>Starts Redis, Azurite, the silos and the gateway, and waits until each answers its health check.</summary>
-    public static async Task<LoopbackCluster> StartAsync(int silos, CancellationToken cancellationToken)
+    /// <summary>Starts Redis, Azurite, the silos (each also given <paramref name="siloSettings"/>, command-line settings
+    /// such as <c>--Storage:SnapshotLogRatio=0.25</c>) and the gateway, and waits until each answers its health check.</summary>
+    public static async Task<LoopbackCluster> StartAsync(int silos, string[] siloSettings, CancellationToken cancellationToken)
     {
         var redis = await RedisServer.StartAsync(cancellationToken).ConfigureAwait(false);
         AzuriteServer azurite;
@@ -46,7 +49,7 @@ internal sealed class LoopbackCluster : IAsyncDisposable
             await redis.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        var cluster = new LoopbackCluster(redis, azurite);
+        var cluster = new LoopbackCluster(redis, azurite, siloSettings);
         try
         {
             for (var i = 0; i < silos; i++)
@@ -91,7 +94,7 @@ internal sealed class LoopbackCluster : IAsyncDisposable
     [
         .. ClusterArgs(), $"--Cluster:SiloPort={slot.SiloPort}", $"--Cluster:GatewayPort={slot.GatewayPort}",
         "--Cluster:AdvertisedHost=127.0.0.1", "--Storage:Provider=azureblob",
-        $"--Storage:ConnectionString={_azurite.ConnectionString}", "--Storage:Container=failover",
+        $"--Storage:ConnectionString={_azurite.ConnectionString}", "--Storage:Container=failover", .. _siloSettings,
     ]);
 
     private string[] ClusterArgs() =>

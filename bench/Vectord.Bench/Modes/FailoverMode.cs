@@ -36,6 +36,7 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
           --rate N        searches a second through the gateway                          [50]
           --after S       seconds of searching after the kill                            [15]
           --rolling       then restart every silo gracefully, one by one, under the load
+          --snapshot-log-ratio R  the silos' Storage:SnapshotLogRatio (log after a snapshot, as a share of it) [1.0]
           --trace         list the slow and failed searches after the kill; keep the processes' logs
           --json FILE     append each result as one JSON object to FILE
         """;
@@ -51,6 +52,8 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
         var after = args.GetInt("after", 15, min: 5, max: 600);
         var rolling = args.GetFlag("rolling");
         var trace = args.GetFlag("trace");
+        double? snapshotLogRatio = args.GetString("snapshot-log-ratio") is { } text
+            ? double.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : null;
         var jsonPath = args.GetString("json");
         args.EnsureAllUsed();
         var output = _output;
@@ -59,7 +62,7 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
         double? oneCopyIngest = null;
         foreach (var replicas in replicaCounts)
         {
-            var result = await RunOnceAsync(new Shape(vectors, dimension, shards, replicas, silos, rate, after, rolling, trace), cancellationToken).ConfigureAwait(false);
+            var result = await RunOnceAsync(new Shape(vectors, dimension, shards, replicas, silos, rate, after, rolling, trace, snapshotLogRatio), cancellationToken).ConfigureAwait(false);
             oneCopyIngest ??= replicas == 1 ? result.IngestRate : null;
             result = result with { IngestVersusOneCopy = oneCopyIngest is { } one && replicas > 1 ? Math.Round(result.IngestRate / one, 3) : null };
             output.WriteLine(Invariant($"replicas {replicas}  ingest {result.IngestRate:F0} v/s{(result.IngestVersusOneCopy is { } v ? $" ({v:F2}x one copy, goal >= 0.7x)" : "")}; copies' shares of searches {string.Join(" ", result.SearchShares.Select(s => $"{s:P0}"))}; memory per vector: primaries {result.PrimaryBytesPerVector:F0} B{(result.Replicas > 1 ? $", replicas {result.ReplicaBytesPerVector:F0} B" : "")}"));
@@ -74,7 +77,8 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
 
     private async Task<FailoverResult> RunOnceAsync(Shape shape, CancellationToken cancellationToken)
     {
-        await using var cluster = await LoopbackCluster.StartAsync(shape.Silos, cancellationToken).ConfigureAwait(false);
+        string[] siloSettings = shape.SnapshotLogRatio is { } ratio ? [FormattableString.Invariant($"--Storage:SnapshotLogRatio={ratio}")] : [];
+        await using var cluster = await LoopbackCluster.StartAsync(shape.Silos, siloSettings, cancellationToken).ConfigureAwait(false);
         var http = cluster.Http;
         const string index = "failover";
         using (var created = await http.PostAsJsonAsync("vectors/index", new { name = index, dimension = shape.Dimension, distance = "euclidean", shards = shape.Shards, replicas = shape.Replicas }, cancellationToken).ConfigureAwait(false))
@@ -274,7 +278,7 @@ internal sealed class FailoverMode(TextWriter? output = null) : IBenchMode
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 
-    private sealed record Shape(int Vectors, int Dimension, int Shards, int Replicas, int Silos, int Rate, int After, bool Rolling, bool Trace);
+    private sealed record Shape(int Vectors, int Dimension, int Shards, int Replicas, int Silos, int Rate, int After, bool Rolling, bool Trace, double? SnapshotLogRatio);
 }
 
 /// <summary>One line of the <c>failover</c> mode.</summary>
