@@ -8,9 +8,9 @@ namespace Vectord.Gateway.Infrastructure;
 /// Bounds the index requests (<c>/vectors/...</c>) a node works on at once, reads and writes each on their own: up to
 /// <see cref="GatewayLimits.MaxConcurrentRequests"/> of each run, up to <see cref="GatewayLimits.MaxQueuedRequests"/>
 /// of each wait (oldest first) before their bodies are read, and any further one is answered 503 with
-/// <c>Retry-After</c> at once, having changed nothing. Reads (gets, searches, queries, counts) never wait behind
-/// writes: while a node that died held a shard's primary, writes to that shard wait for it to load elsewhere, and
-/// would otherwise take every slot from the searches the other copies answer. Health, metrics and the dashboard's
+/// <c>Retry-After</c> at once, having changed nothing. Reads (<see cref="Auth.ReadRoutes"/>, the rule read-only tokens
+/// follow) never wait behind writes: while a node that died held a shard's primary, writes to that shard wait for it
+/// to load elsewhere, and would otherwise take every slot from the searches the other copies answer. Health, metrics and the dashboard's
 /// assets are never held back.
 /// </summary>
 internal static class LoadShedding
@@ -27,7 +27,7 @@ internal static class LoadShedding
         };
         options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, RequestKind>(context =>
             !context.Request.Path.StartsWithSegments("/vectors", StringComparison.Ordinal) ? RateLimitPartition.GetNoLimiter(RequestKind.Other)
-            : IsRead(context.Request) ? RateLimitPartition.GetConcurrencyLimiter(RequestKind.Read, _ => permits)
+            : Auth.ReadRoutes.IsRead(context.Request.Method, context.Request.Path) ? RateLimitPartition.GetConcurrencyLimiter(RequestKind.Read, _ => permits)
             : RateLimitPartition.GetConcurrencyLimiter(RequestKind.Write, _ => permits));
         options.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
         options.OnRejected = async (rejected, _) =>
@@ -48,13 +48,6 @@ internal static class LoadShedding
             });
         };
     }
-
-    /// <summary>Whether an index request only reads: a GET or HEAD, or a POST that searches, queries or counts.</summary>
-    internal static bool IsRead(HttpRequest request) =>
-        HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
-        || HttpMethods.IsPost(request.Method) && request.Path.Value is { } path
-            && (path.EndsWith("/search", StringComparison.Ordinal) || path.EndsWith("/search/batch", StringComparison.Ordinal)
-                || path.EndsWith("/items/query", StringComparison.Ordinal) || path.EndsWith("/count", StringComparison.Ordinal));
 
     private enum RequestKind
     {
