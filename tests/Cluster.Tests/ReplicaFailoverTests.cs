@@ -112,6 +112,14 @@ public sealed class ReplicaFailoverTests(ITestOutputHelper output)
             await stop.CancelAsync();
             await load.WaitAsync(TimeSpan.FromSeconds(120), ct);
             output.WriteLine($"{Volatile.Read(ref answered)} searches answered, {atKill} before the kill; failures: {string.Join(" | ", failures.Take(5))}");
+            if (!failures.IsEmpty)
+            {
+                // What the gateway logged of them (a 5xx names its exception there, under its trace id).
+                foreach (var line in gateway.Output.Split('\n').Where(l => l.Contains("fail:", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)).Take(40))
+                {
+                    output.WriteLine(line);
+                }
+            }
             Assert.Empty(failures);
             Assert.True(Volatile.Read(ref answered) >= atKill + 200, "searches did not go on after the kill");
 

@@ -76,8 +76,10 @@ public sealed class IndexGrains(IGrainFactory grains)
                         return attempt.Result;
                     }
                     var failure = attempt.Exception!.InnerException!;
-                    // Only a silo that died or is stopping is worth another call, which reaches another silo.
-                    if (failure is not (OrleansException or TimeoutException) || DateTime.UtcNow >= giveUp && running.Count == 0)
+                    // A refusal of the request itself (a bad query, a filter over its time limit, no such index) is
+                    // the answer; any other failure comes of the silo the call went through (it died or is stopping,
+                    // the cluster is settling its directory) and is worth another call, which reaches another silo.
+                    if (failure is VectordException || DateTime.UtcNow >= giveUp && running.Count == 0)
                     {
                         System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
                     }
