@@ -156,9 +156,10 @@ internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Act
             GiveUpDamaged(part, e);
             return;
         }
-        catch (OutOfMemoryException)
+        catch (Exception e) when (e is OutOfMemoryException or IOException)
         {
-            // No room for a copy: write the snapshot from the part itself, holding the next writes up meanwhile.
+            // No room for a copy (in memory, or on the disk of an on_disk index's vector files): write the snapshot
+            // from the part itself, holding the next writes up meanwhile. The write that was due it stands.
             await SnapshotAsync(part, image: null);
             return;
         }

@@ -35,9 +35,20 @@ internal sealed unsafe class VectorBuffer : IDisposable
         _file = file.Share();
         Length = length;
         long bytes = (long)length * sizeof(float);
-        file.Reserve(bytes);
-        _mapping = MemoryMappedFile.CreateFromFile(file.Stream, null, bytes, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: true);
-        _view = _mapping.CreateViewAccessor(0, bytes, MemoryMappedFileAccess.ReadWrite);
+        try
+        {
+            file.Reserve(bytes);
+            _mapping = MemoryMappedFile.CreateFromFile(file.Stream, null, bytes, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: true);
+            _view = _mapping.CreateViewAccessor(0, bytes, MemoryMappedFileAccess.ReadWrite);
+        }
+        catch
+        {
+            // Nothing maps the file for this buffer: a file no other buffer shares (a copy's) is closed now, not when
+            // collected, so the disk space it took (a full disk's last free pages, say) is freed at once.
+            _mapping?.Dispose();
+            file.Unshare();
+            throw;
+        }
         byte* pointer = null;
         _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
         _pointer = (float*)(pointer + _view.PointerOffset);
