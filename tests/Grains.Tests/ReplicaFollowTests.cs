@@ -150,6 +150,67 @@ public sealed class ReplicaFollowTests : IDisposable
             Microsoft.Extensions.Options.Options.Create(storage), Microsoft.Extensions.Logging.Abstractions.NullLogger<VectorCache>.Instance)).LoadAsync(shard));
     }
 
+    private async Task<PartLog?> ContinueAsync(IndexPart replica, SnapshotPolicy policy) =>
+        await PartLog.TryContinueAsync(_store, _location, await DocumentCheckpoint.ReadAsync(_store, _location.Checkpoint, _location.ToString()),
+            policy, replica.Index, replica.Log.Seq);
+
+    [Fact]
+    public async Task A_replica_taking_over_applies_what_its_primary_wrote_and_never_passed_on_then_writes_as_the_primary()
+    {
+        var everyFewWrites = new SnapshotPolicy(LogRatio: 0.5, MinLogBytes: 600);
+        var primary = await PrimaryAsync(everyFewWrites);
+        var replica = await OpenAsync();
+        for (var round = 0; round < 12; round++)
+        {
+            await WriteRoundAsync(primary, round);
+            if (primary.Log.CompactionDue) { await primary.CompactAsync(); }
+        }
+        Assert.NotEmpty(await _store.ListAsync(_location.SnapshotPrefix, TestContext.Current.CancellationToken));
+        // The replica takes every record but the last two: the primary wrote those, then died before passing them on.
+        await WriteRoundAsync(primary, 12);
+        await WriteRoundAsync(primary, 13);
+        foreach (var (record, bytes) in _published.Take(_published.Count - 2))
+        {
+            Assert.True(await replica.FollowAsync(WalRecord.Decode(bytes, record.Seq), bytes.Length));
+        }
+        Assert.Equal(primary.Log.Seq - 2, replica.Log.Seq);
+
+        var log = await ContinueAsync(replica, everyFewWrites);
+        Assert.NotNull(log);
+        var promoted = new IndexPart(replica.Index, log, new PartCapacity(PartCapacity.EngineMaxVectorBytes));
+        AssertSameCopy(primary, promoted);
+        // It counts the log since the snapshot as a load from storage does, so it compacts when a loaded primary would.
+        var recovered = await OpenAsync(everyFewWrites);
+        Assert.Equal(recovered.Log.LogBytes, promoted.Log.LogBytes);
+
+        // The old primary, were it still running, is fenced off by the record the new one wrote.
+        await WriteRoundAsync(promoted, 14);
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => WriteRoundAsync(primary, 15));
+        Assert.True(primary.IsStale);
+        for (var round = 15; round < 20; round++)
+        {
+            await WriteRoundAsync(promoted, round);
+            if (promoted.Log.CompactionDue) { await promoted.CompactAsync(); }
+        }
+        Assert.False(promoted.IsStale);
+        // What it wrote is what storage gives a later load.
+        AssertSameCopy(promoted, await OpenAsync(everyFewWrites));
+    }
+
+    [Fact]
+    public async Task A_replica_lacking_records_a_snapshot_covered_does_not_take_over()
+    {
+        var everyFewWrites = new SnapshotPolicy(LogRatio: 0.01, MinLogBytes: 600);
+        var primary = await PrimaryAsync(everyFewWrites);
+        var replica = await OpenAsync();
+        for (var round = 0; round < 9; round++)
+        {
+            await WriteRoundAsync(primary, round);
+            if (primary.Log.CompactionDue) { await primary.CompactAsync(); }
+        }
+        Assert.Null(await ContinueAsync(replica, everyFewWrites));
+    }
+
     /// <summary>Runs <c>compact</c> once, just before the first read of the snapshot <c>key</c>.</summary>
     private sealed class CompactingBeforeRead(IIndexBlobStore inner, string key, Func<Task> compact) : DelegatingStore(inner)
     {

@@ -171,6 +171,63 @@ public sealed class ReplicaTests
     }
 
     [Fact]
+    public async Task A_silo_shutting_down_hands_its_primaries_to_their_replicas_before_any_write_asks()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (cluster, directory) = await StartAsync();
+        try
+        {
+            var name = TestData.Name("handoff");
+            var grain = cluster.GrainFactory.GetGrain<IVectorIndexGrain>(name);
+            await grain.CreateAsync(new IndexSpec(Dimension, Distance: IndexDistance.Euclidean, Shards: 3, Replicas: 2));
+            for (var b = 0; b < 5; b++) { await grain.AddAsync(TestData.Items(100, Dimension, seed: 300 + b, prefix: $"b{b}-")); }
+            var management = cluster.GrainFactory.GetGrain<IManagementGrain>(0);
+            var indexSilo = await management.GetActivationAddress(grain, ct);
+            var copies = await AssertCopiesReadyAsync(grain);
+            var leaving = cluster.SecondarySilos.First(s => !s.SiloAddress.Equals(indexSilo)
+                && copies.Any(c => c.Role == CopyRole.Primary && c.Silo == s.SiloAddress.Endpoint.ToString()));
+            var (shard, heir) = HeirOf(cluster, copies, leaving);
+            var before = Promotions(cluster, heir);
+
+            await cluster.StopSiloAsync(leaving, ct);
+
+            // Nothing is asked of the index meanwhile: the leaving primary had its replica activate it again.
+            var promotions = await Eventually.ReadAsync(() => Task.FromResult(Promotions(cluster, heir)), n => n > before, TimeSpan.FromSeconds(30), ct);
+            Assert.True(promotions > before, "the primary did not take its replica's part over on the replica's silo");
+            var placed = await grain.GetShardsAsync();
+            Assert.Equal(heir.SiloAddress.Endpoint.ToString(), placed.Single(c => c.Shard == shard && c.Role == CopyRole.Primary).Silo);
+            await grain.AddAsync(TestData.Items(100, Dimension, seed: 399, prefix: "after-"));
+            Assert.Equal(600, (await grain.GetInfoAsync()).Length);
+            await AssertCopiesAgreeAsync(cluster, name, replicas: 2);
+        }
+        finally
+        {
+            await VectordCluster.StopAsync(cluster);
+            directory.Dispose();
+        }
+    }
+
+    /// <summary>The copies of the index once every one is loaded.</summary>
+    private static async Task<ShardInfo[]> AssertCopiesReadyAsync(IVectorIndexGrain grain)
+    {
+        var copies = await Eventually.ReadAsync(grain.GetShardsAsync, c => c.All(x => x.Ready), TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        Assert.All(copies, c => Assert.True(c.Ready, $"copy {c.Replica} of shard {c.Shard} is not ready"));
+        return copies;
+    }
+
+    /// <summary>A shard whose primary is on <paramref name="silo"/>, and the silo of its replica.</summary>
+    private static (int Shard, SiloHandle Heir) HeirOf(TestCluster cluster, ShardInfo[] copies, SiloHandle silo)
+    {
+        var lost = copies.First(c => c.Role == CopyRole.Primary && c.Silo == silo.SiloAddress.Endpoint.ToString());
+        var heir = copies.Single(c => c.Shard == lost.Shard && c.Role == CopyRole.Replica).Silo;
+        return (lost.Shard, cluster.Silos.Single(s => s.SiloAddress.Endpoint.ToString() == heir));
+    }
+
+    /// <summary>Primaries that took a replica's part over on <paramref name="silo"/>.</summary>
+    private static long Promotions(TestCluster cluster, SiloHandle silo) =>
+        cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<Diagnostics.IndexMetrics>().PromotionsTotal;
+
+    [Fact]
     public async Task Killing_a_silo_that_holds_a_primary_fails_no_search_and_loses_no_acknowledged_write()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -194,6 +251,8 @@ public sealed class ReplicaTests
             var copies = await grain.GetShardsAsync();
             var victim = cluster.SecondarySilos.First(s => !s.SiloAddress.Equals(indexSilo)
                 && copies.Any(c => c.Role == CopyRole.Primary && c.Silo == s.SiloAddress.Endpoint.ToString()));
+            var (lostShard, heir) = HeirOf(cluster, copies, victim);
+            var promotionsBefore = Promotions(cluster, heir);
 
             var queries = TestData.Vectors(50, Dimension, seed: 9);
             var searches = 0;
@@ -251,7 +310,11 @@ public sealed class ReplicaTests
             }
             await AssertCopiesAgreeAsync(cluster, name, replicas: 2);
             var placed = await grain.GetShardsAsync();
-            Assert.All(placed.GroupBy(c => c.Shard), shard => Assert.Equal(2, shard.Select(c => c.Silo).Distinct().Count()));
+            Assert.All(placed.GroupBy(c => c.Shard), shard => Assert.True(shard.Select(c => c.Silo).Distinct().Count() == 2,
+                $"copies of shard {shard.Key} share a silo: {string.Join(", ", placed.Select(c => $"{c.Shard}/{c.Replica} {c.Role} on {c.Silo}"))}"));
+            // The lost primary came back where its replica was, and took the replica's part over instead of loading it.
+            Assert.Equal(heir.SiloAddress.Endpoint.ToString(), placed.Single(c => c.Shard == lostShard && c.Role == CopyRole.Primary).Silo);
+            Assert.True(Promotions(cluster, heir) > promotionsBefore, "the new primary loaded from storage instead of taking over its replica's part");
         }
         finally
         {

@@ -21,10 +21,12 @@ public sealed class IndexMetrics
     private readonly ConcurrentDictionary<(string Index, int Shard, int Replica), long> _lags = new();
     private readonly Counter<long> _itemsAdded;
     private readonly Counter<long> _walBytes;
+    private readonly Counter<long> _primaryLoads;
     private readonly Histogram<double> _searchDuration;
     private readonly Histogram<double> _snapshotDuration;
     private readonly SearchLatencyCounts _latencies = new(SearchBuckets);
     private long _itemsAddedTotal;
+    private long _promotionsTotal;
 
     /// <summary>Creates the instruments on the meter owned by <paramref name="meterFactory"/>.</summary>
     public IndexMetrics(IMeterFactory meterFactory)
@@ -41,6 +43,8 @@ public sealed class IndexMetrics
             description: "Items added or replaced on this node");
         _walBytes = meter.CreateCounter<long>("vectord.wal.bytes", unit: "By",
             description: "Bytes appended to write-ahead logs by this node");
+        _primaryLoads = meter.CreateCounter<long>("vectord.primary.loads", unit: "{load}",
+            description: "Parts whose primary loaded on this node, tagged from: storage (snapshot and log) or replica (taken over from a replica here)");
         _searchDuration = meter.CreateHistogram<double>("vectord.search.duration", unit: "s",
             description: "Duration of k-NN searches on this node",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SearchBuckets });
@@ -79,6 +83,17 @@ public sealed class IndexMetrics
         _itemsAdded.Add(count);
         Interlocked.Add(ref _itemsAddedTotal, count);
     }
+
+    /// <summary>Counts a primary that loaded its part here: taken over from a replica on this node
+    /// (<paramref name="promoted"/>) or read from storage.</summary>
+    public void PrimaryLoaded(bool promoted)
+    {
+        _primaryLoads.Add(1, new KeyValuePair<string, object?>("from", promoted ? "replica" : "storage"));
+        if (promoted) { Interlocked.Increment(ref _promotionsTotal); }
+    }
+
+    /// <summary>Primaries that took their part over from a replica on this silo since it started.</summary>
+    public long PromotionsTotal => Interlocked.Read(ref _promotionsTotal);
 
     /// <summary>Counts bytes appended to a write-ahead log.</summary>
     public void WalAppended(long bytes) => _walBytes.Add(bytes);

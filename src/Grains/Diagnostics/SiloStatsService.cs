@@ -14,9 +14,9 @@ public interface ISiloStatsService : IGrainService
     [ReadOnly, Alias("GetStats")]
     Task<SiloStats> GetStatsAsync();
 
-    /// <summary>The copies of a part of an index active on this silo, as a bit mask (bit r: copy r).</summary>
-    [ReadOnly, Alias("CopiesOf")]
-    Task<int> CopiesOfAsync(string index, int shard);
+    /// <summary>The copies of a part of an index active on this silo, and which of its replicas here hold the part loaded.</summary>
+    [ReadOnly, Alias("CopiesHere")]
+    Task<Shards.CopiesHere> CopiesOfAsync(string index, int shard);
 }
 
 /// <summary>Reads this silo's <see cref="IndexMetrics"/> and <see cref="Shards.CopyRegistry"/>; one instance runs in every silo.</summary>
@@ -24,7 +24,7 @@ public sealed class SiloStatsService(GrainId grainId, Silo silo, ILoggerFactory 
     : GrainService(grainId, silo, loggerFactory), ISiloStatsService
 {
     /// <inheritdoc/>
-    public Task<int> CopiesOfAsync(string index, int shard) => Task.FromResult(copies.CopiesOf(index, shard));
+    public Task<Shards.CopiesHere> CopiesOfAsync(string index, int shard) => Task.FromResult(copies.CopiesOf(index, shard));
 
     /// <inheritdoc/>
     public Task<SiloStats> GetStatsAsync() => Task.FromResult(new SiloStats(

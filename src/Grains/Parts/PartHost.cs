@@ -96,6 +96,17 @@ internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Act
         holding(null);
     }
 
+    /// <summary>Lets go of the loaded part without deleting its vector file, for another holder on this silo (a
+    /// replica hands its part to the primary that takes it over); null when none is loaded.</summary>
+    public IndexPart? Detach()
+    {
+        var part = _part;
+        _part = null;
+        _loading = null;
+        holding(null);
+        return part;
+    }
+
     /// <summary>Gives the part up: every later call is refused and the activation deactivates.</summary>
     public void MarkStale()
     {

@@ -107,6 +107,30 @@ internal sealed class PartLog
         return (index, new PartLog(store, location, checkpoint, policy, expected - 1, bytes));
     }
 
+    /// <summary>
+    /// The writer's log of a part held by a copy that followed the log (a replica that becomes the primary), from
+    /// <paramref name="seq"/>, the last record <paramref name="index"/> holds: applies the records storage holds after it
+    /// (the last primary wrote them before passing them on, or never passed them) and counts the log since the
+    /// checkpoint's snapshot, as <see cref="RecoverAsync"/> would have left it. Read <paramref name="checkpoint"/> anew
+    /// for this: the writer moves it against the version read.
+    /// </summary>
+    /// <returns>Null when the index lacks records a snapshot has covered since (they are deleted): the part must be
+    /// recovered from storage instead, and <paramref name="index"/>, perhaps partly caught up, dropped.</returns>
+    /// <exception cref="IndexCorruptException">A record is damaged or refused.</exception>
+    /// <exception cref="StorageUnavailableException">Storage failed.</exception>
+    public static async Task<PartLog?> TryContinueAsync(
+        IIndexBlobStore store, PartLocation location, IPartCheckpoint checkpoint, SnapshotPolicy policy, HnswIndex index, long seq)
+    {
+        if (seq < checkpoint.SnapshotSeq) { return null; }
+        long held = 0;
+        foreach (var entry in await store.ListAsync(location.WalPrefix))
+        {
+            if (StorageKeys.TryParseSeq(entry.Key, out var s) && s > checkpoint.SnapshotSeq && s <= seq) { held += entry.Length; }
+        }
+        var log = new PartLog(store, location, checkpoint, policy, seq, held);
+        return await log.TryCatchUpAsync(index, seq) ? log : null;
+    }
+
     /// <summary>Grows the index once, before the replay, to the items the log's adds hold (read from the records'
     /// headers), instead of doubling on the way: the replay then needs no more memory than the final index. Upserts of
     /// items present count too, so when that much does not fit, the replay grows as it goes instead.</summary>

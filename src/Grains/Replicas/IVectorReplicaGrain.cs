@@ -22,10 +22,19 @@ public interface IVectorReplicaGrain : IPartCopyGrain
     [Alias("Follow")]
     Task<long> FollowAsync(ShardContext context, LogEntry[] records, long primarySeq);
 
+    /// <summary>Hands the part it holds loaded to the part's primary, which is activating on the same silo and takes it
+    /// over (see <see cref="ReplicaPromotion"/>), and deactivates, also when it has nothing to hand over: it is placed
+    /// anew on another silo than the primary's.</summary>
+    /// <param name="context">The index the part belongs to.</param>
+    /// <returns>False when it holds no part of that incarnation loaded (the primary loads from storage).</returns>
+    [Alias("HandOver")]
+    Task<bool> HandOverAsync(ShardContext context);
 
-
-
-
+    /// <summary>Told by the part's primary as it leaves a silo that shuts down: calls the primary, so that it activates
+    /// again at once, on this replica's silo when the replica holds the part loaded, and takes the part over there.</summary>
+    /// <param name="context">The index the part belongs to.</param>
+    [Alias("PrimaryLeaving"), OneWay]
+    Task PrimaryLeavingAsync(ShardContext context);
 
     /// <summary>Forgets the replica in memory and deactivates (the index was dropped).</summary>
     [Alias("Release")]

@@ -29,6 +29,7 @@ internal sealed partial class ReplicaFeed
     private long _keptBytes;
     private TaskCompletionSource _changed = new();
     private long _seq;
+    private bool _stopped;
 
     /// <summary>Starts a feed to replicas 1 to <paramref name="copies"/> − 1 of the part.</summary>
     public ReplicaFeed(IGrainFactory grains, ShardContext context, int copies, TimeSpan wait, IndexMetrics metrics, ILogger logger)
@@ -57,13 +58,13 @@ internal sealed partial class ReplicaFeed
         foreach (var follower in _followers) { Kick(follower); }
     }
 
-    /// <summary>Waits until every replica that keeps up has acknowledged the records up to <paramref name="upTo"/>, or
-    /// <c>wait</c> has passed; a replica still behind then is marked lagging, and is not waited for again until it
-    /// has caught up.</summary>
-    public async Task SettleAsync(long upTo)
+    /// <summary>Waits until every replica that keeps up (with <paramref name="everyone"/>, every replica) has
+    /// acknowledged the records up to <paramref name="upTo"/>, or <c>wait</c> has passed; a replica still behind then is
+    /// marked lagging, and is not waited for again until it has caught up.</summary>
+    public async Task SettleAsync(long upTo, bool everyone = false)
     {
         var until = Task.Delay(_wait);
-        while (_followers.Any(f => !f.Lagging && f.Acknowledged < upTo))
+        while (_followers.Any(f => (everyone || !f.Lagging) && f.Acknowledged < upTo))
         {
             if (await Task.WhenAny(_changed.Task, until) == until)
             {
@@ -73,6 +74,9 @@ internal sealed partial class ReplicaFeed
         }
     }
 
+    /// <summary>Stops passing records on (the primary deactivates).</summary>
+    public void Stop() => _stopped = true;
+
     /// <summary>Passes the latest records to every replica again (after a replica was replaced, or to load one that
     /// is not active).</summary>
     public void Refresh()
@@ -80,9 +84,16 @@ internal sealed partial class ReplicaFeed
         foreach (var follower in _followers) { Kick(follower); }
     }
 
+    /// <summary>Tells a replica that holds every record that the primary is leaving its silo (it shuts down), so that
+    /// the primary activates again at once and takes that replica's part over.</summary>
+    public void HandOff(ShardContext context)
+    {
+        if (_followers.FirstOrDefault(f => f.Acknowledged == _seq) is { } inSync) { _ = inSync.Grain.PrimaryLeavingAsync(context); }
+    }
+
     private void Kick(Follower follower)
     {
-        if (follower.Sending.IsCompleted) { follower.Sending = SendAsync(follower); }
+        if (follower.Sending.IsCompleted && !_stopped) { follower.Sending = SendAsync(follower); }
     }
 
     private async Task SendAsync(Follower follower)
@@ -96,6 +107,7 @@ internal sealed partial class ReplicaFeed
                 var acknowledged = await follower.Grain.FollowAsync(_context, entries, _seq);
                 follower.Acknowledged = acknowledged;
                 if (acknowledged >= _seq) { follower.Lagging = false; }
+                else if (acknowledged < 0) { follower.Lagging = true; }   // loading: writes do not wait for it
                 failures = 0;
                 Changed();
                 if (acknowledged < 0)
@@ -116,7 +128,7 @@ internal sealed partial class ReplicaFeed
             _metrics.ReplicaLag(_context.Index, _context.Shard, follower.Replica, follower.Acknowledged < 0 ? _seq : _seq - follower.Acknowledged);
             Trim();
         }
-        while (follower.Acknowledged < _seq && failures < 30);
+        while (follower.Acknowledged < _seq && failures < 30 && !_stopped);
     }
 
     private void Changed()

@@ -15,10 +15,12 @@ namespace Vectord.Grains.Replicas;
 /// A replica of one part of a replicated index (see <see cref="IVectorReplicaGrain"/>). It loads in the background
 /// (the first call of any kind starts it) and refuses reads until loaded; it follows the records its primary passes
 /// it, and catches up from storage when one is missing, or loads anew when a snapshot has covered the missing ones.
-/// Placed by <see cref="ShardSpreadPlacement"/>, on another silo than the part's other copies.
+/// Placed by <see cref="ShardSpreadPlacement"/>, on another silo than the part's other copies. When the primary
+/// activates on its silo (its own silo died or shut down), it hands its part over (<see cref="ReplicaPromotion"/>) and
+/// is placed anew elsewhere.
 /// </summary>
 [ShardSpreadPlacement]
-internal sealed class VectorReplicaGrain(
+internal sealed partial class VectorReplicaGrain(
     [FromKeyedServices(VectordStorageOptions.ProviderName)] IIndexBlobStore store,
     IOptions<VectordStorageOptions> options,
     IndexMetrics metrics,
@@ -32,14 +34,16 @@ internal sealed class VectorReplicaGrain(
     private ShardContext? _context;
     private long _primarySeq;
     private bool _catchingUp;
+    private bool _leaving;
 
     private int Replica => CopyKeys.Parse(this.GetPrimaryKeyString()).Replica;
 
     /// <inheritdoc/>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        copies.Activated(this.GetPrimaryKeyString());
-        _host = new PartHost(logger, metrics, DeactivateOnIdle, _ => { }, vectorCache);
+        var key = this.GetPrimaryKeyString();
+        copies.Activated(key);
+        _host = new PartHost(logger, metrics, DeactivateOnIdle, part => copies.Ready(key, part is not null), vectorCache);
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -56,6 +60,7 @@ internal sealed class VectorReplicaGrain(
     public async Task<long> FollowAsync(ShardContext context, LogEntry[] records, long primarySeq)
     {
         ArgumentNullException.ThrowIfNull(records);
+        if (_leaving) { return -1; }   // the next call reaches it on another silo
         var calls = Calls(context);
         _primarySeq = Math.Max(_primarySeq, primarySeq);
         if (_host.Loaded is not { } part)
@@ -114,15 +119,51 @@ internal sealed class VectorReplicaGrain(
     /// <inheritdoc/>
     public async Task<ShardInfo> GetInfoAsync(ShardContext context)
     {
-        var calls = Calls(context);
         var silo = GrainContext.Address.SiloAddress?.Endpoint.ToString();
-        if (_host.Loaded is null || _catchingUp)
+        var calls = _leaving ? null : Calls(context);
+        if (calls is null || _host.Loaded is null || _catchingUp)
         {
-            StartLoading(calls);
+            if (calls is not null) { StartLoading(calls); }
             return new ShardInfo(context.Shard, 0, silo, 0, Replica, CopyRole.Replica, 0, _primarySeq, Ready: false);
         }
         var info = await calls.GetInfoAsync();
         return info with { Replica = Replica, Role = CopyRole.Replica, Lag = Math.Max(0, _primarySeq - info.LogPosition) };
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> HandOverAsync(ShardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var handing = !_catchingUp && string.Equals(_context?.Generation, context.Generation, StringComparison.Ordinal) && _host.Loaded is not null;
+        if (handing) { copies.HandOver(context, _host.Detach()!); }
+        else { _host.Reset(); }
+        // Either way it leaves: the primary is on this silo now. It migrates, so that placement puts it on another
+        // silo and the callers' caches follow it there (a plain deactivation would let the next call, sent here by a
+        // cached address, activate it on this silo again). Until it has left it answers nothing and loads nothing.
+        _leaving = true;
+        _calls = null;
+        _context = null;
+        MigrateOnIdle();
+        return Task.FromResult(handing);
+    }
+
+    /// <inheritdoc/>
+    public Task PrimaryLeavingAsync(ShardContext context)
+    {
+        _ = WakePrimaryAsync(context);   // not awaited here: the primary's activation calls this replica back
+        return Task.CompletedTask;
+    }
+
+    private async Task WakePrimaryAsync(ShardContext context)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IVectorShardGrain>(ShardContext.Key(context.Index, context.Shard)).GetInfoAsync(context);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogPrimaryNotWoken(context.Index, context.Shard, e.Message);   // the next write activates it
+        }
     }
 
     /// <inheritdoc/>
@@ -135,12 +176,13 @@ internal sealed class VectorReplicaGrain(
         DeactivateOnIdle();
     }
 
-    /// <summary>The replica's reads, once it is loaded and not catching up.</summary>
+    /// <summary>The replica's reads, once it is loaded, not catching up, and at most one record behind the last the
+    /// primary told it of (a replica that has just loaded takes the records written meanwhile with the next call).</summary>
     /// <exception cref="CopyNotReadyException">It is loading or catching up (a load is started if none is).</exception>
     private PartCalls Ready(ShardContext context)
     {
         var calls = Calls(context);
-        if (_host.Loaded is null || _catchingUp)
+        if (_host.Loaded is not { } part || _catchingUp || part.Log.Seq < _primarySeq - 1)
         {
             StartLoading(calls);
             throw new CopyNotReadyException($"replica {Replica} of {ShardContext.Key(context.Index, context.Shard)} is loading; another copy answers");
@@ -158,9 +200,14 @@ internal sealed class VectorReplicaGrain(
     }
 
     /// <summary>The replica's operations for the index incarnation <paramref name="context"/> names.</summary>
+    /// <exception cref="CopyNotReadyException">It handed its part over and is leaving this silo.</exception>
     private PartCalls Calls(ShardContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (_leaving)
+        {
+            throw new CopyNotReadyException($"replica {Replica} of {ShardContext.Key(context.Index, context.Shard)} is moving to another silo; another copy answers");
+        }
         if (_calls is not null && string.Equals(_context?.Generation, context.Generation, StringComparison.Ordinal)) { return _calls; }
         _host.Reset();
         _context = context;
@@ -169,4 +216,7 @@ internal sealed class VectorReplicaGrain(
             following: true);
         return _calls;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Index}/{Shard}: the primary leaving its silo was not activated again at once ({Reason}); the next write activates it")]
+    private partial void LogPrimaryNotWoken(string index, int shard, string reason);
 }

@@ -48,12 +48,16 @@ internal sealed class ShardPartLoader(IIndexBlobStore store, VectordStorageOptio
     public const int FollowingAttempts = 5;
 
     /// <summary>The operations of the shard's part held by <paramref name="host"/>, loaded with <see cref="LoadAsync"/>
-    /// (<see cref="LoadFollowingAsync"/> when <paramref name="following"/>) and then given to <paramref name="loaded"/>.</summary>
+    /// (<see cref="LoadFollowingAsync"/> when <paramref name="following"/>) unless <paramref name="takeOver"/> gives it (a
+    /// primary taking over a replica's part), and then given to <paramref name="loaded"/>.</summary>
     public PartCalls Calls(PartHost host, ShardContext context, string silo, Diagnostics.IndexMetrics metrics, bool following,
-        Action<IndexPart>? loaded = null) =>
+        Action<IndexPart>? loaded = null, Func<Task<IndexPart?>>? takeOver = null) =>
         new(host, async () =>
         {
-            var part = following ? await LoadFollowingAsync(context) : await LoadAsync(context);
+            var part = takeOver is null ? null : await takeOver();
+            var takenOver = part is not null;
+            part ??= following ? await LoadFollowingAsync(context) : await LoadAsync(context);
+            if (!following) { metrics.PrimaryLoaded(promoted: takenOver); }
             loaded?.Invoke(part);
             return part;
         }, IndexRules.ToOptions(context.Spec), context.Shard, silo, metrics);

@@ -13,7 +13,8 @@ namespace Vectord.Grains.Shards;
 /// (never all on one silo while there are two), which placement by activation count, deciding from statistics a few
 /// seconds old, cannot promise when the shards are created together. The copies of one shard are placed on distinct
 /// silos: a copy that activates (after its silo died, say) skips the silos where the shard's other copies are active,
-/// while there are silos enough.
+/// while there are silos enough. A primary that activates where a replica of its shard holds the part loaded takes the
+/// replica's part over (<see cref="Replicas.ReplicaPromotion"/>), so it goes to such a silo when there is one.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed class ShardSpreadPlacement : PlacementStrategy
@@ -39,34 +40,37 @@ internal sealed class ShardSpreadPlacementDirector(Diagnostics.ISiloStatsService
         }
         Array.Sort(silos, (a, b) => string.CompareOrdinal(a.ToParsableString(), b.ToParsableString()));
         var key = target.GrainIdentity.Key.ToString()!;
+        var (index, shard, replica) = Replicas.CopyKeys.Parse(key);
         var slot = Slot(key, silos.Length);
-        var taken = silos.Length > 1 ? await SiblingSilosAsync(key, silos) : [];
-        for (var i = 0; i < silos.Length; i++)
+        var held = silos.Length > 1 ? await CopiesAsync(index, shard, silos) : [];
+        var order = Enumerable.Range(0, silos.Length).Select(i => silos[(slot + i) % silos.Length]).ToArray();
+        if (replica == 0 && order.FirstOrDefault(s => held.GetValueOrDefault(s) is { Ready: not 0 }) is { } promotable)
         {
-            var silo = silos[(slot + i) % silos.Length];
-            if (!taken.Contains(silo)) { return silo; }
+            return promotable;   // the primary takes over a loaded replica's part there instead of loading it
         }
-        return silos[slot];
+        // Silos known to hold no other copy first, then those that did not say, then the rest.
+        var others = ~(1 << replica);
+        return order.FirstOrDefault(s => held.TryGetValue(s, out var h) && h is { } known && (known.Active & others) == 0)
+            ?? order.FirstOrDefault(s => held.GetValueOrDefault(s) is null)
+            ?? silos[slot];
     }
 
-    /// <summary>Which of <paramref name="silos"/> hold another copy of the shard keyed <paramref name="key"/> active, as
-    /// each silo says (a silo that does not answer within a second is taken as holding none).</summary>
-    private async Task<HashSet<SiloAddress>> SiblingSilosAsync(string key, SiloAddress[] silos)
+    /// <summary>The copies of the shard each of <paramref name="silos"/> holds active, as each silo says (null: the
+    /// silo did not answer within a second).</summary>
+    private async Task<Dictionary<SiloAddress, CopiesHere?>> CopiesAsync(string index, int shard, SiloAddress[] silos)
     {
-        var (index, shard, replica) = Replicas.CopyKeys.Parse(key);
-        var others = await Task.WhenAll(silos.Select(async silo =>
+        var held = await Task.WhenAll(silos.Select(async silo =>
         {
             try
             {
-                var mask = await silosServices.ServiceOf(silo).CopiesOfAsync(index, shard).WaitAsync(TimeSpan.FromSeconds(1));
-                return (mask & ~(1 << replica)) != 0 ? silo : null;
+                return (Silo: silo, Copies: (CopiesHere?)await silosServices.ServiceOf(silo).CopiesOfAsync(index, shard).WaitAsync(TimeSpan.FromSeconds(1)));
             }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {
-                return null;   // placed by the rule alone
+                return (Silo: silo, Copies: null);
             }
         }));
-        return [.. others.OfType<SiloAddress>()];
+        return held.ToDictionary(h => h.Silo, h => h.Copies);
     }
 
     /// <summary>The position, among <paramref name="silos"/> silos, of the copy keyed <paramref name="key"/>.</summary>

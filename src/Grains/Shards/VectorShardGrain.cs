@@ -16,7 +16,9 @@ namespace Vectord.Grains.Shards;
 /// One part of a sharded index (see <see cref="IVectorShardGrain"/>). Its checkpoint is a document beside its log, so
 /// it recovers from storage alone on whichever silo it activates. Placed by <see cref="ShardSpreadPlacement"/>, so the
 /// shards of an index spread over the silos. In a replicated index it is the part's primary: it passes each record it
-/// writes to the part's replicas (<see cref="ReplicaFeed"/>) and answers a write once they hold the one before.
+/// writes to the part's replicas (<see cref="ReplicaFeed"/>) and answers a write once they hold the one before; it
+/// activates where a replica holds the part loaded when there is such a silo, and takes that part over instead of
+/// loading it (<see cref="ReplicaPromotion"/>); leaving a silo that shuts down, it has an in-sync replica activate it again at once.
 /// </summary>
 [ShardSpreadPlacement]
 public sealed class VectorShardGrain(
@@ -52,7 +54,10 @@ public sealed class VectorShardGrain(
     /// <inheritdoc/>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (_feed is { } feed) { await feed.SettleAsync(feed.Seq, everyone: true); }   // the replicas hold every write, to take over
         await (_options.SnapshotOnDeactivate ? _host.SnapshotOnDeactivateAsync() : _host.SettleAsync());
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _context is { } leaving) { _feed?.HandOff(leaving); }
+        _feed?.Stop();
         _host.Reset();
         if (_context is { } context) { metrics.ForgetReplicas(context.Index, context.Shard); }
         copies.Deactivated(this.GetPrimaryKeyString());
@@ -128,6 +133,7 @@ public sealed class VectorShardGrain(
         if (_context is { } context) { metrics.ForgetReplicas(context.Index, context.Shard); }
         _calls = null;
         _context = null;
+        _feed?.Stop();
         _feed = null;
         DeactivateOnIdle();
     }
@@ -141,10 +147,13 @@ public sealed class VectorShardGrain(
         if (_calls is not null && string.Equals(_context?.Generation, context.Generation, StringComparison.Ordinal)) { return _calls; }
         _host.Reset();
         _context = context;
-        var copies = Math.Max(1, context.Spec.Replicas);
-        _feed = copies > 1 ? new ReplicaFeed(GrainFactory, context, copies, replication.Value.FollowerWait, metrics, logger) : null;
+        var copyCount = Math.Max(1, context.Spec.Replicas);
+        _feed?.Stop();
+        _feed = copyCount > 1 ? new ReplicaFeed(GrainFactory, context, copyCount, replication.Value.FollowerWait, metrics, logger) : null;
+        var promotion = new ReplicaPromotion(GrainFactory, copies, store, _options, vectorCache, logger);
         _calls = new ShardPartLoader(store, _options, vectorCache).Calls(_host, context, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics,
-            following: false, part => part.Applied = _feed is { } feed ? feed.Published : null);
+            following: false, part => part.Applied = _feed is { } feed ? feed.Published : null,
+            takeOver: copyCount > 1 ? () => promotion.TryTakeOverAsync(context) : null);
         return _calls;
     }
 
