@@ -16,7 +16,7 @@ public sealed class ReplicaFollowTests : IDisposable
     private readonly TempDirectory _directory = new("vectord-follow");
     private readonly FileIndexBlobStore _store;
     private readonly PartLocation _location = new("idx", "g1", 0);
-    private readonly List<(WalRecord Record, byte[] Bytes)> _published = [];
+    private readonly List<(WalRecord Record, byte[] Bytes, LinkChanges? Links)> _published = [];
 
     public ReplicaFollowTests() => _store = new FileIndexBlobStore(_directory.Path);
 
@@ -32,7 +32,7 @@ public sealed class ReplicaFollowTests : IDisposable
     private async Task<IndexPart> PrimaryAsync(SnapshotPolicy? policy = null)
     {
         var primary = await OpenAsync(policy);
-        primary.Applied = (record, bytes) => _published.Add((record, bytes));
+        primary.Applied = (record, bytes, links) => _published.Add((record, bytes, links));
         return primary;
     }
 
@@ -68,13 +68,16 @@ public sealed class ReplicaFollowTests : IDisposable
         var loadedAt = replica.Log.Seq;
         for (var round = 2; round < 12; round++) { await WriteRoundAsync(primary, round); }
 
-        foreach (var (record, bytes) in _published.Where(p => p.Record.Seq > loadedAt))
+        // Adds come with the link lists the primary wrote (sent as bytes), which the replica writes instead of searching.
+        Assert.Contains(_published, p => p.Links is not null);
+        foreach (var (record, bytes, links) in _published.Where(p => p.Record.Seq > loadedAt))
         {
-            Assert.True(await replica.FollowAsync(WalRecord.Decode(bytes, record.Seq), bytes.Length));
+            var sent = links is null ? null : LinkChanges.FromBytes(links.ToBytes());
+            Assert.True(await replica.FollowAsync(WalRecord.Decode(bytes, record.Seq), bytes.Length, sent));
         }
         // A record passed twice (a call repeated after a timeout) is skipped.
-        var (last, lastBytes) = _published[^1];
-        Assert.True(await replica.FollowAsync(WalRecord.Decode(lastBytes, last.Seq), lastBytes.Length));
+        var (last, lastBytes, lastLinks) = _published[^1];
+        Assert.True(await replica.FollowAsync(WalRecord.Decode(lastBytes, last.Seq), lastBytes.Length, lastLinks));
         AssertSameCopy(primary, replica);
     }
 
@@ -86,7 +89,7 @@ public sealed class ReplicaFollowTests : IDisposable
         for (var round = 0; round < 9; round++) { await WriteRoundAsync(primary, round); }
 
         // Only the last record reaches it: it does not follow the replica's position, so the replica refuses it ...
-        var (last, bytes) = _published[^1];
+        var (last, bytes, _) = _published[^1];
         Assert.False(await replica.FollowAsync(WalRecord.Decode(bytes, last.Seq), bytes.Length));
         Assert.Equal(0, replica.Log.Seq);
         // ... reads the missed ones from storage, and then takes it.
@@ -169,9 +172,9 @@ public sealed class ReplicaFollowTests : IDisposable
         // The replica takes every record but the last two: the primary wrote those, then died before passing them on.
         await WriteRoundAsync(primary, 12);
         await WriteRoundAsync(primary, 13);
-        foreach (var (record, bytes) in _published.Take(_published.Count - 2))
+        foreach (var (record, bytes, links) in _published.Take(_published.Count - 2))
         {
-            Assert.True(await replica.FollowAsync(WalRecord.Decode(bytes, record.Seq), bytes.Length));
+            Assert.True(await replica.FollowAsync(WalRecord.Decode(bytes, record.Seq), bytes.Length, links));
         }
         Assert.Equal(primary.Log.Seq - 2, replica.Log.Seq);
 

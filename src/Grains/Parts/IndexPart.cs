@@ -28,9 +28,10 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
     /// <summary>True once this copy may differ from storage.</summary>
     public bool IsStale { get; private set; }
 
-    /// <summary>Told each record this part wrote and applied, with its encoding (a primary passes it to its
-    /// replicas); null: nobody is told.</summary>
-    public Action<WalRecord, byte[]>? Applied { get; set; }
+    /// <summary>Told each record this part wrote and applied, with its encoding and, for an add, the link lists it
+    /// wrote (a primary passes them to its replicas, which then apply the add without searching the graph); null:
+    /// nobody is told, and no links are noted.</summary>
+    public Action<WalRecord, byte[], LinkChanges?>? Applied { get; set; }
 
     /// <summary>Durably adds or replaces a checked batch.</summary>
     /// <returns>Items applied.</returns>
@@ -59,12 +60,18 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
             throw new StorageUnavailableException(StorageUnavailableException.IndexMoved);
         }
         int applied;
+        LinkChanges? links;
         try
         {
             // On a thread of its own: a batch takes the CPU for a while, and on a pool thread it would hold back
             // the searches queued behind it until the pool grows.
-            applied = await Task.Factory.StartNew(() => PartLog.Apply(index, record), CancellationToken.None,
-                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var noting = Applied is not null;
+            (applied, links) = await Task.Factory.StartNew(() =>
+            {
+                if (!noting) { return (PartLog.Apply(index, record), (LinkChanges?)null); }
+                var count = PartLog.Apply(index, record, out var changes);
+                return (count, changes);
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         catch (Exception failure)
         {
@@ -84,23 +91,24 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
             throw;
         }
         if (record.Kind == WalKind.Add) { _sortedIds = null; }   // a delete leaves ids the pages skip
-        Applied?.Invoke(record, bytes);
+        Applied?.Invoke(record, bytes, links);
         return applied;
     }
 
     /// <summary>
     /// Applies, in a copy that follows the part's log (a replica), a record its primary wrote: on one thread of its
-    /// own, exactly as the primary applied it, so the copies build the same graph. A record already applied is skipped.
+    /// own, with the link lists the primary wrote for it when given (<paramref name="links"/>), else exactly as the
+    /// primary applied it; either way the copies hold the same graph. A record already applied is skipped.
     /// </summary>
     /// <returns>False when <paramref name="record"/> does not follow the last record applied (one was missed): the
     /// copy must catch up from storage first (<see cref="TryCatchUpAsync"/>).</returns>
-    public async Task<bool> FollowAsync(WalRecord record, long bytes)
+    public async Task<bool> FollowAsync(WalRecord record, long bytes, LinkChanges? links = null)
     {
         if (record.Seq <= log.Seq) { return true; }
         if (record.Seq != log.Seq + 1) { return false; }
         try
         {
-            await Task.Factory.StartNew(() => PartLog.Apply(index, record), CancellationToken.None,
+            await Task.Factory.StartNew(() => PartLog.ApplyFollowing(index, record, links), CancellationToken.None,
                 TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         catch (Exception)

@@ -161,7 +161,7 @@ internal sealed class PartLog
     /// <summary>Applies a record to the engine exactly as when it was first written: adds on one thread, since a
     /// sequential insert is deterministic (levels come from the ids) and so rebuilds exactly the graph that was in memory.
     /// An item written before the vector rule refused what it holds is quarantined, not a reason to refuse the record
-    /// (<see cref="HnswIndex.AddLogged"/>); a new write's items are checked before they are logged.</summary>
+    /// (<see cref="HnswIndex.AddLogged(IReadOnlyList{VectorItem})"/>); a new write's items are checked before they are logged.</summary>
     public static int Apply(HnswIndex index, WalRecord record)
     {
         if (record.Kind == WalKind.Add) { return index.AddLogged(record.Items); }
@@ -169,6 +169,25 @@ internal sealed class PartLog
         foreach (var id in record.Ids) { deleted += index.Delete(id) ? 1 : 0; }
         return deleted;
     }
+
+    /// <summary>As <see cref="Apply(HnswIndex, WalRecord)"/>, noting for an add the link lists it wrote, which a
+    /// copy that follows the log applies instead of searching the graph (<see cref="ApplyFollowing"/>); null for a
+    /// delete, which writes none.</summary>
+    public static int Apply(HnswIndex index, WalRecord record, out LinkChanges? links)
+    {
+        links = null;
+        if (record.Kind != WalKind.Add) { return Apply(index, record); }
+        var applied = index.AddLogged(record.Items, out var changes);
+        links = changes;
+        return applied;
+    }
+
+    /// <summary>Applies, in a copy that follows the log, a record its writer applied with
+    /// <see cref="Apply(HnswIndex, WalRecord, out LinkChanges?)"/>, with the link lists it noted (null: the record is
+    /// applied as the writer applied it).</summary>
+    /// <exception cref="InvalidDataException">The links do not fit the copy: it must load anew.</exception>
+    public static int ApplyFollowing(HnswIndex index, WalRecord record, LinkChanges? links) =>
+        links is not null && record.Kind == WalKind.Add ? index.AddLinked(record.Items, links) : Apply(index, record);
 
     /// <summary>The record a write of these items would append next.</summary>
     public WalRecord NextAdd(IReadOnlyList<VectorItem> items) => WalRecord.Add(Seq + 1, items);

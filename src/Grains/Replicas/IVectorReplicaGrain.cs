@@ -44,8 +44,10 @@ public interface IVectorReplicaGrain : IPartCopyGrain
 /// <summary>One log record as the primary wrote it.</summary>
 /// <param name="Seq">Its sequence number.</param>
 /// <param name="Bytes">Its encoding, checksummed.</param>
+/// <param name="Links">For an add, the link lists the primary wrote applying it (<see cref="Hnsw.LinkChanges"/>), which
+/// the replica writes instead of searching the graph; null: the replica applies the record as the primary did.</param>
 [GenerateSerializer, Immutable, Alias("vectord.LogEntry")]
-public sealed record LogEntry([property: Id(0)] long Seq, [property: Id(1)] byte[] Bytes);
+public sealed record LogEntry([property: Id(0)] long Seq, [property: Id(1)] byte[] Bytes, [property: Id(2)] byte[]? Links = null);
 
 /// <summary>A copy of a part is loading or catching up and does not answer reads yet; another copy does.</summary>
 [GenerateSerializer, Alias("vectord.CopyNotReadyException")]

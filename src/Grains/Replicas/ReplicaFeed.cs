@@ -48,12 +48,14 @@ internal sealed partial class ReplicaFeed
     /// <summary>The last record each replica acknowledged (−1: not known yet), replica 1 first.</summary>
     public IReadOnlyList<long> Acknowledged => [.. _followers.Select(f => f.Acknowledged)];
 
-    /// <summary>Takes a record the primary has just written and applied, and passes it on.</summary>
-    public void Published(WalRecord record, byte[] bytes)
+    /// <summary>Takes a record the primary has just written and applied, with the link lists it wrote for an add, and
+    /// passes them on.</summary>
+    public void Published(WalRecord record, byte[] bytes, Hnsw.LinkChanges? links)
     {
         _seq = record.Seq;
-        _kept.AddLast(new LogEntry(record.Seq, bytes));
-        _keptBytes += bytes.Length;
+        var entry = new LogEntry(record.Seq, bytes, links?.ToBytes());
+        _kept.AddLast(entry);
+        _keptBytes += Size(entry);
         Trim();
         foreach (var follower in _followers) { Kick(follower); }
     }
@@ -144,10 +146,12 @@ internal sealed partial class ReplicaFeed
         var everyone = _followers.Min(f => f.Acknowledged);
         while (_kept.First is { } oldest && (oldest.Value.Seq <= everyone || _keptBytes > MaxKeptBytes && _kept.Count > 1))
         {
-            _keptBytes -= oldest.Value.Bytes.Length;
+            _keptBytes -= Size(oldest.Value);
             _kept.RemoveFirst();
         }
     }
+
+    private static long Size(LogEntry entry) => entry.Bytes.Length + (entry.Links?.Length ?? 0);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Index}/{Shard}: replica {Replica} did not take the log's records ({Reason}); it is tried again and catches up from storage")]
     private partial void LogFollowerFailed(string index, int shard, int replica, string reason);

@@ -73,11 +73,12 @@ internal sealed partial class VectorReplicaGrain(
             foreach (var entry in records)
             {
                 var record = WalRecord.Decode(entry.Bytes, entry.Seq);
-                if (await part.FollowAsync(record, entry.Bytes.Length)) { continue; }
+                var links = entry.Links is { } given ? Hnsw.LinkChanges.FromBytes(given) : null;
+                if (await part.FollowAsync(record, entry.Bytes.Length, links)) { continue; }
                 // A record was missed (a call that failed, records the primary no longer kept): read the rest from
                 // storage, where the primary wrote them before passing them on.
                 _catchingUp = true;
-                if (!await part.TryCatchUpAsync(entry.Seq - 1) || !await part.FollowAsync(record, entry.Bytes.Length))
+                if (!await part.TryCatchUpAsync(entry.Seq - 1) || !await part.FollowAsync(record, entry.Bytes.Length, links))
                 {
                     Reload();
                     return -1;

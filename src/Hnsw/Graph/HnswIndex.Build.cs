@@ -133,6 +133,10 @@ public sealed partial class HnswIndex
             PublishNew(fresh, reused, first, added);
         }
 
+        if (_linksGiven)
+        {
+            return;   // a follower: the writer's link lists follow (HnswIndex.Follow.cs)
+        }
         int next = first;
         if (added > 0 && _entryPoint < 0)
         {

@@ -139,6 +139,7 @@ public sealed partial class HnswIndex
         }
         try
         {
+            Touched(node, level);
             Span<int> block = LinkBlock(node, level);
             block[0] = neighbours.Length;
             for (int i = 0; i < neighbours.Length; i++)
@@ -174,6 +175,7 @@ public sealed partial class HnswIndex
                 return;
             }
             int max = MaxLinks(level);
+            Touched(target, level);
             if (count < max)
             {
                 block[count + 1] = source;

@@ -35,6 +35,10 @@ public sealed partial class HnswIndex
             old[l] = block.Slice(1, block[0]).ToArray();
         }
         StoreVector(slot, vector);
+        if (_linksGiven)
+        {
+            return;   // a follower: the writer's link lists follow (HnswIndex.Follow.cs)
+        }
 
         SearchScratch scratch = SearchScratch.Current;
         for (int l = 0; l <= level; l++)
@@ -112,6 +116,7 @@ public sealed partial class HnswIndex
                 links[kept++] = c.Node;
             }
         }
+        Touched(node, level);
         block[0] = kept;
         links[..kept].CopyTo(block[1..]);
         for (int i = first; i < kept; i++)
