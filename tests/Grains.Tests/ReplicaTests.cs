@@ -228,7 +228,7 @@ public sealed class ReplicaTests
         cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<Diagnostics.IndexMetrics>().PromotionsTotal;
 
     [Fact]
-    public async Task Killing_a_silo_that_holds_a_primary_fails_no_search_and_loses_no_acknowledged_write()
+    public async Task Killing_a_silo_that_holds_a_primary_fails_no_search_loses_no_acknowledged_write_and_copies_agree_after_deletes()
     {
         var ct = TestContext.Current.CancellationToken;
         var (cluster, directory) = await StartAsync();
@@ -240,7 +240,7 @@ public sealed class ReplicaTests
             var acknowledged = new Dictionary<string, float[]>();
             for (var b = 0; b < 10; b++)
             {
-                var items = TestData.Items(100, Dimension, seed: 100 + b, prefix: $"before-{b}-");
+                var items = TestData.Items(100, Dimension, seed: 100 + b, prefix: $"before-{b}-", metadata: _ => $"{{\"batch\":{b}}}");
                 await grain.AddAsync(items);
                 foreach (var item in items) { acknowledged[item.Id] = item.Vector; }
             }
@@ -295,6 +295,13 @@ public sealed class ReplicaTests
             }, ok => ok, TimeSpan.FromSeconds(90), ct);
             Assert.True(written, "writes were not accepted again after the kill");
             foreach (var item in after) { acknowledged[item.Id] = item.Vector; }
+            // Deletes by id and by filter after the kill reach every copy, the promoted primary's replica included.
+            string[] gone = [.. Enumerable.Range(0, 30).Select(i => $"before-0-{i:D4}")];
+            await grain.DeleteAsync(gone);
+            foreach (var id in gone) { acknowledged.Remove(id); }
+            var byFilter = await grain.DeleteWhereAsync(new ItemFilter(Must: [new MatchCondition("batch", 1)]), ct);
+            Assert.Equal(100, byFilter.Deleted);
+            foreach (var id in acknowledged.Keys.Where(id => id.StartsWith("before-1-", StringComparison.Ordinal)).ToList()) { acknowledged.Remove(id); }
             await Eventually.ReadAsync(() => Task.FromResult(Volatile.Read(ref searches)), n => n >= atKill + 50, TimeSpan.FromSeconds(60), ct);
             await stop.CancelAsync();
             await searcher.WaitAsync(TimeSpan.FromSeconds(60), ct);

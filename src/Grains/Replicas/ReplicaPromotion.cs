@@ -27,8 +27,7 @@ internal sealed partial class ReplicaPromotion(
         for (var replica = 1; ready >> replica != 0; replica++)
         {
             if ((ready & (1 << replica)) == 0) { continue; }
-            var grain = grains.GetGrain<IVectorReplicaGrain>(CopyKeys.Key(context.Index, context.Shard, replica));
-            if (!await grain.HandOverAsync(context) || copies.TakeHandedOver(context) is not { } part) { continue; }
+            if (!await HandOverAsync(context, replica) || copies.TakeHandedOver(context) is not { } part) { continue; }
             var from = part.Log.Seq;
             var location = new PartLocation(context.Index, context.Generation, context.Shard);
             PartLog? log = null;
@@ -51,6 +50,24 @@ internal sealed partial class ReplicaPromotion(
         }
         return null;
     }
+
+    /// <summary>Asks replica <paramref name="replica"/> to hand its part over here; false when it did not (it held none
+    /// loaded, or the call failed: the primary then loads from storage).</summary>
+    private async Task<bool> HandOverAsync(ShardContext context, int replica)
+    {
+        try
+        {
+            return await grains.GetGrain<IVectorReplicaGrain>(CopyKeys.Key(context.Index, context.Shard, replica)).HandOverAsync(context);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogHandOverFailed(context.Index, context.Shard, replica, e.Message);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Index}/{Shard}: replica {Replica} did not hand its part over ({Reason}); the primary loads from storage")]
+    private partial void LogHandOverFailed(string index, int shard, int replica, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Part}: primary took over replica {Replica}'s part at record {From}, log up to {Seq}")]
     private partial void LogTakenOver(PartLocation part, int replica, long from, long seq);
