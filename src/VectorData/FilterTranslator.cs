@@ -10,13 +10,15 @@ namespace Vectord.VectorData;
 /// Translates a LINQ filter over records into an <see cref="ItemFilter"/> the index evaluates, never filtering on the
 /// client: <c>==</c>, <c>!=</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>&gt;</c>, <c>&gt;=</c>, <c>&amp;&amp;</c>,
 /// <c>||</c>, <c>!</c>, a bool member alone, <c>field.Contains(value)</c> on an array or list field,
-/// <c>values.Contains(field)</c> on an array or list of values, and captured variables (read when the filter is
-/// translated). Anything else raises <see cref="NotSupportedException"/> naming the expression.
+/// <c>values.Contains(field)</c> on an array or list of values, <c>field.Any(x =&gt; values.Contains(x))</c>, and
+/// captured variables (read when the filter is translated). Anything else raises <see cref="NotSupportedException"/>
+/// naming the expression.
 /// </summary>
 /// <remarks>
 /// Data properties are compared in their metadata JSON; the key compares through its item id (<c>has_id</c>).
 /// <c>x == null</c> is the metadata value null; <c>x != v</c> and <c>!</c> hold for items without the value, as in
-/// LINQ to objects. Equality with a non-integral number is the range [v, v]; ranges take numbers only.
+/// LINQ to objects. Equality with a non-integral number is the range [v, v]; a <see cref="DateTime"/> or
+/// <see cref="DateTimeOffset"/> is matched as the ISO 8601 text its record was written with; ranges take numbers only.
 /// </remarks>
 internal sealed class FilterTranslator : FilterTranslatorBase
 {
@@ -38,6 +40,9 @@ internal sealed class FilterTranslator : FilterTranslatorBase
         BinaryExpression { NodeType: ExpressionType.LessThan or ExpressionType.LessThanOrEqual
             or ExpressionType.GreaterThan or ExpressionType.GreaterThanOrEqual } comparison => Comparison(comparison),
         MethodCallExpression call when TryMatchContains(call, out var source, out var item) => Contains(call, source, item),
+        MethodCallExpression { Method.Name: nameof(Enumerable.Any), Arguments: [var field, LambdaExpression { Parameters: [var element], Body: MethodCallExpression inner }] } any
+            when any.Method.DeclaringType == typeof(Enumerable) && TryMatchContains(inner, out var values, out var item) && Unwrap(item) == element =>
+            AnyContained(any, field, values),
         _ when node.Type == typeof(bool) && TryBindProperty(node, out var property) && property is not KeyPropertyModel =>
             Where.Match(Key(property, node), true),
         _ => throw Unsupported(node),
@@ -68,7 +73,7 @@ internal sealed class FilterTranslator : FilterTranslatorBase
         return value switch
         {
             null => Where.IsNull(key),
-            string or Guid or bool => Where.Match(key, Scalar(value, node)),
+            string or Guid or bool or DateTime or DateTimeOffset => Where.Match(key, Scalar(value, node)),
             _ => Number(value, node) is var number && double.IsInteger(number) && Math.Abs(number) <= (1L << 53)
                 ? Where.Match(key, (long)number)
                 : Where.Range(key, gte: number, lte: number),
@@ -106,15 +111,25 @@ internal sealed class FilterTranslator : FilterTranslatorBase
         return property is KeyPropertyModel
             ? Where.HasId([.. values.Select(ItemIds.Format)])
             : Where.MatchAny(Key(property, node), [.. values.Select(v => Scalar(v, node))]);
-
-        static List<object>? Values(Expression source) => Unwrap(source) switch
-        {
-            ConstantExpression { Value: IEnumerable values and not string } => [.. values.Cast<object>()],
-            NewArrayExpression array when array.Expressions.All(e => e is ConstantExpression { Value: not null }) =>
-                [.. array.Expressions.Select(e => ((ConstantExpression)e).Value!)],
-            _ => null,
-        };
     }
+
+    // field.Any(x => values.Contains(x)): an array field matches when any element is one of the values.
+    private MatchAnyCondition AnyContained(MethodCallExpression node, Expression field, Expression values)
+    {
+        if (!TryBindProperty(Unwrap(field), out var property) || property is KeyPropertyModel || Values(values) is not { } accepted)
+        {
+            throw Unsupported(node);
+        }
+        return Where.MatchAny(Key(property, node), [.. accepted.Select(v => Scalar(v, node))]);
+    }
+
+    private static List<object>? Values(Expression source) => Unwrap(source) switch
+    {
+        ConstantExpression { Value: IEnumerable values and not string } => [.. values.Cast<object>()],
+        NewArrayExpression array when array.Expressions.All(e => e is ConstantExpression { Value: not null }) =>
+            [.. array.Expressions.Select(e => ((ConstantExpression)e).Value!)],
+        _ => null,
+    };
 
     // The bound property and the constant of a binary node, either way round.
     private (PropertyModel Property, object? Value) Operands(BinaryExpression node) =>
@@ -136,8 +151,10 @@ internal sealed class FilterTranslator : FilterTranslatorBase
         string text => text,
         Guid guid => guid.ToString("D"),
         bool boolean => boolean,
+        // A date matches the text the record's metadata holds for it (System.Text.Json's ISO 8601 form).
+        DateTime or DateTimeOffset => System.Text.Json.JsonSerializer.SerializeToElement(value, value.GetType()).GetString()!,
         int or long or short or byte or sbyte or ushort or uint => Convert.ToInt64(value, CultureInfo.InvariantCulture),
-        _ => throw new NotSupportedException($"filter '{node}': the value {value} ({value.GetType().Name}) cannot be matched; use a string, an integer or a bool"),
+        _ => throw new NotSupportedException($"filter '{node}': the value {value} ({value.GetType().Name}) cannot be matched; use a string, an integer, a bool or a date"),
     };
 
     private static double Number(object value, Expression node) => value switch

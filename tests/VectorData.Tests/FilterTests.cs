@@ -60,6 +60,8 @@ public sealed class FilterTests(FilterData data) : IClassFixture<FilterData>
         string[] capturedCategories = ["boot", "shirt", "unknown"];
         List<string> capturedList = ["sandal"];
         double price = 12.25;
+        string[] capturedTags = ["winter", "unknown"];
+        var added = new DateTimeOffset(2026, 2, 2, 12, 30, 0, TimeSpan.FromHours(2));
         var wrapper = new { Value = 3 };
         all = ["Bool_Or_Not_Bool"];
         return new()
@@ -117,6 +119,11 @@ public sealed class FilterTests(FilterData data) : IClassFixture<FilterData>
             ["Key_equal"] = r => r.Id == "p007",
             ["Key_not_equal"] = r => r.Id != "p007",
             ["Key_in_captured_array"] = r => new[] { "p001", "p010", "zzz" }.Contains(r.Id),
+            ["Any_over_field_with_Contains_over_captured_string_array"] = r => r.Tags.Any(t => capturedTags.Contains(t)),
+            ["Any_over_field_with_Contains_over_inline_int_array"] = r => r.Sizes.Any(s => new[] { 39, 99 }.Contains(s)),
+            ["Equal_with_DateTime"] = r => r.Day == new DateTime(2026, 1, 3, 0, 0, 0, DateTimeKind.Utc),
+            ["Equal_with_DateTimeOffset_captured"] = r => r.Added == added,
+            ["NotEqual_with_DateTimeOffset"] = r => r.Added != added,
         };
     }
 

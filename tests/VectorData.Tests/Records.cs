@@ -35,6 +35,12 @@ public sealed class Product
     [VectorStoreData]
     public List<int> Sizes { get; set; } = [];
 
+    [VectorStoreData]
+    public DateTime Day { get; set; }
+
+    [VectorStoreData]
+    public DateTimeOffset Added { get; set; }
+
     [VectorStoreVector(3, DistanceFunction = DistanceFunction.CosineSimilarity)]
     public ReadOnlyMemory<float> Embedding { get; set; }
 }
@@ -59,6 +65,8 @@ public static class Products
             Rating = 1.1f * (i % 5),
             Tags = [.. AllTags.Where((_, t) => (i + t) % 3 == 0)],
             Sizes = [.. Enumerable.Range(36, 1 + i % 4)],
+            Day = new DateTime(2026, 1, 1 + (i % 5), 0, 0, 0, DateTimeKind.Utc),
+            Added = new DateTimeOffset(2026, 2, 1 + (i % 4), 12, 30, 0, TimeSpan.FromHours(i % 2 == 0 ? 0 : 2)),
             Embedding = new[] { 1f + i % 4, 1f + i % 7, 1f + i % 5 },
         })];
 }
