@@ -65,6 +65,22 @@ public abstract class ShardedIndexTestsBase(Func<TestCluster> cluster)
     }
 
     [Fact]
+    public async Task Every_shard_counts_the_searches_it_ran_also_those_the_index_ran_on_it_directly()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var grain = Index(TestData.Name("counted"));
+        await grain.CreateAsync(new IndexSpec(8, Shards: 3));
+        await grain.AddAsync(TestData.Items(60, 8, seed: 5));
+        var before = await grain.GetShardsAsync();
+        foreach (var query in TestData.Vectors(7, 8, seed: 6)) { await grain.SearchAsync(new SearchQuery(query, 3), ct); }
+        await grain.SearchBatchAsync([.. TestData.Vectors(5, 8, seed: 7).Select(v => new SearchQuery(v, 3))], ct);
+        var after = await grain.GetShardsAsync();
+        // Each search asks every shard once, whether the shard's grain ran it or the index grain ran it on a shard of
+        // its own silo.
+        Assert.All(after, shard => Assert.Equal(12, shard.Searches - before.Single(b => b.Shard == shard.Shard).Searches));
+    }
+
+    [Fact]
     public async Task Upserts_and_deletes_reach_the_right_shard()
     {
         var (one, many, items) = await PairAsync(3, count: 120);

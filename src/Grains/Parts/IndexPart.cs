@@ -15,6 +15,7 @@ namespace Vectord.Grains.Parts;
 internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capacity)
 {
     private string[]? _sortedIds;
+    private long _searches;
 
     /// <summary>The engine.</summary>
     public HnswIndex Index => index;
@@ -153,6 +154,7 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public SearchHit[][] Search(SearchQuery[] queries, CancellationToken cancellationToken)
     {
+        Interlocked.Add(ref _searches, queries.Length);
         if (queries.Length == 1) { return [Search(queries[0], cancellationToken)]; }
         var answers = new SearchHit[queries.Length][];
         Parallel.For(0, queries.Length, new ParallelOptions { CancellationToken = cancellationToken },
@@ -163,6 +165,9 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
     private SearchHit[] Search(SearchQuery query, CancellationToken cancellationToken) =>
         Count == 0 ? [] : Array.ConvertAll(index.Search(query.Vector, query.K, query.Ef ?? 0, FilterTranslation.ToEngine(query.Filter), cancellationToken),
             h => new SearchHit(h.Id, h.Distance, ItemRules.DecodeMetadata(h.Metadata)));
+
+    /// <summary>Searches this part has run since it was loaded, by its owner or directly (<see cref="TrySearchDirect"/>).</summary>
+    public long Searches => Interlocked.Read(ref _searches);
 
     /// <summary>How many items match a checked filter.</summary>
     public int CountMatching(ItemFilter filter, CancellationToken cancellationToken) =>

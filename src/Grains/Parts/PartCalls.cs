@@ -11,7 +11,6 @@ namespace Vectord.Grains.Parts;
 /// </summary>
 internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, HnswOptions options, int shard, string silo, IndexMetrics metrics) : IPartClient
 {
-    private long _searches;
 
     /// <inheritdoc/>
     public async Task<PartWrite> AddAsync(VectorItem[] items)
@@ -42,7 +41,6 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     public async Task<SearchHit[][]> SearchAsync(SearchQuery[] queries, CancellationToken cancellationToken)
     {
         var part = await host.GetAsync(recover);
-        Interlocked.Add(ref _searches, queries.Length);
         // The searches and the conversion of their hits run on the thread pool, so concurrent searches use every
         // core; the activation is back on its scheduler only to return the answer.
         return await host.ReadVectorsAsync(part, () => Task.Run(() => part.Search(queries, cancellationToken)));
@@ -148,7 +146,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     {
         var part = await host.GetAsync(recover);
         return new ShardInfo(shard, part.Count, silo, part.Index.QuarantinedCount, LogPosition: part.Log.Seq,
-            Searches: Interlocked.Read(ref _searches), MemoryBytes: part.MemoryBytes);
+            Searches: part.Searches, MemoryBytes: part.MemoryBytes);
     }
 
     /// <inheritdoc/>
