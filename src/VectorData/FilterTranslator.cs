@@ -18,7 +18,8 @@ namespace Vectord.VectorData;
 /// Data properties are compared in their metadata JSON; the key compares through its item id (<c>has_id</c>).
 /// <c>x == null</c> is the metadata value null; <c>x != v</c> and <c>!</c> hold for items without the value, as in
 /// LINQ to objects. Equality with a non-integral number is the range [v, v]; a <see cref="DateTime"/> or
-/// <see cref="DateTimeOffset"/> is matched as the ISO 8601 text its record was written with; ranges take numbers only.
+/// <see cref="DateTimeOffset"/> is matched as the ISO 8601 text its record was written with, and compared in a range
+/// as an instant (a <see cref="DateTime"/> of unspecified kind as UTC, as the index reads one written without an offset).
 /// </remarks>
 internal sealed class FilterTranslator : FilterTranslatorBase
 {
@@ -80,13 +81,26 @@ internal sealed class FilterTranslator : FilterTranslatorBase
         };
     }
 
-    private RangeCondition Comparison(BinaryExpression node)
+    private FilterCondition Comparison(BinaryExpression node)
     {
         var (property, value) = Operands(node);
         if (property is KeyPropertyModel || value is null) { throw Unsupported(node); }
-        double number = Number(value, node);
-        bool flipped = node.Left is ConstantExpression;   // 5 < r.X is r.X > 5
+        bool flipped = Unwrap(node.Left) is ConstantExpression;   // 5 < r.X is r.X > 5
         string key = Key(property, node);
+        if (value is DateTime or DateTimeOffset)
+        {
+            var instant = value is DateTime date
+                ? new DateTimeOffset(date.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(date, DateTimeKind.Utc) : date)
+                : (DateTimeOffset)value;
+            return (node.NodeType, flipped) switch
+            {
+                (ExpressionType.LessThan, false) or (ExpressionType.GreaterThan, true) => Where.TimeRange(key, lt: instant),
+                (ExpressionType.LessThanOrEqual, false) or (ExpressionType.GreaterThanOrEqual, true) => Where.TimeRange(key, lte: instant),
+                (ExpressionType.GreaterThan, false) or (ExpressionType.LessThan, true) => Where.TimeRange(key, gt: instant),
+                _ => Where.TimeRange(key, gte: instant),
+            };
+        }
+        double number = Number(value, node);
         return (node.NodeType, flipped) switch
         {
             (ExpressionType.LessThan, false) or (ExpressionType.GreaterThan, true) => Where.Range(key, lt: number),

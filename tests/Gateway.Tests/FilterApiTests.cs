@@ -41,7 +41,11 @@ public sealed class FilterApiTests(NodeFixture node)
         { "search", """{"vector":[0,0],"filter":{"should":[{"key":"n","match":{"value":1}},{"nope":1}]}}""",
             "filter.should[1]: unknown condition (expected a nested filter, key with match or range, is_null, is_empty or has_id)" },
         { "search/batch", """{"searches":[{"vector":[0,0]},{"vector":[0,0],"filter":{"must":[{"key":"n","range":{"gt":"1"}}]}}]}""",
-            "searches[1].filter.must[0].range.gt: must be a number" },
+            "searches[1].filter.must[0].range.gt: must be a number, or an RFC 3339 date-time such as 2026-01-31T09:30:00Z" },
+        { "search", """{"vector":[0,0],"filter":{"must":[{"key":"at","range":{"gte":"2026-01-01T00:00:00Z","lt":5}}]}}""",
+            "filter.must[0].range.lt: must be a date-time string, as the other bounds of this range are" },
+        { "count", """{"filter":{"must":[{"key":"at","range":{"gte":"2026-01-01"}}]}}""",
+            "filter.must[0].range.gte: must be a number, or an RFC 3339 date-time such as 2026-01-31T09:30:00Z" },
         { "search/batch", """{"searches":[]}""", "searches must be non-empty" },
         { "search/batch", """{}""", "searches must be non-empty" },
         { "search/batch", """{"searches":[{"vector":[0,0]},null]}""", "searches[1]: must be an object" },
@@ -140,6 +144,30 @@ public sealed class FilterApiTests(NodeFixture node)
         var two = (await _http.PostReplyAsync($"/vectors/index/{name}/search", """{"vector":[4,0],"filter":{"must":[{"key":"n","match":{"value":2}}]}}"""))
             .AssertJson(HttpStatusCode.OK);
         Assert.Equal(["b"], Ids(two.GetProperty("results")));
+    }
+
+    [Fact]
+    public async Task A_range_of_date_time_strings_compares_instants_whatever_their_offsets()
+    {
+        string name = Http.NewName("dates");
+        await _http.CreateIndexAsync(name, 2, "euclidean");
+        (await _http.PostReplyAsync($"/vectors/index/{name}/add", """
+            {"items":[
+              {"id":"a","vector":[0,1],"metadata":{"at":"2026-01-01T10:00:00Z"}},
+              {"id":"b","vector":[1,1],"metadata":{"at":"2026-01-01T12:30:00+02:00"}},
+              {"id":"c","vector":[2,1],"metadata":{"at":"2026-01-02T00:00:00Z"}},
+              {"id":"d","vector":[3,1],"metadata":{"at":"yesterday"}},
+              {"id":"e","vector":[4,1],"metadata":{"at":1767261600}}
+            ]}
+            """)).AssertJson(HttpStatusCode.OK);
+        var counted = (await _http.PostReplyAsync($"/vectors/index/{name}/count",
+            """{"filter":{"must":[{"key":"at","range":{"gt":"2026-01-01T11:00:00+01:00","lte":"2026-01-02T00:00:00Z"}}]}}"""))
+            .AssertJson(HttpStatusCode.OK);
+        Assert.Equal(2, counted.GetProperty("count").GetInt32());
+        var found = (await _http.PostReplyAsync($"/vectors/index/{name}/search",
+            """{"vector":[0,1],"k":5,"filter":{"must":[{"key":"at","range":{"lt":"2026-01-01T10:30:00Z"}}]}}"""))
+            .AssertJson(HttpStatusCode.OK).GetProperty("results");
+        Assert.Equal(["a"], Ids(found));
     }
 
     [Fact]

@@ -80,6 +80,10 @@ public sealed class FilterJsonTests
         Assert.Empty(Read("""{"must":[]}""").Must!);
         Assert.Equal(new ItemFilter(), Assert.Single(Read("""{"should":[{}]}""").Should!));
         Assert.Equal(new RangeCondition("a", Lt: 2), Assert.Single(Read("""{"must":[{"key":"a","range":{"gt":null,"lt":2}}]}""").Must!));
+        // String bounds compare date-times, any offset, written back in UTC.
+        var time = Assert.IsType<TimeRangeCondition>(Assert.Single(Read("""{"must":[{"key":"at","range":{"gt":null,"gte":"2026-01-31T11:30:00+02:00"}}]}""").Must!));
+        Assert.Equal(new DateTimeOffset(2026, 1, 31, 9, 30, 0, TimeSpan.Zero), time.Gte);
+        Assert.Null(time.Gt);
     }
 
     [Theory]
@@ -89,6 +93,7 @@ public sealed class FilterJsonTests
     [InlineData("""{"should":[{"key":"tag","match":{"any":["a",2,true]}},{"key":"tag","match":{"except":[]}}]}""")]
     [InlineData("""{"must_not":[{"key":"p","range":{"gt":1,"gte":1.5,"lt":10,"lte":1E+300}},{"key":"q","range":{"lt":-0.25}}]}""")]
     [InlineData("""{"must":[{"is_null":{"key":"a.b"}},{"is_empty":{"key":"c"}},{"has_id":["x","\u00e9"]}]}""")]
+    [InlineData("""{"must":[{"key":"at","range":{"gt":"2026-01-31T09:30:00Z","lte":"2026-02-01T00:00:00.25Z"}}]}""")]
     [InlineData("""{"must":[{"should":[{"must_not":[{"has_id":[]}]},{}]}],"should":[{"must":[]}]}""")]
     public void Write_gives_back_what_read_read(string json)
     {
@@ -153,7 +158,10 @@ public sealed class FilterJsonTests
     [InlineData("""{"must":[{"key":"a","match":"b"}]}""", "filter.must[0].match: must be an object with value, any or except")]
     [InlineData("""{"must":[{"key":"a","range":{}}]}""", "filter.must[0].range: at least one bound is required")]
     [InlineData("""{"must":[{"key":"a","match":{"value":1}},{"key":"a","range":{"gt":null}}]}""", "filter.must[1].range: at least one bound is required")]
-    [InlineData("""{"must":[{"key":"a","range":{"gt":"1"}}]}""", "filter.must[0].range.gt: must be a number")]
+    [InlineData("""{"must":[{"key":"a","range":{"gt":true}}]}""", "filter.must[0].range.gt: must be a number")]
+    [InlineData("""{"must":[{"key":"a","range":{"gt":"1"}}]}""", "filter.must[0].range.gt: must be a number, or an RFC 3339 date-time such as 2026-01-31T09:30:00Z")]
+    [InlineData("""{"must":[{"key":"a","range":{"gt":"2026-01-01T00:00:00Z","lte":2}}]}""", "filter.must[0].range.lte: must be a date-time string, as the other bounds of this range are")]
+    [InlineData("""{"must":[{"key":"a","range":{"gt":null,"lt":null,"gte":"x"}}]}""", "filter.must[0].range.gte: must be a number, or an RFC 3339 date-time such as 2026-01-31T09:30:00Z")]
     [InlineData("""{"must":[{"key":"a","range":{"lte":1e999}}]}""", "filter.must[0].range.lte: must be a finite number")]
     [InlineData("""{"must":[{"key":"a","range":{"between":[1,2]}}]}""", "filter.must[0].range: unknown operator \"between\" (expected gt, gte, lt or lte)")]
     [InlineData("""{"must":[{"key":"a","range":{"gt":1,"gt":2}}]}""", "filter.must[0].range.gt: given twice")]

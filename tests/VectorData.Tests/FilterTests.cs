@@ -124,6 +124,9 @@ public sealed class FilterTests(FilterData data) : IClassFixture<FilterData>
             ["Equal_with_DateTime"] = r => r.Day == new DateTime(2026, 1, 3, 0, 0, 0, DateTimeKind.Utc),
             ["Equal_with_DateTimeOffset_captured"] = r => r.Added == added,
             ["NotEqual_with_DateTimeOffset"] = r => r.Added != added,
+            ["GreaterThan_with_DateTime"] = r => r.Day > new DateTime(2026, 1, 3, 0, 0, 0, DateTimeKind.Utc),
+            ["LessThanOrEqual_with_DateTimeOffset_captured"] = r => r.Added <= added,
+            ["GreaterThanOrEqual_with_DateTimeOffset_reversed"] = r => added <= r.Added,
         };
     }
 

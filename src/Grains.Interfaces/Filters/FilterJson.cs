@@ -8,6 +8,7 @@ namespace Vectord;
 /// <code>
 /// Filter    = {"must": [Condition]?, "should": [Condition]?, "must_not": [Condition]?}
 /// Condition = Filter | {"key", "match": {"value" | "any" | "except"}} | {"key", "range": {"gt"?, "gte"?, "lt"?, "lte"?}}
+///             (bounds all numbers, or all RFC 3339 date-time strings: a <see cref="TimeRangeCondition"/>)
 ///           | {"is_null": {"key"}} | {"is_empty": {"key"}} | {"has_id": [str]}
 /// </code>
 /// <see cref="Read(JsonElement, string)"/> maps JSON to the records and then checks them with <see cref="FilterRules.Check"/>, the one
@@ -130,6 +131,15 @@ public static class FilterJson
                 WriteBound(writer, "lte", r.Lte);
                 writer.WriteEndObject();
                 break;
+            case TimeRangeCondition t:
+                writer.WriteString("key", t.Key);
+                writer.WriteStartObject("range");
+                WriteBound(writer, "gt", t.Gt);
+                WriteBound(writer, "gte", t.Gte);
+                WriteBound(writer, "lt", t.Lt);
+                WriteBound(writer, "lte", t.Lte);
+                writer.WriteEndObject();
+                break;
             case IsNullCondition n:
                 writer.WriteStartObject("is_null");
                 writer.WriteString("key", n.Key);
@@ -171,6 +181,14 @@ public static class FilterJson
             case FilterValueKind.Text: writer.WriteStringValue(value.Text); break;
             case FilterValueKind.Boolean: writer.WriteBooleanValue(value.Boolean); break;
             default: writer.WriteNumberValue(value.Number); break;
+        }
+    }
+
+    private static void WriteBound(Utf8JsonWriter writer, string name, DateTimeOffset? bound)
+    {
+        if (bound is { } value)
+        {
+            writer.WriteString(name, DateTimeText.Format(value));
         }
     }
 

@@ -171,11 +171,15 @@ internal static class FilterJsonReader
         return condition ?? throw Invalid($"{path}: one of value, any or except is required");
     }
 
-    private static RangeCondition ReadRange(string key, JsonElement element, string path)
+    private static FilterCondition ReadRange(string key, JsonElement element, string path)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
             throw Invalid($"{path}: must be an object with gt, gte, lt or lte");
+        }
+        if (element.EnumerateObject().Any(p => p.Value.ValueKind == JsonValueKind.String))
+        {
+            return ReadTimeRange(key, element, path);
         }
         double? gt = null, gte = null, lt = null, lte = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -197,6 +201,36 @@ internal static class FilterJsonReader
         }
         // No bound at all (or only nulls) is left to FilterRules: "at least one bound is required".
         return new RangeCondition(key, gt, gte, lt, lte);
+    }
+
+    // A range whose bounds are strings compares date-times; every bound is then one.
+    private static TimeRangeCondition ReadTimeRange(string key, JsonElement element, string path)
+    {
+        DateTimeOffset? gt = null, gte = null, lt = null, lte = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonProperty property in element.EnumerateObject())
+        {
+            if (property.Name is not ("gt" or "gte" or "lt" or "lte"))
+            {
+                throw Invalid($"{path}: unknown operator \"{property.Name}\" (expected gt, gte, lt or lte)");
+            }
+            Once(seen, property.Name, path);
+            DateTimeOffset? bound = property.Value.ValueKind switch
+            {
+                JsonValueKind.Null => null,
+                JsonValueKind.String when DateTimeText.TryParse(property.Value.GetString(), out var instant) => instant,
+                JsonValueKind.String => throw Invalid($"{path}.{property.Name}: must be a number, or an RFC 3339 date-time such as 2026-01-31T09:30:00Z"),
+                _ => throw Invalid($"{path}.{property.Name}: must be a date-time string, as the other bounds of this range are"),
+            };
+            switch (property.Name)
+            {
+                case "gt": gt = bound; break;
+                case "gte": gte = bound; break;
+                case "lt": lt = bound; break;
+                default: lte = bound; break;
+            }
+        }
+        return new TimeRangeCondition(key, gt, gte, lt, lte);
     }
 
     private static double? ReadBound(JsonElement element, string path) => element.ValueKind switch

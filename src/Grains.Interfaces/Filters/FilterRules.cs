@@ -128,6 +128,8 @@ public static class FilterRules
         MatchAnyCondition m => KeyProblem(m.Key, path) ?? ValuesProblem(m.Any, $"{path}.match.any"),
         MatchExceptCondition m => KeyProblem(m.Key, path) ?? ValuesProblem(m.Except, $"{path}.match.except"),
         RangeCondition r => KeyProblem(r.Key, path) ?? RangeProblem(r, $"{path}.range"),
+        TimeRangeCondition t => KeyProblem(t.Key, path)
+            ?? (t.Gt is null && t.Gte is null && t.Lt is null && t.Lte is null ? $"{path}.range: at least one bound is required" : null),
         IsNullCondition n => KeyProblem(n.Key, $"{path}.is_null"),
         IsEmptyCondition e => KeyProblem(e.Key, $"{path}.is_empty"),
         HasIdCondition h => IdsProblem(h.Ids, $"{path}.has_id"),

@@ -69,6 +69,16 @@ public sealed record RangeCondition(
     [property: Id(3)] double? Lt = null,
     [property: Id(4)] double? Lte = null) : FilterCondition;
 
+/// <summary>A date-time string (<see cref="DateTimeText"/>) at <paramref name="Key"/> lies within the bounds given (at
+/// least one), compared as instants whatever the offset each is written with.</summary>
+[GenerateSerializer, Immutable, Alias("vectord.TimeRangeCondition")]
+public sealed record TimeRangeCondition(
+    [property: Id(0)] string Key,
+    [property: Id(1)] DateTimeOffset? Gt = null,
+    [property: Id(2)] DateTimeOffset? Gte = null,
+    [property: Id(3)] DateTimeOffset? Lt = null,
+    [property: Id(4)] DateTimeOffset? Lte = null) : FilterCondition;
+
 /// <summary>The key is present with the value null.</summary>
 [GenerateSerializer, Immutable, Alias("vectord.IsNullCondition")]
 public sealed record IsNullCondition([property: Id(0)] string Key) : FilterCondition;
@@ -95,6 +105,11 @@ public static class Where
 
     /// <summary>A number at <paramref name="key"/> lies within the given bounds.</summary>
     public static RangeCondition Range(string key, double? gt = null, double? gte = null, double? lt = null, double? lte = null) =>
+        new(key, gt, gte, lt, lte);
+
+    /// <summary>A date-time string at <paramref name="key"/> lies within the given bounds, compared as instants.</summary>
+    public static TimeRangeCondition TimeRange(string key, DateTimeOffset? gt = null, DateTimeOffset? gte = null, DateTimeOffset? lt = null,
+        DateTimeOffset? lte = null) =>
         new(key, gt, gte, lt, lte);
 
     /// <summary>The key is present with the value null.</summary>

@@ -25,6 +25,7 @@ internal static class FilterTranslation
         MatchAnyCondition m => new ValueIn(m.Key, [.. m.Any.Select(Value)]),
         MatchExceptCondition m => new ValueNotIn(m.Key, [.. m.Except.Select(Value)]),
         RangeCondition r => new NumberRange(r.Key, r.Gt, r.Gte, r.Lt, r.Lte),
+        TimeRangeCondition t => new InstantRange(t.Key, t.Gt, t.Gte, t.Lt, t.Lte),
         IsNullCondition n => new IsNull(n.Key),
         IsEmptyCondition e => new IsEmpty(e.Key),
         HasIdCondition h => new IdIn(h.Ids),

@@ -5,7 +5,8 @@ namespace Vectord.Hnsw.Filtering;
 
 /// <summary>
 /// The postings of one path: slots by value (numbers keyed by value, so <c>1</c> and <c>1.0</c> share one), the
-/// distinct numbers in order for ranges, the slots holding <c>null</c>, and the slots holding an object or a
+/// distinct numbers in order for ranges, the distinct instants of date-time strings in order for theirs (with the
+/// strings that name each), the slots holding <c>null</c>, and the slots holding an object or a
 /// non-empty array. A slot holding any value is not empty either; that is read from the value postings.
 /// </summary>
 internal sealed class PathPostings
@@ -18,6 +19,8 @@ internal sealed class PathPostings
 
     private readonly Dictionary<PayloadValue, SlotList> _values = [];
     private readonly SortedSet<double> _numbers = [];
+    private readonly SortedSet<long> _instants = [];
+    private readonly Dictionary<long, List<string>> _instantTexts = [];
     private SlotList _nulls;
     private SlotList _nonEmpty;
 
@@ -34,6 +37,10 @@ internal sealed class PathPostings
                 if (!existed && entry.Value.Kind == PayloadValueKind.Number)
                 {
                     _numbers.Add(entry.Value.Number);
+                }
+                else if (!existed && Rfc3339.TryParse(entry.Value.Text, out DateTimeOffset instant))
+                {
+                    AddInstant(instant.UtcTicks, entry.Value.Text!);
                 }
                 break;
             case PayloadEntryKind.Null:
@@ -62,6 +69,10 @@ internal sealed class PathPostings
                     if (entry.Value.Kind == PayloadValueKind.Number)
                     {
                         _numbers.Remove(entry.Value.Number);
+                    }
+                    else if (Rfc3339.TryParse(entry.Value.Text, out DateTimeOffset instant))
+                    {
+                        RemoveInstant(instant.UtcTicks, entry.Value.Text!);
                     }
                 }
                 break;
@@ -116,6 +127,54 @@ internal sealed class PathPostings
         }
     }
 
+    /// <summary>Adds the slots holding a date-time string whose instant (UTC ticks) lies in [<paramref name="low"/>,
+    /// <paramref name="high"/>], leaving out the bounds themselves where <paramref name="lowOpen"/> or
+    /// <paramref name="highOpen"/>.</summary>
+    public void AddInstantsBetween(long low, bool lowOpen, long high, bool highOpen, SlotSet into)
+    {
+        if (_instants.Count == 0 || low > high || (low == high && (lowOpen || highOpen)))
+        {
+            return;
+        }
+        foreach (long ticks in _instants.GetViewBetween(low, high))
+        {
+            if ((lowOpen && ticks == low) || (highOpen && ticks == high))
+            {
+                continue;
+            }
+            foreach (string text in _instantTexts[ticks])
+            {
+                _values[PayloadValue.Of(text)].AddTo(into);
+            }
+        }
+    }
+
+    // One instant may be written several ways (10:00Z, 12:00+02:00): each text keeps its own value posting.
+    private void AddInstant(long ticks, string text)
+    {
+        if (_instantTexts.TryGetValue(ticks, out var texts))
+        {
+            texts.Add(text);
+            return;
+        }
+        _instantTexts[ticks] = [text];
+        _instants.Add(ticks);
+    }
+
+    private void RemoveInstant(long ticks, string text)
+    {
+        if (!_instantTexts.TryGetValue(ticks, out var texts))
+        {
+            return;
+        }
+        texts.Remove(text);
+        if (texts.Count == 0)
+        {
+            _instantTexts.Remove(ticks);
+            _instants.Remove(ticks);
+        }
+    }
+
     /// <summary>Adds the slots holding <c>null</c> itself.</summary>
     public void AddNulls(SlotSet into) => _nulls.AddTo(into);
 
@@ -132,7 +191,8 @@ internal sealed class PathPostings
     public long MemoryBytes(string path)
     {
         long bytes = ObjectBytes * 3 + StringBytes(path) + _nulls.MemoryBytes + _nonEmpty.MemoryBytes
-            + (long)_values.Capacity * ValueEntryBytes + (long)_numbers.Count * NumberNodeBytes;
+            + (long)_values.Capacity * ValueEntryBytes + (long)_numbers.Count * NumberNodeBytes
+            + (long)_instants.Count * (NumberNodeBytes + ValueEntryBytes + ObjectBytes);
         foreach (var (value, posting) in _values)
         {
             bytes += posting.MemoryBytes + (value.Text is { } text ? StringBytes(text) : 0);

@@ -41,6 +41,16 @@ public sealed record ValueNotIn(string Path, PayloadValue[] Values) : PayloadFil
 /// <param name="Lte">Inclusive upper bound.</param>
 public sealed record NumberRange(string Path, double? Gt, double? Gte, double? Lt, double? Lte) : PayloadFilter;
 
+/// <summary>Items with a date-time string (see <see cref="Rfc3339"/>) at <paramref name="Path"/> within every given
+/// bound (at least one bound is given), compared as instants: <c>12:00+02:00</c> is <c>10:00Z</c>. Other strings,
+/// numbers and booleans never match.</summary>
+/// <param name="Path">The dotted path.</param>
+/// <param name="Gt">Exclusive lower bound.</param>
+/// <param name="Gte">Inclusive lower bound.</param>
+/// <param name="Lt">Exclusive upper bound.</param>
+/// <param name="Lte">Inclusive upper bound.</param>
+public sealed record InstantRange(string Path, DateTimeOffset? Gt, DateTimeOffset? Gte, DateTimeOffset? Lt, DateTimeOffset? Lte) : PayloadFilter;
+
 /// <summary>Items whose value at <paramref name="Path"/> is JSON <c>null</c> itself (an array holding a null is
 /// not null).</summary>
 /// <param name="Path">The dotted path.</param>

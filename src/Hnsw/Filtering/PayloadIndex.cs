@@ -195,6 +195,7 @@ public sealed class PayloadIndex
         ValueIn f => f.Path,
         ValueNotIn f => f.Path,
         NumberRange f => f.Path,
+        InstantRange f => f.Path,
         IsNull f => f.Path,
         _ => throw new ArgumentException($"Unknown filter {filter.GetType().Name}.", nameof(filter)),
     };
@@ -216,6 +217,12 @@ public sealed class PayloadIndex
                     Math.Min(f.Lt ?? double.PositiveInfinity, f.Lte ?? double.PositiveInfinity),
                     f.Lt is { } lt && lt <= (f.Lte ?? double.PositiveInfinity),
                     into);
+                break;
+            case InstantRange f:
+                long low = Math.Max(f.Gt?.UtcTicks ?? long.MinValue, f.Gte?.UtcTicks ?? long.MinValue);
+                long high = Math.Min(f.Lt?.UtcTicks ?? long.MaxValue, f.Lte?.UtcTicks ?? long.MaxValue);
+                path.AddInstantsBetween(low, f.Gt is { } after && after.UtcTicks >= (f.Gte?.UtcTicks ?? long.MinValue),
+                    high, f.Lt is { } before && before.UtcTicks <= (f.Lte?.UtcTicks ?? long.MaxValue), into);
                 break;
             default:
                 path.AddNulls(into);

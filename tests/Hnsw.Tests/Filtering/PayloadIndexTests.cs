@@ -34,6 +34,49 @@ public sealed class PayloadIndexTests
     }
 
     [Fact]
+    public void Date_time_strings_compare_as_instants_whatever_their_offset_and_other_values_never_match()
+    {
+        var items = PayloadFixture.Of(
+            """{"at":"2026-01-01T10:00:00Z"}""",
+            """{"at":"2026-01-01T12:00:00+02:00"}""",
+            """{"at":"2026-01-01T10:00:00.5Z"}""",
+            """{"at":"2026-01-02T00:00:00"}""",
+            """{"at":["2025-12-31T23:59:59Z","x"]}""",
+            """{"at":"2026-01-01"}""",
+            """{"at":"not a date"}""",
+            """{"at":20260101}""",
+            """{"at":"2026-13-01T00:00:00Z"}""");
+        DateTimeOffset Z(string text) => DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal([0, 1], items.Match(new InstantRange("at", null, Z("2026-01-01T10:00:00Z"), null, Z("2026-01-01T10:00:00Z"))));
+        Assert.Equal([2, 3], items.Match(new InstantRange("at", Z("2026-01-01T10:00:00Z"), null, null, null)));
+        Assert.Equal([0, 1, 2, 4], items.Match(new InstantRange("at", null, null, Z("2026-01-01T13:00:00+02:00"), null)));
+        Assert.Equal([4], items.Match(new InstantRange("at", null, null, Z("2026-01-01T00:00:00Z"), null)));
+        Assert.Empty(items.Match(new InstantRange("at", Z("2026-01-01T10:00:00Z"), null, Z("2026-01-01T10:00:00Z"), null)));
+        // Removing one of two texts of an instant keeps the other; replacing a date moves it.
+        items.Delete(0);
+        Assert.Equal([1], items.Match(new InstantRange("at", null, Z("2026-01-01T10:00:00Z"), null, Z("2026-01-01T10:00:00Z"))));
+        items.Replace(1, """{"at":"2027-01-01T00:00:00Z"}""");
+        Assert.Empty(items.Match(new InstantRange("at", null, Z("2026-01-01T10:00:00Z"), null, Z("2026-01-01T10:00:00Z"))));
+        Assert.Equal([1], items.Match(new InstantRange("at", Z("2026-06-01T00:00:00Z"), null, null, null)));
+    }
+
+    [Theory]
+    [InlineData("2026-01-31T09:30:00Z", true)]
+    [InlineData("2026-01-31t09:30:00z", true)]
+    [InlineData("2026-01-31T11:30:00.250+02:00", true)]
+    [InlineData("2026-01-31T09:30:00", true)]
+    [InlineData("2026-01-31", false)]
+    [InlineData("2026-01-31 09:30:00Z", false)]
+    [InlineData("2026-02-30T00:00:00Z", false)]
+    [InlineData("31/01/2026 09:30", false)]
+    [InlineData("", false)]
+    public void Rfc3339_date_times_are_recognised_and_others_not(string text, bool isDate)
+    {
+        Assert.Equal(isDate, Rfc3339.TryParse(text, out var instant));
+        if (isDate) { Assert.Equal(new DateTimeOffset(2026, 1, 31, 9, 30, 0, TimeSpan.Zero).UtcTicks, instant.UtcTicks - (instant.UtcTicks % TimeSpan.TicksPerSecond)); }
+    }
+
+    [Fact]
     public void Dots_step_into_nested_objects_and_keys_with_dots_are_not_paths()
     {
         var items = PayloadFixture.Of("""{"a":{"b":{"c":5}}}""", """{"a":{"b":5}}""", """{"a.b":5}""", """{"a":5}""", """{"b":{"a":5}}""");
