@@ -157,13 +157,20 @@ internal sealed partial class VectorReplicaGrain(
 
     private async Task WakePrimaryAsync(ShardContext context)
     {
-        try
+        var primary = GrainFactory.GetGrain<IVectorShardGrain>(ShardContext.Key(context.Index, context.Shard));
+        for (var attempt = 1; ; attempt++)
         {
-            await GrainFactory.GetGrain<IVectorShardGrain>(ShardContext.Key(context.Index, context.Shard)).GetInfoAsync(context);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            LogPrimaryNotWoken(context.Index, context.Shard, e.Message);   // the next write activates it
+            try
+            {
+                await primary.GetInfoAsync(context);
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Sent while its old silo was still stopping, say: tried again, then left to the next write.
+                if (attempt == 3) { LogPrimaryNotWoken(context.Index, context.Shard, e.Message); return; }
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt));
         }
     }
 

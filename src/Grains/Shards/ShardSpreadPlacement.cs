@@ -55,15 +55,19 @@ internal sealed class ShardSpreadPlacementDirector(Diagnostics.ISiloStatsService
             ?? silos[slot];
     }
 
+    /// <summary>How long placement waits for a silo to say which copies it holds: a copy is placed only when it
+    /// activates, so a busy silo is given time rather than taken as holding none.</summary>
+    private static readonly TimeSpan AnswerWait = TimeSpan.FromSeconds(3);
+
     /// <summary>The copies of the shard each of <paramref name="silos"/> holds active, as each silo says (null: the
-    /// silo did not answer within a second).</summary>
+    /// silo did not answer within <see cref="AnswerWait"/>).</summary>
     private async Task<Dictionary<SiloAddress, CopiesHere?>> CopiesAsync(string index, int shard, SiloAddress[] silos)
     {
         var held = await Task.WhenAll(silos.Select(async silo =>
         {
             try
             {
-                return (Silo: silo, Copies: (CopiesHere?)await silosServices.ServiceOf(silo).CopiesOfAsync(index, shard).WaitAsync(TimeSpan.FromSeconds(1)));
+                return (Silo: silo, Copies: (CopiesHere?)await silosServices.ServiceOf(silo).CopiesOfAsync(index, shard).WaitAsync(AnswerWait));
             }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {
