@@ -177,36 +177,22 @@ internal static class FilterJsonReader
         {
             throw Invalid($"{path}: must be an object with gt, gte, lt or lte");
         }
+        // No bound at all (or only nulls) is left to FilterRules: "at least one bound is required". A range with a
+        // string bound compares date-times; every bound is then one.
         if (element.EnumerateObject().Any(p => p.Value.ValueKind == JsonValueKind.String))
         {
-            return ReadTimeRange(key, element, path);
+            var (gt, gte, lt, lte) = ReadBounds(element, path, ReadTimeBound);
+            return new TimeRangeCondition(key, gt, gte, lt, lte);
         }
-        double? gt = null, gte = null, lt = null, lte = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (JsonProperty property in element.EnumerateObject())
-        {
-            if (property.Name is not ("gt" or "gte" or "lt" or "lte"))
-            {
-                throw Invalid($"{path}: unknown operator \"{property.Name}\" (expected gt, gte, lt or lte)");
-            }
-            Once(seen, property.Name, path);
-            double? bound = ReadBound(property.Value, $"{path}.{property.Name}");
-            switch (property.Name)
-            {
-                case "gt": gt = bound; break;
-                case "gte": gte = bound; break;
-                case "lt": lt = bound; break;
-                default: lte = bound; break;
-            }
-        }
-        // No bound at all (or only nulls) is left to FilterRules: "at least one bound is required".
-        return new RangeCondition(key, gt, gte, lt, lte);
+        var (numberGt, numberGte, numberLt, numberLte) = ReadBounds(element, path, ReadBound);
+        return new RangeCondition(key, numberGt, numberGte, numberLt, numberLte);
     }
 
-    // A range whose bounds are strings compares date-times; every bound is then one.
-    private static TimeRangeCondition ReadTimeRange(string key, JsonElement element, string path)
+    /// <summary>The bounds of a range object, each read with <paramref name="read"/>.</summary>
+    private static (T? Gt, T? Gte, T? Lt, T? Lte) ReadBounds<T>(JsonElement element, string path, Func<JsonElement, string, T?> read)
+        where T : struct
     {
-        DateTimeOffset? gt = null, gte = null, lt = null, lte = null;
+        T? gt = null, gte = null, lt = null, lte = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (JsonProperty property in element.EnumerateObject())
         {
@@ -215,13 +201,7 @@ internal static class FilterJsonReader
                 throw Invalid($"{path}: unknown operator \"{property.Name}\" (expected gt, gte, lt or lte)");
             }
             Once(seen, property.Name, path);
-            DateTimeOffset? bound = property.Value.ValueKind switch
-            {
-                JsonValueKind.Null => null,
-                JsonValueKind.String when DateTimeText.TryParse(property.Value.GetString(), out var instant) => instant,
-                JsonValueKind.String => throw Invalid($"{path}.{property.Name}: must be a number, or an RFC 3339 date-time such as 2026-01-31T09:30:00Z"),
-                _ => throw Invalid($"{path}.{property.Name}: must be a date-time string, as the other bounds of this range are"),
-            };
+            T? bound = read(property.Value, $"{path}.{property.Name}");
             switch (property.Name)
             {
                 case "gt": gt = bound; break;
@@ -230,8 +210,16 @@ internal static class FilterJsonReader
                 default: lte = bound; break;
             }
         }
-        return new TimeRangeCondition(key, gt, gte, lt, lte);
+        return (gt, gte, lt, lte);
     }
+
+    private static DateTimeOffset? ReadTimeBound(JsonElement element, string path) => element.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.String when DateTimeText.TryParse(element.GetString(), out var instant) => instant,
+        JsonValueKind.String => throw Invalid($"{path}: must be a number, or an RFC 3339 date-time such as 2026-01-31T09:30:00Z"),
+        _ => throw Invalid($"{path}: must be a date-time string, as the other bounds of this range are"),
+    };
 
     private static double? ReadBound(JsonElement element, string path) => element.ValueKind switch
     {

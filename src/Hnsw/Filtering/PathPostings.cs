@@ -113,16 +113,8 @@ internal sealed class PathPostings
     /// the bounds themselves where <paramref name="lowOpen"/> or <paramref name="highOpen"/>.</summary>
     public void AddNumbersBetween(double low, bool lowOpen, double high, bool highOpen, SlotSet into)
     {
-        if (_numbers.Count == 0 || low > high || (low == high && (lowOpen || highOpen)))
+        foreach (double number in Between(_numbers, low, lowOpen, high, highOpen))
         {
-            return;
-        }
-        foreach (double number in _numbers.GetViewBetween(low, high))
-        {
-            if ((lowOpen && number == low) || (highOpen && number == high))
-            {
-                continue;
-            }
             _values[PayloadValue.Of(number)].AddTo(into);
         }
     }
@@ -132,20 +124,32 @@ internal sealed class PathPostings
     /// <paramref name="highOpen"/>.</summary>
     public void AddInstantsBetween(long low, bool lowOpen, long high, bool highOpen, SlotSet into)
     {
-        if (_instants.Count == 0 || low > high || (low == high && (lowOpen || highOpen)))
+        foreach (long ticks in Between(_instants, low, lowOpen, high, highOpen))
         {
-            return;
-        }
-        foreach (long ticks in _instants.GetViewBetween(low, high))
-        {
-            if ((lowOpen && ticks == low) || (highOpen && ticks == high))
-            {
-                continue;
-            }
             foreach (string text in _instantTexts[ticks])
             {
                 _values[PayloadValue.Of(text)].AddTo(into);
             }
+        }
+    }
+
+    /// <summary>The keys of <paramref name="keys"/> in [<paramref name="low"/>, <paramref name="high"/>], without the
+    /// bounds themselves where <paramref name="lowOpen"/> or <paramref name="highOpen"/>.</summary>
+    private static IEnumerable<T> Between<T>(SortedSet<T> keys, T low, bool lowOpen, T high, bool highOpen)
+        where T : IComparable<T>
+    {
+        int order = low.CompareTo(high);
+        if (keys.Count == 0 || order > 0 || (order == 0 && (lowOpen || highOpen)))
+        {
+            yield break;
+        }
+        foreach (T key in keys.GetViewBetween(low, high))
+        {
+            if ((lowOpen && key.CompareTo(low) == 0) || (highOpen && key.CompareTo(high) == 0))
+            {
+                continue;
+            }
+            yield return key;
         }
     }
 
