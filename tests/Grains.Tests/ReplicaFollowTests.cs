@@ -44,6 +44,17 @@ public sealed class ReplicaFollowTests : IDisposable
             [rng.NextSingle(), rng.NextSingle(), rng.NextSingle(), rng.NextSingle()], System.Text.Encoding.UTF8.GetBytes($"{{\"r\":{round}}}")))]);
     }
 
+    /// <summary>Rounds <paramref name="from"/> to <paramref name="to"/> − 1, each followed by a snapshot when the
+    /// part's policy says one is due.</summary>
+    private static async Task WriteCompactingAsync(IndexPart part, int from, int to)
+    {
+        for (var round = from; round < to; round++)
+        {
+            await WriteRoundAsync(part, round);
+            if (part.Log.CompactionDue) { await part.CompactAsync(); }
+        }
+    }
+
     private static Dictionary<string, float[]> Contents(HnswIndex index) =>
         index.GetIds().ToDictionary(id => id, id => index.TryGet(id, out var item) ? item.Vector : [], StringComparer.Ordinal);
 
@@ -104,11 +115,7 @@ public sealed class ReplicaFollowTests : IDisposable
         var everyFewWrites = new SnapshotPolicy(LogRatio: 0.01, MinLogBytes: 600);
         var primary = await PrimaryAsync(everyFewWrites);
         var replica = await OpenAsync();
-        for (var round = 0; round < 9; round++)
-        {
-            await WriteRoundAsync(primary, round);
-            if (primary.Log.CompactionDue) { await primary.CompactAsync(); }
-        }
+        await WriteCompactingAsync(primary, 0, 9);
         Assert.NotEmpty(await _store.ListAsync(_location.SnapshotPrefix, TestContext.Current.CancellationToken));
 
         Assert.False(await replica.TryCatchUpAsync(primary.Log.Seq));
@@ -163,11 +170,7 @@ public sealed class ReplicaFollowTests : IDisposable
         var everyFewWrites = new SnapshotPolicy(LogRatio: 0.5, MinLogBytes: 600);
         var primary = await PrimaryAsync(everyFewWrites);
         var replica = await OpenAsync();
-        for (var round = 0; round < 12; round++)
-        {
-            await WriteRoundAsync(primary, round);
-            if (primary.Log.CompactionDue) { await primary.CompactAsync(); }
-        }
+        await WriteCompactingAsync(primary, 0, 12);
         Assert.NotEmpty(await _store.ListAsync(_location.SnapshotPrefix, TestContext.Current.CancellationToken));
         // The replica takes every record but the last two: the primary wrote those, then died before passing them on.
         await WriteRoundAsync(primary, 12);
@@ -190,11 +193,7 @@ public sealed class ReplicaFollowTests : IDisposable
         await WriteRoundAsync(promoted, 14);
         await Assert.ThrowsAsync<StorageUnavailableException>(() => WriteRoundAsync(primary, 15));
         Assert.True(primary.IsStale);
-        for (var round = 15; round < 20; round++)
-        {
-            await WriteRoundAsync(promoted, round);
-            if (promoted.Log.CompactionDue) { await promoted.CompactAsync(); }
-        }
+        await WriteCompactingAsync(promoted, 15, 20);
         Assert.False(promoted.IsStale);
         // What it wrote is what storage gives a later load.
         AssertSameCopy(promoted, await OpenAsync(everyFewWrites));
@@ -206,11 +205,7 @@ public sealed class ReplicaFollowTests : IDisposable
         var everyFewWrites = new SnapshotPolicy(LogRatio: 0.01, MinLogBytes: 600);
         var primary = await PrimaryAsync(everyFewWrites);
         var replica = await OpenAsync();
-        for (var round = 0; round < 9; round++)
-        {
-            await WriteRoundAsync(primary, round);
-            if (primary.Log.CompactionDue) { await primary.CompactAsync(); }
-        }
+        await WriteCompactingAsync(primary, 0, 9);
         Assert.Null(await ContinueAsync(replica, everyFewWrites));
     }
 
