@@ -123,22 +123,10 @@ public static class FilterJson
                 writer.WriteEndObject();
                 break;
             case RangeCondition r:
-                writer.WriteString("key", r.Key);
-                writer.WriteStartObject("range");
-                WriteBound(writer, "gt", r.Gt);
-                WriteBound(writer, "gte", r.Gte);
-                WriteBound(writer, "lt", r.Lt);
-                WriteBound(writer, "lte", r.Lte);
-                writer.WriteEndObject();
+                WriteRange(writer, r.Key, r.Gt, r.Gte, r.Lt, r.Lte, static (w, name, bound) => w.WriteNumber(name, bound));
                 break;
             case TimeRangeCondition t:
-                writer.WriteString("key", t.Key);
-                writer.WriteStartObject("range");
-                WriteBound(writer, "gt", t.Gt);
-                WriteBound(writer, "gte", t.Gte);
-                WriteBound(writer, "lt", t.Lt);
-                WriteBound(writer, "lte", t.Lte);
-                writer.WriteEndObject();
+                WriteRange(writer, t.Key, t.Gt, t.Gte, t.Lt, t.Lte, static (w, name, bound) => w.WriteString(name, DateTimeText.Format(bound)));
                 break;
             case IsNullCondition n:
                 writer.WriteStartObject("is_null");
@@ -184,19 +172,16 @@ public static class FilterJson
         }
     }
 
-    private static void WriteBound(Utf8JsonWriter writer, string name, DateTimeOffset? bound)
+    /// <summary>A range condition: its key and the bounds given, each written with <paramref name="write"/>.</summary>
+    private static void WriteRange<T>(Utf8JsonWriter writer, string key, T? gt, T? gte, T? lt, T? lte, Action<Utf8JsonWriter, string, T> write)
+        where T : struct
     {
-        if (bound is { } value)
+        writer.WriteString("key", key);
+        writer.WriteStartObject("range");
+        foreach (var (name, bound) in new[] { ("gt", gt), ("gte", gte), ("lt", lt), ("lte", lte) })
         {
-            writer.WriteString(name, DateTimeText.Format(value));
+            if (bound is { } value) { write(writer, name, value); }
         }
-    }
-
-    private static void WriteBound(Utf8JsonWriter writer, string name, double? bound)
-    {
-        if (bound is { } value)
-        {
-            writer.WriteNumber(name, value);
-        }
+        writer.WriteEndObject();
     }
 }
