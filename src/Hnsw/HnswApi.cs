@@ -26,7 +26,9 @@ public enum QuantizationKind
 #pragma warning restore CA1720
 }
 
-/// <summary>Build and search parameters of one index. Zero means "the default" for M, EfConstruction, EfSearch.</summary>
+/// <summary>Build and search parameters of one index. Zero means "the default" for M, EfConstruction, EfSearch.
+/// <see cref="Text"/>, the fields made searchable by words, is not saved with the index: a loaded index has none
+/// until <see cref="HnswIndex.IndexText"/> is called (the constructor calls it when they are given).</summary>
 public sealed record HnswOptions(
     int Dimension,
     DistanceKind Distance = DistanceKind.Cosine,
@@ -34,7 +36,8 @@ public sealed record HnswOptions(
     int EfConstruction = 0,
     int EfSearch = 0,
     int Seed = 42,
-    QuantizationKind Quantization = QuantizationKind.None)
+    QuantizationKind Quantization = QuantizationKind.None,
+    Text.TextOptions? Text = null)
 {
     /// <summary>Default maximum links per node on layers above 0 (layer 0 keeps 2·M).</summary>
     public const int DefaultM = 16;

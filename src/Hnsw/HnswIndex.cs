@@ -38,7 +38,7 @@ public sealed partial class HnswIndex
     internal const int MaxLevelCap = 30;
     private const int LockStripes = 1 << 12;
 
-    private readonly HnswOptions _options;
+    private HnswOptions _options;
     private readonly int _dim;
     private readonly DistanceKind _kind;
     private readonly int _m;
@@ -122,6 +122,7 @@ public sealed partial class HnswIndex
         _efConstruction = Math.Max(efc, m);
         _levelMultiplier = 1.0 / Math.Log(m);
         _vectors = Storage.VectorBuffer.Empty(vectorFile);
+        _text = options.Text is null ? null : new Text.TextIndex(options.Text);
     }
 
     /// <summary>The effective options (defaults applied).</summary>
@@ -171,7 +172,7 @@ public sealed partial class HnswIndex
             bytes += ArrayHeader + ((long)ObjectRef * _metadata.Length);
             bytes += _metadataBytes + ((long)_metadataCount * ArrayHeader);
             bytes += 4L * _free.Count;
-            bytes += _live.MemoryBytes + _payload.MemoryBytes;
+            bytes += _live.MemoryBytes + _payload.MemoryBytes + (_text?.MemoryBytes ?? 0);
             return bytes;
         }
     }
@@ -214,21 +215,25 @@ public sealed partial class HnswIndex
         return sum;
     }
 
-    /// <summary>Sets a slot's metadata and its entries in the payload index (inside the writer's turn).</summary>
+    /// <summary>Sets a slot's metadata and its entries in the payload and text indexes (inside the writer's turn).</summary>
     private void SetMetadata(int slot, byte[]? metadata)
     {
         if (_metadata[slot] is { } old)
         {
             _metadataBytes -= old.Length;
             _metadataCount--;
-            _payload.Remove(slot, Entries(old, out _));
+            var entries = Entries(old, out _);
+            _payload.Remove(slot, entries);
+            _text?.Remove(slot, entries);
         }
         _metadata[slot] = metadata;
         if (metadata is not null)
         {
             _metadataBytes += metadata.Length;
             _metadataCount++;
-            _payload.Add(slot, Entries(metadata, out bool partial), partial);
+            var entries = Entries(metadata, out bool partial);
+            _payload.Add(slot, entries, partial);
+            _text?.Add(slot, entries);
         }
     }
 

@@ -65,3 +65,10 @@ public sealed record IsEmpty(string Path) : PayloadFilter;
 /// <param name="Ids">The accepted ids.</param>
 public sealed record IdIn(string[] Ids) : PayloadFilter;
 
+
+/// <summary>Items whose text at <paramref name="Path"/>, a text field of the index (see <see cref="Text.TextIndex"/>),
+/// holds every term of <paramref name="Text"/>, as the field's analyzer reads both; a text without terms, or a path
+/// that is not a text field, matches nothing.</summary>
+/// <param name="Path">The text field's path.</param>
+/// <param name="Text">The words that must all be present.</param>
+public sealed record TextMatch(string Path, string Text) : PayloadFilter;

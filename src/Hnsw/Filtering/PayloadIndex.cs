@@ -94,12 +94,13 @@ public sealed class PayloadIndex
     /// <param name="slotOfId">The slot of an id, or -1 for an unknown id (for <see cref="IdIn"/>).</param>
     /// <param name="check">Called before each condition is evaluated; it may throw to stop the evaluation (a
     /// cancelled request, a writer waiting).</param>
-    public SlotSet Evaluate(PayloadFilter filter, SlotSet live, Func<string, int> slotOfId, Action? check = null)
+    /// <param name="text">The index's text fields, for <see cref="TextMatch"/>; none when null.</param>
+    public SlotSet Evaluate(PayloadFilter filter, SlotSet live, Func<string, int> slotOfId, Action? check = null, Text.TextIndex? text = null)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(slotOfId);
-        var evaluation = new Evaluation(this, live, slotOfId, check, _partial.Count == 0 ? null : Partial(live.Capacity));
+        var evaluation = new Evaluation(this, live, slotOfId, check, _partial.Count == 0 ? null : Partial(live.Capacity), text);
         var result = evaluation.Match(filter);
         result.IntersectWith(live);
         return result;
@@ -118,8 +119,9 @@ public sealed class PayloadIndex
         return partial;
     }
 
-    /// <summary>One evaluation: the live slots, the partly indexed ones (null when there are none) and the check.</summary>
-    private readonly record struct Evaluation(PayloadIndex Index, SlotSet Live, Func<string, int> SlotOfId, Action? Check, SlotSet? Partial)
+    /// <summary>One evaluation: the live slots, the partly indexed ones (null when there are none), the check and
+    /// the text fields.</summary>
+    private readonly record struct Evaluation(PayloadIndex Index, SlotSet Live, Func<string, int> SlotOfId, Action? Check, SlotSet? Partial, Text.TextIndex? Text)
     {
         /// <summary>The slots matching <paramref name="filter"/>; not yet limited to <see cref="Live"/>.</summary>
         public SlotSet Match(PayloadFilter filter)
@@ -145,6 +147,10 @@ public sealed class PayloadIndex
                     return Unseen(Match(not.Filter));
                 case IdIn ids:
                     return PayloadIndex.Ids(ids.Ids, Live, SlotOfId);
+                case TextMatch words:
+                    var holding = new SlotSet(Live.Capacity);
+                    Text?.Match(words.Path, words.Text, holding);
+                    return holding;
                 case IsEmpty empty:
                     var filled = new SlotSet(Live.Capacity);
                     if (Index._paths.TryGetValue(empty.Path, out var postings))

@@ -73,7 +73,7 @@ public sealed partial class HnswIndex
             reading = _gate.Read();
             try
             {
-                return _payload.Evaluate(filter, _live, id => _slots.TryGetValue(id, out int slot) ? slot : -1, check);
+                return _payload.Evaluate(filter, _live, id => _slots.TryGetValue(id, out int slot) ? slot : -1, check, _text);
             }
             catch (WriterWaitingException)
             {
