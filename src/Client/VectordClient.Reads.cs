@@ -22,6 +22,30 @@ public sealed partial class VectordClient
         return ToHits(answer.Results);
     }
 
+    /// <summary>The k items whose text fields best match <paramref name="text"/>'s words, by BM25 (best first), among
+    /// those matching <paramref name="filter"/>. Each hit's <see cref="SearchHit.Score"/> is its BM25 score; its
+    /// distance is NaN. For a hybrid search, give <see cref="SearchQuery.Text"/> beside the vector to
+    /// <see cref="SearchAsync"/>.</summary>
+    /// <param name="index">The index; it must have text fields.</param>
+    /// <param name="text">The words, and the text fields searched (all when none are named).</param>
+    /// <param name="k">Results wanted: ≤ 0: 10; at most 1000.</param>
+    /// <param name="filter">Which items; null: every item.</param>
+    /// <param name="consistency">Which copies of a replicated index may answer.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="InvalidIndexArgumentException">The index has no text fields, a field is not one of them, the
+    /// words are empty, or the filter is invalid (400).</exception>
+    /// <exception cref="IndexNotFoundException">No such index (404).</exception>
+    public async Task<SearchHit[]> SearchTextAsync(string index, TextQuery text, int k = IndexLimits.DefaultK, ItemFilter? filter = null,
+        ReadConsistency consistency = ReadConsistency.Any, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var body = new TextSearchRequest(text.Query, k, text.Fields, FilterElement(filter), ConsistencyNames.Format(consistency));
+        TextSearchResponse answer = await SendAsync(HttpMethod.Post, IndexPath(index) + "/search/text",
+            Json(body, GatewayJsonContext.Default.TextSearchRequest), Retry.Read,
+            GatewayJsonContext.Default.TextSearchResponse, cancellationToken).ConfigureAwait(false);
+        return [.. answer.Results.Select(r => new SearchHit(r.Id, float.NaN, r.Metadata?.Text, r.Score))];
+    }
+
     /// <summary>Several searches, one list of hits per search in order. More than
     /// <see cref="SearchQuery.MaxBatch"/> searches, or searches whose filters together cost more than
     /// <see cref="FilterRules.MaxCost"/>, go as several calls. Each search carries its own consistency; within one
@@ -133,11 +157,13 @@ public sealed partial class VectordClient
     private static SearchRequest ToRequest(SearchQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return new SearchRequest(query.Vector, query.K, query.Ef, FilterElement(query.Filter), ConsistencyNames.Format(query.Consistency));
+        bool keyword = query.Text is not null && (query.Vector is null || query.Vector.Length == 0);
+        return new SearchRequest(keyword ? null : query.Vector, query.K, query.Ef, FilterElement(query.Filter), ConsistencyNames.Format(query.Consistency),
+            query.Text is { } text ? new TextSearch(text.Query, text.Fields) : null, FusionNames.Format(query.Fusion), query.Alpha);
     }
 
     private static SearchHit[] ToHits(SearchResult[] results) =>
-        [.. results.Select(r => new SearchHit(r.Id, r.Distance, r.Metadata?.Text))];
+        [.. results.Select(r => new SearchHit(r.Id, r.Distance ?? float.NaN, r.Metadata?.Text, r.Score))];
 
     private static IndexItem ToItem(ItemResponse item) => new(item.Id, item.Vector ?? [], item.Metadata?.Text);
 }

@@ -60,7 +60,8 @@ public sealed partial class VectordClient
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(spec);
         var body = new CreateIndexRequest(name, spec.Dimension, spec.M, spec.EfSearch, DistanceNames.Format(spec.Distance), spec.Shards,
-            QuantizationNames.Format(spec.Quantization), spec.OnDisk, spec.Replicas == 0 ? null : spec.Replicas);
+            QuantizationNames.Format(spec.Quantization), spec.OnDisk, spec.Replicas == 0 ? null : spec.Replicas,
+            TextFieldNames.FromSpec(spec.TextFields), spec.Bm25K1 is null && spec.Bm25B is null ? null : new Bm25Params(spec.Bm25K1, spec.Bm25B));
         IndexResponse answer = await SendAsync(HttpMethod.Post, "vectors/index",
             Json(body, GatewayJsonContext.Default.CreateIndexRequest), Retry.Never, GatewayJsonContext.Default.IndexResponse, cancellationToken)
             .ConfigureAwait(false);
@@ -217,7 +218,8 @@ public sealed partial class VectordClient
     {
         IndexParams p = answer.Params;
         return new IndexInfo(p.Name, p.Dimension, p.M, p.EfSearch, DistanceNames.Parse(p.Distance), answer.Length, p.Shards,
-            QuantizationNames.Parse(p.Quantization), p.OnDisk, answer.Quarantined, p.Replicas);
+            QuantizationNames.Parse(p.Quantization), p.OnDisk, answer.Quarantined, p.Replicas, TextFieldNames.ToSpec(p.TextFields),
+            p.Bm25?.K1, p.Bm25?.B);
     }
 
     /// <summary>Whether the standard resilience handler may repeat a request.</summary>

@@ -16,9 +16,13 @@ namespace Vectord.Contracts;
 /// the graph and the codes in memory; omitted = <c>false</c>.</param>
 /// <param name="Replicas">Copies of each shard, each on another node, 1–8 and at most the cluster's node count;
 /// omitted or 0 = 1.</param>
+/// <param name="TextFields">Metadata fields searchable by words (BM25): keys, or <c>{"key","language"}</c> objects.</param>
+/// <param name="Bm25">BM25's parameters of the text fields; omitted = k1 1.2, b 0.75.</param>
 public sealed record CreateIndexRequest(string? Name, int? Dimension, int? M, int? EfSearch, string? Distance, int? Shards,
     string? Quantization = null, bool? OnDisk = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Replicas = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Replicas = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TextFieldSpec?[]? TextFields = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Bm25Params? Bm25 = null);
 
 /// <summary>An index's effective parameters.</summary>
 /// <param name="Name">Index name.</param>
@@ -30,8 +34,12 @@ public sealed record CreateIndexRequest(string? Name, int? Dimension, int? M, in
 /// <param name="Quantization"><c>none</c> or <c>int8</c>.</param>
 /// <param name="OnDisk">Whether the float vectors are kept in a memory-mapped file.</param>
 /// <param name="Replicas">Copies of each shard.</param>
+/// <param name="TextFields">The text fields, each with its language; omitted when the index has none.</param>
+/// <param name="Bm25">BM25's parameters; omitted when the index has no text fields.</param>
 public sealed record IndexParams(string Name, int Dimension, int M, int EfSearch, string Distance, int Shards, string Quantization,
-    bool OnDisk, int Replicas = 1);
+    bool OnDisk, int Replicas = 1,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TextFieldSpec[]? TextFields = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Bm25Params? Bm25 = null);
 
 /// <summary>One copy of a part of an index.</summary>
 /// <param name="Shard">The part's number.</param>
@@ -89,12 +97,52 @@ public sealed record AddResponse(int Added, int Length);
 /// returned; omitted or null = every item. Read with <see cref="FilterJson.Read(System.Text.Json.JsonElement, string)"/>.</param>
 /// <param name="Consistency"><c>any</c> (default): any ready copy of each shard answers, at most one acknowledged
 /// write batch behind its primary; <c>primary</c>: the primaries answer, so the search sees every acknowledged write.</param>
+/// <param name="Text">The keyword half of a hybrid search (the index must have text fields); omitted: by vector only.</param>
+/// <param name="Fusion">How a hybrid search fuses its two lists: <c>rrf</c> (default, reciprocal rank) or
+/// <c>weighted</c> (min–max scaled scores, <c>alpha</c> · vector + (1 − alpha) · keyword).</param>
+/// <param name="Alpha">The vector list's weight in weighted fusion, 0–1; omitted = 0.5.</param>
 public sealed record SearchRequest(
     [property: JsonConverter(typeof(FiniteFloatArrayConverter))] float[]? Vector,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? K,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Ef,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Filter,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Consistency = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TextSearch? Text = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Fusion = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float? Alpha = null);
+
+/// <summary>The keyword half of a hybrid search body.</summary>
+/// <param name="Query">The words, scored by BM25.</param>
+/// <param name="Fields">The text fields searched; omitted = all of them.</param>
+public sealed record TextSearch(
+    string? Query,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string?[]? Fields = null);
+
+/// <summary>Body of <c>POST /vectors/index/{name}/search/text</c>.</summary>
+/// <param name="Query">The words, scored by BM25 over the index's text fields.</param>
+/// <param name="K">Results wanted: omitted or ≤ 0 = 10, capped at 1000.</param>
+/// <param name="Fields">The text fields searched (their scores add up); omitted = all of them.</param>
+/// <param name="Filter">Only items matching it; omitted or null = every item.</param>
+/// <param name="Consistency">As for a search.</param>
+public sealed record TextSearchRequest(
+    string? Query,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? K = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string?[]? Fields = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Filter = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Consistency = null);
+
+/// <summary>One result of a keyword search.</summary>
+/// <param name="Id">Item id.</param>
+/// <param name="Score">BM25 score, higher is better.</param>
+/// <param name="Metadata">The item's metadata; omitted when it has none.</param>
+public sealed record TextSearchResult(
+    string Id,
+    float Score,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RawJson? Metadata);
+
+/// <summary>Answer of a keyword search.</summary>
+/// <param name="Results">Best matches first.</param>
+public sealed record TextSearchResponse(TextSearchResult[] Results);
 
 /// <summary>Body of <c>POST /vectors/index/{name}/search/batch</c>.</summary>
 /// <param name="Searches">1 to 1024 searches, each as the body of a search; run in order, all or none.</param>
@@ -130,12 +178,15 @@ public sealed record CountResponse(int Count);
 
 /// <summary>One search result.</summary>
 /// <param name="Id">Item id.</param>
-/// <param name="Distance">Distance to the query (1 − cos, L2, or −dot).</param>
+/// <param name="Distance">Distance to the query (1 − cos, L2, or −dot); in a hybrid search's results, omitted for an
+/// item found by its words only.</param>
 /// <param name="Metadata">The item's metadata; omitted when it has none.</param>
+/// <param name="Score">A hybrid search's fused score, higher is better; omitted in a search by vector.</param>
 public sealed record SearchResult(
     string Id,
-    float Distance,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RawJson? Metadata);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float? Distance,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RawJson? Metadata,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float? Score = null);
 
 /// <summary>Body of a search answer.</summary>
 /// <param name="Results">Nearest items by ascending distance.</param>
@@ -210,6 +261,8 @@ public sealed record HealthResponse(string Status, int Silos);
 [JsonSerializable(typeof(SearchRequest))]
 [JsonSerializable(typeof(SearchResponse))]
 [JsonSerializable(typeof(SearchBatchRequest))]
+[JsonSerializable(typeof(TextSearchRequest))]
+[JsonSerializable(typeof(TextSearchResponse))]
 [JsonSerializable(typeof(SearchBatchResponse))]
 [JsonSerializable(typeof(ItemQueryRequest))]
 [JsonSerializable(typeof(ItemQueryResponse))]

@@ -23,6 +23,24 @@ public enum IndexQuantization
 #pragma warning restore CA1720
 }
 
+/// <summary>How the words of a text field become the terms it is searched by.</summary>
+public enum IndexTextLanguage
+{
+    /// <summary>Words (Unicode word boundaries) lowercased, nothing more: right for any language.</summary>
+    None = 0,
+    /// <summary>Lowercased, English stop words and possessives dropped, words stemmed (Porter): <c>connected</c> finds
+    /// <c>connection</c>.</summary>
+    English = 1,
+}
+
+/// <summary>A metadata field an index makes searchable by words (keyword search, hybrid search, <c>match.text</c>).</summary>
+/// <param name="Path">Its dotted path, as in filters; a string there is its text, an array of strings one text of all.</param>
+/// <param name="Language">How its words become terms.</param>
+[GenerateSerializer, Immutable, Alias("vectord.IndexTextField")]
+public sealed record IndexTextField(
+    [property: Id(0)] string Path,
+    [property: Id(1)] IndexTextLanguage Language = IndexTextLanguage.None);
+
 /// <summary>What to create.</summary>
 /// <param name="Dimension">Vector length, 1–65536.</param>
 /// <param name="M">Max links per node, 2–128; 0 = default (16).</param>
@@ -37,6 +55,10 @@ public enum IndexQuantization
 /// <param name="Replicas">Copies of each shard, 1–8 and at most the cluster's silo count; 0 = default (1). One copy
 /// of each shard (its primary) takes the writes in log order and passes each to the others, its replicas, each on
 /// another silo; searches are spread over the copies and go on when a silo holding one dies.</param>
+/// <param name="TextFields">Metadata fields searchable by words (BM25), at most <see cref="IndexLimits.MaxTextFields"/>;
+/// null or empty: none.</param>
+/// <param name="Bm25K1">BM25's k1 (term-frequency saturation), ≥ 0; null: 1.2.</param>
+/// <param name="Bm25B">BM25's b (length normalisation), 0–1; null: 0.75.</param>
 [GenerateSerializer, Immutable, Alias("vectord.IndexSpec")]
 public sealed record IndexSpec(
     [property: Id(0)] int Dimension,
@@ -46,7 +68,10 @@ public sealed record IndexSpec(
     [property: Id(4)] int Shards = 0,
     [property: Id(5)] IndexQuantization Quantization = IndexQuantization.None,
     [property: Id(6)] bool OnDisk = false,
-    [property: Id(7)] int Replicas = 0);
+    [property: Id(7)] int Replicas = 0,
+    [property: Id(8)] IndexTextField[]? TextFields = null,
+    [property: Id(9)] double? Bm25K1 = null,
+    [property: Id(10)] double? Bm25B = null);
 
 /// <summary>An index's effective parameters, its number of items and its shard count; <c>Quarantined</c> counts the
 /// items stored before the vector rule refused what they hold: not searchable, not in <c>Length</c>, deletable by id.</summary>
@@ -62,7 +87,10 @@ public sealed record IndexInfo(
     [property: Id(7)] IndexQuantization Quantization = IndexQuantization.None,
     [property: Id(8)] bool OnDisk = false,
     [property: Id(9)] int Quarantined = 0,
-    [property: Id(10)] int Replicas = 1);
+    [property: Id(10)] int Replicas = 1,
+    [property: Id(11)] IndexTextField[]? TextFields = null,
+    [property: Id(12)] double? Bm25K1 = null,
+    [property: Id(13)] double? Bm25B = null);
 
 /// <summary>Where one copy of a part of an index lives, how many items it holds and how far it has followed the part's log.</summary>
 /// <param name="Shard">The part's number, 0 to shards − 1.</param>
@@ -118,12 +146,15 @@ public sealed record IndexItem(
     [property: Id(2)] string? Metadata = null);
 
 /// <summary>One search result: <paramref name="Distance"/> is 1 − cos under cosine, the L2 distance under
-/// euclidean, −(q·v) under dot.</summary>
+/// euclidean, −(q·v) under dot. A keyword or hybrid search also gives <paramref name="Score"/> (higher is better): the
+/// BM25 score, or the fused score; its <paramref name="Distance"/> is then NaN where the item was not among the
+/// nearest items (a keyword search's hits always).</summary>
 [GenerateSerializer, Immutable, Alias("vectord.SearchHit")]
 public sealed record SearchHit(
     [property: Id(0)] string Id,
     [property: Id(1)] float Distance,
-    [property: Id(2)] string? Metadata);
+    [property: Id(2)] string? Metadata,
+    [property: Id(3)] float? Score = null);
 
 /// <summary>Outcome of an add: items applied and the index's length after it.</summary>
 [GenerateSerializer, Immutable, Alias("vectord.AddResult")]

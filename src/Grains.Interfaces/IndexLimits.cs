@@ -33,4 +33,15 @@ public static class IndexLimits
 
     /// <summary>Largest page of a listing or a query of items.</summary>
     public const int MaxPage = 1000;
+
+    /// <summary>Most text fields an index may have (see <see cref="IndexSpec.TextFields"/>).</summary>
+    public const int MaxTextFields = 32;
+
+    /// <summary>Longest text of a keyword query or of a <c>match.text</c> filter, in UTF-16 code units.</summary>
+    public const int MaxText = 4096;
+
+    /// <summary>Candidates each half of a hybrid search contributes to the fusion, at least (k when it is larger): the
+    /// nearest items and the best keyword matches, so that an item ranked well by one half and modestly by the other
+    /// is among both lists.</summary>
+    public const int HybridCandidates = 100;
 }

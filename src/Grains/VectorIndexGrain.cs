@@ -240,7 +240,7 @@ public sealed partial class VectorIndexGrain(
     {
         var parts = await PartsAsync();
         ArgumentNullException.ThrowIfNull(query);
-        FilterRules.ThrowIfInvalid(query.Filter);
+        TextRules.CheckFilter(query.Filter, Engine);
         var page = query with { Limit = ItemRules.EffectiveLimit(query.Limit) };
         return await FilterTimeLimit.RunAsync(_filterTime, token => parts.QueryAsync(page, token), cancellationToken);
     }
@@ -249,7 +249,7 @@ public sealed partial class VectorIndexGrain(
     public async Task<int> CountAsync(ItemFilter? filter = null, CancellationToken cancellationToken = default)
     {
         var parts = await PartsAsync();
-        FilterRules.ThrowIfInvalid(filter);
+        TextRules.CheckFilter(filter, Engine);
         return filter is null ? parts.Length : await FilterTimeLimit.RunAsync(_filterTime, token => parts.CountAsync(filter, token), cancellationToken);
     }
 
@@ -258,7 +258,7 @@ public sealed partial class VectorIndexGrain(
     {
         var parts = await PartsAsync();
         if (filter is null) { throw new InvalidIndexArgumentException("filter must be set"); }
-        FilterRules.ThrowIfInvalid(filter);
+        TextRules.CheckFilter(filter, Engine);
         return await FilterTimeLimit.RunAsync(_filterTime, token => parts.DeleteWhereAsync(filter, token), cancellationToken);
     });
 
@@ -355,7 +355,7 @@ public sealed partial class VectorIndexGrain(
     {
         var spec = Spec;
         return new IndexInfo(Name, spec.Dimension, spec.M, spec.EfSearch, spec.Distance, length, IndexRules.ShardCount(spec), spec.Quantization,
-            spec.OnDisk, Replicas: IndexRules.ReplicaCount(spec));
+            spec.OnDisk, Replicas: IndexRules.ReplicaCount(spec), TextFields: spec.TextFields, Bm25K1: spec.Bm25K1, Bm25B: spec.Bm25B);
     }
 
     /// <summary>Refuses more copies of each part than the cluster has silos to hold them apart.</summary>

@@ -43,14 +43,14 @@ public sealed class ApiContractTests(NodeFixture node)
         string text = await File.ReadAllTextAsync(ApiContract.FilePath, TestContext.Current.CancellationToken);
         var served = await ServedRoutesAsync();
         const string Removed = "### DELETE /vectors/index/{name}/items/{id}";
-        const string Added = "### POST /vectors/index/{name}/search/text";
+        const string Added = "### POST /vectors/index/{name}/search/vectors";
         Assert.Contains(Removed + "\n", text, StringComparison.Ordinal);
 
         var doctored = ApiContract.Parse(text.Replace(Removed + "\n", Added + "\n", StringComparison.Ordinal));
 
         Assert.Equal(
             [
-                "POST /vectors/index/{name}/search/text: in the headings, not in the OpenAPI document",
+                "POST /vectors/index/{name}/search/vectors: in the headings, not in the OpenAPI document",
                 "DELETE /vectors/index/{name}/items/{id}: in the OpenAPI document, not in the headings",
             ],
             ApiContract.Differences("headings", doctored.Headings, served));

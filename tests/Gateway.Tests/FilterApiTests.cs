@@ -51,7 +51,7 @@ public sealed class FilterApiTests(NodeFixture node)
         { "search/batch", """{"searches":[{"vector":[0,0]},null]}""", "searches[1]: must be an object" },
         { "search/batch", """{"searches":[{"vector":[0,0]},{"k":1}]}""", "searches[1]: vector is required" },
         { "items/query", """{"filter":{"must":[{"has_id":["a",1]}]}}""", "filter.must[0].has_id[1]: must be a string" },
-        { "items/query", """{"filter":{"must":[{"key":"a","match":{"like":"x"}}]}}""", "filter.must[0].match: unknown operator \"like\" (expected value, any or except)" },
+        { "items/query", """{"filter":{"must":[{"key":"a","match":{"like":"x"}}]}}""", "filter.must[0].match: unknown operator \"like\" (expected value, any, except or text)" },
         { "count", """{"filter":{"must":[{"key":"a","match":{"any":[1,{}]}}]}}""", "filter.must[0].match.any[1]: must be a string, an integer or a boolean" },
         { "count", """{"filter":"color=red"}""", "filter: must be an object" },
         { "delete", """{"ids":["a"],"filter":{}}""", "give either ids or filter, not both" },

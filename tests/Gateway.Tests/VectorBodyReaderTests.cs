@@ -34,6 +34,9 @@ public sealed class VectorBodyReaderTests
         """{"filter":{},"vector":[1]}""",
         """{"vector":[1],"filter":null}""",
         """{"vector":[1],"filter":"not a filter: read as given, refused later"}""",
+        """{"vector":[1,2],"text":{"query":"red fox","fields":["title","body"]},"fusion":"weighted","alpha":0.25}""",
+        """{"text":{"query":"only words"},"k":3,"fusion":null,"alpha":null,"text2":1}""",
+        """{"vector":[1],"text":null,"fusion":"rrf"}""",
     ];
 
     public static TheoryData<string> CommonAddBodies() =>
@@ -248,7 +251,7 @@ public sealed class VectorBodyReaderTests
         static string[] Names<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) => [.. info.Properties.Select(p => p.Name)];
 
         string[] search = Names(GatewayJsonContext.Default.SearchRequest);
-        Assert.Equal(["vector", "k", "ef", "filter", "consistency"], search);
+        Assert.Equal(["vector", "k", "ef", "filter", "consistency", "text", "fusion", "alpha"], search);
         foreach (string name in search)
         {
             byte[] doubled = Encoding.UTF8.GetBytes($$"""{"{{name}}":null,"{{name}}":null}""");
@@ -374,6 +377,11 @@ public sealed class VectorBodyReaderTests
         Assert.Equal(expected.K, actual.K);
         Assert.Equal(expected.Ef, actual.Ef);
         Assert.Equal(expected.Filter?.GetRawText(), actual.Filter?.GetRawText());
+        Assert.Equal(expected.Consistency, actual.Consistency);
+        Assert.Equal(expected.Text?.Query, actual.Text?.Query);
+        Assert.Equal(expected.Text?.Fields, actual.Text?.Fields);
+        Assert.Equal(expected.Fusion, actual.Fusion);
+        Assert.Equal(expected.Alpha, actual.Alpha);
     }
 
     private static void AssertSame(AddRequest expected, AddRequest actual)

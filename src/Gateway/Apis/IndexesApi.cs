@@ -46,7 +46,8 @@ public static class IndexesApi
             throw new InvalidIndexArgumentException("dimension is required");
         }
         var spec = new IndexSpec(dimension, body.M ?? 0, body.EfSearch ?? 0, DistanceNames.Parse(body.Distance), body.Shards ?? 0,
-            QuantizationNames.Parse(body.Quantization), body.OnDisk ?? false, body.Replicas ?? 0);
+            QuantizationNames.Parse(body.Quantization), body.OnDisk ?? false, body.Replicas ?? 0,
+            TextFieldNames.ToSpec(body.TextFields), body.Bm25?.K1, body.Bm25?.B);
         IndexInfo info = await indexes.Index(body.Name).CreateAsync(spec);
         return JsonAnswer.Created($"/vectors/index/{Uri.EscapeDataString(info.Name)}", ToResponse(info), GatewayJsonContext.Default.IndexResponse);
     }
@@ -91,5 +92,6 @@ public static class IndexesApi
     /// <summary>An index's parameters as the contract writes them.</summary>
     internal static IndexParams ToParams(IndexInfo info) =>
         new(info.Name, info.Dimension, info.M, info.EfSearch, DistanceNames.Format(info.Distance), info.Shards,
-            QuantizationNames.Format(info.Quantization), info.OnDisk, info.Replicas);
+            QuantizationNames.Format(info.Quantization), info.OnDisk, info.Replicas, TextFieldNames.FromSpec(info.TextFields),
+            info.TextFields is { Length: > 0 } ? new Bm25Params(info.Bm25K1, info.Bm25B) : null);
 }

@@ -24,13 +24,17 @@ public static class ItemsApi
             .ProducesProblems(StatusCodes.Status503ServiceUnavailable, StatusCodes.Status504GatewayTimeout, StatusCodes.Status507InsufficientStorage);
         long searchBody = app.ServiceProvider.GetRequiredService<IOptions<GatewayLimits>>().Value.MaxSearchBodyBytes;
         group.MapPost("/search", SearchAsync).WithName("Search")
-            .WithSummary("The k nearest items to a vector")
+            .WithSummary("The k nearest items to a vector, or a hybrid search with words")
             .WithMetadata(new BodySizeLimit(searchBody))
             .AcceptsBody<SearchRequest>();
         // A batch carries up to 1024 query vectors, as add carries items: the node-wide body limit, not a search's.
         group.MapPost("/search/batch", SearchBatchAsync).WithName("SearchBatch")
             .WithSummary("Several searches at once: one list of nearest items per search, in order")
             .AcceptsBody<SearchBatchRequest>();
+        group.MapPost("/search/text", SearchTextAsync).WithName("SearchText")
+            .WithSummary("The items whose text fields best match some words, by BM25")
+            .WithMetadata(new BodySizeLimit(searchBody))
+            .AcceptsBody<TextSearchRequest>();
         group.MapPost("/items/query", QueryAsync).WithName("QueryItems")
             .WithSummary("Pages through the items that match a filter, in id order")
             .WithMetadata(new BodySizeLimit(searchBody))
@@ -95,6 +99,20 @@ public static class ItemsApi
             results[i] = ToResults(hits[i]);
         }
         return JsonAnswer.Ok(new SearchBatchResponse(results), GatewayJsonContext.Default.SearchBatchResponse);
+    }
+
+    internal static async Task<JsonOk<TextSearchResponse>> SearchTextAsync(string name, HttpRequest request, IndexGrains indexes)
+    {
+        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.TextSearchRequest, SkimFilter);
+        var text = new TextQuery(body.Query ?? throw Invalid("query is required"), Fields(body.Fields, "fields"));
+        var query = new SearchQuery([], body.K ?? 0, null, ReadFilter(body.Filter, "filter"), ConsistencyNames.Parse(body.Consistency), text);
+        SearchHit[] hits = (await indexes.SearchAsync(name, [query], request.HttpContext.RequestAborted))[0];
+        var results = new TextSearchResult[hits.Length];
+        for (int i = 0; i < hits.Length; i++)
+        {
+            results[i] = new TextSearchResult(hits[i].Id, hits[i].Score ?? 0, RawJson.FromStored(hits[i].Metadata));
+        }
+        return JsonAnswer.Ok(new TextSearchResponse(results), GatewayJsonContext.Default.TextSearchResponse);
     }
 
     internal static async Task<JsonOk<ItemQueryResponse>> QueryAsync(string name, HttpRequest request, IndexGrains indexes)
@@ -193,9 +211,25 @@ public static class ItemsApi
     /// <summary>A search body as a grain query; <paramref name="at"/> names it in errors (empty for a lone search).</summary>
     private static SearchQuery ToQuery(SearchRequest body, string at, FilterBudget budget)
     {
-        float[] vector = body.Vector ?? throw Invalid(at.Length == 0 ? "vector is required" : $"{at}: vector is required");
-        return new SearchQuery(vector, body.K ?? 0, body.Ef, ReadFilter(body.Filter, at.Length == 0 ? "filter" : $"{at}.filter", budget),
-            ConsistencyNames.Parse(body.Consistency));
+        string prefix = at.Length == 0 ? "" : $"{at}.";
+        TextQuery? text = body.Text is { } words
+            ? new TextQuery(words.Query ?? throw Invalid($"{prefix}text.query: is required"), Fields(words.Fields, $"{prefix}text.fields"))
+            : null;
+        float[] vector = body.Vector ?? (text is not null ? [] : throw Invalid(at.Length == 0 ? "vector is required" : $"{at}: vector is required"));
+        return new SearchQuery(vector, body.K ?? 0, body.Ef, ReadFilter(body.Filter, $"{prefix}filter", budget),
+            ConsistencyNames.Parse(body.Consistency), text, FusionNames.Parse(body.Fusion, $"{prefix}fusion"), body.Alpha);
+    }
+
+    /// <summary>The text fields a keyword query names; null when it names none.</summary>
+    private static string[]? Fields(string?[]? fields, string path)
+    {
+        if (fields is null) { return null; }
+        var named = new string[fields.Length];
+        for (int i = 0; i < fields.Length; i++)
+        {
+            named[i] = fields[i] ?? throw Invalid(string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]: must be a string"));
+        }
+        return named;
     }
 
     /// <summary>A request's filter, spending from the request's <paramref name="budget"/> (a new one when the
@@ -209,7 +243,8 @@ public static class ItemsApi
         var results = new SearchResult[hits.Length];
         for (int i = 0; i < hits.Length; i++)
         {
-            results[i] = new SearchResult(hits[i].Id, hits[i].Distance, RawJson.FromStored(hits[i].Metadata));
+            SearchHit hit = hits[i];
+            results[i] = new SearchResult(hit.Id, float.IsNaN(hit.Distance) ? null : hit.Distance, RawJson.FromStored(hit.Metadata), hit.Score);
         }
         return results;
     }

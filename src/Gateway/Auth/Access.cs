@@ -14,7 +14,7 @@ public enum Access
 /// <summary>Which requests are reads: any GET or HEAD, and the POST routes that only query an index.</summary>
 public static class ReadRoutes
 {
-    private static readonly string[] s_queryPosts = ["search", "search/batch", "items/query", "count"];
+    private static readonly string[] s_queryPosts = ["search", "search/batch", "search/text", "items/query", "count"];
 
     /// <summary>Whether a request with this method and path only reads.</summary>
     public static bool IsRead(string method, PathString path)

@@ -11,7 +11,7 @@ public sealed class AuthOptions
     /// <summary>Tokens that may read and write. With <see cref="ReadOnlyTokens"/> both empty, authentication is off.</summary>
     public IList<string> Tokens { get; } = [];
 
-    /// <summary>Tokens that may only read: any GET, and the POST routes search, search/batch, items/query and count.</summary>
+    /// <summary>Tokens that may only read: any GET, and the POST routes search, search/batch, search/text, items/query and count.</summary>
     public IList<string> ReadOnlyTokens { get; } = [];
 
     /// <summary>Whether any token is configured.</summary>

@@ -136,8 +136,11 @@ internal ref struct VectorBodyReader
         float[]? vector = null;
         int? k = null, ef = null;
         JsonElement? filter = null;
-        string? consistency = null;
+        string? consistency = null, fusion = null;
+        TextSearch? text = null;
+        float? alpha = null;
         bool seenVector = false, seenK = false, seenEf = false, seenFilter = false, seenConsistency = false;
+        bool seenText = false, seenFusion = false, seenAlpha = false;
         while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
             if (_reader.ValueTextEquals("vector"u8))
@@ -177,6 +180,37 @@ internal ref struct VectorBodyReader
                 }
                 consistency = _reader.GetString();
             }
+            else if (_reader.ValueTextEquals("fusion"u8))
+            {
+                if (!First(ref seenFusion) || !_reader.Read() || _reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null))
+                {
+                    return false;
+                }
+                fusion = _reader.GetString();
+            }
+            else if (_reader.ValueTextEquals("alpha"u8))
+            {
+                if (!First(ref seenAlpha) || !_reader.Read() || _reader.TokenType is not (JsonTokenType.Number or JsonTokenType.Null))
+                {
+                    return false;
+                }
+                if (_reader.TokenType == JsonTokenType.Number)
+                {
+                    if (!_reader.TryGetSingle(out float weight) || !float.IsFinite(weight))
+                    {
+                        return false;
+                    }
+                    alpha = weight;
+                }
+            }
+            else if (_reader.ValueTextEquals("text"u8))
+            {
+                if (!First(ref seenText) || !_reader.Read() || _reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.Null))
+                {
+                    return false;
+                }
+                text = JsonSerializer.Deserialize(ref _reader, GatewayJsonContext.Default.TextSearch);
+            }
             else
             {
                 SkipValue();   // unknown fields are ignored, as by the serializer
@@ -186,7 +220,7 @@ internal ref struct VectorBodyReader
         {
             return false;
         }
-        request = new SearchRequest(vector, k, ef, filter, consistency);
+        request = new SearchRequest(vector, k, ef, filter, consistency, text, fusion, alpha);
         return true;
     }
 

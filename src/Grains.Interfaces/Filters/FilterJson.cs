@@ -7,7 +7,7 @@ namespace Vectord;
 /// The JSON form of an <see cref="ItemFilter"/>, as the HTTP contract writes it (Qdrant's shape):
 /// <code>
 /// Filter    = {"must": [Condition]?, "should": [Condition]?, "must_not": [Condition]?}
-/// Condition = Filter | {"key", "match": {"value" | "any" | "except"}} | {"key", "range": {"gt"?, "gte"?, "lt"?, "lte"?}}
+/// Condition = Filter | {"key", "match": {"value" | "any" | "except" | "text"}} | {"key", "range": {"gt"?, "gte"?, "lt"?, "lte"?}}
 ///             (bounds all numbers, or all RFC 3339 date-time strings: a <see cref="TimeRangeCondition"/>)
 ///           | {"is_null": {"key"}} | {"is_empty": {"key"}} | {"has_id": [str]}
 /// </code>
@@ -120,6 +120,12 @@ public static class FilterJson
                 writer.WriteString("key", m.Key);
                 writer.WriteStartObject("match");
                 WriteScalars(writer, "except", m.Except);
+                writer.WriteEndObject();
+                break;
+            case TextMatchCondition m:
+                writer.WriteString("key", m.Key);
+                writer.WriteStartObject("match");
+                writer.WriteString("text", m.Text);
                 writer.WriteEndObject();
                 break;
             case RangeCondition r:

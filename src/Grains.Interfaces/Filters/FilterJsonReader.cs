@@ -141,18 +141,18 @@ internal static class FilterJsonReader
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw Invalid($"{path}: must be an object with value, any or except");
+            throw Invalid($"{path}: must be an object with value, any, except or text");
         }
         FilterCondition? condition = null;
         foreach (JsonProperty property in element.EnumerateObject())
         {
-            if (property.Name is not ("value" or "any" or "except"))
+            if (property.Name is not ("value" or "any" or "except" or "text"))
             {
-                throw Invalid($"{path}: unknown operator \"{property.Name}\" (expected value, any or except)");
+                throw Invalid($"{path}: unknown operator \"{property.Name}\" (expected value, any, except or text)");
             }
             if (condition is not null)
             {
-                throw Invalid($"{path}: only one of value, any or except may be given");
+                throw Invalid($"{path}: only one of value, any, except or text may be given");
             }
             string at = $"{path}.{property.Name}";
             if (property.Value.ValueKind == JsonValueKind.Array
@@ -165,10 +165,13 @@ internal static class FilterJsonReader
             {
                 "value" => new MatchCondition(key, ReadScalar(property.Value, at)),
                 "any" => new MatchAnyCondition(key, ReadScalars(property.Value, at)!),
+                "text" => new TextMatchCondition(key, property.Value.ValueKind == JsonValueKind.String
+                    ? property.Value.GetString()!
+                    : throw Invalid($"{at}: must be a string")),
                 _ => new MatchExceptCondition(key, ReadScalars(property.Value, at)!),
             };
         }
-        return condition ?? throw Invalid($"{path}: one of value, any or except is required");
+        return condition ?? throw Invalid($"{path}: one of value, any, except or text is required");
     }
 
     private static FilterCondition ReadRange(string key, JsonElement element, string path)

@@ -15,6 +15,25 @@ public static class FilterRules
     /// <c>must</c>, <c>should</c> or <c>must_not</c>.</summary>
     public const int MaxValues = 1024;
 
+    /// <summary>Each <see cref="TextMatchCondition"/> in <paramref name="filter"/> with the path naming it (e.g.
+    /// <c>filter.must[0]</c>), for the checks that need the index (is its key a text field).</summary>
+    public static IEnumerable<(TextMatchCondition Condition, string Path)> TextMatches(ItemFilter? filter, string path = "filter")
+    {
+        if (filter is null) { yield break; }
+        foreach (var (list, name) in new[] { (filter.Must, "must"), (filter.Should, "should"), (filter.MustNot, "must_not") })
+        {
+            for (int i = 0; i < (list?.Length ?? 0); i++)
+            {
+                string at = string.Create(CultureInfo.InvariantCulture, $"{path}.{name}[{i}]");
+                if (list![i] is TextMatchCondition m) { yield return (m, at); }
+                else if (list[i] is ItemFilter nested)
+                {
+                    foreach (var found in TextMatches(nested, at)) { yield return found; }
+                }
+            }
+        }
+    }
+
     /// <summary>Most the filters of one request may cost together (the searches of a batch add up): the cost is
     /// <see cref="ConditionCost"/> per condition (a nested filter is one, and so are its own conditions) plus one
     /// per value or id the conditions list. Evaluating a condition may read every entry of its path, so conditions
@@ -130,6 +149,7 @@ public static class FilterRules
         RangeCondition r => KeyProblem(r.Key, path) ?? RangeProblem(r, $"{path}.range"),
         TimeRangeCondition t => KeyProblem(t.Key, path)
             ?? (t.Gt is null && t.Gte is null && t.Lt is null && t.Lte is null ? $"{path}.range: at least one bound is required" : null),
+        TextMatchCondition m => KeyProblem(m.Key, path) ?? TextProblem(m.Text, $"{path}.match.text"),
         IsNullCondition n => KeyProblem(n.Key, $"{path}.is_null"),
         IsEmptyCondition e => KeyProblem(e.Key, $"{path}.is_empty"),
         HasIdCondition h => IdsProblem(h.Ids, $"{path}.has_id"),
@@ -143,6 +163,12 @@ public static class FilterRules
         !Enum.IsDefined(value.Kind) ? $"{path}: must be a string, an integer or a boolean"
         : value.Kind == FilterValueKind.Text && value.Text is null ? $"{path}: a string value is null"
         : value.Kind == FilterValueKind.Text && !ItemLimits.IsWellFormed(value.Text!) ? $"{path}: {NotText}"
+        : null;
+
+    private static string? TextProblem(string? text, string path) =>
+        text is null ? $"{path}: must be a string"
+        : text.Length > IndexLimits.MaxText ? $"{path}: longer than {IndexLimits.MaxText} characters"
+        : !ItemLimits.IsWellFormed(text) ? $"{path}: {NotText}"
         : null;
 
     private static string? ValuesProblem(FilterValue[]? values, string path)

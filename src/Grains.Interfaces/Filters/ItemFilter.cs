@@ -79,6 +79,12 @@ public sealed record TimeRangeCondition(
     [property: Id(3)] DateTimeOffset? Lt = null,
     [property: Id(4)] DateTimeOffset? Lte = null) : FilterCondition;
 
+/// <summary>The text at <paramref name="Key"/>, a text field of the index (<see cref="IndexSpec.TextFields"/>), holds
+/// every word of <paramref name="Text"/> (as the field's analyzer reads both: case, and in English stems and stop
+/// words, do not matter). A text without words matches nothing.</summary>
+[GenerateSerializer, Immutable, Alias("vectord.TextMatchCondition")]
+public sealed record TextMatchCondition([property: Id(0)] string Key, [property: Id(1)] string Text) : FilterCondition;
+
 /// <summary>The key is present with the value null.</summary>
 [GenerateSerializer, Immutable, Alias("vectord.IsNullCondition")]
 public sealed record IsNullCondition([property: Id(0)] string Key) : FilterCondition;
@@ -111,6 +117,9 @@ public static class Where
     public static TimeRangeCondition TimeRange(string key, DateTimeOffset? gt = null, DateTimeOffset? gte = null, DateTimeOffset? lt = null,
         DateTimeOffset? lte = null) =>
         new(key, gt, gte, lt, lte);
+
+    /// <summary>The text field at <paramref name="key"/> holds every word of <paramref name="text"/>.</summary>
+    public static TextMatchCondition MatchText(string key, string text) => new(key, text);
 
     /// <summary>The key is present with the value null.</summary>
     public static IsNullCondition IsNull(string key) => new(key);

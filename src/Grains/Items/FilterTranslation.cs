@@ -26,6 +26,7 @@ internal static class FilterTranslation
         MatchExceptCondition m => new ValueNotIn(m.Key, [.. m.Except.Select(Value)]),
         RangeCondition r => new NumberRange(r.Key, r.Gt, r.Gte, r.Lt, r.Lte),
         TimeRangeCondition t => new InstantRange(t.Key, t.Gt, t.Gte, t.Lt, t.Lte),
+        TextMatchCondition m => new TextMatch(m.Key, m.Text),
         IsNullCondition n => new IsNull(n.Key),
         IsEmptyCondition e => new IsEmpty(e.Key),
         HasIdCondition h => new IdIn(h.Ids),

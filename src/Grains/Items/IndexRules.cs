@@ -18,14 +18,41 @@ internal static class IndexRules
         if (!Enum.IsDefined(spec.Quantization)) { throw new InvalidIndexArgumentException("unknown quantization"); }
         if (spec.Shards != 0 && spec.Shards is < 1 or > IndexLimits.MaxShards) { throw new InvalidIndexArgumentException($"shards must be 0 (default) or between 1 and {IndexLimits.MaxShards}"); }
         if (spec.Replicas != 0 && spec.Replicas is < 1 or > IndexLimits.MaxReplicas) { throw new InvalidIndexArgumentException($"replicas must be 0 (default) or between 1 and {IndexLimits.MaxReplicas}"); }
+        var text = EffectiveText(spec);
         return spec with
         {
+            TextFields = text?.Fields,
+            Bm25K1 = text?.K1,
+            Bm25B = text?.B,
             Replicas = spec.Replicas == 0 ? 1 : spec.Replicas,
             M = spec.M == 0 ? HnswOptions.DefaultM : spec.M,
             EfSearch = spec.EfSearch == 0 ? HnswOptions.DefaultEfSearch : spec.EfSearch,
             Shards = spec.Shards == 0 ? 1 : spec.Shards,
         };
     }
+
+    /// <summary>The text fields of a create request, checked, with BM25's defaults filled in; null when it has none.</summary>
+    private static (IndexTextField[] Fields, double K1, double B)? EffectiveText(IndexSpec spec)
+    {
+        if (spec.TextFields is not { Length: > 0 } fields)
+        {
+            return spec.Bm25K1 is null && spec.Bm25B is null ? null
+                : throw new InvalidIndexArgumentException("bm25 needs text_fields: the index has no text to score");
+        }
+        if (fields.Length > IndexLimits.MaxTextFields) { throw new InvalidIndexArgumentException($"text_fields: more than {IndexLimits.MaxTextFields} fields"); }
+        for (int i = 0; i < fields.Length; i++)
+        {
+            if (fields[i] is null) { throw new InvalidIndexArgumentException($"text_fields[{i}]: a field is required"); }
+            if (FilterRules.CheckKey(fields[i].Path) is { } problem) { throw new InvalidIndexArgumentException($"text_fields[{i}]: {problem}"); }
+        }
+        var effective = (fields, spec.Bm25K1 ?? Hnsw.Text.TextOptions.DefaultK1, spec.Bm25B ?? Hnsw.Text.TextOptions.DefaultB);
+        if (TextOf(effective.fields, effective.Item2, effective.Item3).Check() is { } invalid) { throw new InvalidIndexArgumentException($"text_fields: {invalid}"); }
+        return effective;
+    }
+
+    private static Hnsw.Text.TextOptions TextOf(IndexTextField[] fields, double k1, double b) => new(
+        [.. fields.Select(f => new Hnsw.Text.TextField(f.Path, (Hnsw.Text.TextLanguage)f.Language))],
+        k1, b);
 
     /// <summary>The shard count of a stored spec: specs written before sharding have none and mean one part.</summary>
     public static int ShardCount(IndexSpec spec) => Math.Max(1, spec.Shards);
@@ -48,5 +75,8 @@ internal static class IndexRules
         },
         M: spec.M,
         EfSearch: spec.EfSearch,
-        Quantization: spec.Quantization == IndexQuantization.Int8 ? QuantizationKind.Int8 : QuantizationKind.None);
+        Quantization: spec.Quantization == IndexQuantization.Int8 ? QuantizationKind.Int8 : QuantizationKind.None,
+        Text: spec.TextFields is { Length: > 0 } fields
+            ? TextOf(fields, spec.Bm25K1 ?? Hnsw.Text.TextOptions.DefaultK1, spec.Bm25B ?? Hnsw.Text.TextOptions.DefaultB)
+            : null);
 }

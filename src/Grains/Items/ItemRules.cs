@@ -65,13 +65,14 @@ internal static class ItemRules
         if (query is null) { throw new InvalidIndexArgumentException($"{at ?? "search"}: missing search"); }
         try
         {
-            CheckQuery(query.Vector, options);
+            if (!TextRules.IsKeyword(query)) { CheckQuery(query.Vector, options); }
         }
         catch (InvalidIndexArgumentException e) when (at is not null)
         {
             throw new InvalidIndexArgumentException($"{at}: {e.Message}");
         }
-        FilterRules.ThrowIfInvalid(query.Filter, at is null ? "filter" : $"{at}.filter");
+        TextRules.CheckText(query, options, at);
+        TextRules.CheckFilter(query.Filter, options, at is null ? "filter" : $"{at}.filter");
         var k = EffectiveK(query.K);
         return query with { K = k, Ef = EffectiveEf(query.Ef, k) };
     }

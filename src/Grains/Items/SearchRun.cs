@@ -26,14 +26,16 @@ internal static class SearchRun
         return checkedQueries;
     }
 
-    /// <summary>Runs checked searches over <paramref name="parts"/> within the filters' time <paramref name="limit"/>,
+    /// <summary>Runs checked searches over <paramref name="parts"/> within the filters' time <paramref name="limit"/>
+    /// (a hybrid search as its two halves, fused once the parts have answered, see <see cref="Merge.RankFusion"/>),
     /// and records the duration.</summary>
     public static async Task<SearchHit[][]> RunAsync(IndexParts parts, SearchQuery[] checkedQueries, TimeSpan limit, IndexMetrics metrics,
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var hits = await FilterTimeLimit.RunAsync(limit, token => parts.SearchAsync(checkedQueries, token), cancellationToken);
+        var halves = Merge.RankFusion.Split(checkedQueries);
+        var hits = await FilterTimeLimit.RunAsync(limit, token => parts.SearchAsync(halves, token), cancellationToken);
         metrics.SearchCompleted(Stopwatch.GetElapsedTime(started));
-        return hits;
+        return Merge.RankFusion.Join(checkedQueries, hits);
     }
 }

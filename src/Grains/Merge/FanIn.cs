@@ -3,14 +3,17 @@ namespace Vectord.Grains.Merge;
 /// <summary>Combines the answers of an index's parts into the answer of the whole index.</summary>
 internal static class FanIn
 {
-    /// <summary>The k nearest of the parts' hits, by ascending distance (ties by id, so the order is stable).</summary>
+    /// <summary>The k best of the parts' hits: by descending score for a keyword search's hits (which have one), else
+    /// by ascending distance; ties by id, so the order is stable.</summary>
     public static SearchHit[] Nearest(SearchHit[][] perPart, int k)
     {
         if (perPart.Length == 1) { return perPart[0]; }
         var all = perPart.SelectMany(h => h).ToArray();
-        Array.Sort(all, static (a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : string.CompareOrdinal(a.Id, b.Id));
+        Array.Sort(all, static (a, b) => Rank(a) != Rank(b) ? Rank(a).CompareTo(Rank(b)) : string.CompareOrdinal(a.Id, b.Id));
         return all.Length <= k ? all : all[..k];
     }
+
+    private static float Rank(SearchHit hit) => hit.Score is { } score ? -score : hit.Distance;
 
     /// <summary>The first <paramref name="limit"/> items, in id order, of the parts' pages (each a page of its own part
     /// after the same cursor), and the cursor of the next page.</summary>

@@ -81,6 +81,10 @@ internal sealed class PartLog
     {
         var snapshotSeq = checkpoint.SnapshotSeq;
         var index = snapshotSeq > 0 ? await LoadSnapshotAsync(store, location, snapshotSeq, options, vectorFile) : new HnswIndex(options, vectorFile);
+        if (snapshotSeq > 0 && options.Text is { } text)
+        {
+            await Task.Run(() => index.IndexText(text));   // not in the image: built from the metadata, then kept by the replay
+        }
         var expected = snapshotSeq + 1;
         var records = new List<(StoredObject Entry, long Seq)>();
         foreach (var entry in await store.ListAsync(location.WalPrefix))
