@@ -116,12 +116,14 @@ public sealed class ReplicaTests
         {
             var name = TestData.Name("replicated");
             var grain = cluster.GrainFactory.GetGrain<IVectorIndexGrain>(name);
-            var info = await grain.CreateAsync(new IndexSpec(Dimension, Distance: IndexDistance.Euclidean, Shards: 2, Replicas: 3));
+            var info = await grain.CreateAsync(new IndexSpec(Dimension, Distance: IndexDistance.Euclidean, Shards: 2, Replicas: 3,
+                TextFields: [new IndexTextField("body")]));
             Assert.Equal(3, info.Replicas);
 
             for (var b = 0; b < 6; b++)
             {
-                await grain.AddAsync(TestData.Items(50, Dimension, seed: b, prefix: $"b{b}-", metadata: i => $"{{\"n\":{i},\"odd\":{(i % 2 == 1 ? "true" : "false")}}}"));
+                await grain.AddAsync(TestData.Items(50, Dimension, seed: b, prefix: $"b{b}-",
+                    metadata: i => $"{{\"n\":{i},\"odd\":{(i % 2 == 1 ? "true" : "false")},\"body\":\"{TestData.Words((b * 50) + i)}\"}}"));
             }
             await grain.DeleteAsync([.. Enumerable.Range(0, 20).Select(i => $"b0-{i}")]);
             var deleted = await grain.DeleteWhereAsync(new ItemFilter(Must: [new MatchCondition("odd", true)]), TestContext.Current.CancellationToken);
@@ -135,12 +137,40 @@ public sealed class ReplicaTests
                 Assert.Equal(3, shard.Select(c => c.Silo).Distinct().Count());
             }
             await AssertCopiesAgreeAsync(cluster, name, replicas: 3);
+            await AssertCopiesSearchAlikeAsync(cluster, name, replicas: 3);
         }
         finally
         {
             await VectordCluster.StopAsync(cluster);
             directory.Dispose();
         }
+    }
+
+    /// <summary>Every copy of every shard answers keyword, hybrid and <c>match.text</c> searches as its primary does.</summary>
+    private static async Task AssertCopiesSearchAlikeAsync(TestCluster cluster, string name, int replicas)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var vector = TestData.Vectors(1, Dimension, seed: 99)[0];
+        SearchQuery[] queries =
+        [
+            new([], K: 20, Text: new TextQuery("fox river")),
+            new([], K: 20, Text: new TextQuery("stone"), Filter: ItemFilter.All(Where.Range("n", lt: 25))),
+            new(vector, K: 20, Filter: ItemFilter.All(Where.MatchText("body", "red dog"))),
+        ];
+        foreach (var context in await ContextsAsync(cluster, name))
+        {
+            var primary = await cluster.GrainFactory.GetGrain<IVectorShardGrain>(ShardContext.Key(context.Index, context.Shard)).SearchAsync(context, queries, ct);
+            Assert.All(primary, hits => Assert.NotEmpty(hits));
+            for (var r = 1; r < replicas; r++)
+            {
+                var copy = cluster.GrainFactory.GetGrain<IVectorReplicaGrain>(CopyKeys.Key(context.Index, context.Shard, r));
+                var answers = await ReadyAsync(() => copy.SearchAsync(context, queries, ct));
+                for (var q = 0; q < queries.Length; q++) { Assert.Equal(primary[q], answers[q]); }
+            }
+        }
+        var hybrid = await cluster.GrainFactory.GetGrain<IVectorIndexGrain>(name).SearchAsync(new SearchQuery(vector, K: 10, Text: new TextQuery("fox river")), ct);
+        Assert.Equal(10, hybrid.Length);
+        Assert.All(hybrid, h => Assert.True(h.Score > 0));
     }
 
     [Fact]

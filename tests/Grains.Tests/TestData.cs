@@ -26,6 +26,15 @@ internal static class TestData
         return [.. vectors.Select((v, i) => new IndexItem($"{prefix}{i:D4}", v, metadata?.Invoke(i)))];
     }
 
+    private static readonly string[] s_words = ["red", "green", "blue", "fox", "dog", "cat", "runs", "sleeps", "fast", "slow", "river", "stone"];
+
+    /// <summary>A short text of a few words drawn by <paramref name="i"/>, for text fields: the same for the same i.</summary>
+    public static string Words(int i)
+    {
+        var random = new Random(i);
+        return string.Join(' ', Enumerable.Range(0, 2 + random.Next(6)).Select(_ => s_words[random.Next(s_words.Length)]));
+    }
+
     /// <summary>The contract's distance between two vectors, computed in double precision.</summary>
     public static double Distance(IndexDistance distance, float[] q, float[] v)
     {
