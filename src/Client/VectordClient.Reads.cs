@@ -88,7 +88,8 @@ public sealed partial class VectordClient
     public async Task<ItemPage> QueryItemsAsync(string index, ItemQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var body = new ItemQueryRequest(FilterElement(query.Filter), query.Limit, query.After, query.IncludeVectors);
+        var body = new ItemQueryRequest(FilterElement(query.Filter), query.Limit, query.After, query.IncludeVectors,
+            OrderByNames.FromKeys(query.OrderBy), query.Offset == 0 ? null : query.Offset);
         ItemQueryResponse answer = await SendAsync(HttpMethod.Post, IndexPath(index) + "/items/query",
             Json(body, GatewayJsonContext.Default.ItemQueryRequest), Retry.Read,
             GatewayJsonContext.Default.ItemQueryResponse, cancellationToken).ConfigureAwait(false);

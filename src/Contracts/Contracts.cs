@@ -157,11 +157,23 @@ public sealed record SearchBatchResponse(SearchResult[][] Results);
 /// <param name="Limit">Page size: omitted or ≤ 0 = 100, capped at 1000.</param>
 /// <param name="After">Only ids that sort after this one (ordinal): the <c>next</c> of the previous page.</param>
 /// <param name="Vectors">Whether the items carry their vectors.</param>
+/// <param name="OrderBy">Metadata keys the items are ordered by, in turn, instead of id order; then page with
+/// <paramref name="Offset"/> (not <paramref name="After"/>).</param>
+/// <param name="Offset">Items of the order skipped before the page (with <paramref name="OrderBy"/> only).</param>
 public sealed record ItemQueryRequest(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Filter,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Limit,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? After,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Vectors);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Vectors,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] OrderBySpec?[]? OrderBy = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Offset = null);
+
+/// <summary>One key of an ordered query of items.</summary>
+/// <param name="Key">The dotted path into the metadata.</param>
+/// <param name="Direction"><c>asc</c> (default) or <c>desc</c>.</param>
+public sealed record OrderBySpec(
+    string? Key,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Direction = null);
 
 /// <summary>A page of the items that match a filter.</summary>
 /// <param name="Items">Matching items in id order.</param>

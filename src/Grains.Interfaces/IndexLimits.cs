@@ -34,6 +34,13 @@ public static class IndexLimits
     /// <summary>Largest page of a listing or a query of items.</summary>
     public const int MaxPage = 1000;
 
+    /// <summary>Furthest an ordered query of items reaches (offset + limit): each part orders its matches and sends
+    /// that many, which the index merges.</summary>
+    public const int MaxOrderedWindow = 10_000;
+
+    /// <summary>Most keys an ordered query of items may name.</summary>
+    public const int MaxOrderKeys = 8;
+
     /// <summary>Most text fields an index may have (see <see cref="IndexSpec.TextFields"/>).</summary>
     public const int MaxTextFields = 32;
 

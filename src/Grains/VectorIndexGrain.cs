@@ -241,7 +241,7 @@ public sealed partial class VectorIndexGrain(
         var parts = await PartsAsync();
         ArgumentNullException.ThrowIfNull(query);
         TextRules.CheckFilter(query.Filter, Engine);
-        var page = query with { Limit = ItemRules.EffectiveLimit(query.Limit) };
+        var page = OrderRules.Check(query);
         return await FilterTimeLimit.RunAsync(_filterTime, token => parts.QueryAsync(page, token), cancellationToken);
     }
 

@@ -36,7 +36,7 @@ public static class ItemsApi
             .WithMetadata(new BodySizeLimit(searchBody))
             .AcceptsBody<TextSearchRequest>();
         group.MapPost("/items/query", QueryAsync).WithName("QueryItems")
-            .WithSummary("Pages through the items that match a filter, in id order")
+            .WithSummary("Pages through the items that match a filter, in id order or ordered by metadata keys")
             .WithMetadata(new BodySizeLimit(searchBody))
             .AcceptsBody<ItemQueryRequest>();
         group.MapPost("/count", CountAsync).WithName("CountItems")
@@ -120,7 +120,8 @@ public static class ItemsApi
         var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.ItemQueryRequest, SkimFilter);
         bool vectors = body.Vectors ?? false;
         ItemPage page = await indexes.Index(name).QueryItemsAsync(
-            new ItemQuery(ReadFilter(body.Filter, "filter"), body.Limit ?? 100, body.After, vectors), request.HttpContext.RequestAborted);
+            new ItemQuery(ReadFilter(body.Filter, "filter"), body.Limit ?? 100, body.After, vectors, OrderByNames.ToKeys(body.OrderBy), body.Offset ?? 0),
+            request.HttpContext.RequestAborted);
         var items = new ItemResponse[page.Items.Length];
         for (int i = 0; i < items.Length; i++)
         {

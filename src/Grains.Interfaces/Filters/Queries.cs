@@ -47,14 +47,31 @@ public sealed record SearchQuery(
     public const int MaxBatch = 1024;
 }
 
-/// <summary>A page of the items that match a filter, in id order (ordinal).</summary>
+/// <summary>A page of the items that match a filter: in id order (ordinal), paged with <paramref name="After"/>; or,
+/// with <paramref name="OrderBy"/>, in the order of its keys, paged with <paramref name="Offset"/>.</summary>
 /// <param name="Filter">Which items; null: every item.</param>
 /// <param name="Limit">Page size: ≤ 0 means 100, more than 1000 means 1000.</param>
-/// <param name="After">Only ids that sort after this one: the <see cref="ItemPage.Next"/> of the previous page.</param>
+/// <param name="After">Only ids that sort after this one: the <see cref="ItemPage.Next"/> of the previous page. Not
+/// with <paramref name="OrderBy"/>.</param>
 /// <param name="IncludeVectors">Whether the items carry their vectors.</param>
+/// <param name="OrderBy">Metadata keys the items are ordered by, 1 to 8, in turn (numbers by value, date-time strings
+/// as instants, other strings ordinally, booleans false first; items without a value at a key after the others in
+/// either direction; then by id). Null: id order.</param>
+/// <param name="Offset">Items of that order skipped before the page, with <paramref name="OrderBy"/> only; offset +
+/// limit at most <see cref="IndexLimits.MaxOrderedWindow"/>.</param>
 [GenerateSerializer, Immutable, Alias("vectord.ItemQuery")]
 public sealed record ItemQuery(
     [property: Id(0)] ItemFilter? Filter = null,
     [property: Id(1)] int Limit = 100,
     [property: Id(2)] string? After = null,
-    [property: Id(3)] bool IncludeVectors = false);
+    [property: Id(3)] bool IncludeVectors = false,
+    [property: Id(4)] OrderKey[]? OrderBy = null,
+    [property: Id(5)] int Offset = 0);
+
+/// <summary>A key items are ordered by.</summary>
+/// <param name="Key">The dotted path into the metadata.</param>
+/// <param name="Descending">Largest first.</param>
+[GenerateSerializer, Immutable, Alias("vectord.OrderKey")]
+public sealed record OrderKey(
+    [property: Id(0)] string Key,
+    [property: Id(1)] bool Descending = false);

@@ -50,6 +50,16 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     public async Task<ItemPage> QueryItemsAsync(ItemQuery query, CancellationToken cancellationToken)
     {
         var part = await host.GetAsync(recover);
+        if (query.OrderBy is { } order)
+        {
+            // Ordered: the part's first offset + limit matches, ordered on the thread pool; the index grain merges.
+            var ids = await Task.Run(() => part.Index.OrderedIds(FilterTranslation.ToEngine(query.Filter), OrderRules.ToEngine(order),
+                query.Offset + query.Limit, cancellationToken));
+            var found = await host.ReadVectorsAsync(part, () => Task.FromResult(ids
+                .Select(id => part.Index.TryGet(id, out var item) ? ItemRules.ToContract(item, query.IncludeVectors) : null)
+                .OfType<IndexItem>().ToArray()));
+            return new ItemPage(found, null);
+        }
         // The filter is evaluated on the thread pool, so the activation's writes do not wait for it; the page is
         // read on the activation's scheduler, like the writes that reset the part's sorted ids.
         var matches = query.Filter is { } filter ? await Task.Run(() => part.Matcher(filter, cancellationToken)) : null;

@@ -1,3 +1,4 @@
+using Vectord.Grains.Items;
 using Vectord.Grains.Merge;
 using Vectord.Grains.Parts;
 using Vectord.Hnsw;
@@ -73,9 +74,17 @@ internal sealed class IndexParts(IPartClient[] parts, Func<int, IndexPart?> find
         return await parts[shard].SearchAsync(queries, cancellationToken);
     }
 
-    /// <summary>A page of the items matching a checked query, in id order across the parts.</summary>
-    public async Task<ItemPage> QueryAsync(ItemQuery query, CancellationToken cancellationToken) =>
-        FanIn.Page(await Task.WhenAll(parts.Select(p => p.QueryItemsAsync(query, cancellationToken))), query.Limit);
+    /// <summary>A page of the items matching a checked query, in id order across the parts, or in the query's order
+    /// (each part sends its first offset + limit, merged by <see cref="OrderRules.Merge"/>).</summary>
+    public async Task<ItemPage> QueryAsync(ItemQuery query, CancellationToken cancellationToken)
+    {
+        if (query.OrderBy is null)
+        {
+            return FanIn.Page(await Task.WhenAll(parts.Select(p => p.QueryItemsAsync(query, cancellationToken))), query.Limit);
+        }
+        var window = query with { Limit = query.Offset + query.Limit, Offset = 0 };
+        return OrderRules.Merge(await Task.WhenAll(parts.Select(p => p.QueryItemsAsync(window, cancellationToken))), query);
+    }
 
     /// <summary>How many items match a checked filter, over every part.</summary>
     public async Task<int> CountAsync(ItemFilter filter, CancellationToken cancellationToken) =>
