@@ -74,7 +74,7 @@ internal sealed class FilterTranslator : FilterTranslatorBase
         return value switch
         {
             null => Where.IsNull(key),
-            string or Guid or bool or DateTime or DateTimeOffset => Where.Match(key, Scalar(value, node)),
+            string or Guid or bool or DateTime or DateTimeOffset or DateOnly or TimeOnly => Where.Match(key, Scalar(value, node)),
             _ => Number(value, node) is var number && double.IsInteger(number) && Math.Abs(number) <= (1L << 53)
                 ? Where.Match(key, (long)number)
                 : Where.Range(key, gte: number, lte: number),
@@ -166,7 +166,7 @@ internal sealed class FilterTranslator : FilterTranslatorBase
         Guid guid => guid.ToString("D"),
         bool boolean => boolean,
         // A date matches the text the record's metadata holds for it (System.Text.Json's ISO 8601 form).
-        DateTime or DateTimeOffset => System.Text.Json.JsonSerializer.SerializeToElement(value, value.GetType()).GetString()!,
+        DateTime or DateTimeOffset or DateOnly or TimeOnly => System.Text.Json.JsonSerializer.SerializeToElement(value, value.GetType()).GetString()!,
         int or long or short or byte or sbyte or ushort or uint => Convert.ToInt64(value, CultureInfo.InvariantCulture),
         _ => throw new NotSupportedException($"filter '{node}': the value {value} ({value.GetType().Name}) cannot be matched; use a string, an integer, a bool or a date"),
     };

@@ -16,12 +16,14 @@ namespace Vectord.VectorData;
 /// (<see cref="object"/> for the dynamic collection).</typeparam>
 /// <typeparam name="TRecord">The record type.</typeparam>
 /// <remarks>
-/// Search returns at most 1,000 results (<c>top + Skip</c>); under cosine similarity the index stores unit vectors, so
-/// vectors read back are normalised. Records are retrieved by filter in key order (ordinal order of the item ids);
-/// <c>OrderBy</c> is not supported.
+/// Search returns at most 1,000 results (<c>top + Skip</c>); under cosine the index stores unit vectors, so vectors
+/// read back are normalised. Records are retrieved by filter in key order (ordinal order of the item ids), or in the
+/// order of <c>OrderBy</c> (up to 10,000 records deep: <c>top + Skip</c>). Data properties marked
+/// <c>IsFullTextIndexed</c> are the index's text fields, searched by <see cref="HybridSearchAsync"/> (BM25 fused with
+/// the vector search by reciprocal rank; the score is the fused score).
 /// </remarks>
 #pragma warning disable CA1711 // MEVD names its collections "...Collection".
-public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>
+public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>, IKeywordHybridSearchable<TRecord>
 #pragma warning restore CA1711
     where TKey : notnull
     where TRecord : class
@@ -41,8 +43,9 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
         _mapper = new RecordMapper<TRecord>(model);
         Name = name;
         var vector = model.VectorProperty;
+        IndexTextField[] textFields = [.. model.DataProperties.Where(p => p.IsFullTextIndexed).Select(p => new IndexTextField(p.StorageName))];
         _spec = new IndexSpec(vector.Dimensions, Distance: Distances.ToIndex(vector.DistanceFunction), Shards: shards,
-            Replicas: replicas);
+            Replicas: replicas, TextFields: textFields.Length == 0 ? null : textFields);
         _metadata = new VectorStoreCollectionMetadata { VectorStoreSystemName = StoreErrors.SystemName, CollectionName = name };
     }
 
@@ -96,13 +99,32 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         options ??= new();
-        if (options.OrderBy?.Invoke(new()).Values is { Count: > 0 })
-        {
-            throw new NotSupportedException("Vectord returns records in key order (ordinal order of the item ids); OrderBy is not supported");
-        }
         ArgumentOutOfRangeException.ThrowIfNegative(options.Skip);
         var itemFilter = new FilterTranslator().Translate(filter, _model);
         bool vectors = WantVectors(options.IncludeVectors);
+        if (options.OrderBy?.Invoke(new()).Values is { Count: > 0 } sorts)
+        {
+            if ((long)top + options.Skip > IndexLimits.MaxOrderedWindow)
+            {
+                throw new ArgumentOutOfRangeException(nameof(top), $"top + Skip is {(long)top + options.Skip}; Vectord orders at most {IndexLimits.MaxOrderedWindow} records");
+            }
+            OrderKey[] keys = [.. sorts.Select(s => new OrderKey(_model.GetDataOrKeyProperty(s.PropertySelector) switch
+            {
+                DataPropertyModel data => data.StorageName,
+                var other => throw new NotSupportedException($"Vectord orders records by data properties; '{other.ModelName}' is not one"),
+            }, !s.Ascending))];
+            for (int offset = options.Skip, end = options.Skip + top; offset < end; offset += MaxResults)
+            {
+                var ordered = new ItemQuery(itemFilter, Math.Min(MaxResults, end - offset), null, vectors, keys, offset);
+                var page = await Run("Query", () => _transport.QueryAsync(Name, ordered, cancellationToken)).ConfigureAwait(false);
+                foreach (var item in page.Items)
+                {
+                    yield return _mapper.FromItem(item.Id, vectors ? item.Vector : null, item.Metadata);
+                }
+                if (page.Items.Length < ordered.Limit) { yield break; }
+            }
+            yield break;
+        }
         int skip = options.Skip, left = top;
         string? after = null;
         do
@@ -184,9 +206,56 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
         var query = new SearchQuery(vector, top + options.Skip, Filter: filter);
         var hits = (await Run("Search", () => _transport.SearchAsync(Name, query, cancellationToken)).ConfigureAwait(false))
             .Skip(options.Skip)
-            .Select(hit => (Hit: hit, Score: Distances.ToScore(_spec.Distance, hit.Distance)))
-            .Where(h => Distances.Passes(_spec.Distance, h.Score, options.ScoreThreshold))
+            .Select(hit => (Hit: hit, Score: Distances.ToScore(vectorProperty.DistanceFunction, hit.Distance)))
+            .Where(h => Distances.Passes(vectorProperty.DistanceFunction, h.Score, options.ScoreThreshold))
             .ToArray();
+        await foreach (var result in ResultsAsync(hits, vectors, cancellationToken).ConfigureAwait(false))
+        {
+            yield return result;
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The keywords are searched as one query, by BM25, in the full-text indexed property (the one
+    /// <see cref="HybridSearchOptions{TRecord}.AdditionalProperty"/> names, or the only one); the nearest records and the
+    /// best keyword matches (100 of each, or top + Skip) are fused by reciprocal rank. The score is the fused score
+    /// (higher is better); <see cref="HybridSearchOptions{TRecord}.ScoreThreshold"/> is a least fused score.</remarks>
+    public async IAsyncEnumerable<VectorSearchResult<TRecord>> HybridSearchAsync<TInput>(TInput searchValue, ICollection<string> keywords, int top,
+        HybridSearchOptions<TRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        where TInput : notnull
+    {
+        ArgumentNullException.ThrowIfNull(searchValue);
+        ArgumentNullException.ThrowIfNull(keywords);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        options ??= new();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip);
+        if (top + options.Skip > MaxResults)
+        {
+            throw new ArgumentOutOfRangeException(nameof(top), $"top + Skip is {top + options.Skip}; Vectord returns at most {MaxResults} results");
+        }
+        bool vectors = WantVectors(options.IncludeVectors);
+        var vectorProperty = _model.GetVectorPropertyOrSingle(new VectorSearchOptions<TRecord> { VectorProperty = options.VectorProperty });
+        var textProperty = _model.GetFullTextDataPropertyOrSingle(options.AdditionalProperty);
+        var vector = await SearchVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
+        var filter = options.Filter is null ? null : new FilterTranslator().Translate(options.Filter, _model);
+        var words = string.Join(' ', keywords.Where(k => !string.IsNullOrWhiteSpace(k)));
+        var query = new SearchQuery(vector, top + options.Skip, Filter: filter,
+            Text: words.Length == 0 ? null : new TextQuery(words, [textProperty.StorageName]));
+        var hits = (await Run("HybridSearch", () => _transport.SearchAsync(Name, query, cancellationToken)).ConfigureAwait(false))
+            .Skip(options.Skip)
+            .Select(hit => (Hit: hit, Score: hit.Score is { } fused ? (double)fused : Distances.ToScore(vectorProperty.DistanceFunction, hit.Distance)))
+            .Where(h => options.ScoreThreshold is not { } least || h.Score >= least)
+            .ToArray();
+        await foreach (var result in ResultsAsync(hits, vectors, cancellationToken).ConfigureAwait(false))
+        {
+            yield return result;
+        }
+    }
+
+    /// <summary>The records of scored hits, with their vectors when asked for (read in one call after the search).</summary>
+    private async IAsyncEnumerable<VectorSearchResult<TRecord>> ResultsAsync((SearchHit Hit, double Score)[] hits, bool vectors,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var withVectors = vectors && hits.Length > 0
             ? (await ItemsByIdAsync([.. hits.Select(h => h.Hit.Id)], true, cancellationToken).ConfigureAwait(false))
                 .ToDictionary(item => item.Id, item => item.Vector, StringComparer.Ordinal)

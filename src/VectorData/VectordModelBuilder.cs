@@ -52,16 +52,16 @@ internal sealed class VectordModelBuilder() : CollectionModelBuilder(new Collect
     /// <inheritdoc/>
     protected override bool IsDataPropertyTypeValid(Type type, [NotNullWhen(false)] out string? supportedTypes)
     {
-        supportedTypes = "string, int, long, double, float, decimal, bool, Guid, DateTime, DateTimeOffset, or arrays/lists of these";
+        supportedTypes = "string, byte, short, int, long, double, float, decimal, bool, Guid, DateTime, DateTimeOffset, DateOnly, TimeOnly, or arrays/lists of these";
         type = Nullable.GetUnderlyingType(type) ?? type;
         return IsScalar(type)
             || (type.IsArray && IsScalar(type.GetElementType()!))
             || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) && IsScalar(type.GenericTypeArguments[0]));
 
         static bool IsScalar(Type type) =>
-            type == typeof(string) || type == typeof(int) || type == typeof(long) || type == typeof(double)
-            || type == typeof(float) || type == typeof(decimal) || type == typeof(bool) || type == typeof(Guid)
-            || type == typeof(DateTime) || type == typeof(DateTimeOffset);
+            type == typeof(string) || type == typeof(byte) || type == typeof(short) || type == typeof(int) || type == typeof(long)
+            || type == typeof(double) || type == typeof(float) || type == typeof(decimal) || type == typeof(bool) || type == typeof(Guid)
+            || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(DateOnly) || type == typeof(TimeOnly);
     }
 
     /// <inheritdoc/>

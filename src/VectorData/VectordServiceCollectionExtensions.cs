@@ -69,8 +69,8 @@ public static class VectordServiceCollectionExtensions
     }
 
     /// <summary>One collection of the co-hosted store (direct grain calls), registered as
-    /// <see cref="VectordCollection{TKey, TRecord}"/>, <see cref="VectorStoreCollection{TKey, TRecord}"/> and
-    /// <see cref="IVectorSearchable{TRecord}"/>.</summary>
+    /// <see cref="VectordCollection{TKey, TRecord}"/>, <see cref="VectorStoreCollection{TKey, TRecord}"/>,
+    /// <see cref="IVectorSearchable{TRecord}"/> and <see cref="IKeywordHybridSearchable{TRecord}"/>.</summary>
     /// <param name="services">The services.</param>
     /// <param name="name">The collection's index name.</param>
     /// <param name="options">The store's options (embedding generator, shards and replicas of an index it creates).</param>
@@ -157,6 +157,8 @@ public static class VectordServiceCollectionExtensions
         services.Add(new ServiceDescriptor(typeof(VectorStoreCollection<TKey, TRecord>), serviceKey,
             (sp, key) => Resolve<VectordCollection<TKey, TRecord>>(sp, key), lifetime));
         services.Add(new ServiceDescriptor(typeof(IVectorSearchable<TRecord>), serviceKey,
+            (sp, key) => Resolve<VectordCollection<TKey, TRecord>>(sp, key), lifetime));
+        services.Add(new ServiceDescriptor(typeof(IKeywordHybridSearchable<TRecord>), serviceKey,
             (sp, key) => Resolve<VectordCollection<TKey, TRecord>>(sp, key), lifetime));
         return services;
     }

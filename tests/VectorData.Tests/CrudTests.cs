@@ -83,7 +83,7 @@ public sealed class CrudTests(Node node)
     }
 
     [Theory, ClassData(typeof(BothTransports))]
-    public async Task Get_by_filter_pages_in_key_order_with_top_and_skip(Transport transport)
+    public async Task Get_by_filter_pages_in_key_order_or_by_properties_with_top_and_skip(Transport transport)
     {
         var ct = TestContext.Current.CancellationToken;
         var collection = await NewCollectionAsync(transport);
@@ -97,8 +97,16 @@ public sealed class CrudTests(Node node)
         var withVectors = await collection.GetAsync(p => p.Stock > 2, 2, new() { IncludeVectors = true }, ct).ToListAsync(ct);
         Assert.All(withVectors, p => Assert.Equal(3, p.Embedding.Length));
 
+        // Ordered by a data property (stored as "price"), then by a second one, paged with Skip.
+        var byPrice = products.OrderByDescending(p => p.Price).ThenBy(p => p.Stock).ThenBy(p => p.Id, StringComparer.Ordinal).Select(p => p.Id).ToList();
+        var ordered = await collection.GetAsync(p => true, 5, new() { OrderBy = o => o.Descending(p => p.Price).Ascending(p => p.Stock) }, ct)
+            .Select(p => p.Id).ToListAsync(ct);
+        Assert.Equal(byPrice.Take(5), ordered);
+        var later = await collection.GetAsync(p => p.Stock > 2, 6, new() { Skip = 3, OrderBy = o => o.Descending(p => p.Price).Ascending(p => p.Stock) }, ct)
+            .Select(p => p.Id).ToListAsync(ct);
+        Assert.Equal(byPrice.Where(id => products.Single(p => p.Id == id).Stock > 2).Skip(3).Take(6), later);
         await Assert.ThrowsAsync<NotSupportedException>(async () =>
-            await collection.GetAsync(p => true, 5, new() { OrderBy = o => o.Descending(p => p.Price) }, ct).ToListAsync(ct));
+            await collection.GetAsync(p => true, 5, new() { OrderBy = o => o.Ascending(p => p.Id) }, ct).ToListAsync(ct));
     }
 
     private async Task<VectordCollection<string, Product>> NewCollectionAsync(Transport transport)

@@ -45,6 +45,10 @@ public sealed class DistanceFunctionTests(Node node)
             data.Add(transport, DistanceFunction.CosineSimilarity, ["a", "c", "b"], [1, 0.6, 0], 0.5, ["a", "c"]);
             data.Add(transport, DistanceFunction.EuclideanDistance, ["a", "b", "c"], [0, Math.Sqrt(2), Math.Sqrt(20)], 2, ["a", "b"]);
             data.Add(transport, DistanceFunction.DotProductSimilarity, ["c", "a", "b"], [3, 1, 0], 0.5, ["c", "a"]);
+            // The same three indexes, scored as distances: 1 − cos, L2², −dot (lower is closer; the threshold a most).
+            data.Add(transport, DistanceFunction.CosineDistance, ["a", "c", "b"], [0, 0.4, 1], 0.5, ["a", "c"]);
+            data.Add(transport, DistanceFunction.EuclideanSquaredDistance, ["a", "b", "c"], [0, 2, 20], 3, ["a", "b"]);
+            data.Add(transport, DistanceFunction.NegativeDotProductSimilarity, ["c", "a", "b"], [-3, -1, 0], -0.5, ["c", "a"]);
         }
         return data;
     }

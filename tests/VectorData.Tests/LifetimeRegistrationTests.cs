@@ -96,7 +96,7 @@ public sealed class LifetimeRegistrationTests(Node node)
             AssertLifetime<VectorStoreCollection<string, Product>>(services, lifetime, key);
             AssertLifetime<IVectorSearchable<Product>>(services, lifetime, key);
             Assert.Equal("products", Resolve<VectorStoreCollection<string, Product>>(services, key).Name);
-            Assert.Null(services.GetService<IKeywordHybridSearchable<Product>>());
+            AssertLifetime<IKeywordHybridSearchable<Product>>(services, lifetime, key);
         }
     }
 

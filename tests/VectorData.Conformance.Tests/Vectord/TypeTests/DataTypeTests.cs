@@ -4,7 +4,7 @@ using VectorData.ConformanceTests.TypeTests;
 
 namespace Vectord.VectorData.Conformance.Tests.TypeTests;
 
-/// <summary>The suite's data type tests, with what Vectord does not store declared.</summary>
+/// <summary>The suite's data type tests: every type the suite tests is stored in the item's JSON metadata.</summary>
 public abstract class VectordDataTypeTests(DataTypeTests<string, DataTypeTests<string>.DefaultRecord>.Fixture fixture)
     : DataTypeTests<string, DataTypeTests<string>.DefaultRecord>(fixture)
 {
@@ -15,10 +15,6 @@ public abstract class VectordDataTypeTests(DataTypeTests<string, DataTypeTests<s
     public override Task String_array()
         => Test<string[]>("StringArray", ["foo", "bar"], ["foo", "baz"], isFilterable: false);
 
-    /// <summary>The data property types the connector refuses when it builds a collection's model: data properties are
-    /// the record's JSON metadata, and it maps string, int, long, double, float, decimal, bool, Guid, DateTime,
-    /// DateTimeOffset (nullable or not) and arrays/lists of these; byte, short, DateOnly and TimeOnly are not among them.</summary>
-    public static Type[] Unsupported { get; } = [typeof(byte), typeof(short), typeof(DateOnly), typeof(TimeOnly)];
 }
 
 public sealed class HttpDataTypeTests(HttpDataTypeTests.Fixture fixture)
@@ -27,8 +23,6 @@ public sealed class HttpDataTypeTests(HttpDataTypeTests.Fixture fixture)
     public new sealed class Fixture : DataTypeTests<string, DataTypeTests<string>.DefaultRecord>.Fixture
     {
         public override TestStore TestStore => VectordTestStore.Http;
-
-        public override Type[] UnsupportedDefaultTypes => Unsupported;
     }
 }
 
@@ -38,7 +32,5 @@ public sealed class GrainsDataTypeTests(GrainsDataTypeTests.Fixture fixture)
     public new sealed class Fixture : DataTypeTests<string, DataTypeTests<string>.DefaultRecord>.Fixture
     {
         public override TestStore TestStore => VectordTestStore.Grains;
-
-        public override Type[] UnsupportedDefaultTypes => Unsupported;
     }
 }
