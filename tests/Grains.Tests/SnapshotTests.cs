@@ -98,10 +98,15 @@ public sealed class SnapshotTests(FileClusterFixture fixture)
     [Fact]
     public async Task Snapshots_outlive_a_drop_and_restore_the_index_under_its_own_name()
     {
+        var ct = TestContext.Current.CancellationToken;
         var name = TestData.Name("dropped");
-        await Index(name).CreateAsync(new IndexSpec(4, Distance: IndexDistance.Dot, Shards: 2));
-        var items = TestData.Items(50, 4, seed: 3, metadata: i => $"{{\"i\":{i}}}");
+        await Index(name).CreateAsync(new IndexSpec(4, Distance: IndexDistance.Dot, Shards: 2,
+            TextFields: [new IndexTextField("body", IndexTextLanguage.English)], Bm25K1: 0.9));
+        var items = TestData.Items(50, 4, seed: 3, metadata: i => $"{{\"i\":{i},\"body\":\"{TestData.Words(i)}\"}}");
         await Index(name).AddAsync(items);
+        var keyword = new SearchQuery([], K: 10, Text: new TextQuery("running foxes"));
+        var before = await Index(name).SearchAsync(keyword, ct);
+        Assert.NotEmpty(before);
         var snapshot = await Index(name).CreateSnapshotAsync();
         await Index(name).DropAsync();
 
@@ -111,6 +116,10 @@ public sealed class SnapshotTests(FileClusterFixture fixture)
         var info = await SnapshotTransfer.RestoreAsync(Grains, file, name);
         Assert.Equal((IndexDistance.Dot, 2, 50), (info.Distance, info.Shards, info.Length));
         Assert.Equal(items[7].Metadata, (await Index(name).GetItemAsync(items[7].Id))!.Metadata);
+        // The text fields come back with the index, and its parts rebuild their text indexes from the items.
+        Assert.Equal([new IndexTextField("body", IndexTextLanguage.English)], info.TextFields!);
+        Assert.Equal((0.9, 0.75), (info.Bm25K1, info.Bm25B));
+        Assert.Equal(before, await Index(name).SearchAsync(keyword, ct));
 
         await Assert.ThrowsAsync<IndexAlreadyExistsException>(() => SnapshotTransfer.RestoreAsync(Grains, file, name));
         await store.DeleteAsync(name, snapshot.Name);

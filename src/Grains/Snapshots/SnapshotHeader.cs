@@ -20,10 +20,18 @@ namespace Vectord.Grains.Snapshots;
 /// taken before the option existed.</param>
 /// <param name="Replicas">Copies of each part the index had; absent (null) when it had one, as in snapshots taken before
 /// replicas existed.</param>
+/// <param name="TextFields">The index's text fields (key and language, <c>none</c> or <c>english</c>); absent when it had
+/// none, as in snapshots taken before text fields existed. The text index itself is not in the file: a restored part
+/// builds it from its items' metadata.</param>
+/// <param name="Bm25K1">BM25's k1 of the text fields; absent with them.</param>
+/// <param name="Bm25B">BM25's b of the text fields; absent with them.</param>
 public sealed record SnapshotHeader(
     string Index, string Created, int Dimension, int M, int EfSearch, string Distance, int Parts, int[] Lengths, string ShardScheme,
     string? Quantization = null, bool OnDisk = false,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Replicas = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Replicas = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SnapshotTextField[]? TextFields = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Bm25K1 = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Bm25B = null)
 {
     /// <summary>The header of a snapshot of the index <paramref name="index"/> with these parameters and part lengths.</summary>
     public static SnapshotHeader Of(string index, IndexSpec spec, DateTimeOffset created, int[] lengths)
@@ -32,7 +40,9 @@ public sealed record SnapshotHeader(
         ArgumentNullException.ThrowIfNull(lengths);
         return new(index, Format(created), spec.Dimension, spec.M, spec.EfSearch, spec.Distance.ToString().ToLowerInvariant(),
             lengths.Length, lengths, Shards.ShardRouting.Scheme, spec.Quantization.ToString().ToLowerInvariant(), spec.OnDisk,
-            spec.Replicas > 1 ? spec.Replicas : null);
+            spec.Replicas > 1 ? spec.Replicas : null,
+            spec.TextFields is { Length: > 0 } fields ? [.. fields.Select(f => new SnapshotTextField(f.Path, f.Language.ToString().ToLowerInvariant()))] : null,
+            spec.TextFields is { Length: > 0 } ? spec.Bm25K1 : null, spec.TextFields is { Length: > 0 } ? spec.Bm25B : null);
     }
 
     /// <summary>Items in the snapshot.</summary>
@@ -53,9 +63,14 @@ public sealed record SnapshotHeader(
         {
             throw new SnapshotFormatException($"the header names an unknown quantization \"{Quantization}\"");
         }
+        var textFields = TextFields?.Select(f => new IndexTextField(f.Key,
+            Enum.TryParse<IndexTextLanguage>(f.Language, ignoreCase: true, out var language) && Enum.IsDefined(language)
+                ? language
+                : throw new SnapshotFormatException($"the header names an unknown text language \"{f.Language}\""))).ToArray();
         try
         {
-            return IndexRules.Effective(new IndexSpec(Dimension, M, EfSearch, distance, shards, quantization, OnDisk, Replicas ?? 1));
+            return IndexRules.Effective(new IndexSpec(Dimension, M, EfSearch, distance, shards, quantization, OnDisk, Replicas ?? 1,
+                textFields, Bm25K1, Bm25B));
         }
         catch (InvalidIndexArgumentException e)
         {
@@ -67,6 +82,11 @@ public sealed record SnapshotHeader(
     public static string Format(DateTimeOffset created) =>
         created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }
+
+/// <summary>A text field in a snapshot's header.</summary>
+/// <param name="Key">The field's path.</param>
+/// <param name="Language"><c>none</c> or <c>english</c>.</param>
+public sealed record SnapshotTextField(string Key, string Language);
 
 /// <summary>Serializer metadata of the snapshot header and the snapshot's description (snake_case).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
