@@ -51,6 +51,9 @@ public sealed class CommandLineTests(NodeFixture node)
     [InlineData("search", "x", "--vector", "[1,2", "-k", "3")]
     [InlineData("search", "x", "--vector", "[1,2]", "--filter", "{\"must\":[{\"key\":\"a\",\"range\":{}}]}")]
     [InlineData("search", "x", "--vector", "[1,2]", "--consistency", "eventual")]
+    [InlineData("search", "x", "--id", "a", "--vector", "[1,2]")]
+    [InlineData("search", "x", "--vector", "[1,2]", "--fusion", "weighted")]
+    [InlineData("search", "x", "--text", "fox", "--fusion", "max")]
     [InlineData("indexes", "--url", "ftp://example")]
     [InlineData("export", "--index", "x")]
     [InlineData]
@@ -147,5 +150,37 @@ public sealed class CommandLineTests(NodeFixture node)
         Assert.True(missing.Exit == ExitCodes.Failure, missing.ToString());
         Assert.Contains("has no item nobody", missing.Output, StringComparison.Ordinal);
         Assert.Equal(byVector, primary);
+    }
+
+    [Fact]
+    public async Task Search_by_words_alone_or_with_a_vector_lists_scores_and_distances()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var index = "words-" + Guid.NewGuid().ToString("N")[..12];
+        await node.Client.CreateIndexAsync(index, new IndexSpec(2, Distance: IndexDistance.Euclidean,
+            TextFields: [new IndexTextField("title"), new IndexTextField("body", IndexTextLanguage.English)]), ct);
+        await node.Client.AddAsync(index, [
+            new IndexItem("fox", [1, 0], """{"title":"The red fox","body":"Foxes run through the fields"}"""),
+            new IndexItem("dog", [2, 0], """{"title":"A brown dog","body":"Dogs sleep by the fire"}"""),
+            new IndexItem("cat", [9, 0], """{"title":"Black cat","body":"A fox watched the cat running"}""")], ct);
+
+        var words = await node.RunAsync("search", index, "--text", "fox running");
+        var titles = await node.RunAsync("search", index, "--text", "fox", "--fields", "title");
+        var hybrid = await node.RunAsync("search", index, "--text", "sleeping", "--vector", "[9,0]", "-k", "2");
+        var noText = await node.RunAsync("search", index, "--text", "fox", "--fields", "nope");
+
+        Assert.True(words.Exit == ExitCodes.Success, words.ToString());
+        // fox: "fox" in its title, both words (stemmed) in its body; cat: both in its body. No distances.
+        Assert.Matches(@"1\s*│\s*fox\s*│\s*[0-9.]+\s*│\s*│", words.Output);
+        Assert.Matches(@"2\s*│\s*cat\s*│\s*[0-9.]+\s*│\s*│", words.Output);
+        Assert.DoesNotContain("dog", words.Output, StringComparison.Ordinal);
+        Assert.True(titles.Exit == ExitCodes.Success, titles.ToString());
+        Assert.Matches(@"1\s*│\s*fox\s*│", titles.Output);
+        Assert.DoesNotContain("cat", titles.Output, StringComparison.Ordinal);
+        Assert.True(hybrid.Exit == ExitCodes.Success, hybrid.ToString());
+        Assert.Matches(@"1\s*│\s*dog\s*│\s*0\.0[0-9]+\s*│\s*7\s", hybrid.Output);   // in both lists: first
+        Assert.Matches(@"2\s*│\s*cat\s*│\s*0\.0[0-9]+\s*│\s*0\s", hybrid.Output);
+        Assert.True(noText.Exit == ExitCodes.Failure, noText.ToString());
+        Assert.Contains("'nope' is not a text field of this index", noText.Output, StringComparison.Ordinal);
     }
 }

@@ -42,6 +42,27 @@ internal sealed class SearchSettings : ServiceSettings
     [Description("Only items whose metadata match this filter, e.g. {\"must\":[[{\"key\":\"lang\",\"match\":{\"value\":\"en\"}}]]}")]
     public string? Filter { get; init; }
 
+    /// <summary>Words searched in the index's text fields (BM25): alone a keyword search, with --id or --vector a
+    /// hybrid search.</summary>
+    [CommandOption("--text <WORDS>")]
+    [Description("Words to search in the index's text fields (BM25); with --id or --vector, a hybrid search")]
+    public string? Text { get; init; }
+
+    /// <summary>The text fields searched.</summary>
+    [CommandOption("--fields <LIST>")]
+    [Description("Text fields searched by --text, comma-separated (default: all)")]
+    public string? Fields { get; init; }
+
+    /// <summary>How a hybrid search fuses its lists.</summary>
+    [CommandOption("--fusion <F>")]
+    [Description("How a hybrid search fuses its two lists: rrf (default) or weighted")]
+    public string? Fusion { get; init; }
+
+    /// <summary>The vector list's weight in weighted fusion.</summary>
+    [CommandOption("--alpha <A>")]
+    [Description("The vector list's weight in weighted fusion, 0 to 1 (default 0.5)")]
+    public float? Alpha { get; init; }
+
     /// <summary>Which copies of a replicated index may answer.</summary>
     [CommandOption("--consistency <C>")]
     [Description("any (default: any ready copy of each shard, at most one acknowledged write batch behind) or primary (the primaries: every acknowledged write)")]
@@ -54,9 +75,17 @@ internal sealed class SearchSettings : ServiceSettings
         {
             return failed;
         }
-        if ((Id is null) == (Vector is null))
+        if (Id is not null && Vector is not null)
         {
-            return ValidationResult.Error("give exactly one of --id and --vector");
+            return ValidationResult.Error("give one of --id and --vector, not both");
+        }
+        if (Id is null && Vector is null && Text is null)
+        {
+            return ValidationResult.Error("give --id or --vector, --text, or --text with one of them");
+        }
+        if ((Fields is not null || Fusion is not null || Alpha is not null) && Text is null)
+        {
+            return ValidationResult.Error("--fields, --fusion and --alpha go with --text");
         }
         if (K is < 1 or > IndexLimits.MaxK)
         {
@@ -70,6 +99,7 @@ internal sealed class SearchSettings : ServiceSettings
         {
             _ = Filter is null ? null : ParseFilter(Filter);
             ConsistencyNames.Parse(Consistency);
+            FusionNames.Parse(Fusion, "--fusion");
             return ValidationResult.Success();
         }
         catch (InvalidIndexArgumentException e)
@@ -91,6 +121,10 @@ internal sealed class SearchSettings : ServiceSettings
         }
     }
 
+    /// <summary>The keyword query of --text and --fields; null without --text.</summary>
+    public TextQuery? TextQuery() => Text is null ? null
+        : new TextQuery(Text, Fields?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+
     /// <summary>Reads a filter in its JSON form.</summary>
     /// <exception cref="InvalidIndexArgumentException">Not a valid filter; the message says what is wrong.</exception>
     public static ItemFilter ParseFilter(string json)
@@ -107,27 +141,50 @@ internal sealed class SearchSettings : ServiceSettings
     }
 }
 
-/// <summary><c>vectord search NAME --id ID | --vector JSON</c>: the nearest items as a table.</summary>
+/// <summary><c>vectord search NAME --id ID | --vector JSON | --text WORDS</c>: the nearest items, the best keyword
+/// matches, or a hybrid of both, as a table.</summary>
 internal sealed class SearchCommand(CliContext context) : ServiceCommand<SearchSettings>(context)
 {
     /// <inheritdoc />
     protected override async Task<int> RunAsync(VectordClient client, SearchSettings settings, CancellationToken cancellationToken)
     {
-        var vector = settings.Vector is not null
-            ? SearchSettings.ParseVector(settings.Vector)!
-            : (await client.GetItemAsync(settings.Name, settings.Id!, cancellationToken).ConfigureAwait(false)
-                ?? throw new CliException($"index {settings.Name} has no item {settings.Id}")).Vector;
         var filter = settings.Filter is null ? null : SearchSettings.ParseFilter(settings.Filter);
-        var query = new SearchQuery(vector, settings.K, settings.Ef, filter, ConsistencyNames.Parse(settings.Consistency));
-        var hits = await client.SearchAsync(settings.Name, query, cancellationToken).ConfigureAwait(false);
-        var table = new Table().AddColumns("#", "id", "distance", "metadata");
+        var consistency = ConsistencyNames.Parse(settings.Consistency);
+        var text = settings.TextQuery();
+        SearchHit[] hits;
+        if (settings.Id is null && settings.Vector is null)
+        {
+            hits = await client.SearchTextAsync(settings.Name, text!, settings.K, filter, consistency, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var vector = settings.Vector is not null
+                ? SearchSettings.ParseVector(settings.Vector)!
+                : (await client.GetItemAsync(settings.Name, settings.Id!, cancellationToken).ConfigureAwait(false)
+                    ?? throw new CliException($"index {settings.Name} has no item {settings.Id}")).Vector;
+            var query = new SearchQuery(vector, settings.K, settings.Ef, filter, consistency, text, FusionNames.Parse(settings.Fusion, "--fusion"),
+                settings.Alpha);
+            hits = await client.SearchAsync(settings.Name, query, cancellationToken).ConfigureAwait(false);
+        }
+        Console.Write(Table(hits, scored: text is not null));
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The hits as a table: rank, id, the score when words were searched, the distance (blank for an item
+    /// found by its words only), metadata.</summary>
+    private static Table Table(SearchHit[] hits, bool scored)
+    {
+        var table = new Table().AddColumns(scored ? ["#", "id", "score", "distance", "metadata"] : ["#", "id", "distance", "metadata"]);
         var rank = 0;
         foreach (var hit in hits)
         {
-            table.AddRow((++rank).ToString(CultureInfo.InvariantCulture), Markup.Escape(hit.Id),
-                hit.Distance.ToString("G6", CultureInfo.InvariantCulture), Markup.Escape(hit.Metadata ?? ""));
+            var distance = float.IsNaN(hit.Distance) ? "" : hit.Distance.ToString("G6", CultureInfo.InvariantCulture);
+            string[] cells = scored
+                ? [(++rank).ToString(CultureInfo.InvariantCulture), Markup.Escape(hit.Id), (hit.Score ?? 0).ToString("G6", CultureInfo.InvariantCulture),
+                    distance, Markup.Escape(hit.Metadata ?? "")]
+                : [(++rank).ToString(CultureInfo.InvariantCulture), Markup.Escape(hit.Id), distance, Markup.Escape(hit.Metadata ?? "")];
+            table.AddRow(cells);
         }
-        Console.Write(table);
-        return ExitCodes.Success;
+        return table;
     }
 }
