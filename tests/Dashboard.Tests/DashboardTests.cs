@@ -165,6 +165,50 @@ public sealed class DashboardTests(AuthSiloFixture fixture, Browser browser) : I
     }
 
     [Fact]
+    public async Task Words_are_searched_alone_and_beside_find_similar_where_the_index_has_text_fields()
+    {
+        string name = Names.New("words");
+        using (var created = await Silo.Api.PostAsJsonAsync("vectors/index",
+            new { name, dimension = 2, distance = "euclidean", text_fields = new object[] { new { key = "body", language = "english" } } },
+            TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        await Silo.AddAsync(name,
+            new { id = "fox", vector = new[] { 0f, 0f }, metadata = new { body = "A quick fox jumps over fences" } },
+            new { id = "dog", vector = new[] { 1f, 0f }, metadata = new { body = "The lazy dog sleeps" } },
+            new { id = "cat", vector = new[] { 5f, 0f }, metadata = new { body = "Cats and foxes jumping" } });
+        string plain = Names.New("nowords");
+        await Silo.CreateIndexAsync(plain, 2);
+
+        await using var tab = await browser.OpenAsync(Silo.BaseAddress);
+        await tab.SignInAsync(Silo.AdminToken);
+        var page = tab.Page;
+        await page.GotoAsync($"/dashboard/#/index/{name}");
+        await Expect(page.Locator("#params")).ToContainTextAsync("\"language\":\"english\"");
+        await page.Locator("#text-query").FillAsync("jumping foxes");
+        await page.Locator("#text-search-button").ClickAsync();
+        var results = page.Locator("#neighbours tbody tr");
+        await Expect(results).ToHaveCountAsync(2);   // stemmed: both hold fox and jump; the dog neither
+        await Expect(results.Locator(".neighbour-id")).ToHaveTextAsync(["cat", "fox"]);
+        await Expect(results.First.Locator(".neighbour-distance")).ToHaveTextAsync("");
+
+        // With words in the box, "Find similar" fuses the nearest items with the keyword matches.
+        await page.Locator("#text-query").FillAsync("sleeps");
+        await page.Locator("#item-table tbody tr[data-id='cat'] .find-similar").ClickAsync();
+        await Expect(page.Locator("#similar h2")).ToContainTextAsync("matching “sleeps”");
+        await Expect(results).ToHaveCountAsync(3);
+        await Expect(results.First.Locator(".neighbour-id")).ToHaveTextAsync("dog");   // in both lists
+        await Expect(results.First.Locator(".neighbour-distance")).ToHaveTextAsync("4.000000");
+        await Browser.ScreenshotAsync(page, "index-words");
+
+        await page.GotoAsync($"/dashboard/#/index/{plain}");
+        await Expect(page.Locator("#params")).ToBeVisibleAsync();
+        await Expect(page.Locator("#text-search")).ToBeHiddenAsync();
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
     public async Task Deleting_an_item_with_an_awkward_id_deletes_that_item_only()
     {
         string name = Names.New("awkward");

@@ -1,5 +1,6 @@
 // One index: its parameters, each copy of each shard (where it lives, its role, how far it has followed the shard's
 // log), an item browser paged with `next`, metadata pretty-printed, "find similar" from any item, and item deletion.
+// An index with text fields also gets a box for words: searched alone (BM25), or with "find similar" (hybrid).
 import { get, post, enc } from "./api.js";
 import { h, errorBox, fmt, pretty } from "./ui.js";
 
@@ -14,7 +15,12 @@ export async function detail({ main, onStop }, name) {
   const items = h("div", { id: "items" });
   const similar = h("div", { id: "similar" });
   const message = h("div", { id: "detail-message" });
-  main.replaceChildren(h("h1", {}, `Index ${name}`), message, info, shards, similar, h("h2", {}, "Items"), items);
+  const words = h("form", { id: "text-search", hidden: true, onsubmit: (e) => { e.preventDefault(); searchWords(); } },
+    h("label", { for: "text-query" }, "Words "),
+    h("input", { id: "text-query", type: "search", placeholder: "words in the text fields", size: 40 }), " ",
+    h("button", { id: "text-search-button", type: "submit" }, "Search words"),
+    h("span", { class: "muted" }, " — with words here, “Find similar” is a hybrid search"));
+  main.replaceChildren(h("h1", {}, `Index ${name}`), message, info, shards, words, similar, h("h2", {}, "Items"), items);
 
   let index;
   try {
@@ -23,7 +29,9 @@ export async function detail({ main, onStop }, name) {
     info.replaceChildren(errorBox(e, `Reading index ${name}`));
     return;
   }
-  const params = Object.entries(index.params).map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, String(v))));
+  const params = Object.entries(index.params).map(([k, v]) =>
+    h("tr", {}, h("th", {}, k), h("td", {}, typeof v === "object" && v !== null ? JSON.stringify(v) : String(v))));
+  words.hidden = !index.params.text_fields;
   info.replaceChildren(h("table", { id: "params" }, h("tbody", {}, params,
     h("tr", {}, h("th", {}, "length"), h("td", { id: "index-length" }, fmt(index.length))))));
 
@@ -67,20 +75,42 @@ export async function detail({ main, onStop }, name) {
       h("table", { id: "item-table" }, h("thead", {}, h("tr", {}, h("th", {}, "Id"), h("th", {}, "Metadata"), h("th", { class: "actions" }, ""))), h("tbody", {}, rows)));
   }
 
+  const query = () => (words.hidden ? "" : document.getElementById("text-query").value.trim());
+
   async function findSimilar(id) {
+    const text = query();
     similar.replaceChildren(h("p", { class: "muted" }, `Searching near ${id}…`));
     try {
       const item = await get(`${base}/items/${enc(id)}`);
-      const found = await post(`${base}/search`, { vector: item.vector, k: 10 });
-      similar.replaceChildren(h("h2", {}, `Nearest to ${id}`), h("table", { id: "neighbours" },
-        h("thead", {}, h("tr", {}, h("th", {}, "Id"), h("th", { class: "num" }, "Distance"), h("th", {}, "Metadata"))),
-        h("tbody", {}, found.results.map((r) => h("tr", {}, h("td", { class: "neighbour-id" }, r.id),
-          h("td", { class: "num neighbour-distance" }, r.distance.toFixed(6)),
-          h("td", {}, r.metadata === undefined ? "" : h("pre", {}, pretty(r.metadata))))))));
-      similar.scrollIntoView({ block: "nearest" });
+      const found = await post(`${base}/search`, text ? { vector: item.vector, k: 10, text: { query: text } } : { vector: item.vector, k: 10 });
+      showResults(text ? `Nearest to ${id} and matching “${text}”` : `Nearest to ${id}`, found.results, !!text);
     } catch (e) {
       similar.replaceChildren(errorBox(e, `Finding items similar to ${id}`));
     }
+  }
+
+  async function searchWords() {
+    const text = query();
+    if (!text) return;
+    similar.replaceChildren(h("p", { class: "muted" }, `Searching for “${text}”…`));
+    try {
+      const found = await post(`${base}/search/text`, { query: text, k: 10 });
+      showResults(`Best matches for “${text}”`, found.results, true);
+    } catch (e) {
+      similar.replaceChildren(errorBox(e, `Searching for “${text}”`));
+    }
+  }
+
+  // Results as a table: the score when words were searched, the distance when the item was among the nearest.
+  function showResults(title, results, scored) {
+    const distance = (r) => h("td", { class: "num neighbour-distance" }, r.distance === undefined ? "" : r.distance.toFixed(6));
+    similar.replaceChildren(h("h2", {}, title), h("table", { id: "neighbours" },
+      h("thead", {}, h("tr", {}, h("th", {}, "Id"), scored ? h("th", { class: "num" }, "Score") : null,
+        h("th", { class: "num" }, "Distance"), h("th", {}, "Metadata"))),
+      h("tbody", {}, results.map((r) => h("tr", {}, h("td", { class: "neighbour-id" }, r.id),
+        scored ? h("td", { class: "num neighbour-score" }, r.score.toFixed(4)) : null, distance(r),
+        h("td", {}, r.metadata === undefined ? "" : h("pre", {}, pretty(r.metadata))))))));
+    similar.scrollIntoView({ block: "nearest" });
   }
 
   async function remove(id) {
