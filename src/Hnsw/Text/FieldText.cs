@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Vectord.Hnsw.Text;
 
 /// <summary>
@@ -7,10 +9,9 @@ namespace Vectord.Hnsw.Text;
 /// </summary>
 internal sealed class FieldText(TextField text)
 {
-    private readonly Dictionary<string, TermPostings> _terms = new(StringComparer.Ordinal);
+    private readonly TermTable _terms = new();
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
     private int[] _lengths = [];
-    private long _termChars;
 
     /// <summary>The field.</summary>
     public TextField Field => text;
@@ -27,19 +28,16 @@ internal sealed class FieldText(TextField text)
     /// <summary>Distinct terms held.</summary>
     public int TermCount => _terms.Count;
 
-    /// <summary>Managed bytes held: the term strings and dictionary entries, the postings, the lengths.</summary>
-    public long MemoryBytes
-    {
-        get
-        {
-            long bytes = 64 + (24L * _terms.Count) + (22L * _terms.Count) + (2 * _termChars) + 24 + (4L * _lengths.Length);
-            foreach (var postings in _terms.Values) { bytes += postings.MemoryBytes; }
-            return bytes;
-        }
-    }
+    /// <summary>Managed bytes held: the terms and their postings, the lengths.</summary>
+    public long MemoryBytes => 64 + _terms.MemoryBytes + 24 + (4L * _lengths.Length);
 
-    /// <summary>The slots holding <paramref name="term"/>, or null.</summary>
-    public TermPostings? Postings(string term) => _terms.GetValueOrDefault(term);
+    /// <summary>The postings of <paramref name="term"/>, or false when no slot holds it.</summary>
+    public bool TryGetPostings(string term, out TermPostings postings)
+    {
+        ref var found = ref _terms.Find(term);
+        postings = Unsafe.IsNullRef(ref found) ? default : found;
+        return !Unsafe.IsNullRef(ref found);
+    }
 
     /// <summary>The length of <paramref name="slot"/>'s text: 0 when it has none.</summary>
     public int LengthOf(int slot) => slot < _lengths.Length ? _lengths[slot] : 0;
@@ -55,13 +53,7 @@ internal sealed class FieldText(TextField text)
         }
         foreach (var (term, count) in _counts)
         {
-            if (!_terms.TryGetValue(term, out var postings))
-            {
-                postings = new TermPostings();
-                _terms.Add(term, postings);
-                _termChars += term.Length;
-            }
-            postings.Add(slot, count);
+            _terms.GetOrAdd(term).Add(slot, count);
         }
         if (slot >= _lengths.Length)
         {
@@ -78,15 +70,10 @@ internal sealed class FieldText(TextField text)
         if (terms.Count == 0) { return; }
         foreach (var term in terms)
         {
-            if (_terms.TryGetValue(term, out var postings))
-            {
-                postings.Remove(slot);
-                if (postings.Count == 0)
-                {
-                    _terms.Remove(term);
-                    _termChars -= term.Length;
-                }
-            }
+            ref var postings = ref _terms.Find(term);
+            if (Unsafe.IsNullRef(ref postings)) { continue; }   // a repeat, already removed
+            postings.Remove(slot);
+            if (postings.Count == 0) { _terms.Remove(term); }
         }
         _lengths[slot] = 0;
         DocumentCount--;

@@ -154,21 +154,27 @@ public sealed class TextIndex
         var postings = new TermPostings[terms.Length];
         for (int i = 0; i < terms.Length; i++)
         {
-            if (field.Postings(terms[i]) is not { } p) { return; }
-            postings[i] = p;
+            if (!field.TryGetPostings(terms[i], out postings[i])) { return; }
         }
         Array.Sort(postings, (a, b) => a.Count.CompareTo(b.Count));   // the rarest term bounds the walk
-        var rarest = postings[0].Pairs;
-        for (int i = 0; i < rarest.Length; i += 2)
+        // Every list is in slot order: walk them side by side, each reader only forward.
+        var readers = new PostingReader[postings.Length];
+        var current = new int[postings.Length];
+        for (int t = 0; t < postings.Length; t++)
         {
-            int slot = rarest[i];
-            if (slot >= into.Capacity) { continue; }
+            readers[t] = postings[t].Read();
+            current[t] = -1;
+        }
+        while (readers[0].Next(out int slot, out _))
+        {
             bool all = true;
-            for (int t = 1; t < postings.Length && all; t++)
+            for (int t = 1; t < readers.Length && all; t++)
             {
-                all = postings[t].Find(slot) >= 0;
+                while (current[t] < slot && readers[t].Next(out int next, out _)) { current[t] = next; }
+                all = current[t] == slot;
+                if (current[t] < slot) { return; }   // a list ran out: no later slot can hold every term
             }
-            if (all) { into.Add(slot); }
+            if (all && slot < into.Capacity) { into.Add(slot); }
         }
     }
 
@@ -194,15 +200,14 @@ public sealed class TextIndex
         foreach (var term in TextAnalyzer.For(field.Field.Language).DistinctTerms(query))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (field.Postings(term) is not { } postings) { continue; }
+            if (!field.TryGetPostings(term, out var postings)) { continue; }
             double df = postings.Count;
             float weight = (float)(Math.Log(1 + ((n - df + 0.5) / (df + 0.5))) * (k1 + 1));
             float lengthScale = (float)(k1 * b / average), lengthBase = (float)(k1 * (1 - b));
-            var pairs = postings.Pairs;
-            for (int i = 0; i < pairs.Length; i += 2)
+            var reader = postings.Read();
+            while (reader.Next(out int slot, out int frequency))
             {
-                int slot = pairs[i];
-                float tf = pairs[i + 1];
+                float tf = frequency;
                 scores.Add(slot, weight * tf / (tf + lengthBase + (lengthScale * field.LengthOf(slot))));
             }
         }
