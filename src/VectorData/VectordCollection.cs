@@ -192,13 +192,8 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
         VectorSearchOptions<TRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(searchValue);
-        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         options ??= new();
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip);
-        if (top + options.Skip > MaxResults)
-        {
-            throw new ArgumentOutOfRangeException(nameof(top), $"top + Skip is {top + options.Skip}; Vectord returns at most {MaxResults} results");
-        }
+        CheckWindow(top, options.Skip);
         bool vectors = WantVectors(options.IncludeVectors);
         var vectorProperty = _model.GetVectorPropertyOrSingle(options);
         var vector = await SearchVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
@@ -226,13 +221,8 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
     {
         ArgumentNullException.ThrowIfNull(searchValue);
         ArgumentNullException.ThrowIfNull(keywords);
-        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         options ??= new();
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip);
-        if (top + options.Skip > MaxResults)
-        {
-            throw new ArgumentOutOfRangeException(nameof(top), $"top + Skip is {top + options.Skip}; Vectord returns at most {MaxResults} results");
-        }
+        CheckWindow(top, options.Skip);
         bool vectors = WantVectors(options.IncludeVectors);
         var vectorProperty = _model.GetVectorPropertyOrSingle(new VectorSearchOptions<TRecord> { VectorProperty = options.VectorProperty });
         var textProperty = _model.GetFullTextDataPropertyOrSingle(options.AdditionalProperty);
@@ -249,6 +239,18 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
         await foreach (var result in ResultsAsync(hits, vectors, cancellationToken).ConfigureAwait(false))
         {
             yield return result;
+        }
+    }
+
+    /// <summary>Refuses a search window the service cannot answer: top below 1, a negative skip, or more than
+    /// <see cref="MaxResults"/> results in all.</summary>
+    private static void CheckWindow(int top, int skip)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        if (top + skip > MaxResults)
+        {
+            throw new ArgumentOutOfRangeException(nameof(top), $"top + Skip is {top + skip}; Vectord returns at most {MaxResults} results");
         }
     }
 
