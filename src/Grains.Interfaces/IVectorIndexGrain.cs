@@ -58,11 +58,15 @@ public interface IVectorIndexGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("Search")]
     Task<SearchHit[]> SearchAsync(float[] vector, int k = 10, int? ef = null);
 
-    /// <summary>The k nearest items to the query among those that match its filter, by ascending distance.</summary>
+    /// <summary>The k nearest items to the query among those that match its filter, by ascending distance; with
+    /// <see cref="SearchQuery.Text"/> and an empty vector, the k best keyword matches by BM25 (each hit's
+    /// <see cref="SearchHit.Score"/>, best first); with both, a hybrid search: the nearest items and the keyword
+    /// matches over the whole index fused by <see cref="SearchQuery.Fusion"/>, best fused score first.</summary>
     /// <param name="query">The search.</param>
     /// <param name="cancellationToken">Stops the work when cancelled (the engine checks it between the filter's
     /// conditions): pass the caller's own, e.g. an HTTP request's abort.</param>
-    /// <exception cref="InvalidIndexArgumentException">The vector or the filter is invalid (the message names it).</exception>
+    /// <exception cref="InvalidIndexArgumentException">The vector, the text or the filter is invalid, or the index has no
+    /// text fields for a keyword search (the message names it).</exception>
     /// <exception cref="FilterTimeoutException">The filter took longer than the silo's
     /// <c>Filters:MaxEvaluationTime</c>.</exception>
     [AlwaysInterleave, Alias("SearchQuery")]
@@ -76,7 +80,8 @@ public interface IVectorIndexGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("SearchBatch")]
     Task<SearchHit[][]> SearchBatchAsync(SearchQuery[] queries, CancellationToken cancellationToken = default);
 
-    /// <summary>A page of the items matching the query's filter, in id order.</summary>
+    /// <summary>A page of the items matching the query's filter, in id order, or in the order of
+    /// <see cref="ItemQuery.OrderBy"/>.</summary>
     /// <param name="query">The page wanted.</param>
     /// <param name="cancellationToken">Stops the work when cancelled (see <see cref="SearchAsync(SearchQuery, CancellationToken)"/>).</param>
     [AlwaysInterleave, Alias("QueryItems")]
