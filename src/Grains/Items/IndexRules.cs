@@ -45,9 +45,9 @@ internal static class IndexRules
             if (fields[i] is null) { throw new InvalidIndexArgumentException($"text_fields[{i}]: a field is required"); }
             if (FilterRules.CheckKey(fields[i].Path) is { } problem) { throw new InvalidIndexArgumentException($"text_fields[{i}]: {problem}"); }
         }
-        var effective = (fields, spec.Bm25K1 ?? Hnsw.Text.TextOptions.DefaultK1, spec.Bm25B ?? Hnsw.Text.TextOptions.DefaultB);
-        if (TextOf(effective.fields, effective.Item2, effective.Item3).Check() is { } invalid) { throw new InvalidIndexArgumentException($"text_fields: {invalid}"); }
-        return effective;
+        double k1 = spec.Bm25K1 ?? Hnsw.Text.TextOptions.DefaultK1, b = spec.Bm25B ?? Hnsw.Text.TextOptions.DefaultB;
+        if (TextOf(fields, k1, b).Check() is { } invalid) { throw new InvalidIndexArgumentException($"text_fields: {invalid}"); }
+        return (fields, k1, b);
     }
 
     private static Hnsw.Text.TextOptions TextOf(IndexTextField[] fields, double k1, double b) => new(
