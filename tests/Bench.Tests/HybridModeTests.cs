@@ -104,6 +104,13 @@ public sealed class HybridModeTests
         var again = PackageCorpus.Build("test", many, documents: 20, queries: 5, seed: 7);
         Assert.Equal(sample.Fingerprint(), again.Fingerprint());
         Assert.NotEqual(sample.Fingerprint(), PackageCorpus.Build("test", many, documents: 20, queries: 5, seed: 8).Fingerprint());
+
+        // A description too long for an item's metadata is left out, and no query asks for it.
+        var huge = new PackageStanza("p99", "huge", string.Join(' ', Enumerable.Repeat("word", (PackageCorpus.MaxBodyBytes / 5) + 1)), null);
+        var withHuge = PackageCorpus.Build("test", [.. many, huge], documents: null, queries: 60, seed: 7);
+        Assert.Equal(50, withHuge.Documents.Length);
+        Assert.DoesNotContain(withHuge.Documents, d => d.Id == "p99");
+        Assert.All(withHuge.Queries, q => Assert.InRange(q, 0, 49));
     }
 
     [Fact]

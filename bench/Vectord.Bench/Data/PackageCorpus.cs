@@ -29,6 +29,10 @@ internal sealed record PackageCorpus(string Source, int Packages, int Eligible, 
     /// <summary>Fewest words a long description must have for its package to be a document.</summary>
     public const int MinWords = 8;
 
+    /// <summary>Longest long description kept, in UTF-8 bytes: with the package name and the JSON around it, a
+    /// document's metadata stays within the item limit (<see cref="ItemLimits.MaxMetadataBytes"/>).</summary>
+    public const int MaxBodyBytes = ItemLimits.MaxMetadataBytes - 4096;
+
     /// <summary>UTF-8 bytes of the documents' texts.</summary>
     public long BodyBytes => Documents.Sum(d => (long)Encoding.UTF8.GetByteCount(d.Body));
 
@@ -102,7 +106,9 @@ internal sealed record PackageCorpus(string Source, int Packages, int Eligible, 
     /// The corpus of <paramref name="stanzas"/>: one stanza per package name (the first), those whose long
     /// description has at least <see cref="MinWords"/> words, each long description once (the package first by
     /// name keeps it); then, when <paramref name="documents"/> is smaller, that many drawn by <paramref name="seed"/>,
-    /// and <paramref name="queries"/> of them (all when fewer) drawn by the same seed as the queries.
+    /// and <paramref name="queries"/> of them (all when fewer) drawn by the same seed as the queries. Documents longer
+    /// than <see cref="MaxBodyBytes"/> are left out of what was drawn (a handful of the whole lists; none of a sample of
+    /// 10,000 with seed 42), before the queries are drawn.
     /// </summary>
     /// <exception cref="BenchException">No package qualifies.</exception>
     public static PackageCorpus Build(string source, IReadOnlyList<PackageStanza> stanzas, int? documents, int queries, int seed)
@@ -126,6 +132,7 @@ internal sealed record PackageCorpus(string Source, int Packages, int Eligible, 
         {
             chosen = [.. Shuffled(eligible.Length, random).Take(n).Order().Select(i => eligible[i])];
         }
+        chosen = [.. chosen.Where(d => Encoding.UTF8.GetByteCount(d.Body) <= MaxBodyBytes)];
         var queryIndexes = Shuffled(chosen.Length, random).Take(Math.Min(queries, chosen.Length)).ToArray();
         return new PackageCorpus(source, packages.Count, eligible.Length, chosen, queryIndexes);
     }
