@@ -24,6 +24,11 @@ public sealed record CreateIndexRequest(string? Name, int? Dimension, int? M, in
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TextFieldSpec?[]? TextFields = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Bm25Params? Bm25 = null);
 
+/// <summary>Body of <c>POST /vectors/index/{name}/text_fields</c>.</summary>
+/// <param name="TextFields">Metadata fields to make searchable by words: keys, or <c>{"key","language"}</c> objects; a
+/// field the index has already, in the same language, is kept as it is.</param>
+public sealed record AddTextFieldsRequest(TextFieldSpec?[]? TextFields);
+
 /// <summary>An index's effective parameters.</summary>
 /// <param name="Name">Index name.</param>
 /// <param name="Dimension">Vector length.</param>
@@ -284,6 +289,7 @@ public sealed record HealthResponse(string Status, int Silos);
 [JsonSerializable(typeof(ItemListResponse))]
 [JsonSerializable(typeof(DeleteItemsRequest))]
 [JsonSerializable(typeof(DeleteItemsResponse))]
+[JsonSerializable(typeof(AddTextFieldsRequest))]
 [JsonSerializable(typeof(MergeRequest))]
 [JsonSerializable(typeof(MergeResponse))]
 [JsonSerializable(typeof(HealthResponse))]

@@ -59,6 +59,9 @@ public sealed record IndexTextField(
 /// null or empty: none.</param>
 /// <param name="Bm25K1">BM25's k1 (term-frequency saturation), ≥ 0; null: 1.2.</param>
 /// <param name="Bm25B">BM25's b (length normalisation), 0–1; null: 0.75.</param>
+/// <param name="Revision">How many times text fields were added to the index after its create
+/// (<see cref="IVectorIndexGrain.AddTextFieldsAsync"/>); ignored by a create. Each copy of a part holds the text fields
+/// of the highest revision it was called with, so a copy never answers with fewer fields than its caller checked.</param>
 [GenerateSerializer, Immutable, Alias("vectord.IndexSpec")]
 public sealed record IndexSpec(
     [property: Id(0)] int Dimension,
@@ -71,7 +74,8 @@ public sealed record IndexSpec(
     [property: Id(7)] int Replicas = 0,
     [property: Id(8)] IndexTextField[]? TextFields = null,
     [property: Id(9)] double? Bm25K1 = null,
-    [property: Id(10)] double? Bm25B = null);
+    [property: Id(10)] double? Bm25B = null,
+    [property: Id(11)] int Revision = 0);
 
 /// <summary>An index's effective parameters, its number of items and its shard count; <c>Quarantined</c> counts the
 /// items stored before the vector rule refused what they hold: not searchable, not in <c>Length</c>, deletable by id.</summary>

@@ -34,6 +34,17 @@ public interface IVectorIndexGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("GetShards")]
     Task<ShardInfo[]> GetShardsAsync();
 
+    /// <summary>Makes more metadata fields searchable by words: each copy of each part indexes its items' text of
+    /// them before this returns (a copy that is loading or away, before it next answers), and keeps them with every
+    /// later write. A field the index has already, with the same
+    /// language, is kept as it is (so a call that failed can be repeated); at most <see cref="IndexLimits.MaxTextFields"/>
+    /// in all. An index without text fields gets BM25's default k1 and b.</summary>
+    /// <returns>The index's parameters with its text fields now.</returns>
+    /// <exception cref="InvalidIndexArgumentException">A field is invalid, or already a text field in another language
+    /// (nothing was changed).</exception>
+    [Alias("AddTextFields")]
+    Task<IndexInfo> AddTextFieldsAsync(IndexTextField[] fields);
+
     /// <summary>Deletes the index and all of its stored data.</summary>
     [Alias("Drop")]
     Task DropAsync();

@@ -119,7 +119,7 @@ public sealed partial class VectorIndexGrain(
         {
             var checkpoint = new ManifestCheckpoint(_manifest);
             var index = new HnswIndex(IndexRules.ToOptions(effective), vectorCache.NewFile(LocalLocation, effective.OnDisk));
-            _local.Start(new IndexPart(index, PartLog.Start(store, LocalLocation, checkpoint, _options.SnapshotPolicy), _options.PartCapacity));
+            _local.Start(new IndexPart(index, PartLog.Start(store, LocalLocation, checkpoint, _options.SnapshotPolicy), _options.PartCapacity, effective.Revision));
         }
         return Info(0);
     }
@@ -134,6 +134,43 @@ public sealed partial class VectorIndexGrain(
 
     /// <inheritdoc/>
     public async Task<ShardInfo[]> GetShardsAsync() => await (await PartsAsync()).CopiesAsync();
+
+    /// <inheritdoc/>
+    public Task<IndexInfo> AddTextFieldsAsync(IndexTextField[] fields) => _writes.WriteAsync(async () =>
+    {
+        await ChangeLifecycleAsync(() => CommitTextFieldsAsync(fields));
+        var parts = await PartsAsync();
+        await parts.CopiesAsync();   // each copy indexes the fields now, called with the new spec, not at its next read
+        return Info(parts.Length);
+    });
+
+    /// <summary>Writes the manifest with the fields added (a new revision of the spec), unless it has them.</summary>
+    private async Task<bool> CommitTextFieldsAsync(IndexTextField[] fields)
+    {
+        CheckUsable();
+        await _manifest.EnsureReadAsync();
+        var previous = Spec;
+        var spec = IndexRules.WithTextFields(previous, fields);
+        if (spec.Revision == previous.Revision) { return false; }
+        _manifest.State.Spec = spec;
+        var written = false;
+        try
+        {
+            written = await GrainStateWrites.TryAsync(_manifest.WriteStateAsync);
+        }
+        finally
+        {
+            if (!written) { _manifest.State.Spec = previous; }
+        }
+        if (!written)
+        {
+            _local.MarkStale();
+            throw new StorageUnavailableException(StorageUnavailableException.IndexMoved);
+        }
+        _parts = null;   // made again for the new spec; the part this grain holds stays, and is brought up to it
+        _engine = null;
+        return true;
+    }
 
     /// <inheritdoc/>
     public Task DropAsync() => ChangeLifecycleAsync(DropCoreAsync);
@@ -328,10 +365,10 @@ public sealed partial class VectorIndexGrain(
             _engine = IndexRules.ToOptions(spec);
             var replicas = IndexRules.ReplicaCount(spec);
             IPartClient[] clients = !IndexRules.UsesShardGrains(spec)
-                ? [new PartCalls(_local, RecoverLocalAsync, _engine, 0, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics)]
+                ? [new PartCalls(_local, RecoverLocalAsync, _engine, spec.Revision, 0, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics)]
                 : PartClients.Of(GrainFactory, Name, new IndexTopology(spec, generation), _copyReads);
             // A replicated index reads its copies in turn, not the one this silo may hold.
-            _parts = new IndexParts(clients, s => replicas > 1 ? null : localParts.Find(Name, generation, s));
+            _parts = new IndexParts(clients, s => replicas > 1 ? null : localParts.Find(Name, generation, s), spec.Revision);
         }
         await _parts.EnsureLengthsAsync();
         return _parts;
@@ -341,7 +378,7 @@ public sealed partial class VectorIndexGrain(
     {
         var (index, log) = await PartLog.RecoverAsync(store, LocalLocation, new ManifestCheckpoint(_manifest), _options.SnapshotPolicy, Engine,
             vectorCache.NewFile(LocalLocation, Spec.OnDisk));
-        return new IndexPart(index, log, _options.PartCapacity);
+        return new IndexPart(index, log, _options.PartCapacity, Spec.Revision);
     }
 
     private void ResetParts()

@@ -52,6 +52,7 @@ public sealed class ReadOnlyTokenTests(ReadOnlyFixture fixture) : IClassFixture<
         (HttpMethod.Post, $"/vectors/index/{name}/add", """{"items":[{"id":"c","vector":[1,1]}]}""", HttpStatusCode.OK),
         (HttpMethod.Post, $"/vectors/index/{name}/delete", """{"ids":["c"]}""", HttpStatusCode.OK),
         (HttpMethod.Post, $"/vectors/index/{name}/delete", """{"filter":{"must":[{"has_id":["c"]}]}}""", HttpStatusCode.OK),
+        (HttpMethod.Post, $"/vectors/index/{name}/text_fields", """{"text_fields":["title"]}""", HttpStatusCode.OK),
         (HttpMethod.Post, $"/vectors/index/{name}/merge", $$"""{"dest":"{{other}}"}""", HttpStatusCode.OK),
         (HttpMethod.Delete, $"/vectors/index/{name}/items/b", null, HttpStatusCode.NoContent),
         (HttpMethod.Delete, $"/vectors/index/{other}", null, HttpStatusCode.NoContent),

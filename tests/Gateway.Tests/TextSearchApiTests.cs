@@ -33,8 +33,8 @@ public sealed class TextSearchApiTests(NodeFixture node)
 
     private static string[] Ids(JsonElement list) => [.. list.EnumerateArray().Select(e => e.GetProperty("id").GetString()!)];
 
-    private async Task<JsonElement> ResultsAsync(string name, string route, string body) =>
-        (await _http.PostReplyAsync($"/vectors/index/{name}/{route}", body)).AssertJson(HttpStatusCode.OK).GetProperty("results");
+    private async Task<JsonElement> ResultsAsync(string name, string route, string body, string list = "results") =>
+        (await _http.PostReplyAsync($"/vectors/index/{name}/{route}", body)).AssertJson(HttpStatusCode.OK).GetProperty(list);
 
     [Fact]
     public async Task Text_fields_and_bm25_are_echoed_in_params()
@@ -174,9 +174,74 @@ public sealed class TextSearchApiTests(NodeFixture node)
     {
         string name = Http.NewName("notext");
         await _http.CreateIndexAsync(name, 2);
-        Assert.Equal("text: this index has no text fields (create it with text_fields)",
+        Assert.Equal("text: this index has no text fields (add them with text_fields)",
             (await _http.PostReplyAsync($"/vectors/index/{name}/search/text", """{"query":"x"}""")).AssertProblem(HttpStatusCode.BadRequest));
-        Assert.Equal("text: this index has no text fields (create it with text_fields)",
+        Assert.Equal("text: this index has no text fields (add them with text_fields)",
             (await _http.PostReplyAsync($"/vectors/index/{name}/search", """{"vector":[1,0],"text":{"query":"x"}}""")).AssertProblem(HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
+    public async Task Text_fields_added_later_index_the_items_held_and_every_later_one()
+    {
+        string name = Http.NewName("latetext");
+        await _http.CreateIndexAsync(name, 2);
+        (await _http.PostReplyAsync($"/vectors/index/{name}/add", """
+            {"items":[
+              {"id":"a","vector":[1,0],"metadata":{"title":"Bread recipes","body":"Baking loaves of bread"}},
+              {"id":"b","vector":[0,1],"metadata":{"title":"Vector search","body":"Searching vectors"}}
+            ]}
+            """)).AssertJson(HttpStatusCode.OK);
+
+        var added = (await _http.PostReplyAsync($"/vectors/index/{name}/text_fields", """{"text_fields":["title"]}""")).AssertJson(HttpStatusCode.OK);
+        Assert.Equal("""[{"key":"title","language":"none"}]""", added.GetProperty("params").GetProperty("text_fields").GetRawText());
+        Assert.Equal(1.2, added.GetProperty("params").GetProperty("bm25").GetProperty("k1").GetDouble());
+        Assert.Equal(2, added.GetProperty("length").GetInt32());
+        Assert.Equal(["a"], Ids(await ResultsAsync(name, "search/text", """{"query":"bread"}""")));
+        Assert.Equal("text.fields[0]: 'body' is not a text field of this index",
+            (await _http.PostReplyAsync($"/vectors/index/{name}/search/text", """{"query":"bread","fields":["body"]}""")).AssertProblem(HttpStatusCode.BadRequest));
+
+        // Another field, in english; the one held is repeated as it is (a retry changes nothing).
+        var both = (await _http.PostReplyAsync($"/vectors/index/{name}/text_fields",
+            """{"text_fields":["title",{"key":"body","language":"english"}]}""")).AssertJson(HttpStatusCode.OK);
+        Assert.Equal("""[{"key":"title","language":"none"},{"key":"body","language":"english"}]""",
+            both.GetProperty("params").GetProperty("text_fields").GetRawText());
+        Assert.Equal(["b"], Ids(await ResultsAsync(name, "search/text", """{"query":"searched","fields":["body"]}""")));
+        Assert.Equal(["a"], Ids(await ResultsAsync(name, "items/query",
+            """{"filter":{"must":[{"key":"body","match":{"text":"baked breads"}}]}}""", "items")));
+
+        // Items added afterwards are indexed too, and the fields stay in params.
+        (await _http.PostReplyAsync($"/vectors/index/{name}/add",
+            """{"items":[{"id":"c","vector":[1,1],"metadata":{"title":"Bread and butter"}}]}""")).AssertJson(HttpStatusCode.OK);
+        Assert.Equal(["a", "c"], Ids(await ResultsAsync(name, "search/text", """{"query":"bread","fields":["title"]}""")).Order(StringComparer.Ordinal));
+        var index = (await _http.GetReplyAsync($"/vectors/index/{name}")).AssertJson(HttpStatusCode.OK).GetProperty("params");
+        Assert.Equal(2, index.GetProperty("text_fields").GetArrayLength());
+    }
+
+    public static TheoryData<string, string> BadAdditions() => new()
+    {
+        { """{"text_fields":[]}""", "text_fields must name at least one field" },
+        { "{}", "text_fields must name at least one field" },
+        { """{"text_fields":[{"key":"title","language":"english"}]}""", "text_fields[0]: 'title' is a text field already, in none" },
+        { """{"text_fields":["x",{"key":"y","language":"klingon"}]}""", "text_fields[1].language: unknown value \"klingon\" (expected none or english)" },
+        { """{"text_fields":["x","a..b"]}""", "text_fields[1]: 'a..b' has an empty step between dots" },
+        { """{"text_fields":[null]}""", "text_fields[0]: must be a key or an object with key" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadAdditions))]
+    public async Task A_bad_text_field_addition_is_400_naming_it_and_changes_nothing(string body, string detail)
+    {
+        string name = Http.NewName("badlate");
+        (await _http.PostReplyAsync("/vectors/index", $$"""{"name":"{{name}}","dimension":2,"text_fields":["title"]}""")).AssertJson(HttpStatusCode.Created);
+        Assert.Equal(detail, (await _http.PostReplyAsync($"/vectors/index/{name}/text_fields", body)).AssertProblem(HttpStatusCode.BadRequest));
+        var index = (await _http.GetReplyAsync($"/vectors/index/{name}")).AssertJson(HttpStatusCode.OK).GetProperty("params");
+        Assert.Equal("""[{"key":"title","language":"none"}]""", index.GetProperty("text_fields").GetRawText());
+    }
+
+    [Fact]
+    public async Task Text_fields_for_no_such_index_are_404()
+    {
+        var reply = await _http.PostReplyAsync($"/vectors/index/{Http.NewName("absent")}/text_fields", """{"text_fields":["title"]}""");
+        Assert.Equal("index not found", reply.AssertProblem(HttpStatusCode.NotFound));
     }
 }

@@ -28,7 +28,7 @@ public sealed class PartLogTests : IDisposable
     {
         var checkpoint = await DocumentCheckpoint.ReadAsync(store, location.Checkpoint, location.ToString());
         var (index, log) = await PartLog.RecoverAsync(store, location, checkpoint, policy ?? EveryFewWrites, Options);
-        return new IndexPart(index, log, capacity ?? Unbounded);
+        return new IndexPart(index, log, capacity ?? Unbounded, revision: 0);
     }
 
     /// <summary>The workload: adds, upserts and deletes, with a snapshot whenever the policy says so.</summary>
@@ -158,7 +158,7 @@ public sealed class PartLogTests : IDisposable
         {
             var store = new FileIndexBlobStore(scratch.Path);
             var location = new PartLocation("scratch", "g", 0);
-            var part = new IndexPart(index, PartLog.Start(store, location, new MemoryCheckpoint(), new SnapshotPolicy(1, long.MaxValue)), Unbounded);
+            var part = new IndexPart(index, PartLog.Start(store, location, new MemoryCheckpoint(), new SnapshotPolicy(1, long.MaxValue)), Unbounded, revision: 0);
             step(part).GetAwaiter().GetResult();
             return Contents(part.Index);
         }
@@ -254,7 +254,7 @@ public sealed class PartLogTests : IDisposable
             var mine = 0;
             while ((Volatile.Read(ref writing) || mine == 0) && DateTime.UtcNow < deadline)
             {
-                var answers = part.TrySearchDirect([new SearchQuery([random.NextSingle() * 50, 1, 2, 3], 5, 32)]);
+                var answers = part.TrySearchDirect([new SearchQuery([random.NextSingle() * 50, 1, 2, 3], 5, 32)], revision: 0);
                 Assert.NotNull(answers);   // the part is never stale here, and reads no longer wait for writes
                 var hits = Assert.Single(answers);
                 Assert.InRange(hits.Length, 1, 5);
@@ -272,7 +272,7 @@ public sealed class PartLogTests : IDisposable
         await Task.WhenAll(readers);
         Assert.True(answered >= readers.Length);
         Assert.Equal(1 + (40 * 23), part.Count);
-        Assert.Equal(part.Index.Search([12, 1, 2, 3], 3).Select(h => h.Id), part.TrySearchDirect([new SearchQuery([12, 1, 2, 3], 3, 0)], TestContext.Current.CancellationToken)![0].Select(h => h.Id));
+        Assert.Equal(part.Index.Search([12, 1, 2, 3], 3).Select(h => h.Id), part.TrySearchDirect([new SearchQuery([12, 1, 2, 3], 3, 0)], revision: 0, TestContext.Current.CancellationToken)![0].Select(h => h.Id));
     }
 
     [Fact]
@@ -394,5 +394,26 @@ public sealed class PartLogTests : IDisposable
             (SnapshotSeq, SnapshotBytes) = (seq, bytes);
             return Task.FromResult(true);
         }
+    }
+
+    [Fact]
+    public async Task A_part_takes_the_text_fields_of_a_later_spec_revision_only_and_keeps_them_with_its_writes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var part = await OpenAsync(_store, _location);
+        await part.AddAsync([new VectorItem("a", [0, 1, 2, 3], "{\"body\":\"red fox\"}"u8.ToArray()), new VectorItem("b", [1, 1, 2, 3], "{\"body\":\"blue river\"}"u8.ToArray())]);
+        Assert.Null(part.Index.TextOptions);
+        SearchQuery[] words = [new SearchQuery([], 5, Text: new TextQuery("fox river"))];
+        Assert.Null(part.TrySearchDirect(words, revision: 1, ct));   // checked against a revision the part does not hold
+
+        var body = new Hnsw.Text.TextOptions([new Hnsw.Text.TextField("body")]);
+        await part.IndexTextAsync(body, revision: 2);
+        Assert.Equal(2, part.Revision);
+        Assert.Equal(["a", "b"], part.TrySearchDirect(words, revision: 2, ct)![0].Select(h => h.Id).Order(StringComparer.Ordinal));
+
+        await part.IndexTextAsync(null, revision: 1);   // a caller that knew an earlier spec changes nothing
+        Assert.Same(body, part.Index.TextOptions);
+        await part.AddAsync([new VectorItem("c", [2, 1, 2, 3], "{\"body\":\"fox den\"}"u8.ToArray())]);
+        Assert.Equal(["a", "c"], part.Index.SearchText("fox", 5, cancellationToken: ct).Select(h => h.Id).Order(StringComparer.Ordinal));
     }
 }

@@ -23,7 +23,7 @@ public sealed class PartReplayTests : IDisposable
         var location = new PartLocation("idx", "g1", null);
         var checkpoint = await DocumentCheckpoint.ReadAsync(store, location.Checkpoint, location.ToString());
         var (empty, log) = await PartLog.RecoverAsync(store, location, checkpoint, Never, Options);
-        var part = new IndexPart(empty, log, new PartCapacity(PartCapacity.EngineMaxVectorBytes));
+        var part = new IndexPart(empty, log, new PartCapacity(PartCapacity.EngineMaxVectorBytes), revision: 0);
         for (var b = 0; b < 5; b++)
         {
             await part.AddAsync([.. TestData.Items(100, 8, seed: b, prefix: $"b{b}-").Select(i => new VectorItem(i.Id, i.Vector, null))]);

@@ -26,7 +26,7 @@ public sealed class ReplicaFollowTests : IDisposable
     {
         var checkpoint = await DocumentCheckpoint.ReadAsync(_store, _location.Checkpoint, _location.ToString());
         var (index, log) = await PartLog.RecoverAsync(_store, _location, checkpoint, policy ?? NoSnapshots, Options);
-        return new IndexPart(index, log, new PartCapacity(PartCapacity.EngineMaxVectorBytes));
+        return new IndexPart(index, log, new PartCapacity(PartCapacity.EngineMaxVectorBytes), revision: 0);
     }
 
     private async Task<IndexPart> PrimaryAsync(SnapshotPolicy? policy = null)
@@ -183,7 +183,7 @@ public sealed class ReplicaFollowTests : IDisposable
 
         var log = await ContinueAsync(replica, everyFewWrites);
         Assert.NotNull(log);
-        var promoted = new IndexPart(replica.Index, log, new PartCapacity(PartCapacity.EngineMaxVectorBytes));
+        var promoted = new IndexPart(replica.Index, log, new PartCapacity(PartCapacity.EngineMaxVectorBytes), revision: 0);
         AssertSameCopy(primary, promoted);
         // It counts the log since the snapshot as a load from storage does, so it compacts when a loaded primary would.
         var recovered = await OpenAsync(everyFewWrites);

@@ -146,6 +146,46 @@ public sealed class ReplicaTests
         }
     }
 
+    [Fact]
+    public async Task Text_fields_added_later_reach_every_copy_and_a_reader_that_knew_the_index_without_them()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (cluster, directory) = await StartAsync();
+        try
+        {
+            var name = TestData.Name("late-text");
+            var grain = cluster.GrainFactory.GetGrain<IVectorIndexGrain>(name);
+            await grain.CreateAsync(new IndexSpec(Dimension, Distance: IndexDistance.Euclidean, Shards: 2, Replicas: 3));
+            for (var b = 0; b < 3; b++)
+            {
+                await grain.AddAsync(TestData.Items(50, Dimension, seed: b, prefix: $"b{b}-",
+                    metadata: i => $"{{\"n\":{i},\"body\":\"{TestData.Words((b * 50) + i)}\"}}"));
+            }
+            // A reader of this silo learns the index as it is now, without text fields, and holds that for a while.
+            var reader = cluster.GrainFactory.GetGrain<IIndexReaderGrain>(IndexReaders.Key(name, 0));
+            SearchQuery[] nearest = [new SearchQuery(new float[Dimension], 3)];
+            await Eventually.ReadAsync(() => reader.SearchBatchAsync(nearest, ct), hits => hits[0].Length == 3, TimeSpan.FromSeconds(30), ct);
+            SearchQuery[] words = [new SearchQuery([], K: 10, Text: new TextQuery("fox river"))];
+            await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => reader.SearchBatchAsync(words, ct));
+
+            var info = await grain.AddTextFieldsAsync([new IndexTextField("body")]);
+            Assert.Equal([new IndexTextField("body")], info.TextFields!);
+            var primary = await grain.SearchAsync(words[0] with { Consistency = ReadConsistency.Primary }, ct);
+            Assert.Equal(10, primary.Length);
+            Assert.Equal(primary.Select(h => h.Id), (await reader.SearchBatchAsync(words, ct))[0].Select(h => h.Id));
+
+            // Later writes are indexed by every copy, which all answer as their primary does.
+            await grain.AddAsync(TestData.Items(50, Dimension, seed: 7, prefix: "late-",
+                metadata: i => $"{{\"n\":{i},\"body\":\"{TestData.Words(i + 7)}\"}}"));
+            await AssertCopiesSearchAlikeAsync(cluster, name, replicas: 3);
+        }
+        finally
+        {
+            await VectordCluster.StopAsync(cluster);
+            directory.Dispose();
+        }
+    }
+
     /// <summary>Every copy of every shard answers keyword, hybrid and <c>match.text</c> searches as its primary does.</summary>
     private static async Task AssertCopiesSearchAlikeAsync(TestCluster cluster, string name, int replicas)
     {

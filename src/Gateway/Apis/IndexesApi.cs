@@ -28,6 +28,9 @@ public static class IndexesApi
             .WithSummary("Where each part of an index lives and how many items it holds");
         index.MapDelete("", DropAsync).WithName("DeleteIndex")
             .WithSummary("Deletes an index and its stored data");
+        index.MapPost("/text_fields", AddTextFieldsAsync).WithName("AddTextFields")
+            .WithSummary("Makes more metadata fields of an index searchable by words")
+            .AcceptsBody<AddTextFieldsRequest>();
         index.MapPost("/merge", MergeAsync).WithName("MergeIndex")
             .WithSummary("Copies every item of the index into another one")
             .AcceptsBody<MergeRequest>();
@@ -76,6 +79,13 @@ public static class IndexesApi
     {
         await indexes.Index(name).DropAsync();
         return TypedResults.NoContent();
+    }
+
+    internal static async Task<JsonOk<IndexResponse>> AddTextFieldsAsync(string name, HttpRequest request, IndexGrains indexes)
+    {
+        var body = await RequestBody.ReadAsync(request, GatewayJsonContext.Default.AddTextFieldsRequest);
+        IndexInfo info = await indexes.Index(name).AddTextFieldsAsync(TextFieldNames.ToSpec(body.TextFields) ?? []);
+        return JsonAnswer.Ok(ToResponse(info), GatewayJsonContext.Default.IndexResponse);
     }
 
     internal static async Task<JsonOk<MergeResponse>> MergeAsync(string name, HttpRequest request, IndexGrains indexes)

@@ -28,7 +28,34 @@ internal static class IndexRules
             M = spec.M == 0 ? HnswOptions.DefaultM : spec.M,
             EfSearch = spec.EfSearch == 0 ? HnswOptions.DefaultEfSearch : spec.EfSearch,
             Shards = spec.Shards == 0 ? 1 : spec.Shards,
+            Revision = 0,
         };
+    }
+
+    /// <summary>The effective <paramref name="spec"/> with <paramref name="fields"/> added to its text fields, checked as
+    /// a create's are, and its revision one higher; <paramref name="spec"/> itself when each field is one of them
+    /// already, in the same language.</summary>
+    /// <exception cref="InvalidIndexArgumentException">A field is missing or invalid, is a text field already in another
+    /// language, or there would be too many.</exception>
+    public static IndexSpec WithTextFields(IndexSpec spec, IndexTextField[]? fields)
+    {
+        if (fields is not { Length: > 0 }) { throw new InvalidIndexArgumentException("text_fields must name at least one field"); }
+        var all = new List<IndexTextField>(spec.TextFields ?? []);
+        var held = all.Count;
+        for (int i = 0; i < fields.Length; i++)
+        {
+            if (fields[i] is not { } field) { throw new InvalidIndexArgumentException($"text_fields[{i}]: a field is required"); }
+            if (FilterRules.CheckKey(field.Path) is { } problem) { throw new InvalidIndexArgumentException($"text_fields[{i}]: {problem}"); }
+            if (all.Find(f => f.Path == field.Path) is not { } same) { all.Add(field); }
+            else if (same.Language != field.Language)
+            {
+                throw new InvalidIndexArgumentException(
+                    $"text_fields[{i}]: '{field.Path}' is a text field already, in {same.Language.ToString().ToLowerInvariant()}");
+            }
+        }
+        if (all.Count == held) { return spec; }
+        var text = EffectiveText(spec with { TextFields = [.. all] })!.Value;
+        return spec with { TextFields = text.Fields, Bm25K1 = text.K1, Bm25B = text.B, Revision = spec.Revision + 1 };
     }
 
     /// <summary>The text fields of a create request, checked, with BM25's defaults filled in; null when it has none.</summary>

@@ -27,7 +27,7 @@ internal static class TextRules
                 : $"{prefix}alpha: must be between 0 and 1");
         }
         if (query.Text is not { } text) { return; }
-        if (options.Text is not { } fields) { throw Invalid($"{prefix}text: this index has no text fields (create it with text_fields)"); }
+        if (options.Text is not { } fields) { throw Invalid($"{prefix}text: this index has no text fields (add them with text_fields)"); }
         if (string.IsNullOrWhiteSpace(text.Query)) { throw Invalid($"{prefix}text.query: must be non-empty"); }
         if (text.Query.Length > IndexLimits.MaxText) { throw Invalid($"{prefix}text.query: longer than {IndexLimits.MaxText} characters"); }
         if (!ItemLimits.IsWellFormed(text.Query)) { throw Invalid($"{prefix}text.query: is not valid Unicode text"); }

@@ -12,10 +12,21 @@ namespace Vectord.Grains.Parts;
 /// applied, and sees all of every batch acknowledged before it began). <see cref="IsStale"/> turns true when this copy may no longer match storage (another activation wrote
 /// to the log, or an apply failed after its record was written); its owner must then stop using it.
 /// </summary>
-internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capacity)
+/// <param name="index">The engine, as loaded or created.</param>
+/// <param name="log">The part's log.</param>
+/// <param name="capacity">What the part may hold.</param>
+/// <param name="revision">The revision of the index's spec whose text fields <paramref name="index"/> holds
+/// (<see cref="IndexSpec.Revision"/>).</param>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The semaphore's wait handle is never asked for, so it holds nothing to release.")]
+internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capacity, int revision)
 {
+    /// <summary>Held by whatever changes the engine (a write's or a followed record's apply, a catch-up, a new set
+    /// of text fields), which may otherwise overlap: a replica's reads interleave with its turns.</summary>
+    private readonly SemaphoreSlim _applying = new(1, 1);
     private string[]? _sortedIds;
     private long _searches;
+    private volatile int _revision = revision;
 
     /// <summary>The engine.</summary>
     public HnswIndex Index => index;
@@ -25,6 +36,9 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
 
     /// <summary>Live items.</summary>
     public int Count => index.Count;
+
+    /// <summary>The revision of the index's spec whose text fields the part holds (see <see cref="IndexSpec.Revision"/>).</summary>
+    public int Revision => _revision;
 
     /// <summary>True once this copy may differ from storage.</summary>
     public bool IsStale { get; private set; }
@@ -67,12 +81,12 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
             // On a thread of its own: a batch takes the CPU for a while, and on a pool thread it would hold back
             // the searches queued behind it until the pool grows.
             var noting = Applied is not null;
-            (applied, links) = await Task.Factory.StartNew(() =>
+            (applied, links) = await ApplyAsync(() =>
             {
                 if (!noting) { return (PartLog.Apply(index, record), (LinkChanges?)null); }
                 var count = PartLog.Apply(index, record, out var changes);
                 return (count, changes);
-            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            });
         }
         catch (Exception failure)
         {
@@ -109,8 +123,7 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
         if (record.Seq != log.Seq + 1) { return false; }
         try
         {
-            await Task.Factory.StartNew(() => PartLog.ApplyFollowing(index, record, links), CancellationToken.None,
-                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            await ApplyAsync(() => PartLog.ApplyFollowing(index, record, links));
         }
         catch (Exception)
         {
@@ -127,6 +140,7 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
     /// <returns>False when a snapshot has covered the next record: the copy must load anew.</returns>
     public async Task<bool> TryCatchUpAsync(long upTo)
     {
+        await _applying.WaitAsync();
         try
         {
             var done = await log.TryCatchUpAsync(index, upTo);
@@ -138,6 +152,46 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
             IsStale = true;
             throw;
         }
+        finally
+        {
+            _applying.Release();
+        }
+    }
+
+    /// <summary>
+    /// Makes the part hold the text fields of the spec revision <paramref name="revision"/>, <paramref name="text"/>,
+    /// unless it holds those of that revision or a later one: the text index is built anew from the items' metadata
+    /// (beside searches, which use the old one until it is done), and kept with every later write. Nothing is logged:
+    /// the text index is not stored, and a load builds it from the spec it is given.
+    /// </summary>
+    public async Task IndexTextAsync(Hnsw.Text.TextOptions? text, int revision)
+    {
+        if (revision <= _revision) { return; }
+        await _applying.WaitAsync();
+        try
+        {
+            if (revision <= _revision) { return; }
+            await Task.Factory.StartNew(() => index.IndexText(text), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            _revision = revision;
+        }
+        finally
+        {
+            _applying.Release();
+        }
+    }
+
+    /// <summary>Runs a change to the engine on a thread of its own, alone among the part's changes.</summary>
+    private async Task<T> ApplyAsync<T>(Func<T> apply)
+    {
+        await _applying.WaitAsync();
+        try
+        {
+            return await Task.Factory.StartNew(apply, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        finally
+        {
+            _applying.Release();
+        }
     }
 
     /// <summary>
@@ -145,8 +199,12 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
     /// <see cref="LocalParts"/>), run on the calling thread beside the owner's writes like any other read (the engine
     /// lets reads run beside its one writer). Null once the part is stale: the caller then asks the owner.
     /// </summary>
-    public SearchHit[][]? TrySearchDirect(SearchQuery[] queries, CancellationToken cancellationToken = default) =>
-        IsStale ? null : Search(queries, cancellationToken);
+    /// <param name="queries">The checked queries.</param>
+    /// <param name="revision">The spec revision the queries were checked against: a part holding the text fields of an
+    /// earlier one answers null too, and its owner brings it up to date.</param>
+    /// <param name="cancellationToken">Stops the searches.</param>
+    public SearchHit[][]? TrySearchDirect(SearchQuery[] queries, int revision, CancellationToken cancellationToken = default) =>
+        IsStale || _revision < revision ? null : Search(queries, cancellationToken);
 
     /// <summary>The nearest items to each checked query among those matching its filter, as the contract's hits: one
     /// query on the calling thread, a batch on every core (the engine takes any number of searches at once). A

@@ -9,13 +9,24 @@ namespace Vectord.Grains.Parts;
 /// concurrent searches use every core), writes go through the <see cref="PartHost"/>. Both the index grain of an
 /// unsharded index and each shard grain serve their part with it.
 /// </summary>
-internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, HnswOptions options, int shard, string silo, IndexMetrics metrics) : IPartClient
+/// <param name="host">Holds the part.</param>
+/// <param name="recover">Loads the part from storage.</param>
+/// <param name="options">The engine options of the spec the calls are made for.</param>
+/// <param name="revision">That spec's revision: a part holding the text fields of an earlier one is brought up to it
+/// (<see cref="IndexPart.IndexTextAsync"/>) before it answers.</param>
+/// <param name="shard">The part's number.</param>
+/// <param name="silo">The silo holding it.</param>
+/// <param name="metrics">The silo's metrics.</param>
+internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, HnswOptions options, int revision, int shard, string silo,
+    IndexMetrics metrics) : IPartClient
 {
+    /// <summary>The spec revision the calls are made for.</summary>
+    public int Revision => revision;
 
     /// <inheritdoc/>
     public async Task<PartWrite> AddAsync(VectorItem[] items)
     {
-        var part = await host.GetAsync(recover);
+        var part = await PartAsync();
         var added = await host.WriteAsync(part, p => p.AddAsync(items));
         metrics.ItemsAdded(added);
         return new PartWrite(added, part.Count);
@@ -24,7 +35,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     /// <inheritdoc/>
     public async Task<PartWrite> DeleteAsync(string[] ids)
     {
-        var part = await host.GetAsync(recover);
+        var part = await PartAsync();
         var deleted = await host.WriteAsync(part, p => p.DeleteAsync(ids));
         return new PartWrite(deleted, part.Count);
     }
@@ -32,7 +43,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     /// <inheritdoc/>
     public async Task<IndexItem?> GetItemAsync(string id)
     {
-        var part = await host.GetAsync(recover);
+        var part = await PartAsync();
         return await host.ReadVectorsAsync(part, () =>
             Task.FromResult(id is not null && part.Index.TryGet(id, out var item) ? ItemRules.ToContract(item, includeVector: true) : null));
     }
@@ -40,7 +51,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     /// <inheritdoc/>
     public async Task<SearchHit[][]> SearchAsync(SearchQuery[] queries, CancellationToken cancellationToken)
     {
-        var part = await host.GetAsync(recover);
+        var part = await PartAsync();
         // The searches and the conversion of their hits run on the thread pool, so concurrent searches use every
         // core; the activation is back on its scheduler only to return the answer.
         return await host.ReadVectorsAsync(part, () => Task.Run(() => part.Search(queries, cancellationToken)));
@@ -49,7 +60,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     /// <inheritdoc/>
     public async Task<ItemPage> QueryItemsAsync(ItemQuery query, CancellationToken cancellationToken)
     {
-        var part = await host.GetAsync(recover);
+        var part = await PartAsync();
         if (query.OrderBy is { } order)
         {
             // Ordered: the part's first offset + limit matches, ordered on the thread pool; the index grain merges.
@@ -70,14 +81,14 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     /// <inheritdoc/>
     public async Task<int> CountAsync(ItemFilter filter, CancellationToken cancellationToken)
     {
-        var part = await host.GetAsync(recover);
+        var part = await PartAsync();
         return await Task.Run(() => part.CountMatching(filter, cancellationToken));
     }
 
     /// <inheritdoc/>
     public async Task<PartWrite> DeleteWhereAsync(ItemFilter filter, CancellationToken cancellationToken)
     {
-        var part = await host.GetAsync(recover);
+        var part = await PartAsync();
         // The filter is evaluated on the thread pool (reads interleave with this write's turn); then the deletion,
         // which the token no longer stops.
         var deleted = await host.WriteAsync(part, async p => await p.DeleteAsync(await Task.Run(() => p.MatchingIds(filter, cancellationToken))));
@@ -87,7 +98,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     /// <inheritdoc/>
     public async Task<MergePage> ExportPageAsync(string? after, int limit)
     {
-        var part = await host.GetAsync(recover);
+        var part = await PartAsync();
         var (items, next) = part.Page(after, limit, includeVectors: true);
         return new MergePage([.. items.Select(i => ItemRules.ToContract(i, includeVector: true))], [.. items.Select(ItemRules.Fingerprint)], next);
     }
@@ -95,7 +106,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     /// <inheritdoc/>
     public async Task<MergeAddOutcome> AddIfAbsentAsync(IndexItem[] items)
     {
-        var part = await host.GetAsync(recover);
+        var part = await PartAsync();
         var accepted = new List<VectorItem>();
         var taken = new List<string>();
         int skipped = 0, failed = 0;
@@ -129,7 +140,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     {
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(fingerprints);
-        var part = await host.GetAsync(recover);
+        var part = await PartAsync();
         var remove = await host.ReadVectorsAsync(part, () =>
             Task.FromResult(ids.Where((id, i) => i < fingerprints.Length && part.Index.TryGet(id, out var item) && ItemRules.Fingerprint(item) == fingerprints[i]).ToList()));
         var removed = await host.WriteAsync(part, p => p.DeleteAsync(remove));
@@ -147,14 +158,14 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     /// caller makes sure no write runs meanwhile.</summary>
     public async Task<HnswImage> FreezeImageAsync()
     {
-        var part = await host.GetAsync(recover);
+        var part = await PartAsync();
         return await host.ReadVectorsAsync(part, () => Task.Run(() => part.Freeze().Image));
     }
 
     /// <inheritdoc/>
     public async Task<ShardInfo> GetInfoAsync()
     {
-        var part = await host.GetAsync(recover);
+        var part = await PartAsync();
         return new ShardInfo(shard, part.Count, silo, part.Index.QuarantinedCount, LogPosition: part.Log.Seq,
             Searches: part.Searches, MemoryBytes: part.MemoryBytes);
     }
@@ -162,12 +173,20 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     /// <inheritdoc/>
     public async Task<ShardInfo[]> GetCopiesAsync() => [await GetInfoAsync()];
 
+    /// <summary>The part, loaded unless it is in memory, holding the text fields of the spec revision the calls are for.</summary>
+    private async Task<IndexPart> PartAsync()
+    {
+        var part = await host.GetAsync(recover);
+        if (part.Revision < revision) { await part.IndexTextAsync(options.Text, revision); }
+        return part;
+    }
+
     /// <summary>Loads the part unless it is in memory (or loading); a failure is left for the next call to meet.</summary>
     public async Task LoadAsync()
     {
         try
         {
-            await host.GetAsync(recover);
+            await PartAsync();
         }
         catch (VectordException)
         {

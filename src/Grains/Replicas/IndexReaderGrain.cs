@@ -13,8 +13,9 @@ namespace Vectord.Grains.Replicas;
 /// Searches an index's parts from whichever silo the call reaches (see <see cref="IIndexReaderGrain"/>). The index's
 /// shape (parameters and incarnation) is read from its manifest in storage, not asked of the index grain, so it is
 /// known while that grain is being moved. Once the shape held is <see cref="Fresh"/> old it is read again in the
-/// background while searches go on with the one held (an index's parameters never change; a drop is seen at the next
-/// read), so a search never waits for storage, which may be busy serving a part's load after a node loss.
+/// background while searches go on with the one held (a drop is seen at the next read; text fields added since, by a
+/// search that names them, which the shape held refuses), so a search never waits for storage, which may be busy
+/// serving a part's load after a node loss.
 /// </summary>
 [StatelessWorker, Reentrant]
 internal sealed class IndexReaderGrain(
@@ -36,14 +37,25 @@ internal sealed class IndexReaderGrain(
     /// <inheritdoc/>
     public async Task<SearchHit[][]> SearchBatchAsync(SearchQuery[] queries, CancellationToken cancellationToken = default)
     {
-        var (topology, parts, engine) = await ShapeAsync();
-        if (!IndexRules.UsesShardGrains(topology.Spec))
+        var asked = DateTime.UtcNow;
+        var shape = await ShapeAsync();
+        if (!IndexRules.UsesShardGrains(shape.Topology.Spec))
         {
             // Its one part is held by the index grain itself.
             return await GrainFactory.GetGrain<IVectorIndexGrain>(Index).SearchBatchAsync(queries, cancellationToken);
         }
-        return await SearchRun.RunAsync(parts, SearchRun.Check(queries, engine, lone: queries?.Length == 1), filters.Value.MaxEvaluationTime, metrics,
-            cancellationToken);
+        SearchQuery[] checkedQueries;
+        try
+        {
+            checkedQueries = SearchRun.Check(queries, shape.Engine, lone: queries?.Length == 1);
+        }
+        catch (InvalidIndexArgumentException) when (shape.Fetched < asked)
+        {
+            // The shape held may be older than text fields added since: refused only by the index as it is now.
+            shape = await ReadShapeAsync();
+            checkedQueries = SearchRun.Check(queries, shape.Engine, lone: queries?.Length == 1);
+        }
+        return await SearchRun.RunAsync(shape.Parts, checkedQueries, filters.Value.MaxEvaluationTime, metrics, cancellationToken);
     }
 
     private async Task<Shape> ShapeAsync()
@@ -80,13 +92,9 @@ internal sealed class IndexReaderGrain(
         await manifest.ReadStateAsync();
         var topology = new IndexTopology(manifest.State.Spec ?? throw new IndexNotFoundException("index not found"), manifest.State.Generation);
         if (_shape is { } current && current.Topology == topology) { return _shape = current with { Fetched = DateTime.UtcNow }; }
-        var parts = new IndexParts(PartClients.Of(GrainFactory, Index, topology, _reads), _ => null);
+        var parts = new IndexParts(PartClients.Of(GrainFactory, Index, topology, _reads), _ => null, topology.Spec.Revision);
         return _shape = new Shape(topology, parts, IndexRules.ToOptions(topology.Spec), DateTime.UtcNow);
     }
 
-    private sealed record Shape(IndexTopology Topology, IndexParts Parts, Hnsw.HnswOptions Engine, DateTime Fetched)
-    {
-        public void Deconstruct(out IndexTopology topology, out IndexParts parts, out Hnsw.HnswOptions engine) =>
-            (topology, parts, engine) = (Topology, Parts, Engine);
-    }
+    private sealed record Shape(IndexTopology Topology, IndexParts Parts, Hnsw.HnswOptions Engine, DateTime Fetched);
 }

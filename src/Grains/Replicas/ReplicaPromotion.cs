@@ -46,7 +46,7 @@ internal sealed partial class ReplicaPromotion(
                 return null;
             }
             LogTakenOver(location, replica, from, log.Seq);
-            return new IndexPart(part.Index, log, options.PartCapacity);
+            return new IndexPart(part.Index, log, options.PartCapacity, part.Revision);
         }
         return null;
     }

@@ -216,14 +216,20 @@ internal sealed partial class VectorReplicaGrain(
         {
             throw new CopyNotReadyException($"replica {Replica} of {ShardContext.Key(context.Index, context.Shard)} is moving to another silo; another copy answers");
         }
-        if (_calls is not null && string.Equals(_context?.Generation, context.Generation, StringComparison.Ordinal)) { return _calls; }
+        if (_calls is not null && string.Equals(_context?.Generation, context.Generation, StringComparison.Ordinal))
+        {
+            // A later revision of the spec (text fields added) goes on with the part held; the next read brings it up.
+            return context.Spec.Revision <= _calls.Revision ? _calls : _calls = NewCalls(_context = context);
+        }
         _host.Reset();
         _context = context;
         _primarySeq = 0;
-        _calls = new ShardPartLoader(store, _options, vectorCache).Calls(_host, context, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics,
-            following: true);
-        return _calls;
+        return _calls = NewCalls(context);
     }
+
+    private PartCalls NewCalls(ShardContext context) =>
+        new ShardPartLoader(store, _options, vectorCache).Calls(_host, context, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics,
+            following: true);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Index}/{Shard}: the primary leaving its silo was not activated again at once ({Reason}); the next write activates it")]
     private partial void LogPrimaryNotWoken(string index, int shard, string reason);

@@ -12,7 +12,9 @@ namespace Vectord.Grains.Shards;
 /// </summary>
 /// <param name="parts">Part i of the index.</param>
 /// <param name="findLocal">The part a shard grain of this silo holds loaded, for a direct search; null to call it.</param>
-internal sealed class IndexParts(IPartClient[] parts, Func<int, IndexPart?> findLocal)
+/// <param name="revision">The revision of the spec the queries are checked against (<see cref="IndexSpec.Revision"/>):
+/// a part found by <paramref name="findLocal"/> searches directly only when it holds that revision's text fields.</param>
+internal sealed class IndexParts(IPartClient[] parts, Func<int, IndexPart?> findLocal, int revision)
 {
     private int[]? _lengths;
 
@@ -64,7 +66,7 @@ internal sealed class IndexParts(IPartClient[] parts, Func<int, IndexPart?> find
         {
             try
             {
-                if (await Task.Run(() => local.TrySearchDirect(queries, cancellationToken)) is { } hits) { return hits; }
+                if (await Task.Run(() => local.TrySearchDirect(queries, revision, cancellationToken)) is { } hits) { return hits; }
             }
             catch (Hnsw.VectorFileDamagedException)
             {

@@ -20,7 +20,7 @@ internal sealed class ShardPartLoader(IIndexBlobStore store, VectordStorageOptio
         var checkpoint = await DocumentCheckpoint.ReadAsync(store, location.Checkpoint, location.ToString());
         var (index, log) = await PartLog.RecoverAsync(store, location, checkpoint, options.SnapshotPolicy, IndexRules.ToOptions(context.Spec),
             cache.NewFile(location, context.Spec.OnDisk));
-        return new IndexPart(index, log, options.PartCapacity);
+        return new IndexPart(index, log, options.PartCapacity, context.Spec.Revision);
     }
 
     /// <summary>
@@ -60,5 +60,5 @@ internal sealed class ShardPartLoader(IIndexBlobStore store, VectordStorageOptio
             if (!following) { metrics.PrimaryLoaded(promoted: takenOver); }
             loaded?.Invoke(part);
             return part;
-        }, IndexRules.ToOptions(context.Spec), context.Shard, silo, metrics);
+        }, IndexRules.ToOptions(context.Spec), context.Spec.Revision, context.Shard, silo, metrics);
 }

@@ -139,22 +139,30 @@ public sealed class VectorShardGrain(
     }
 
     /// <summary>The shard's operations for the index incarnation <paramref name="context"/> names; a new incarnation
-    /// (the index was dropped and created again) starts from its own storage.</summary>
+    /// (the index was dropped and created again) starts from its own storage, and a later revision of the same one's
+    /// spec (text fields added) goes on with the part held, which the next call brings up to it.</summary>
     private PartCalls Calls(ShardContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         _host.ThrowIfStale();
-        if (_calls is not null && string.Equals(_context?.Generation, context.Generation, StringComparison.Ordinal)) { return _calls; }
+        if (_calls is not null && string.Equals(_context?.Generation, context.Generation, StringComparison.Ordinal))
+        {
+            return context.Spec.Revision <= _calls.Revision ? _calls : _calls = NewCalls(_context = context);
+        }
         _host.Reset();
         _context = context;
         var copyCount = Math.Max(1, context.Spec.Replicas);
         _feed?.Stop();
         _feed = copyCount > 1 ? new ReplicaFeed(GrainFactory, context, copyCount, replication.Value.FollowerWait, metrics, logger) : null;
+        return _calls = NewCalls(context);
+    }
+
+    private PartCalls NewCalls(ShardContext context)
+    {
         var promotion = new ReplicaPromotion(GrainFactory, copies, store, _options, vectorCache, logger);
-        _calls = new ShardPartLoader(store, _options, vectorCache).Calls(_host, context, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics,
+        return new ShardPartLoader(store, _options, vectorCache).Calls(_host, context, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics,
             following: false, part => part.Applied = _feed is { } feed ? feed.Published : null,
-            takeOver: copyCount > 1 ? () => promotion.TryTakeOverAsync(context) : null);
-        return _calls;
+            takeOver: context.Spec.Replicas > 1 ? () => promotion.TryTakeOverAsync(context) : null);
     }
 
     /// <summary>Answers a write once the replicas hold every write before it (see <see cref="ReplicaFeed"/>).</summary>
