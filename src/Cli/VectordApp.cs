@@ -37,6 +37,9 @@ internal static class VectordApp
             config.AddCommand<InfoCommand>("info")
                 .WithDescription("Show an index's parameters, size, and each copy of each shard")
                 .WithExample("info", "docs");
+            config.AddCommand<TextFieldsCommand>("text-fields")
+                .WithDescription("Make more metadata fields of an index searchable by words (search --text)")
+                .WithExample("text-fields", "docs", "title", "body:english");
             config.AddCommand<SearchCommand>("search")
                 .WithDescription("Search an index for the items nearest to a vector or to a stored item")
                 .WithExample("search", "docs", "--vector", "[1,0,0]", "-k", "5")

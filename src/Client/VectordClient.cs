@@ -85,6 +85,22 @@ public sealed partial class VectordClient
         return ToInfo(answer);
     }
 
+    /// <summary>Makes more metadata fields of the index searchable by words (<c>POST .../text_fields</c>): every copy
+    /// of every part indexes its items' text of them, and every later write. A field the index has already, in the same
+    /// language, is kept as it is, so the call is repeated on 503 like a read.</summary>
+    /// <returns>The index's parameters with its text fields now.</returns>
+    /// <exception cref="IndexNotFoundException">No such index (404).</exception>
+    /// <exception cref="InvalidIndexArgumentException">A field is invalid or a text field already in another language (400).</exception>
+    public async Task<IndexInfo> AddTextFieldsAsync(string name, IReadOnlyList<IndexTextField> fields, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var body = new AddTextFieldsRequest(TextFieldNames.FromSpec([.. fields]));
+        IndexResponse answer = await SendAsync(HttpMethod.Post, IndexPath(name) + "/text_fields",
+            Json(body, GatewayJsonContext.Default.AddTextFieldsRequest), Retry.Read, GatewayJsonContext.Default.IndexResponse, cancellationToken)
+            .ConfigureAwait(false);
+        return ToInfo(answer);
+    }
+
     /// <summary>Whether the index exists.</summary>
     public async Task<bool> IndexExistsAsync(string name, CancellationToken cancellationToken = default)
     {

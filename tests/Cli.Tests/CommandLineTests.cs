@@ -11,7 +11,7 @@ public sealed class CommandLineTests(NodeFixture node)
         var run = await CliRun.RunAsync(["--help"]);
 
         Assert.True(run.Exit == ExitCodes.Success, run.ToString());
-        foreach (var command in new[] { "import", "export", "indexes", "info", "search", "snapshot" })
+        foreach (var command in new[] { "import", "export", "indexes", "info", "text-fields", "search", "snapshot" })
         {
             Assert.Contains(command, run.Output, StringComparison.Ordinal);
         }
@@ -54,6 +54,8 @@ public sealed class CommandLineTests(NodeFixture node)
     [InlineData("search", "x", "--id", "a", "--vector", "[1,2]")]
     [InlineData("search", "x", "--vector", "[1,2]", "--fusion", "weighted")]
     [InlineData("search", "x", "--text", "fox", "--fusion", "max")]
+    [InlineData("text-fields", "x")]
+    [InlineData("text-fields", "x", "body:klingon")]
     [InlineData("indexes", "--url", "ftp://example")]
     [InlineData("export", "--index", "x")]
     [InlineData]
@@ -182,5 +184,31 @@ public sealed class CommandLineTests(NodeFixture node)
         Assert.Matches(@"2\s*│\s*cat\s*│\s*0\.0[0-9]+\s*│\s*0\s", hybrid.Output);
         Assert.True(noText.Exit == ExitCodes.Failure, noText.ToString());
         Assert.Contains("'nope' is not a text field of this index", noText.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Text_fields_makes_fields_of_an_index_searchable_and_info_shows_them()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var index = "late-words-" + Guid.NewGuid().ToString("N")[..12];
+        await node.Client.CreateIndexAsync(index, new IndexSpec(2, Distance: IndexDistance.Euclidean), ct);
+        await node.Client.AddAsync(index, [
+            new IndexItem("fox", [1, 0], """{"title":"The red fox","body":"Foxes run through the fields"}"""),
+            new IndexItem("dog", [2, 0], """{"title":"A brown dog","body":"Dogs sleep by the fire"}""")], ct);
+
+        var added = await node.RunAsync("text-fields", index, "title", "body:english");
+        var words = await node.RunAsync("search", index, "--text", "running", "--fields", "body");
+        var info = await node.RunAsync("info", index);
+        var otherLanguage = await node.RunAsync("text-fields", index, "title:english");
+
+        Assert.True(added.Exit == ExitCodes.Success, added.ToString());
+        Assert.Matches(@"title\s*│\s*none", added.Output);
+        Assert.Matches(@"body\s*│\s*english", added.Output);
+        Assert.True(words.Exit == ExitCodes.Success, words.ToString());
+        Assert.Matches(@"1\s*│\s*fox\s*│", words.Output);
+        Assert.DoesNotContain("dog", words.Output, StringComparison.Ordinal);
+        Assert.Matches(@"text fields\s+title \(none\), body \(english\)", info.Output);
+        Assert.True(otherLanguage.Exit == ExitCodes.Failure, otherLanguage.ToString());
+        Assert.Contains("'title' is a text field already, in none", otherLanguage.Output, StringComparison.Ordinal);
     }
 }

@@ -32,6 +32,29 @@ public sealed class IndexRoutesTests(NodeFixture node)
     }
 
     [Fact]
+    public async Task Text_fields_added_to_an_index_are_searchable_by_words_and_a_wrong_one_is_its_typed_error()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string name = NodeFixture.NewName("words");
+        await _client.CreateIndexAsync(name, new IndexSpec(2, Distance: IndexDistance.Euclidean, Shards: 2), ct);
+        await _client.AddAsync(name, [
+            new IndexItem("a", [1, 0], """{"body":"A quick brown fox"}"""),
+            new IndexItem("b", [0, 1], """{"body":"Lazy dogs sleeping"}""")], ct);
+
+        IndexInfo info = await _client.AddTextFieldsAsync(name, [new IndexTextField("body", IndexTextLanguage.English)], ct);
+        Assert.Equal([new IndexTextField("body", IndexTextLanguage.English)], info.TextFields!);
+        Assert.Equal(1.2, info.Bm25K1);
+        Assert.Equal(2, info.Length);
+        Assert.Equal(["b"], (await _client.SearchTextAsync(name, new TextQuery("sleeps"), cancellationToken: ct)).Select(h => h.Id));
+        IndexInfo again = await _client.AddTextFieldsAsync(name, [new IndexTextField("body", IndexTextLanguage.English)], ct);   // kept as it is
+        Assert.Equal(info.TextFields, again.TextFields!);
+
+        var otherLanguage = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => _client.AddTextFieldsAsync(name, [new IndexTextField("body")], ct));
+        Assert.Equal("text_fields[0]: 'body' is a text field already, in english", otherLanguage.Message);
+        await Assert.ThrowsAsync<IndexNotFoundException>(() => _client.AddTextFieldsAsync(NodeFixture.NewName("absent"), [new IndexTextField("body")], ct));
+    }
+
+    [Fact]
     public async Task Defaults_are_the_services_effective_values()
     {
         var ct = TestContext.Current.CancellationToken;

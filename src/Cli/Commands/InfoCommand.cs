@@ -32,6 +32,9 @@ internal sealed class InfoCommand(CliContext context) : ServiceCommand<InfoSetti
                  {
                      ("name", p.Name), ("items", index.Length), ("dimension", p.Dimension), ("distance", DistanceNames.Format(p.Distance)),
                      ("m", p.M), ("ef_search", p.EfSearch), ("shards", p.Shards), ("replicas", p.Replicas),
+                     ("text fields", p.TextFields is { Length: > 0 } fields
+                         ? string.Join(", ", fields.Select(f => $"{f.Path} ({TextFieldNames.Format(f.Language)})"))
+                         : "none"),
                  })
         {
             grid.AddRow($"[bold]{key}[/]", Markup.Escape(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""));
