@@ -11,30 +11,30 @@ namespace Vectord.Grains;
 internal sealed class DeferredGrainState<T>(IGrainStorage storage, string stateName, GrainId grainId)
     where T : new()
 {
-    private readonly GrainState<T> state = new(new T());
-    private Task? reading;
-    private bool read;
+    private readonly GrainState<T> _state = new(new T());
+    private Task? _reading;
+    private bool _read;
 
     /// <summary>The state; valid once <see cref="EnsureReadAsync"/> has completed.</summary>
     public T State
     {
-        get => state.State!;
-        set => state.State = value;
+        get => _state.State!;
+        set => _state.State = value;
     }
 
     /// <summary>Reads the state from storage unless it has been read already.</summary>
     public async Task EnsureReadAsync()
     {
-        if (read) { return; }
-        reading ??= storage.ReadStateAsync(stateName, grainId, state);
+        if (_read) { return; }
+        _reading ??= storage.ReadStateAsync(stateName, grainId, _state);
         try
         {
-            await reading;
-            read = true;
+            await _reading;
+            _read = true;
         }
         catch (Exception)
         {
-            reading = null;
+            _reading = null;
             throw;
         }
     }
@@ -42,14 +42,14 @@ internal sealed class DeferredGrainState<T>(IGrainStorage storage, string stateN
     /// <summary>Reads the state from storage again.</summary>
     public async Task ReadStateAsync()
     {
-        read = false;
-        reading = null;
+        _read = false;
+        _reading = null;
         await EnsureReadAsync();
     }
 
     /// <summary>Writes the state, conditional on the version last read or written.</summary>
-    public Task WriteStateAsync() => storage.WriteStateAsync(stateName, grainId, state);
+    public Task WriteStateAsync() => storage.WriteStateAsync(stateName, grainId, _state);
 
     /// <summary>Deletes the state, conditional on the version last read or written.</summary>
-    public Task ClearStateAsync() => storage.ClearStateAsync(stateName, grainId, state);
+    public Task ClearStateAsync() => storage.ClearStateAsync(stateName, grainId, _state);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,15 +18,15 @@ using Vectord.Hnsw;
 namespace Vectord.Grains;
 
 /// <summary>
-/// One index, keyed by its name: its lifecycle (create, drop) and manifest, the checking of every request, and the
-/// routing of items to its parts. An unsharded index holds its one part itself, with the storage layout indexes have
-/// always had and no extra hop; a sharded one spreads items over shard grains by <see cref="ShardRouting"/>, writes
-/// the shards of a batch in parallel, and fans reads out to every shard and merges their answers. The durability
-/// protocol of each part is <see cref="PartLog"/>.
+/// One index, keyed by its name: the checking of every request, the routing of items to its parts, and the order of
+/// its lifecycle's changes (create, restore, text fields, drop: <see cref="IndexLifecycle"/>). An unsharded index holds
+/// its one part itself (<see cref="UnshardedPart"/>), with no extra hop; a sharded one spreads items over shard grains
+/// by <see cref="ShardRouting"/>, writes the shards of a batch in parallel, and fans reads out to every shard and
+/// merges their answers. The durability protocol of each part is <see cref="PartLog"/>.
 /// Placed by activation count, so the indexes of a cluster spread over its silos rather than following the caller.
 /// </summary>
 [ActivationCountBasedPlacement]
-public sealed partial class VectorIndexGrain(
+public sealed class VectorIndexGrain(
     [FromKeyedServices(VectordStorageOptions.ProviderName)] IGrainStorage grainStorage,
     [FromKeyedServices(VectordStorageOptions.ProviderName)] IIndexBlobStore store,
     IOptions<VectordStorageOptions> options,
@@ -43,9 +42,9 @@ public sealed partial class VectorIndexGrain(
     private readonly WriteGate _writes = new();
     private readonly CopyReadOptions _copyReads = new(replication.Value.HedgeAfter, replication.Value.ReadLimit);
     private DeferredGrainState<IndexManifest> _manifest = null!;
-    private PartHost _local = null!;
+    private UnshardedPart _own = null!;
     private IndexParts? _parts;
-    private Task _mergesBefore = Task.CompletedTask;
+    private readonly MergeQueue _merges = new();
     private Task _lifecycleChange = Task.CompletedTask;
     private HnswOptions? _engine;
 
@@ -53,75 +52,51 @@ public sealed partial class VectorIndexGrain(
 
     private IndexSpec Spec => _manifest.State.Spec ?? throw new IndexNotFoundException("index not found");
 
+    private IndexLifecycle Lifecycle => new(Name, _manifest, GrainFactory, store, _options.PartCapacity, () => _own.Host.MarkStale(), logger);
+
     /// <inheritdoc/>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // The manifest is read by the first call, so that a storage outage surfaces as StorageUnavailableException.
         _manifest = new DeferredGrainState<IndexManifest>(grainStorage, "manifest", this.GetGrainId());
         // The one part of an unsharded index is held here; the silo's metrics report it as shard 0.
-        _local = new PartHost(logger, metrics, DeactivateOnIdle, part => metrics.Holding(Name, 0, part), vectorCache);
+        _own = new UnshardedPart(new PartHost(logger, metrics, DeactivateOnIdle, part => metrics.Holding(Name, 0, part), vectorCache),
+            _manifest, Name, store, _options, vectorCache);
         return base.OnActivateAsync(cancellationToken);
     }
 
     /// <inheritdoc/>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        await (_options.SnapshotOnDeactivate ? _local.SnapshotOnDeactivateAsync() : _local.SettleAsync());
-        _local.Reset();
+        await (_options.SnapshotOnDeactivate ? _own.Host.SnapshotOnDeactivateAsync() : _own.Host.SettleAsync());
+        _own.Host.Reset();
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
-    // ---------------------------------------------------------------- lifecycle
+    /// <inheritdoc/>
+    public async Task<IndexInfo> CreateAsync(IndexSpec spec)
+    {
+        await ChangeLifecycleAsync(async () =>
+        {
+            var effective = await Lifecycle.CreateAsync(spec);
+            if (!IndexRules.UsesShardGrains(effective)) { _own.Start(effective); }
+        });
+        return Info(0);
+    }
 
     /// <inheritdoc/>
-    public Task<IndexInfo> CreateAsync(IndexSpec spec) => ChangeLifecycleAsync(() => CreateCoreAsync(spec));
-
-    private async Task<IndexInfo> CreateCoreAsync(IndexSpec spec)
+    public async Task<IndexInfo> RestoreAsync(string upload, int shards)
     {
-        CheckUsable();
-        var effective = IndexRules.Effective(spec);
-        await _manifest.EnsureReadAsync();
-        if (_manifest.State.Spec is not null) { throw new IndexAlreadyExistsException("index already exists"); }
-        await CheckReplicasAsync(effective);
-
-        await store.DeletePrefixAsync(StorageKeys.IndexPrefix(Name));   // leftovers of an interrupted drop
-        var previous = _manifest.State;
-        _manifest.State = new IndexManifest { Spec = effective, Generation = Guid.NewGuid().ToString("N"), ShardScheme = ShardRouting.Scheme };
-        bool written;
+        await ChangeLifecycleAsync(() => Lifecycle.RestoreAsync(upload, shards));
         try
         {
-            written = await GrainStateWrites.TryAsync(_manifest.WriteStateAsync);
+            return Info((await PartsAsync()).Length);   // every part loads now: one that does not is refused here
         }
-        catch (StorageUnavailableException)
+        catch (IndexCorruptException e)
         {
-            _manifest.State = previous;
-            throw;
+            await DropAsync();
+            throw new InvalidIndexArgumentException($"snapshot: {e.Message}");
         }
-        if (!written)
-        {
-            _manifest.State = previous;
-            _local.MarkStale();
-            throw new IndexAlreadyExistsException("index already exists");
-        }
-
-        try
-        {
-            await GrainFactory.GetGrain<IIndexCatalogGrain>(0).RegisterAsync(Name);
-        }
-        catch (StorageUnavailableException)
-        {
-            await GrainStateWrites.TryAsync(_manifest.ClearStateAsync);
-            throw;
-        }
-
-        ResetParts();
-        if (!IndexRules.UsesShardGrains(effective))
-        {
-            var checkpoint = new ManifestCheckpoint(_manifest);
-            var index = new HnswIndex(IndexRules.ToOptions(effective), vectorCache.NewFile(LocalLocation, effective.OnDisk));
-            _local.Start(new IndexPart(index, PartLog.Start(store, LocalLocation, checkpoint, _options.SnapshotPolicy), _options.PartCapacity, effective.Revision));
-        }
-        return Info(0);
     }
 
     /// <inheritdoc/>
@@ -138,93 +113,55 @@ public sealed partial class VectorIndexGrain(
     /// <inheritdoc/>
     public Task<IndexInfo> AddTextFieldsAsync(IndexTextField[] fields) => _writes.WriteAsync(async () =>
     {
-        await ChangeLifecycleAsync(() => CommitTextFieldsAsync(fields));
+        // The part this grain holds stays, and is brought up to the new spec like every copy of every part: each
+        // indexes the fields when called with it, which is now, not at its next read.
+        await ChangeLifecycleAsync(() => Lifecycle.AddTextFieldsAsync(fields), keepLocal: true);
         var parts = await PartsAsync();
-        await parts.CopiesAsync();   // each copy indexes the fields now, called with the new spec, not at its next read
+        await parts.CopiesAsync();
         return Info(parts.Length);
     });
 
-    /// <summary>Writes the manifest with the fields added (a new revision of the spec), unless it has them.</summary>
-    private async Task<bool> CommitTextFieldsAsync(IndexTextField[] fields)
+    /// <inheritdoc/>
+    public async Task DropAsync()
     {
-        CheckUsable();
-        await _manifest.EnsureReadAsync();
-        var previous = Spec;
-        var spec = IndexRules.WithTextFields(previous, fields);
-        if (spec.Revision == previous.Revision) { return false; }
-        _manifest.State.Spec = spec;
-        var written = false;
-        try
-        {
-            written = await GrainStateWrites.TryAsync(_manifest.WriteStateAsync);
-        }
-        finally
-        {
-            if (!written) { _manifest.State.Spec = previous; }
-        }
-        if (!written)
-        {
-            _local.MarkStale();
-            throw new StorageUnavailableException(StorageUnavailableException.IndexMoved);
-        }
-        _parts = null;   // made again for the new spec; the part this grain holds stays, and is brought up to it
-        _engine = null;
-        return true;
+        await ChangeLifecycleAsync(Lifecycle.DropAsync);
+        DeactivateOnIdle();
     }
 
     /// <inheritdoc/>
-    public Task DropAsync() => ChangeLifecycleAsync(DropCoreAsync);
-
-    private async Task<bool> DropCoreAsync()
+    public async Task<SnapshotInfo> CreateSnapshotAsync()
     {
-        CheckUsable();
-        await _manifest.EnsureReadAsync();
-        var spec = Spec;   // 404 when absent; a corrupt index can still be dropped
-        await GrainFactory.GetGrain<IIndexCatalogGrain>(0).UnregisterAsync(Name);
-        if (!await GrainStateWrites.TryAsync(_manifest.ClearStateAsync))
-        {
-            _local.MarkStale();
-            throw new StorageUnavailableException(StorageUnavailableException.IndexMoved);
-        }
-        var shards = IndexRules.ShardCount(spec);
-        var replicas = IndexRules.ReplicaCount(spec);
-        ResetParts();
-        if (IndexRules.UsesShardGrains(spec))
-        {
-            await Task.WhenAll(Enumerable.Range(0, shards).SelectMany(s => Enumerable.Range(0, replicas).Select(r => r == 0
-                ? GrainFactory.GetGrain<IVectorShardGrain>(ShardContext.Key(Name, s)).ReleaseAsync()
-                : GrainFactory.GetGrain<IVectorReplicaGrain>(CopyKeys.Key(Name, s, r)).ReleaseAsync())));
-        }
-        try
-        {
-            await store.DeletePrefixAsync(StorageKeys.IndexPrefix(Name));
-        }
-        catch (StorageUnavailableException e)
-        {
-            GrainLog.Leftovers(logger, Name, e.Message);   // the next create of this name removes them
-        }
-        DeactivateOnIdle();
-        return true;
+        var parts = await PartsAsync();
+        var spec = Spec;
+        var created = DateTimeOffset.UtcNow;
+        var snapshot = SnapshotNames.New(Name, created);
+        // Writes wait only while the parts copy themselves; the file is written from the copies as they go on.
+        var frozen = await _writes.HoldAsync(() => parts.FreezeAsync(s => SnapshotStore.StagedPart(Name, snapshot, s)));
+        return await new SnapshotStore(store).WriteAsync(Name, snapshot, spec, created, frozen);
     }
 
-    /// <summary>Runs a create or drop; reads that interleave (they may, see the interface) wait for it to finish
-    /// rather than see a manifest or parts half changed.</summary>
-    private async Task<T> ChangeLifecycleAsync<T>(Func<Task<T>> change)
+    /// <summary>Runs a change of the index's manifest (<see cref="IndexLifecycle"/>) with the parts to be resolved anew
+    /// after it; reads that interleave (they may, see the interface) wait for it to finish rather than see a manifest or
+    /// parts half changed. The part this grain holds is let go first (a create starts its own), unless
+    /// <paramref name="keepLocal"/>.</summary>
+    private async Task ChangeLifecycleAsync(Func<Task> change, bool keepLocal = false)
     {
         var done = new TaskCompletionSource();
         _lifecycleChange = done.Task;
         try
         {
-            await _local.SettleAsync();   // a snapshot in progress moves the manifest's checkpoint when it lands
-            return await change();
+            CheckUsable();
+            await _own.Host.SettleAsync();   // a snapshot in progress moves the manifest's checkpoint when it lands
+            if (!keepLocal) { _own.Host.Reset(); }
+            _parts = null;
+            _engine = null;
+            await change();
         }
         finally
         {
             done.SetResult();
         }
     }
-
-    // ---------------------------------------------------------------- items
 
     /// <inheritdoc/>
     public Task<AddResult> AddAsync(IndexItem[] items) => _writes.WriteAsync(async () =>
@@ -257,8 +194,7 @@ public sealed partial class VectorIndexGrain(
     public async Task<SearchHit[]> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default)
     {
         var parts = await PartsAsync();
-        var hits = await SearchRun.RunAsync(parts, [ItemRules.CheckSearch(query, Engine, at: null)], _filterTime, metrics, cancellationToken);
-        return hits[0];
+        return (await SearchRun.RunAsync(parts, [ItemRules.CheckSearch(query, Engine, at: null)], _filterTime, metrics, cancellationToken))[0];
     }
 
     /// <inheritdoc/>
@@ -299,27 +235,12 @@ public sealed partial class VectorIndexGrain(
         return await FilterTimeLimit.RunAsync(_filterTime, token => parts.DeleteWhereAsync(filter, token), cancellationToken);
     });
 
-    // ---------------------------------------------------------------- merge
-
     /// <inheritdoc/>
-    public async Task<MergeResult> MergeIntoAsync(string destination, bool clearSource)
+    public Task<MergeResult> MergeIntoAsync(string destination, bool clearSource)
     {
         // Runs interleaved with everything: it only calls this index and the destination through ordinary turns.
-        // One at a time per source, so that a repeated call (a client retrying after a timeout) does not run beside
-        // the first and page the same items twice; it waits, then skips what the first merged.
-        CheckName();
-        var previous = _mergesBefore;
-        var mine = new TaskCompletionSource();
-        _mergesBefore = mine.Task;
-        try
-        {
-            await previous;
-            return await MergeRun.RunAsync(GrainFactory, Name, destination, clearSource);
-        }
-        finally
-        {
-            mine.SetResult();
-        }
+        IndexNames.ThrowIfInvalid(Name);
+        return _merges.RunAsync(() => MergeRun.RunAsync(GrainFactory, Name, destination, clearSource));
     }
 
     /// <inheritdoc/>
@@ -331,20 +252,11 @@ public sealed partial class VectorIndexGrain(
         _writes.WriteAsync(async () => await (await PartsAsync()).AddIfAbsentAsync(items ?? []));
 
     /// <inheritdoc/>
-    public Task<int> RemoveIfUnchangedAsync(string[] ids, ulong[] fingerprints) => _writes.WriteAsync(async () =>
-    {
-        var parts = await PartsAsync();
-        ArgumentNullException.ThrowIfNull(ids);
-        ArgumentNullException.ThrowIfNull(fingerprints);
-        return await parts.RemoveIfUnchangedAsync(ids, fingerprints);
-    });
-
-    // ---------------------------------------------------------------- parts
+    public Task<int> RemoveIfUnchangedAsync(string[] ids, ulong[] fingerprints) =>
+        _writes.WriteAsync(async () => await (await PartsAsync()).RemoveIfUnchangedAsync(ids, fingerprints));
 
     /// <summary>The engine options of the index, known once <see cref="PartsAsync"/> has run.</summary>
     private HnswOptions Engine => _engine ?? throw new InvalidOperationException("the index's parts are not resolved yet");
-
-    private PartLocation LocalLocation => new(Name, _manifest.State.Generation, null);
 
     /// <summary>The index's parts, after checking that it exists and is usable; their lengths are learnt (and an
     /// unsharded index's part loaded, or found corrupt) on first use.</summary>
@@ -360,12 +272,11 @@ public sealed partial class VectorIndexGrain(
         }
         if (_parts is null)
         {
-            var shards = IndexRules.ShardCount(spec);
             var generation = _manifest.State.Generation;
             _engine = IndexRules.ToOptions(spec);
             var replicas = IndexRules.ReplicaCount(spec);
             IPartClient[] clients = !IndexRules.UsesShardGrains(spec)
-                ? [new PartCalls(_local, RecoverLocalAsync, _engine, spec.Revision, 0, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics)]
+                ? [_own.Calls(spec, _engine, GrainContext.Address.SiloAddress?.Endpoint.ToString() ?? "", metrics)]
                 : PartClients.Of(GrainFactory, Name, new IndexTopology(spec, generation), _copyReads);
             // A replicated index reads its copies in turn, not the one this silo may hold.
             _parts = new IndexParts(clients, s => replicas > 1 ? null : localParts.Find(Name, generation, s), spec.Revision);
@@ -374,46 +285,11 @@ public sealed partial class VectorIndexGrain(
         return _parts;
     }
 
-    private async Task<IndexPart> RecoverLocalAsync()
-    {
-        var (index, log) = await PartLog.RecoverAsync(store, LocalLocation, new ManifestCheckpoint(_manifest), _options.SnapshotPolicy, Engine,
-            vectorCache.NewFile(LocalLocation, Spec.OnDisk));
-        return new IndexPart(index, log, _options.PartCapacity, Spec.Revision);
-    }
-
-    private void ResetParts()
-    {
-        _local.Reset();
-        _parts = null;
-        _engine = null;
-    }
-
-    private IndexInfo Info(int length)
-    {
-        var spec = Spec;
-        return new IndexInfo(Name, spec.Dimension, spec.M, spec.EfSearch, spec.Distance, length, IndexRules.ShardCount(spec), spec.Quantization,
-            spec.OnDisk, Replicas: IndexRules.ReplicaCount(spec), TextFields: spec.TextFields, Bm25K1: spec.Bm25K1, Bm25B: spec.Bm25B);
-    }
-
-    /// <summary>Refuses more copies of each part than the cluster has silos to hold them apart.</summary>
-    private async Task CheckReplicasAsync(IndexSpec spec)
-    {
-        if (spec.Replicas <= 1) { return; }
-        var silos = (await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count;
-        if (spec.Replicas > silos)
-        {
-            throw new InvalidIndexArgumentException($"replicas must be at most the cluster's {silos} active silo(s), so that each copy of a shard is on another silo");
-        }
-    }
+    private IndexInfo Info(int length) => IndexRules.Info(Name, Spec, length);
 
     private void CheckUsable()
     {
-        CheckName();
-        _local.ThrowIfStale();
-    }
-
-    private void CheckName()
-    {
         IndexNames.ThrowIfInvalid(Name);
+        _own.Host.ThrowIfStale();
     }
 }

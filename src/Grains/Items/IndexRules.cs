@@ -81,6 +81,11 @@ internal static class IndexRules
         [.. fields.Select(f => new Hnsw.Text.TextField(f.Path, (Hnsw.Text.TextLanguage)f.Language))],
         k1, b);
 
+    /// <summary>What the contract tells of index <paramref name="name"/>: its parameters and <paramref name="length"/>.</summary>
+    public static IndexInfo Info(string name, IndexSpec spec, int length) =>
+        new(name, spec.Dimension, spec.M, spec.EfSearch, spec.Distance, length, ShardCount(spec), spec.Quantization, spec.OnDisk,
+            Replicas: ReplicaCount(spec), TextFields: spec.TextFields, Bm25K1: spec.Bm25K1, Bm25B: spec.Bm25B);
+
     /// <summary>The shard count of a stored spec: specs written before sharding have none and mean one part.</summary>
     public static int ShardCount(IndexSpec spec) => Math.Max(1, spec.Shards);
 

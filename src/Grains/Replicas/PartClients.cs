@@ -21,6 +21,12 @@ internal static class PartClients
                 : new RemoteShard(grains.GetGrain<IVectorShardGrain>(ShardContext.Key(name, s)), context);
         })];
     }
+
+    /// <summary>Has every copy of every part of a dropped index let its part go (see <see cref="IVectorShardGrain.ReleaseAsync"/>).</summary>
+    public static Task ReleaseAsync(IGrainFactory grains, string name, IndexSpec spec) =>
+        Task.WhenAll(Enumerable.Range(0, IndexRules.ShardCount(spec)).SelectMany(s => Enumerable.Range(0, IndexRules.ReplicaCount(spec)).Select(r => r == 0
+            ? grains.GetGrain<IVectorShardGrain>(ShardContext.Key(name, s)).ReleaseAsync()
+            : grains.GetGrain<IVectorReplicaGrain>(CopyKeys.Key(name, s, r)).ReleaseAsync())));
 }
 
 /// <summary>An index's parameters and incarnation: what it takes to reach its parts.</summary>

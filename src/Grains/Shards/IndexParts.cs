@@ -117,6 +117,8 @@ internal sealed class IndexParts(IPartClient[] parts, Func<int, IndexPart?> find
     /// <summary>Durably deletes each listed item whose content still has the given fingerprint.</summary>
     public async Task<int> RemoveIfUnchangedAsync(string[] ids, ulong[] fingerprints)
     {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(fingerprints);
         var split = ShardRouting.Split(ids.Zip(fingerprints), p => p.First, parts.Length);
         await WriteAsync(split, (part, share) => part.RemoveIfUnchangedAsync([.. share.Select(p => p.First)], [.. share.Select(p => p.Second)]));
         return Length;

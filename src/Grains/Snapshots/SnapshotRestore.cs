@@ -21,6 +21,52 @@ internal static class SnapshotRestore
     /// <summary>The sequence number restored parts start from (their logs continue after it).</summary>
     public const long Seq = 1;
 
+    /// <summary>
+    /// Writes the parts of the snapshot <paramref name="file"/> as the incarnation <paramref name="index"/> names (its
+    /// shard unset) of a new index, into <paramref name="shards"/> parts (0: the file's count), each shard's checkpoint
+    /// pointing at its part, and gives the manifest that makes them the index, not written yet. On a failure the caller
+    /// deletes the incarnation's storage.
+    /// </summary>
+    /// <param name="store">The index data.</param>
+    /// <param name="file">The snapshot file, from its start.</param>
+    /// <param name="index">The new index's name and incarnation.</param>
+    /// <param name="shards">Parts wanted; 0 keeps the file's.</param>
+    /// <param name="capacity">What a part may hold.</param>
+    /// <param name="check">Checks the new index's spec before anything is written (e.g. its copies against the cluster).</param>
+    /// <exception cref="InvalidIndexArgumentException">The file is not a snapshot, is damaged, or disagrees with itself.</exception>
+    /// <exception cref="IndexFullException">A part would hold more items than <paramref name="capacity"/> allows.</exception>
+    /// <exception cref="StorageUnavailableException">Storage failed.</exception>
+    public static async Task<IndexManifest> WriteIndexAsync(IIndexBlobStore store, Stream file, PartLocation index, int shards,
+        PartCapacity capacity, Func<IndexSpec, Task> check)
+    {
+        try
+        {
+            var header = SnapshotFile.ReadHeader(file);
+            var spec = header.ToSpec(shards == 0 ? header.Parts : shards);
+            await check(spec);
+            var sharded = IndexRules.UsesShardGrains(spec);
+            PartLocation At(int s) => index with { Shard = sharded ? s : null };
+            var sizes = await WritePartsAsync(store, file, header, spec, capacity, At);
+            for (var s = 0; sharded && s < sizes.Length; s++)
+            {
+                var checkpoint = await DocumentCheckpoint.ReadAsync(store, At(s).Checkpoint, At(s).ToString());
+                if (!await checkpoint.TryMoveAsync(Seq, sizes[s])) { throw new StorageUnavailableException(StorageUnavailableException.IndexMoved); }
+            }
+            return new IndexManifest
+            {
+                Spec = spec,
+                Generation = index.Generation,
+                ShardScheme = ShardRouting.Scheme,
+                SnapshotSeq = sharded ? 0 : Seq,
+                SnapshotBytes = sharded ? 0 : sizes[0],
+            };
+        }
+        catch (SnapshotFormatException e)
+        {
+            throw new InvalidIndexArgumentException($"snapshot: {e.Message}");
+        }
+    }
+
     /// <summary>Reads the parts of <paramref name="file"/> (standing after its header) into the parts of an index
     /// with <paramref name="target"/>'s parameters, part i stored at <paramref name="at"/>(i).</summary>
     /// <returns>Bytes of each part's stored snapshot.</returns>
