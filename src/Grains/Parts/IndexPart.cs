@@ -78,10 +78,8 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
         LinkChanges? links;
         try
         {
-            // On a thread of its own: a batch takes the CPU for a while, and on a pool thread it would hold back
-            // the searches queued behind it until the pool grows.
             var noting = Applied is not null;
-            (applied, links) = await ApplyAsync(() =>
+            (applied, links) = await ApplyAsync(record, () =>
             {
                 if (!noting) { return (PartLog.Apply(index, record), (LinkChanges?)null); }
                 var count = PartLog.Apply(index, record, out var changes);
@@ -123,7 +121,7 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
         if (record.Seq != log.Seq + 1) { return false; }
         try
         {
-            await ApplyAsync(() => PartLog.ApplyFollowing(index, record, links));
+            await ApplyAsync(record, () => PartLog.ApplyFollowing(index, record, links));
         }
         catch (Exception)
         {
@@ -180,13 +178,20 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
         }
     }
 
-    /// <summary>Runs a change to the engine on a thread of its own, alone among the part's changes.</summary>
-    private async Task<T> ApplyAsync<T>(Func<T> apply)
+    /// <summary>Most items (or ids) of a record applied on the calling thread: starting a thread costs more than that.</summary>
+    public const int InlineApply = 64;
+
+    /// <summary>Applies <paramref name="record"/> alone among the part's changes: a large one on a thread of its own (it
+    /// takes the CPU for a while, and on a pool thread it would hold back the searches queued behind it until the pool
+    /// grows), a small one (see <see cref="InlineApply"/>) on the calling thread.</summary>
+    private async Task<T> ApplyAsync<T>(WalRecord record, Func<T> apply)
     {
         await _applying.WaitAsync();
         try
         {
-            return await Task.Factory.StartNew(apply, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            return record.Items.Count + record.Ids.Count <= InlineApply
+                ? apply()
+                : await Task.Factory.StartNew(apply, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         finally
         {

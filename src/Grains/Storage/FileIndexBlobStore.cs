@@ -76,7 +76,10 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
     }, cancellationToken));
 
     /// <inheritdoc/>
-    public Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default) => Guard(() => Durably(() =>
+    public Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default) =>
+        prefix.EndsWith('/') && !Directory.Exists(Resolve(prefix.TrimEnd('/')))
+            ? Task.CompletedTask   // nothing there (a create's look for leftovers, mostly): no disk thread is needed
+            : Guard(() => Durably(() =>
     {
         if (prefix.EndsWith('/'))
         {
@@ -293,13 +296,12 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
         return full;
     }
 
-    /// <summary>Runs a write that waits for the disk (fsync) on a thread of its own: on a pool thread, each flush
-    /// would hold back the searches and grain turns queued behind it (the pool keeps about one thread per core).</summary>
+    /// <summary>Runs a write that waits for the disk (fsync) on one of the <see cref="DiskThreads"/>, not on a pool thread.</summary>
     private static Task<T> Durably<T>(Func<T> write, CancellationToken cancellationToken) =>
-        Task.Factory.StartNew(write, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.Factory.StartNew(write, cancellationToken, TaskCreationOptions.None, DiskThreads.Shared);
 
     private static Task Durably(Action write, CancellationToken cancellationToken) =>
-        Task.Factory.StartNew(write, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.Factory.StartNew(write, cancellationToken, TaskCreationOptions.None, DiskThreads.Shared);
 
     private static async Task<T> Guard<T>(Func<Task<T>> action)
     {
