@@ -3,8 +3,9 @@ using Vectord.Testing;
 
 namespace Vectord.Client.Tests;
 
-/// <summary>An HTTP-only user of the client takes no Orleans runtime: its dependency closure has the contract
-/// types and Orleans' abstractions and serialization, never Microsoft.Orleans.Runtime, .Server or .Client.</summary>
+/// <summary>An HTTP-only user of the client takes no Orleans runtime: its dependency closure has the contract types
+/// (Vectord.Model, with Orleans' serializer for them), never Orleans' core, runtime, server or client, nor the grain
+/// interfaces.</summary>
 public sealed class DependencyTests
 {
     [Fact]
@@ -16,7 +17,11 @@ public sealed class DependencyTests
 
         Assert.Contains("Vectord.Contracts", libraries);
         Assert.Contains("Microsoft.Extensions.Http.Resilience", libraries);
+        Assert.Contains("Vectord.Model", libraries);
         Assert.Contains("Microsoft.Orleans.Serialization", libraries);
+        Assert.DoesNotContain("Vectord.Grains.Interfaces", libraries);
+        Assert.DoesNotContain("Microsoft.Orleans.Core", libraries);
+        Assert.DoesNotContain("Microsoft.Orleans.Core.Abstractions", libraries);
         Assert.DoesNotContain("Microsoft.Orleans.Runtime", libraries);
         Assert.DoesNotContain("Microsoft.Orleans.Server", libraries);
         Assert.DoesNotContain("Microsoft.Orleans.Client", libraries);

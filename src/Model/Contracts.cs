@@ -60,7 +60,7 @@ public sealed record IndexTextField(
 /// <param name="Bm25K1">BM25's k1 (term-frequency saturation), ≥ 0; null: 1.2.</param>
 /// <param name="Bm25B">BM25's b (length normalisation), 0–1; null: 0.75.</param>
 /// <param name="Revision">How many times text fields were added to the index after its create
-/// (<see cref="IVectorIndexGrain.AddTextFieldsAsync"/>); ignored by a create. Each copy of a part holds the text fields
+/// (<c>IVectorIndexGrain.AddTextFieldsAsync</c>); ignored by a create. Each copy of a part holds the text fields
 /// of the highest revision it was called with, so a copy never answers with fewer fields than its caller checked.</param>
 [GenerateSerializer, Immutable, Alias("vectord.IndexSpec")]
 public sealed record IndexSpec(
