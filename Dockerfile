@@ -1,9 +1,9 @@
-# Builds both hosts; the image runs the silo by default, the gateway with `dotnet Vectord.Gateway.dll`.
+# Builds both hosts; the image runs the silo by default, the gateway with `dotnet Vectord.GatewayHost.dll`.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
 RUN dotnet publish src/Silo/Vectord.Silo.csproj -c Release -o /app/silo \
- && dotnet publish src/Gateway/Vectord.Gateway.csproj -c Release -o /app/gateway
+ && dotnet publish src/GatewayHost/Vectord.GatewayHost.csproj -c Release -o /app/gateway
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS silo
 WORKDIR /app
@@ -15,4 +15,4 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS gateway
 WORKDIR /app
 COPY --from=build /app/gateway .
 EXPOSE 8080
-ENTRYPOINT ["dotnet", "Vectord.Gateway.dll"]
+ENTRYPOINT ["dotnet", "Vectord.GatewayHost.dll"]

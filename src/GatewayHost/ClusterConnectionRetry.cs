@@ -1,4 +1,4 @@
-namespace Vectord.Gateway.Infrastructure;
+namespace Vectord.GatewayHost;
 
 /// <summary>
 /// Keeps the standalone gateway trying to reach its cluster (every 2 s) instead of giving up: the gateway serves

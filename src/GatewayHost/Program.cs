@@ -1,6 +1,6 @@
 using Vectord.Clustering;
 using Vectord.Gateway;
-using Vectord.Gateway.Infrastructure;
+using Vectord.GatewayHost;
 
 // Standalone gateway: an Orleans client of the cluster named in configuration, serving the HTTP API.
 // Settings (appsettings.json) come from beside the binaries, wherever the process is started from.

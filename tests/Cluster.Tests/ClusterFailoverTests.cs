@@ -48,7 +48,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         await using var siloB = HostProcess.Start("silo-b", "Vectord.Silo", SiloArgs(siloPorts[1], FreePort.Next()));
         await siloA.WaitHealthyAsync(TimeSpan.FromSeconds(90), ct);
         await siloB.WaitHealthyAsync(TimeSpan.FromSeconds(90), ct);
-        await using var gateway = HostProcess.Start("gateway", "Vectord.Gateway", ClusterArgs());
+        await using var gateway = HostProcess.Start("gateway", "Vectord.GatewayHost", ClusterArgs());
         await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(90), ct);
         using var http = new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 

@@ -33,7 +33,7 @@ public sealed class ClusterMetricsTests(ITestOutputHelper output)
         await using var siloB = HostProcess.Start("silo-b", "Vectord.Silo", SiloArgs());
         await siloA.WaitHealthyAsync(TimeSpan.FromSeconds(90), ct);
         await siloB.WaitHealthyAsync(TimeSpan.FromSeconds(90), ct);
-        await using var gateway = HostProcess.Start("gateway", "Vectord.Gateway", clusterArgs);
+        await using var gateway = HostProcess.Start("gateway", "Vectord.GatewayHost", clusterArgs);
         await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(90), ct);
         var http = gateway.Client;
 

@@ -40,9 +40,9 @@ public sealed class ClusterTlsTests : IDisposable
 
         await using var silo = HostProcess.Start("silo-tls", "Vectord.Silo", SiloArgs(clusterCert));
         await silo.WaitHealthyAsync(TimeSpan.FromSeconds(90), ct);
-        await using var trusted = HostProcess.Start("gateway-tls", "Vectord.Gateway", ClusterArgs(clusterCert));
-        await using var plain = HostProcess.Start("gateway-plain", "Vectord.Gateway", ClusterArgs(null));
-        await using var stranger = HostProcess.Start("gateway-other", "Vectord.Gateway", ClusterArgs(otherCert));
+        await using var trusted = HostProcess.Start("gateway-tls", "Vectord.GatewayHost", ClusterArgs(clusterCert));
+        await using var plain = HostProcess.Start("gateway-plain", "Vectord.GatewayHost", ClusterArgs(null));
+        await using var stranger = HostProcess.Start("gateway-other", "Vectord.GatewayHost", ClusterArgs(otherCert));
         await using var intruder = HostProcess.Start("silo-plain", "Vectord.Silo", SiloArgs(null));
         await using var member = HostProcess.Start("silo-member", "Vectord.Silo", SiloArgs(clusterCert));
 

@@ -38,7 +38,7 @@ public sealed class ReplicaFailoverTests(ITestOutputHelper output)
                 ]));
             }
             foreach (var silo in silos) { await silo.WaitHealthyAsync(TimeSpan.FromSeconds(90), ct); }
-            await using var gateway = HostProcess.Start("gateway", "Vectord.Gateway", clusterArgs);
+            await using var gateway = HostProcess.Start("gateway", "Vectord.GatewayHost", clusterArgs);
             await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(90), ct);
             using var http = new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 

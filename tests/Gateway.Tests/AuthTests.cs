@@ -18,7 +18,7 @@ public sealed class AuthFixture() : NodeFixture(new()
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        Gateway = await HostProcess.StartListeningAsync("gateway", "Vectord.Gateway",
+        Gateway = await HostProcess.StartListeningAsync("gateway", "Vectord.GatewayHost",
             ["--Cluster:Provider", "localhost",
             "--Cluster:GatewayPort", Server.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Auth:Tokens:0", TokenA,

@@ -150,7 +150,7 @@ public sealed class ReadOnlyTokenTests(ReadOnlyFixture fixture) : IClassFixture<
     [Fact]
     public async Task The_standalone_gateway_refuses_to_start_with_an_empty_token()
     {
-        await using var gateway = HostProcess.Start("gateway", "Vectord.Gateway", ["--Cluster:Provider", "localhost", "--Auth:ReadOnlyTokens:0="]);
+        await using var gateway = HostProcess.Start("gateway", "Vectord.GatewayHost", ["--Cluster:Provider", "localhost", "--Auth:ReadOnlyTokens:0="]);
         Assert.True(await Eventually.HoldsAsync(() => gateway.HasExited, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken),
             $"the gateway kept running:\n{gateway.Describe()}");
         Assert.Contains("Auth:ReadOnlyTokens:0 is empty", gateway.Output, StringComparison.Ordinal);

@@ -11,7 +11,7 @@ public sealed class StandaloneGatewayTests
     public async Task Gateway_answers_503_until_the_cluster_is_up_then_serves_it()
     {
         int siloGateway = FreePort.Next();
-        await using var gateway = await HostProcess.StartListeningAsync("gateway", "Vectord.Gateway",
+        await using var gateway = await HostProcess.StartListeningAsync("gateway", "Vectord.GatewayHost",
             ["--Cluster:Provider", "localhost",
             "--Cluster:GatewayPort", siloGateway.ToString(CultureInfo.InvariantCulture)], TestContext.Current.CancellationToken);
         var http = gateway.Client;
@@ -49,7 +49,7 @@ public sealed class StandaloneGatewayTests
         await using var redis = await RedisServer.StartAsync(TestContext.Current.CancellationToken);
         using var data = new TempDirectory("vectord-gw");
         await using var node = await VectordServer.StartAsync(data.Path, redisClustering: redis.ConnectionString);
-        await using var gateway = await HostProcess.StartListeningAsync("gateway", "Vectord.Gateway",
+        await using var gateway = await HostProcess.StartListeningAsync("gateway", "Vectord.GatewayHost",
             ["--Cluster:Provider", "redis",
             "--Cluster:ConnectionString", redis.ConnectionString], TestContext.Current.CancellationToken);
 
@@ -64,7 +64,7 @@ public sealed class StandaloneGatewayTests
     [Fact]
     public async Task Gateway_stops_cleanly_while_still_connecting()
     {
-        await using var gateway = await HostProcess.StartListeningAsync("gateway", "Vectord.Gateway",
+        await using var gateway = await HostProcess.StartListeningAsync("gateway", "Vectord.GatewayHost",
             ["--Cluster:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture)], TestContext.Current.CancellationToken);
         (await gateway.Client.GetReplyAsync("/health")).AssertProblem(HttpStatusCode.ServiceUnavailable);
         int? exitCode = await gateway.TerminateAsync(TimeSpan.FromSeconds(15));

@@ -17,7 +17,7 @@ public sealed class StandaloneSnapshotTests
         using var data = new TempDirectory("vectord-gw");
         int siloGateway = FreePort.Next();
         await using var node = await VectordServer.StartAsync(data.Path, gatewayPortOverride: siloGateway);
-        await using var gateway = await HostProcess.StartListeningAsync("gateway", "Vectord.Gateway",
+        await using var gateway = await HostProcess.StartListeningAsync("gateway", "Vectord.GatewayHost",
             ["--Cluster:Provider", "localhost", "--Cluster:GatewayPort", siloGateway.ToString(CultureInfo.InvariantCulture)], cancel);
         await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(30), cancel);
         var http = gateway.Client;

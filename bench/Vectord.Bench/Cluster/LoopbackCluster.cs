@@ -59,7 +59,7 @@ internal sealed class LoopbackCluster : IAsyncDisposable
                 slot.Process = cluster.StartSilo(slot);
             }
             foreach (var slot in cluster._silos) { await slot.Process.WaitHealthyAsync(TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false); }
-            cluster.Gateway = HostProcess.Start("gateway", "Vectord.Gateway", cluster.ClusterArgs());
+            cluster.Gateway = HostProcess.Start("gateway", "Vectord.GatewayHost", cluster.ClusterArgs());
             await cluster.Gateway.WaitHealthyAsync(TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
             cluster.Http = new HttpClient { BaseAddress = cluster.Gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
             return cluster;

@@ -51,7 +51,7 @@ internal sealed class LoopbackNode : IAsyncDisposable
         try
         {
             await silo.WaitHealthyAsync(TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
-            node.Gateway = HostProcess.Start("gateway", "Vectord.Gateway", cluster);
+            node.Gateway = HostProcess.Start("gateway", "Vectord.GatewayHost", cluster);
             await node.Gateway.WaitHealthyAsync(TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
             node.Http = new HttpClient { BaseAddress = node.Gateway.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
             return node;
