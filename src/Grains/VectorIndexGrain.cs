@@ -114,7 +114,9 @@ public sealed class VectorIndexGrain(
     public Task<IndexInfo> AddTextFieldsAsync(IndexTextField[] fields) => _writes.WriteAsync(async () =>
     {
         // The part this grain holds stays, and is brought up to the new spec like every copy of every part: each
-        // indexes the fields when called with it, which is now, not at its next read.
+        // indexes the fields when called with it, which is now, not at its next read. A snapshot of that part in
+        // flight lands first, before reads wait: it moves the manifest's checkpoint, and no write starts another.
+        await _own.Host.SettleAsync();
         await ChangeLifecycleAsync(() => Lifecycle.AddTextFieldsAsync(fields), keepLocal: true);
         var parts = await PartsAsync();
         await parts.CopiesAsync();

@@ -29,7 +29,17 @@ internal static class PartClients
             : grains.GetGrain<IVectorReplicaGrain>(CopyKeys.Key(name, s, r)).ReleaseAsync())));
 }
 
-/// <summary>An index's parameters and incarnation: what it takes to reach its parts.</summary>
+/// <summary>An index's parameters and incarnation: what it takes to reach its parts. Two are equal when they name the
+/// same incarnation at the same revision of its spec (the only way its parameters change, see
+/// <see cref="IndexSpec.Revision"/>), whatever arrays the spec was read into.</summary>
 /// <param name="Spec">Effective parameters.</param>
 /// <param name="Generation">The incarnation its storage belongs to.</param>
-internal sealed record IndexTopology(IndexSpec Spec, string Generation);
+internal sealed record IndexTopology(IndexSpec Spec, string Generation)
+{
+    /// <inheritdoc/>
+    public bool Equals(IndexTopology? other) =>
+        other is not null && string.Equals(Generation, other.Generation, StringComparison.Ordinal) && Spec.Revision == other.Spec.Revision;
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Generation, Spec.Revision);
+}
