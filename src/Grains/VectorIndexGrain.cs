@@ -8,11 +8,11 @@ using Vectord.Grains.Hosting;
 using Vectord.Grains.Items;
 using Vectord.Grains.Merge;
 using Vectord.Grains.Parts;
-using Vectord.Grains.Persistence;
+using Vectord.Storage.Log;
 using Vectord.Grains.Replicas;
 using Vectord.Grains.Shards;
 using Vectord.Grains.Snapshots;
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 using Vectord.Hnsw;
 
 namespace Vectord.Grains;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Vectord.Grains.Catalog;
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 using Vectord.Testing;
 
 namespace Vectord.Grains.Tests;

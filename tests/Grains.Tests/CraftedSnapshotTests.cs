@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Security.Cryptography;
 using Vectord.Grains.Snapshots;
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 using Vectord.Hnsw;
 
 namespace Vectord.Grains.Tests;

@@ -1,4 +1,4 @@
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 
 namespace Vectord.Grains.Tests;
 

@@ -1,6 +1,6 @@
 using Vectord.Grains.Parts;
-using Vectord.Grains.Persistence;
-using Vectord.Grains.Storage;
+using Vectord.Storage.Log;
+using Vectord.Storage;
 using Vectord.Hnsw;
 using Vectord.Testing;
 

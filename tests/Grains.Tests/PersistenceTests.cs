@@ -148,9 +148,9 @@ public sealed class PersistenceTests(FileClusterFixture fixture)
 
         // Another activation of the same index (e.g. on a silo this one could not see) wrote log record 2.
         var generation = Path.GetFileName(DataDirectory(name));
-        var store = new Storage.FileIndexBlobStore(fixture.StoragePath);
-        var foreign = Persistence.WalRecord.Add(2, [new Hnsw.VectorItem("theirs", [2, 2], "{\"by\":\"other\"}"u8.ToArray())]);
-        Assert.True(await store.TryCreateAsync(Storage.StorageKeys.Wal(name, generation, 2), foreign.Encode(), TestContext.Current.CancellationToken));
+        var store = new Vectord.Storage.FileIndexBlobStore(fixture.StoragePath);
+        var foreign = Vectord.Storage.Log.WalRecord.Add(2, [new Hnsw.VectorItem("theirs", [2, 2], "{\"by\":\"other\"}"u8.ToArray())]);
+        Assert.True(await store.TryCreateAsync(Vectord.Storage.StorageKeys.Wal(name, generation, 2), foreign.Encode(), TestContext.Current.CancellationToken));
 
         var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => grain.AddAsync([new IndexItem("lost", [3, 3])]));
         Assert.Equal("the index was changed by another activation; retry", error.Message);

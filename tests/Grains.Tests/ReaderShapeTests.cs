@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.TestingHost;
 using Vectord.Grains.Hosting;
 using Vectord.Grains.Replicas;
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 using Vectord.Testing;
 
 namespace Vectord.Grains.Tests;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.TestingHost;
 using Vectord.Grains.Hosting;
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 using Vectord.Testing;
 
 namespace Vectord.Grains.Tests;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.TestingHost;
 using Vectord.Grains.Hosting;
 using Vectord.Grains.Shards;
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 
 namespace Vectord.Grains.Tests;
 

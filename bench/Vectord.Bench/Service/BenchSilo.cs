@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vectord.Grains.Hosting;
 using Vectord.Gateway;
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 
 namespace Vectord.Bench.Service;
 

@@ -5,7 +5,7 @@ using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Runtime.Hosting;
 using Vectord.Grains.Diagnostics;
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 
 namespace Vectord.Grains.Hosting;
 

@@ -1,3 +1,5 @@
+using Vectord.Storage.Log;
+
 namespace Vectord.Grains.Hosting;
 
 /// <summary>The <c>Storage</c> configuration section.</summary>
@@ -57,5 +59,5 @@ public sealed class VectordStorageOptions
     internal Parts.PartCapacity PartCapacity => new(MaxPartVectorBytes);
 
     /// <summary>When parts write snapshots, from <see cref="SnapshotLogRatio"/> and <see cref="SnapshotMinLogBytes"/>.</summary>
-    internal Persistence.SnapshotPolicy SnapshotPolicy => new(SnapshotLogRatio, SnapshotMinLogBytes);
+    internal SnapshotPolicy SnapshotPolicy => new(SnapshotLogRatio, SnapshotMinLogBytes);
 }

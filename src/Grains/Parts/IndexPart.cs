@@ -1,5 +1,5 @@
 using Vectord.Grains.Items;
-using Vectord.Grains.Persistence;
+using Vectord.Storage.Log;
 using Vectord.Hnsw;
 using SearchHit = Vectord.SearchHit;
 

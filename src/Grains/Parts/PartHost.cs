@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Vectord.Grains.Diagnostics;
-using Vectord.Grains.Persistence;
+using Vectord.Storage.Log;
 
 namespace Vectord.Grains.Parts;
 

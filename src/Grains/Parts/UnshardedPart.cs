@@ -1,8 +1,8 @@
 using Vectord.Grains.Diagnostics;
 using Vectord.Grains.Hosting;
 using Vectord.Grains.Items;
-using Vectord.Grains.Persistence;
-using Vectord.Grains.Storage;
+using Vectord.Storage.Log;
+using Vectord.Storage;
 using Vectord.Hnsw;
 
 namespace Vectord.Grains.Parts;

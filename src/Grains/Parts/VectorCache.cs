@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vectord.Grains.Hosting;
-using Vectord.Grains.Persistence;
+using Vectord.Storage.Log;
 
 namespace Vectord.Grains.Parts;
 

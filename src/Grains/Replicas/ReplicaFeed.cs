@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Vectord.Grains.Diagnostics;
-using Vectord.Grains.Persistence;
+using Vectord.Storage.Log;
 using Vectord.Grains.Shards;
 
 namespace Vectord.Grains.Replicas;

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Vectord.Grains.Hosting;
 using Vectord.Grains.Parts;
-using Vectord.Grains.Persistence;
+using Vectord.Storage.Log;
 using Vectord.Grains.Shards;
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 
 namespace Vectord.Grains.Replicas;
 

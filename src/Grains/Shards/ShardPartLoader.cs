@@ -1,8 +1,8 @@
 using Vectord.Grains.Hosting;
 using Vectord.Grains.Items;
 using Vectord.Grains.Parts;
-using Vectord.Grains.Persistence;
-using Vectord.Grains.Storage;
+using Vectord.Storage.Log;
+using Vectord.Storage;
 
 namespace Vectord.Grains.Shards;
 

@@ -5,9 +5,9 @@ using Vectord.Grains.Diagnostics;
 using Vectord.Grains.Hosting;
 using Vectord.Grains.Items;
 using Vectord.Grains.Parts;
-using Vectord.Grains.Persistence;
+using Vectord.Storage.Log;
 using Vectord.Grains.Replicas;
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 using Vectord.Hnsw;
 
 namespace Vectord.Grains.Shards;

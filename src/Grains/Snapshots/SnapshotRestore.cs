@@ -1,8 +1,8 @@
 using Vectord.Grains.Items;
 using Vectord.Grains.Parts;
-using Vectord.Grains.Persistence;
+using Vectord.Storage.Log;
 using Vectord.Grains.Shards;
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 using Vectord.Hnsw;
 
 namespace Vectord.Grains.Snapshots;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 
 namespace Vectord.Grains.Snapshots;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 using Vectord.Grains.Hosting;
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 
 namespace Vectord.Grains.Snapshots;
 

@@ -2,7 +2,7 @@ using System.IO.Pipelines;
 using Microsoft.Extensions.DependencyInjection;
 using Vectord.Grains.Hosting;
 using Vectord.Grains.Items;
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 
 namespace Vectord.Grains.Snapshots;
 

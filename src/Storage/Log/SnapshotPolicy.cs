@@ -1,4 +1,4 @@
-namespace Vectord.Grains.Persistence;
+namespace Vectord.Storage.Log;
 
 /// <summary>When a part writes a snapshot: once its log since the last snapshot exceeds <paramref name="LogRatio"/> ×
 /// that snapshot's size and at least <paramref name="MinLogBytes"/>.</summary>

@@ -1,4 +1,4 @@
-namespace Vectord.Grains.Persistence;
+namespace Vectord.Storage.Log;
 
 /// <summary>
 /// The durable pointer recovery starts from: the sequence number of a part's latest snapshot (0: none, start from an

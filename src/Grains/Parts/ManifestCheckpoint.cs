@@ -1,4 +1,6 @@
-namespace Vectord.Grains.Persistence;
+using Vectord.Storage.Log;
+
+namespace Vectord.Grains.Parts;
 
 /// <summary>The checkpoint of an unsharded index, kept in its manifest (grain state) as it always has been.</summary>
 internal sealed class ManifestCheckpoint(DeferredGrainState<IndexManifest> manifest) : IPartCheckpoint

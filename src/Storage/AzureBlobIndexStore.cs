@@ -4,7 +4,7 @@ using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 
-namespace Vectord.Grains.Storage;
+namespace Vectord.Storage;
 
 /// <summary>
 /// <see cref="IIndexBlobStore"/> on Azure Blob Storage (or Azurite). Create-if-absent is an upload with

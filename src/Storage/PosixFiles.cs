@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Vectord.Grains.Storage;
+namespace Vectord.Storage;
 
 /// <summary>
 /// The two file-system guarantees the file store needs and .NET does not give on Unix: a move into place that fails

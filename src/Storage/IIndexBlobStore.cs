@@ -1,4 +1,4 @@
-namespace Vectord.Grains.Storage;
+namespace Vectord.Storage;
 
 /// <summary>
 /// Keyed byte storage behind the <c>storaged</c> provider: large index data (log records, snapshots) written once

@@ -1,7 +1,7 @@
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 using Vectord.Hnsw;
 
-namespace Vectord.Grains.Persistence;
+namespace Vectord.Storage.Log;
 
 /// <summary>
 /// The durability protocol of one part of an index, over an <see cref="IIndexBlobStore"/>:

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Vectord.Hnsw;
 
-namespace Vectord.Grains.Persistence;
+namespace Vectord.Storage.Log;
 
 /// <summary>What a log record does.</summary>
 internal enum WalKind : byte

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 
-namespace Vectord.Grains.Persistence;
+namespace Vectord.Storage.Log;
 
 /// <summary>A part's checkpoint kept as a small versioned JSON document in the blob store, written conditionally on
 /// the version last read (<c>{"snapshot_seq":n,"snapshot_bytes":b}</c>).</summary>

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Vectord.Grains.Storage;
+namespace Vectord.Storage;
 
 /// <summary>Index names and the storage keys built from them.</summary>
 public static class StorageKeys

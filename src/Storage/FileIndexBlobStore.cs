@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Vectord.Grains.Storage;
+namespace Vectord.Storage;
 
 /// <summary>
 /// <see cref="IIndexBlobStore"/> on a local directory. Every object is written to a temporary file in its target

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Orleans.Runtime;
 using Orleans.Storage;
+using Vectord.Storage;
 
-namespace Vectord.Grains.Storage;
+namespace Vectord.Grains.Hosting;
 
 /// <summary>
 /// Orleans grain storage over an <see cref="IIndexBlobStore"/>: each grain state is one versioned JSON document

@@ -1,4 +1,4 @@
-namespace Vectord.Grains.Storage;
+namespace Vectord.Storage;
 
 /// <summary>A write-only pass-through stream that counts the bytes written.</summary>
 internal sealed class CountingStream(Stream inner) : Stream

@@ -1,6 +1,6 @@
-using Vectord.Grains.Storage;
+using Vectord.Storage;
 
-namespace Vectord.Grains.Persistence;
+namespace Vectord.Storage.Log;
 
 /// <summary>
 /// Where one part of an index keeps its data: log records under <c>wal/</c>, snapshots under <c>snap/</c>, both keyed

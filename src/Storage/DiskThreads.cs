@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Vectord.Grains.Storage;
+namespace Vectord.Storage;
 
 /// <summary>
 /// A fixed set of long-lived threads for the storage calls that wait for the disk (fsync). On pool threads, each wait
