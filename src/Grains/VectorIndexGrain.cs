@@ -79,8 +79,9 @@ public sealed class VectorIndexGrain(
         await ChangeLifecycleAsync(async () =>
         {
             var effective = await Lifecycle.CreateAsync(spec);
+            _own.Host.Reset();
             if (!IndexRules.UsesShardGrains(effective)) { _own.Start(effective); }
-        });
+        }, keepLocal: true);
         return Info(0);
     }
 
@@ -142,10 +143,10 @@ public sealed class VectorIndexGrain(
         return await new SnapshotStore(store).WriteAsync(Name, snapshot, spec, created, frozen);
     }
 
-    /// <summary>Runs a change of the index's manifest (<see cref="IndexLifecycle"/>) with the parts to be resolved anew
-    /// after it; reads that interleave (they may, see the interface) wait for it to finish rather than see a manifest or
-    /// parts half changed. The part this grain holds is let go first (a create starts its own), unless
-    /// <paramref name="keepLocal"/>.</summary>
+    /// <summary>Runs a change of the index's manifest (<see cref="IndexLifecycle"/>), after which the parts are resolved
+    /// anew; reads that interleave (they may, see the interface) wait for it to finish rather than see a manifest or
+    /// parts half changed. Once it succeeded the part this grain holds is let go, unless <paramref name="keepLocal"/>
+    /// (a create starts its own; new text fields keep it); a change refused leaves everything as it was.</summary>
     private async Task ChangeLifecycleAsync(Func<Task> change, bool keepLocal = false)
     {
         var done = new TaskCompletionSource();
@@ -154,10 +155,10 @@ public sealed class VectorIndexGrain(
         {
             CheckUsable();
             await _own.Host.SettleAsync();   // a snapshot in progress moves the manifest's checkpoint when it lands
+            await change();
             if (!keepLocal) { _own.Host.Reset(); }
             _parts = null;
             _engine = null;
-            await change();
         }
         finally
         {

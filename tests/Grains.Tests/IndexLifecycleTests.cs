@@ -27,9 +27,12 @@ public sealed class IndexLifecycleTests(FileClusterFixture fixture)
         var name = TestData.Name("dup");
         await Index(name).CreateAsync(new IndexSpec(4, Distance: IndexDistance.Euclidean));
         await Index(name).AddAsync([new IndexItem("a", [1, 2, 3, 4])]);
+        await Index(name).SearchAsync([1, 2, 3, 4], k: 1);
         await Assert.ThrowsAsync<IndexAlreadyExistsException>(() => Index(name).CreateAsync(new IndexSpec(9)));
         var info = await Index(name).GetInfoAsync();
         Assert.Equal((4, IndexDistance.Euclidean, 1), (info.Dimension, info.Distance, info.Length));
+        // The refused create left the part in memory as it was: not loaded again (its count of searches goes on).
+        Assert.Equal(1, Assert.Single(await Index(name).GetShardsAsync()).Searches);
     }
 
     [Fact]
