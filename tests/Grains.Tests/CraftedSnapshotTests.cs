@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Vectord.Grains.Snapshots;
 using Vectord.Storage;
 using Vectord.Hnsw;
+using Vectord.Storage.Snapshots;
 
 namespace Vectord.Grains.Tests;
 
@@ -28,7 +29,7 @@ public sealed class CraftedSnapshotTests(FileClusterFixture fixture)
     private static byte[] File(IndexSpec spec, int[] lengths, params byte[][] parts)
     {
         using var output = new MemoryStream();
-        var header = SnapshotHeader.Of("crafted", spec, DateTimeOffset.UtcNow, lengths);
+        var header = SnapshotHeader.Of("crafted", spec, DateTimeOffset.UtcNow, lengths, Shards.ShardRouting.Scheme);
         SnapshotFile.Write(output, header, [.. parts.Select(p => (Action<Stream>)(s => s.Write(p)))]);
         return output.ToArray();
     }

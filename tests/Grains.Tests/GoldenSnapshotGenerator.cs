@@ -2,6 +2,7 @@ using System.Text;
 using Vectord.Grains.Shards;
 using Vectord.Grains.Snapshots;
 using Vectord.Hnsw;
+using Vectord.Storage.Snapshots;
 
 namespace Vectord.Grains.Tests;
 
@@ -44,7 +45,7 @@ internal static class GoldenSnapshotGenerator
         }
         foreach (var i in Deleted) { parts[ShardRouting.ShardOf(Id(i), Parts)].Delete(Id(i)); }
         using var file = File.Create(path);
-        var header = SnapshotHeader.Of("golden", Spec, new DateTimeOffset(2026, 12, 2, 19, 0, 0, TimeSpan.Zero), [.. parts.Select(p => p.Count)]);
+        var header = SnapshotHeader.Of("golden", Spec, new DateTimeOffset(2026, 12, 2, 19, 0, 0, TimeSpan.Zero), [.. parts.Select(p => p.Count)], Shards.ShardRouting.Scheme);
         SnapshotFile.Write(file, header, [.. parts.Select(p => (Action<Stream>)p.Save)]);
     }
 }

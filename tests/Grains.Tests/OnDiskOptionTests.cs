@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using Vectord.Grains.Snapshots;
+using Vectord.Storage.Snapshots;
 
 namespace Vectord.Grains.Tests;
 
@@ -70,7 +71,7 @@ public sealed class OnDiskOptionTests(FileClusterFixture fixture)
     public void The_header_round_trips_the_option_and_a_header_written_before_it_reads_as_false()
     {
         var header = SnapshotHeader.Of("source", new IndexSpec(Dim, 8, 40, IndexDistance.Dot, 2, OnDisk: true),
-            new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero), [0, 0]);
+            new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero), [0, 0], Shards.ShardRouting.Scheme);
         using var output = new MemoryStream();
         SnapshotFile.Write(output, header, [_ => { }, _ => { }]);
         output.Position = 0;

@@ -4,6 +4,7 @@ using Vectord.Storage.Log;
 using Vectord.Grains.Shards;
 using Vectord.Storage;
 using Vectord.Hnsw;
+using Vectord.Storage.Snapshots;
 
 namespace Vectord.Grains.Snapshots;
 
@@ -42,7 +43,7 @@ internal static class SnapshotRestore
         try
         {
             var header = SnapshotFile.ReadHeader(file);
-            var spec = header.ToSpec(shards == 0 ? header.Parts : shards);
+            var spec = EffectiveSpec(header, shards == 0 ? header.Parts : shards);
             await check(spec);
             var sharded = IndexRules.UsesShardGrains(spec);
             PartLocation At(int s) => index with { Shard = sharded ? s : null };
@@ -64,6 +65,21 @@ internal static class SnapshotRestore
         catch (SnapshotFormatException e)
         {
             throw new InvalidIndexArgumentException($"snapshot: {e.Message}");
+        }
+    }
+
+    /// <summary>The checked parameters of an index restored from <paramref name="header"/> into <paramref name="shards"/> parts.</summary>
+    /// <exception cref="SnapshotFormatException">The header's parameters are not an index's.</exception>
+    private static IndexSpec EffectiveSpec(SnapshotHeader header, int shards)
+    {
+        var spec = header.ToSpec(shards);
+        try
+        {
+            return IndexRules.Effective(spec);
+        }
+        catch (InvalidIndexArgumentException e)
+        {
+            throw new SnapshotFormatException($"the header is not valid: {e.Message}");
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Vectord.Storage;
+using Vectord.Storage.Snapshots;
 
 namespace Vectord.Grains.Snapshots;
 
@@ -97,7 +98,7 @@ internal sealed partial class SnapshotStore(IIndexBlobStore store)
                 inputs.Add(input);
                 writers[i] = output => input.CopyTo(output, 1 << 20);
             }
-            var header = SnapshotHeader.Of(index, spec, created, [.. parts.Select(p => p.Length)]);
+            var header = SnapshotHeader.Of(index, spec, created, [.. parts.Select(p => p.Length)], Shards.ShardRouting.Scheme);
             var sha256 = "";
             var size = await store.TryCreateAsync(key, output => sha256 = SnapshotFile.Write(output, header, writers).Sha256)
                 ?? throw new StorageUnavailableException($"snapshot {snapshot} exists already");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Vectord.Grains.Hosting;
 using Vectord.Grains.Items;
 using Vectord.Storage;
+using Vectord.Storage.Snapshots;
 
 namespace Vectord.Grains.Snapshots;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Vectord.Grains.Snapshots;
+namespace Vectord.Storage.Snapshots;
 
 /// <summary>
 /// Checks a snapshot file as it streams past, without holding it: the prefix (magic and a known version) as soon as

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
 
-namespace Vectord.Grains.Snapshots;
+namespace Vectord.Storage.Snapshots;
 
 /// <summary>
 /// The snapshot file: one index at one point in time, self-contained and self-checking. Version 1, little-endian:

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
-using Vectord.Grains.Snapshots;
 using Vectord.Hnsw;
+using Vectord.Storage.Snapshots;
 
-namespace Vectord.Grains.Tests;
+namespace Vectord.Storage.Tests;
 
 /// <summary>The snapshot file format on its own: what is written reads back, and every kind of damage is caught by
 /// the streaming check however the file is cut into chunks.</summary>
@@ -13,8 +13,10 @@ public sealed class SnapshotFileTests
     private static HnswIndex Part(int seed, int count)
     {
         var index = new HnswIndex(new HnswOptions(6, DistanceKind.Euclidean, M: 8, EfSearch: 40));
-        var items = TestData.Items(count, 6, seed, prefix: $"p{seed}-", metadata: i => i % 3 == 0 ? null : $"{{\"i\":{i}}}");
-        index.AddBatch([.. items.Select(i => new VectorItem(i.Id, i.Vector, i.Metadata is null ? null : System.Text.Encoding.UTF8.GetBytes(i.Metadata)))]);
+        var random = new Random(seed);
+        index.AddBatch([.. Enumerable.Range(0, count).Select(i => new VectorItem($"p{seed}-{i:D4}",
+            [.. Enumerable.Range(0, 6).Select(_ => (random.NextSingle() * 2) - 1)],
+            i % 3 == 0 ? null : System.Text.Encoding.UTF8.GetBytes($"{{\"i\":{i}}}")))]);
         return index;
     }
 
@@ -22,7 +24,7 @@ public sealed class SnapshotFileTests
     {
         HnswIndex[] parts = [Part(1, 40), Part(2, 0), Part(3, 700)];
         using var output = new MemoryStream();
-        var header = SnapshotHeader.Of("source", Spec, new DateTimeOffset(2026, 12, 2, 18, 0, 0, TimeSpan.Zero), [.. parts.Select(p => p.Count)]);
+        var header = SnapshotHeader.Of("source", Spec, new DateTimeOffset(2026, 12, 2, 18, 0, 0, TimeSpan.Zero), [.. parts.Select(p => p.Count)], "test-scheme");
         var (length, sha256) = SnapshotFile.Write(output, header, [.. parts.Select(p => (Action<Stream>)p.Save)]);
         Assert.Equal(output.Length, length);
         return (output.ToArray(), sha256, parts);

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
-using Vectord.Grains.Items;
 
-namespace Vectord.Grains.Snapshots;
+namespace Vectord.Storage.Snapshots;
 
 /// <summary>The JSON header of a snapshot file (<see cref="SnapshotFile"/>): the index's parameters and its parts.</summary>
 /// <param name="Index">The name of the index it was taken of.</param>
@@ -13,7 +12,7 @@ namespace Vectord.Grains.Snapshots;
 /// <param name="Distance"><c>cosine</c>, <c>euclidean</c> or <c>dot</c>.</param>
 /// <param name="Parts">How many parts (shards) follow.</param>
 /// <param name="Lengths">Items in each part.</param>
-/// <param name="ShardScheme">How items were placed in the parts (<see cref="Shards.ShardRouting.Scheme"/>).</param>
+/// <param name="ShardScheme">How items were placed in the parts (the name of the grains' routing scheme).</param>
 /// <param name="Quantization"><c>none</c> or <c>int8</c>; absent (null) in snapshots taken before quantization
 /// existed, which means none.</param>
 /// <param name="OnDisk">Whether the index keeps its float vectors in a memory-mapped file; absent (false) in snapshots
@@ -33,13 +32,14 @@ public sealed record SnapshotHeader(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Bm25K1 = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Bm25B = null)
 {
-    /// <summary>The header of a snapshot of the index <paramref name="index"/> with these parameters and part lengths.</summary>
-    public static SnapshotHeader Of(string index, IndexSpec spec, DateTimeOffset created, int[] lengths)
+    /// <summary>The header of a snapshot of the index <paramref name="index"/> with these parameters and part lengths,
+    /// whose items were placed in the parts by <paramref name="shardScheme"/>.</summary>
+    public static SnapshotHeader Of(string index, IndexSpec spec, DateTimeOffset created, int[] lengths, string shardScheme)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(lengths);
         return new(index, Format(created), spec.Dimension, spec.M, spec.EfSearch, spec.Distance.ToString().ToLowerInvariant(),
-            lengths.Length, lengths, Shards.ShardRouting.Scheme, spec.Quantization.ToString().ToLowerInvariant(), spec.OnDisk,
+            lengths.Length, lengths, shardScheme, spec.Quantization.ToString().ToLowerInvariant(), spec.OnDisk,
             spec.Replicas > 1 ? spec.Replicas : null,
             spec.TextFields is { Length: > 0 } fields ? [.. fields.Select(f => new SnapshotTextField(f.Path, f.Language.ToString().ToLowerInvariant()))] : null,
             spec.TextFields is { Length: > 0 } ? spec.Bm25K1 : null, spec.TextFields is { Length: > 0 } ? spec.Bm25B : null);
@@ -50,8 +50,8 @@ public sealed record SnapshotHeader(
     public int Length => Lengths.Sum();
 
     /// <summary>The parameters of an index restored from it into <paramref name="shards"/> parts, with as many copies of
-    /// each as the index had.</summary>
-    /// <exception cref="SnapshotFormatException">The header's parameters are not an index's.</exception>
+    /// each as the index had, as the header names them: whoever creates the index checks them.</summary>
+    /// <exception cref="SnapshotFormatException">The header names a distance, quantization or language that is not one.</exception>
     public IndexSpec ToSpec(int shards)
     {
         if (!Enum.TryParse<IndexDistance>(Distance, ignoreCase: true, out var distance) || !Enum.IsDefined(distance))
@@ -67,15 +67,7 @@ public sealed record SnapshotHeader(
             Enum.TryParse<IndexTextLanguage>(f.Language, ignoreCase: true, out var language) && Enum.IsDefined(language)
                 ? language
                 : throw new SnapshotFormatException($"the header names an unknown text language \"{f.Language}\""))).ToArray();
-        try
-        {
-            return IndexRules.Effective(new IndexSpec(Dimension, M, EfSearch, distance, shards, quantization, OnDisk, Replicas ?? 1,
-                textFields, Bm25K1, Bm25B));
-        }
-        catch (InvalidIndexArgumentException e)
-        {
-            throw new SnapshotFormatException($"the header is not valid: {e.Message}");
-        }
+        return new IndexSpec(Dimension, M, EfSearch, distance, shards, quantization, OnDisk, Replicas ?? 1, textFields, Bm25K1, Bm25B);
     }
 
     /// <summary>The time of <paramref name="created"/> as the header and the API write it.</summary>
