@@ -3,11 +3,12 @@ using System.Globalization;
 namespace Vectord.Hnsw.Filtering;
 
 /// <summary>
-/// Which strings in metadata are date-times, comparable in an <see cref="InstantRange"/>: RFC 3339 date-times
+/// Which strings in metadata are date-times, comparable in an <c>InstantRange</c>: RFC 3339 date-times
 /// (<c>2026-01-31T09:30:00Z</c>, <c>2026-01-31T11:30:00.250+02:00</c>), and the same without an offset, read as UTC
-/// (as .NET writes a <see cref="DateTime"/> of unspecified kind). A date alone is not one.
+/// (as .NET writes a <see cref="DateTime"/> of unspecified kind). A date alone is not one. The one home of the rule:
+/// the contract (Vectord.Model, whose <c>DateTimeText</c> reads range bounds by it) compiles this same file.
 /// </summary>
-public static class Rfc3339
+internal static class Rfc3339
 {
     private const string Format = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK";
 

@@ -5,29 +5,13 @@ namespace Vectord;
 /// <summary>
 /// The date-times a range filter compares (<see cref="TimeRangeCondition"/>): RFC 3339 text
 /// (<c>2026-01-31T09:30:00Z</c>, <c>2026-01-31T11:30:00.250+02:00</c>; <c>T</c> and <c>Z</c> in either case), and the
-/// same without an offset, read as UTC. The index reads the strings in items' metadata by the same rule.
+/// same without an offset, read as UTC. The index reads the strings in items' metadata by the same rule, written once
+/// (<c>Rfc3339</c>, compiled into both).
 /// </summary>
 public static class DateTimeText
 {
-    private const string ParseFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK";
-
     /// <summary>The instant <paramref name="text"/> names, when it is such a date-time.</summary>
-    public static bool TryParse(string? text, out DateTimeOffset instant)
-    {
-        instant = default;
-        if (text is null || text.Length < 19 || text.Length > 40 || text[4] != '-' || text[7] != '-' || (text[10] | 0x20) != 't')
-        {
-            return false;
-        }
-        text = string.Create(text.Length, text, static (chars, source) =>
-        {
-            source.CopyTo(chars);
-            chars[10] = 'T';
-            if (chars[^1] == 'z') { chars[^1] = 'Z'; }
-        });
-        return DateTimeOffset.TryParseExact(text, ParseFormat, CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out instant);
-    }
+    public static bool TryParse(string? text, out DateTimeOffset instant) => Hnsw.Filtering.Rfc3339.TryParse(text, out instant);
 
     /// <summary>The RFC 3339 text of <paramref name="instant"/> in UTC, to the tick (<c>2026-01-31T09:30:00.25Z</c>).</summary>
     public static string Format(DateTimeOffset instant) =>
