@@ -37,9 +37,9 @@ internal sealed class IndexManifestWrites(DeferredGrainState<IndexManifest> mani
         return true;
     }
 
-    /// <summary>Takes back a create that succeeded but whose caller failed afterwards (best effort: a manifest left behind
-    /// is met by the next create or drop of the name).</summary>
-    public async Task UndoCreateAsync(IndexManifest previous)
+    /// <summary>Takes back a manifest whose catalog entry was refused (best effort: a manifest left behind is met by the
+    /// next create or drop of the name).</summary>
+    private async Task UndoCreateAsync(IndexManifest previous)
     {
         await GrainStateWrites.TryAsync(manifest.ClearStateAsync);
         manifest.State = previous;

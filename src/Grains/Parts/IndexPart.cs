@@ -138,10 +138,9 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
     /// <returns>False when a snapshot has covered the next record: the copy must load anew.</returns>
     public async Task<bool> TryCatchUpAsync(long upTo)
     {
-        await _applying.WaitAsync();
         try
         {
-            var done = await log.TryCatchUpAsync(index, upTo);
+            var done = await AloneAsync(() => log.TryCatchUpAsync(index, upTo));
             _sortedIds = null;
             return done;
         }
@@ -149,10 +148,6 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
         {
             IsStale = true;
             throw;
-        }
-        finally
-        {
-            _applying.Release();
         }
     }
 
@@ -165,17 +160,13 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
     public async Task IndexTextAsync(Hnsw.Text.TextOptions? text, int revision)
     {
         if (revision <= _revision) { return; }
-        await _applying.WaitAsync();
-        try
+        await AloneAsync(async () =>
         {
-            if (revision <= _revision) { return; }
-            await Task.Factory.StartNew(() => index.IndexText(text), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            if (revision <= _revision) { return 0; }
+            await OwnThread(() => { index.IndexText(text); return 0; });
             _revision = revision;
-        }
-        finally
-        {
-            _applying.Release();
-        }
+            return 0;
+        });
     }
 
     /// <summary>Most items (or ids) of a record applied on the calling thread: starting a thread costs more than that.</summary>
@@ -184,20 +175,25 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
     /// <summary>Applies <paramref name="record"/> alone among the part's changes: a large one on a thread of its own (it
     /// takes the CPU for a while, and on a pool thread it would hold back the searches queued behind it until the pool
     /// grows), a small one (see <see cref="InlineApply"/>) on the calling thread.</summary>
-    private async Task<T> ApplyAsync<T>(WalRecord record, Func<T> apply)
+    private Task<T> ApplyAsync<T>(WalRecord record, Func<T> apply) =>
+        AloneAsync(() => record.Items.Count + record.Ids.Count <= InlineApply ? Task.FromResult(apply()) : OwnThread(apply));
+
+    /// <summary>Runs <paramref name="change"/> with no other change of the part's engine beside it.</summary>
+    private async Task<T> AloneAsync<T>(Func<Task<T>> change)
     {
         await _applying.WaitAsync();
         try
         {
-            return record.Items.Count + record.Ids.Count <= InlineApply
-                ? apply()
-                : await Task.Factory.StartNew(apply, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            return await change();
         }
         finally
         {
             _applying.Release();
         }
     }
+
+    private static Task<T> OwnThread<T>(Func<T> work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>
     /// A search by a caller outside the activation that owns the part (the index grain of the same silo, see
