@@ -29,12 +29,14 @@ internal sealed class HttpMode(TextWriter? output = null) : IBenchMode
 
     public string Usage => ServiceOptions.CommonUsage + ServiceOptions.SearchUsage + """
           --rounds N              search rounds (engine, HTTP 1 client, HTTP 2 clients); medians reported   [5]
+          --metadata BYTES        each item carries a JSON object of about BYTES bytes, returned by searches  [0]
         """;
 
     public async Task<int> RunAsync(BenchArgs args, CancellationToken cancellationToken)
     {
         var options = ServiceOptions.Read(args, search: true);
         var roundCount = args.GetInt("rounds", 5, min: 1, max: 100);
+        var metadataBytes = args.GetInt("metadata", 0, min: 0, max: ItemLimits.MaxMetadataBytes);
         args.EnsureAllUsed();
         var output = _output;
 
@@ -42,11 +44,11 @@ internal sealed class HttpMode(TextWriter? output = null) : IBenchMode
         var n = dataset.Base.Length;
         var ef = options.Ef;
         var spec = options.Spec(dataset.Dimension);
-        var grainBatches = GrainBatches(dataset, options.Batch);
+        var grainBatches = GrainBatches(dataset, options.Batch, metadataBytes);
         // Bodies are serialised before any timing: the figures are the server's path plus the transport.
         var addBodies = grainBatches.Select(HttpBodies.Add).ToArray();
         var searchBodies = dataset.Queries.Select(q => HttpBodies.Search(q, K, ef)).ToArray();
-        output.WriteLine(Invariant($"dataset     {dataset.Name}: {n} vectors, {dataset.Queries.Length} queries, dim {dataset.Dimension}, batches of {options.Batch}, k={K}, ef={ef}"));
+        output.WriteLine(Invariant($"dataset     {dataset.Name}: {n} vectors, {dataset.Queries.Length} queries, dim {dataset.Dimension}, batches of {options.Batch}, k={K}, ef={ef}, metadata {metadataBytes} bytes an item"));
 
         using var lease = options.OpenStorage();
         await using var silo = await BenchSilo.StartWithHttpAsync(lease.Storage, cancellationToken).ConfigureAwait(false);
@@ -83,7 +85,7 @@ internal sealed class HttpMode(TextWriter? output = null) : IBenchMode
         // the moment drifts from minute to minute, and a ratio is fair only between figures taken together. The
         // reported ratio is the median of the rounds' ratios.
         addBodies = null;
-        var (engineIndex, engineBuild) = IngestEngine(options.EngineOptions(dataset.Dimension), EngineBatches(dataset, options.Batch), -1);
+        var (engineIndex, engineBuild) = IngestEngine(options.EngineOptions(dataset.Dimension), EngineBatches(dataset, options.Batch, metadataBytes), -1);
         Timing.SettleMemory();
         var searchUri = new Uri($"vectors/index/{name}/search", UriKind.Relative);
         async Task<int> Search(int query)
@@ -121,7 +123,7 @@ internal sealed class HttpMode(TextWriter? output = null) : IBenchMode
             Invariant($">={IngestGoal:F1}x"), Verdict(ingestRatio >= IngestGoal));
         if (options.JsonPath is not null)
         {
-            JsonLines.Append(options.JsonPath, new HttpResult(Name, dataset.Name, options.DistanceName, n, dataset.Dimension, options.Batch,
+            JsonLines.Append(options.JsonPath, new HttpResult(Name, dataset.Name, options.DistanceName, n, dataset.Dimension, options.Batch, metadataBytes,
                 dataset.Queries.Length, ef, roundCount, Math.Round(qps1, 1), Math.Round(mean1, 4), Math.Round(qps2, 1), Math.Round(mean2, 4),
                 Math.Round(engineQps, 1), Math.Round(searchRatio, 3), [.. rounds.Select(x => Math.Round(x.Ratio, 3))], SearchGoal, searchRatio >= SearchGoal,
                 Math.Round(grainRate, 1), Math.Round(httpRate, 1), Math.Round(ingestRatio, 3), IngestGoal, ingestRatio >= IngestGoal,
@@ -179,6 +181,7 @@ internal sealed record HttpResult(
     [property: JsonPropertyName("n")] int N,
     [property: JsonPropertyName("dim")] int Dim,
     [property: JsonPropertyName("batch")] int Batch,
+    [property: JsonPropertyName("metadata_bytes")] int MetadataBytes,
     [property: JsonPropertyName("queries")] int Queries,
     [property: JsonPropertyName("ef")] int Ef,
     [property: JsonPropertyName("rounds")] int Rounds,

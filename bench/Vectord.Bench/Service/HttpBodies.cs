@@ -22,6 +22,11 @@ internal static class HttpBodies
             w.WriteStartObject();
             w.WriteString("id", item.Id);
             WriteVector(w, item.Vector);
+            if (item.Metadata?.ToString() is { } metadata)
+            {
+                w.WritePropertyName("metadata");
+                w.WriteRawValue(metadata);
+            }
             w.WriteEndObject();
         }
         w.WriteEndArray();

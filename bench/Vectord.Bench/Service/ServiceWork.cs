@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using Vectord.Bench.Common;
 using Vectord.Bench.Data;
 using Vectord.Hnsw;
@@ -12,13 +13,26 @@ internal static class ServiceWork
 {
     public const int K = 10;
 
-    /// <summary>The data set cut into add batches (ids <c>"0"</c>, <c>"1"</c>, ...), built before any timing.</summary>
-    public static IndexItem[][] GrainBatches(Dataset dataset, int batch) =>
-        [.. dataset.Base.Select((v, i) => new IndexItem(Id(i), v)).Chunk(batch)];
+    /// <summary>The data set cut into add batches (ids <c>"0"</c>, <c>"1"</c>, ...), built before any timing; with
+    /// <paramref name="metadataBytes"/> &gt; 0 each item carries metadata of about that size (<see cref="Metadata"/>).</summary>
+    public static IndexItem[][] GrainBatches(Dataset dataset, int batch, int metadataBytes = 0) =>
+        [.. dataset.Base.Select((v, i) => new IndexItem(Id(i), v, metadataBytes > 0 ? Metadata(i, metadataBytes) : null)).Chunk(batch)];
 
     /// <summary>The same batches as engine items.</summary>
-    public static VectorItem[][] EngineBatches(Dataset dataset, int batch) =>
-        [.. dataset.Base.Select((v, i) => new VectorItem(Id(i), v)).Chunk(batch)];
+    public static VectorItem[][] EngineBatches(Dataset dataset, int batch, int metadataBytes = 0) =>
+        [.. dataset.Base.Select((v, i) => new VectorItem(Id(i), v, metadataBytes > 0 ? Encoding.UTF8.GetBytes(Metadata(i, metadataBytes)) : null)).Chunk(batch)];
+
+    /// <summary>Item <paramref name="i"/>'s metadata: a JSON object of a few typed fields and a text field that pads
+    /// it to about <paramref name="bytes"/> bytes, with an escaped character or two as real text has.</summary>
+    public static string Metadata(int i, int bytes)
+    {
+        var head = string.Create(CultureInfo.InvariantCulture,
+            $"{{\"i\":{i},\"label\":\"class-{i % 10}\",\"price\":{i % 997 * 0.25},\"tags\":[\"t{i % 7}\",\"t{i % 11}\"],\"text\":\"");
+        var text = new StringBuilder(head, bytes + 16);
+        const string words = "the quick brown fox \\\"jumps\\\" over a lazy dog; ";
+        while (text.Length + 2 < bytes) { text.Append(words, 0, Math.Min(words.Length, bytes - 2 - text.Length)); }
+        return text.ToString().TrimEnd('\\') + "\"}";
+    }
 
     public static string Id(int i) => i.ToString(CultureInfo.InvariantCulture);
 
