@@ -43,7 +43,7 @@ public sealed partial class VectordClient
         TextSearchResponse answer = await SendAsync(HttpMethod.Post, IndexPath(index) + "/search/text",
             Json(body, GatewayJsonContext.Default.TextSearchRequest), Retry.Read,
             GatewayJsonContext.Default.TextSearchResponse, cancellationToken).ConfigureAwait(false);
-        return [.. answer.Results.Select(r => new SearchHit(r.Id, float.NaN, r.Metadata?.Text, r.Score))];
+        return [.. answer.Results.Select(r => new SearchHit(r.Id, float.NaN, r.Metadata, r.Score))];
     }
 
     /// <summary>Several searches, one list of hits per search in order. More than
@@ -164,7 +164,7 @@ public sealed partial class VectordClient
     }
 
     private static SearchHit[] ToHits(SearchResult[] results) =>
-        [.. results.Select(r => new SearchHit(r.Id, r.Distance ?? float.NaN, r.Metadata?.Text, r.Score))];
+        [.. results.Select(r => new SearchHit(r.Id, r.Distance ?? float.NaN, r.Metadata, r.Score))];
 
-    private static IndexItem ToItem(ItemResponse item) => new(item.Id, item.Vector ?? [], item.Metadata?.Text);
+    private static IndexItem ToItem(ItemResponse item) => new(item.Id, item.Vector ?? [], item.Metadata);
 }

@@ -12,7 +12,7 @@ public sealed partial class VectordClient
     /// </summary>
     /// <param name="index">The index.</param>
     /// <param name="items">The items; duplicate ids inside one call: the last one wins. <see cref="IndexItem.Metadata"/>
-    /// must be JSON text (or null for none).</param>
+    /// must be one JSON value (or null for none).</param>
     /// <param name="cancellationToken">Cancels the call; calls already answered stay applied.</param>
     /// <returns>The items applied, and the index's length after the last call.</returns>
     /// <exception cref="InvalidIndexArgumentException">An item is invalid (empty id, wrong dimension, zero vector
@@ -30,7 +30,7 @@ public sealed partial class VectordClient
         for (int i = 0; i < wire.Length; i++)
         {
             IndexItem item = items[i] ?? throw new ArgumentException($"items[{i}] is null", nameof(items));
-            wire[i] = new AddItem(item.Id, item.Vector, RawJson.FromStored(item.Metadata));
+            wire[i] = new AddItem(item.Id, item.Vector, item.Metadata);
         }
         string path = IndexPath(index) + "/add";
         int added = 0;

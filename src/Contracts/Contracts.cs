@@ -83,7 +83,7 @@ public sealed record IndexListResponse(string[] Names, int Count);
 public sealed record AddItem(
     string? Id,
     [property: JsonConverter(typeof(FiniteFloatArrayConverter))] float[]? Vector,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RawJson? Metadata);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ItemMetadata? Metadata);
 
 /// <summary>Body of <c>POST /vectors/index/{name}/add</c>.</summary>
 /// <param name="Items">The batch, applied whole or not at all; at most 10,000 items.</param>
@@ -143,7 +143,7 @@ public sealed record TextSearchRequest(
 public sealed record TextSearchResult(
     string Id,
     float Score,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RawJson? Metadata);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ItemMetadata? Metadata);
 
 /// <summary>Answer of a keyword search.</summary>
 /// <param name="Results">Best matches first.</param>
@@ -202,7 +202,7 @@ public sealed record CountResponse(int Count);
 public sealed record SearchResult(
     string Id,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float? Distance,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RawJson? Metadata,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ItemMetadata? Metadata,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float? Score = null);
 
 /// <summary>Body of a search answer.</summary>
@@ -216,7 +216,7 @@ public sealed record SearchResponse(SearchResult[] Results);
 public sealed record ItemResponse(
     string Id,
     [property: JsonConverter(typeof(FiniteFloatArrayConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float[]? Vector,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RawJson? Metadata);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ItemMetadata? Metadata);
 
 /// <summary>A page of items.</summary>
 /// <param name="Items">Items in id order.</param>

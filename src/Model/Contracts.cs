@@ -142,12 +142,13 @@ public enum ReadConsistency
     Primary = 1,
 }
 
-/// <summary>One item. <paramref name="Metadata"/> is opaque JSON text kept byte for byte; null means no metadata.</summary>
+/// <summary>One item. <paramref name="Metadata"/> is one JSON value kept byte for byte (text converts to it
+/// implicitly); null means no metadata.</summary>
 [GenerateSerializer, Immutable, Alias("vectord.IndexItem")]
 public sealed record IndexItem(
     [property: Id(0)] string Id,
     [property: Id(1)] float[] Vector,
-    [property: Id(2)] string? Metadata = null);
+    [property: Id(2)] ItemMetadata? Metadata = null);
 
 /// <summary>One search result: <paramref name="Distance"/> is 1 − cos under cosine, the L2 distance under
 /// euclidean, −(q·v) under dot. A keyword or hybrid search also gives <paramref name="Score"/> (higher is better): the
@@ -157,7 +158,7 @@ public sealed record IndexItem(
 public sealed record SearchHit(
     [property: Id(0)] string Id,
     [property: Id(1)] float Distance,
-    [property: Id(2)] string? Metadata,
+    [property: Id(2)] ItemMetadata? Metadata,
     [property: Id(3)] float? Score = null);
 
 /// <summary>Outcome of an add: items applied and the index's length after it.</summary>

@@ -41,14 +41,13 @@ internal static class ItemBatches
         }
     }
 
-    /// <summary>An upper bound of the item's size as JSON: a character other than printable ASCII may be written
-    /// as a six-character escape.</summary>
+    /// <summary>An upper bound of the item's size as JSON: a character of the id other than printable ASCII may be
+    /// written as a six-character escape; the metadata is written as its bytes.</summary>
     public static long EstimateBytes(IndexItem item) =>
-        BytesPerItem + EscapedLength(item.Id) + (long)item.Vector.Length * BytesPerComponent + EscapedLength(item.Metadata);
+        BytesPerItem + EscapedLength(item.Id) + (long)item.Vector.Length * BytesPerComponent + (item.Metadata?.Length ?? 0);
 
-    private static long EscapedLength(string? text)
+    private static long EscapedLength(string text)
     {
-        if (text is null) { return 0; }
         long length = 0;
         foreach (char c in text)
         {

@@ -45,7 +45,7 @@ internal sealed class RecordMapper<TRecord>(CollectionModel model)
     }
 
     /// <summary>The record an item stands for; its vector property is set only when <paramref name="vector"/> is given.</summary>
-    public TRecord FromItem(string id, float[]? vector, string? metadata)
+    public TRecord FromItem(string id, float[]? vector, ItemMetadata? metadata)
     {
         var record = model.CreateRecord<TRecord>();
         model.KeyProperty.SetValueAsObject(record, ItemIds.Parse(id, model.KeyProperty.Type));
@@ -65,7 +65,7 @@ internal sealed class RecordMapper<TRecord>(CollectionModel model)
         return record;
     }
 
-    private string WriteMetadata(TRecord record)
+    private ItemMetadata WriteMetadata(TRecord record)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
@@ -78,12 +78,12 @@ internal sealed class RecordMapper<TRecord>(CollectionModel model)
             }
             writer.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+        return ItemMetadata.FromUtf8(stream.GetBuffer().AsSpan(0, (int)stream.Length));
     }
 
-    private void ReadMetadata(TRecord record, string metadata)
+    private void ReadMetadata(TRecord record, ItemMetadata metadata)
     {
-        using var document = JsonDocument.Parse(metadata);
+        using var document = JsonDocument.Parse(metadata.Utf8);
         if (document.RootElement.ValueKind != JsonValueKind.Object) { return; }
         foreach (var property in model.DataProperties)
         {

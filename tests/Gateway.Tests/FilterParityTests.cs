@@ -220,8 +220,8 @@ public sealed class FilterParityTests(NodeFixture node)
                     Assert.True(httpItems[j].TryGetProperty("metadata", out var metadata) == (item.Metadata is not null), $"{at}: {item.Id} metadata presence differs");
                     if (item.Metadata is not null)
                     {
-                        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(item.Metadata), JsonNode.Parse(metadata.GetRawText())), $"{at}: {item.Id} metadata differs");
-                        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(MetadataJson(items[item.Id])!), JsonNode.Parse(item.Metadata)), $"{at}: {item.Id} metadata is not as added");
+                        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(item.Metadata.ToString()), JsonNode.Parse(metadata.GetRawText())), $"{at}: {item.Id} metadata differs");
+                        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(MetadataJson(items[item.Id])!), JsonNode.Parse(item.Metadata.ToString())), $"{at}: {item.Id} metadata is not as added");
                     }
                     if (vectors)
                     {

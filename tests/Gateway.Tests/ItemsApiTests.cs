@@ -163,6 +163,21 @@ public sealed class ItemsApiTests(NodeFixture node)
     }
 
     [Fact]
+    public async Task Metadata_whose_bytes_are_not_utf8_is_a_400_and_the_batch_adds_nothing()
+    {
+        string name = Http.NewName("meta");
+        await _http.CreateIndexAsync(name, 1, "euclidean");
+        byte[] body = [.. """{"items":[{"id":"a","vector":[1]},{"id":"b","vector":[2],"metadata":{"s":"caf"""u8, 0xC3, 0x28, .. "\"}}]}"u8];
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await _http.PostAsync($"/vectors/index/{name}/add", content, TestContext.Current.CancellationToken);
+        var reply = new Reply(response.StatusCode, response.Content.Headers.ContentType?.MediaType,
+            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), response.Headers);
+        Assert.Contains("UTF-8", reply.AssertProblem(HttpStatusCode.BadRequest), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, await _http.LengthAsync(name));
+    }
+
+    [Fact]
     public async Task Ids_with_slashes_and_spaces_are_addressable()
     {
         string name = Http.NewName("ids");

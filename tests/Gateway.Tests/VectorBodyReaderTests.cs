@@ -404,7 +404,7 @@ public sealed class VectorBodyReaderTests
             Assert.NotNull(a);
             Assert.Equal(e.Id, a.Id);
             AssertSameVector(e.Vector, a.Vector);
-            Assert.Equal(e.Metadata?.Text, a.Metadata?.Text);
+            Assert.Equal(e.Metadata, a.Metadata);
         }
     }
 

@@ -83,6 +83,7 @@ public sealed class ItemTests(FileClusterFixture fixture)
         { [new IndexItem("ok", [1, 1, 1, 1], "{not json")], "items[0]: metadata is not valid JSON" },
         { [new IndexItem("ok", [1, 1, 1, 1], "")], "items[0]: metadata is not valid JSON" },
         { [new IndexItem("ok", [1, 1, 1, 1], "1 2")], "items[0]: metadata is not valid JSON" },
+        { [new IndexItem("ok", [1, 1, 1, 1]), new IndexItem("x", [1, 1, 1, 1], ItemMetadata.FromUtf8([0x22, 0xC3, 0x28, 0x22]))], "items[1]: metadata is not valid UTF-8" },
         { [new IndexItem("ok", [1, 1, 1, 1]), new IndexItem(".", [1, 1, 1, 1])], "items[1]: id \".\" is a path segment of its own (. and .. are not allowed)" },
         { [new IndexItem("..", [1, 1, 1, 1])], "items[0]: id \"..\" is a path segment of its own (. and .. are not allowed)" },
         { [new IndexItem("ok", [1, 1, 1, 1]), new IndexItem("a\u0001b", [1, 1, 1, 1])], "items[1]: id contains the control character U+0001 at 1" },

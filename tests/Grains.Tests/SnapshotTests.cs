@@ -80,7 +80,7 @@ public sealed class SnapshotTests(FileClusterFixture fixture)
                 var page = await Index(restored).ListItemsAsync(after, 1000);
                 foreach (var item in page.Items)
                 {
-                    var batch = item.Metadata!;
+                    var batch = item.Metadata!.ToString();
                     perBatchSeen[batch] = perBatchSeen.GetValueOrDefault(batch) + 1;
                 }
                 after = page.Next;

@@ -43,7 +43,7 @@ public sealed class DynamicCollectionTests(Node node)
 
         // Stored under the storage name.
         var item = await node.Grains.GetGrain<IVectorIndexGrain>(collection.Name).GetItemAsync("p003");
-        Assert.Contains("\"stock\":", item!.Metadata, StringComparison.Ordinal);
+        Assert.Contains("\"stock\":", item!.Metadata!.ToString(), StringComparison.Ordinal);
 
         System.Linq.Expressions.Expression<Func<Dictionary<string, object?>, bool>> filter =
             r => (string?)r["Category"] == "boot" || (int)r["Stock"]! > 4;

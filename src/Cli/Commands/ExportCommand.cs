@@ -73,7 +73,7 @@ internal sealed class ExportCommand(CliContext context) : ServiceCommand<ExportS
         if (item.Metadata is { } metadata)
         {
             json.WritePropertyName(FieldNames.Metadata);
-            json.WriteRawValue(metadata, skipInputValidation: true);
+            json.WriteRawValue(metadata.Utf8.Span, skipInputValidation: true);
         }
         json.WriteEndObject();
         json.Flush();

@@ -181,8 +181,8 @@ internal sealed class SearchCommand(CliContext context) : ServiceCommand<SearchS
             var distance = float.IsNaN(hit.Distance) ? "" : hit.Distance.ToString("G6", CultureInfo.InvariantCulture);
             string[] cells = scored
                 ? [(++rank).ToString(CultureInfo.InvariantCulture), Markup.Escape(hit.Id), (hit.Score ?? 0).ToString("G6", CultureInfo.InvariantCulture),
-                    distance, Markup.Escape(hit.Metadata ?? "")]
-                : [(++rank).ToString(CultureInfo.InvariantCulture), Markup.Escape(hit.Id), distance, Markup.Escape(hit.Metadata ?? "")];
+                    distance, Markup.Escape(hit.Metadata?.ToString() ?? "")]
+                : [(++rank).ToString(CultureInfo.InvariantCulture), Markup.Escape(hit.Id), distance, Markup.Escape(hit.Metadata?.ToString() ?? "")];
             table.AddRow(cells);
         }
         return table;

@@ -64,7 +64,7 @@ public static class ItemsApi
         {
             AddItem item = items[j] ?? throw Invalid($"items[{j}]: must be an object");
             float[] vector = item.Vector ?? throw Invalid($"items[{j}]: vector is required");
-            batch[j] = new IndexItem(item.Id ?? "", vector, item.Metadata?.Text);
+            batch[j] = new IndexItem(item.Id ?? "", vector, item.Metadata);
         }
         AddResult result = await indexes.Index(name).AddAsync(batch);
         return JsonAnswer.Ok(new AddResponse(result.Added, result.Length), GatewayJsonContext.Default.AddResponse);
@@ -110,7 +110,7 @@ public static class ItemsApi
         var results = new TextSearchResult[hits.Length];
         for (int i = 0; i < hits.Length; i++)
         {
-            results[i] = new TextSearchResult(hits[i].Id, hits[i].Score ?? 0, RawJson.FromStored(hits[i].Metadata));
+            results[i] = new TextSearchResult(hits[i].Id, hits[i].Score ?? 0, hits[i].Metadata);
         }
         return JsonAnswer.Ok(new TextSearchResponse(results), GatewayJsonContext.Default.TextSearchResponse);
     }
@@ -126,7 +126,7 @@ public static class ItemsApi
         for (int i = 0; i < items.Length; i++)
         {
             IndexItem item = page.Items[i];
-            items[i] = new ItemResponse(item.Id, vectors ? item.Vector : null, RawJson.FromStored(item.Metadata));
+            items[i] = new ItemResponse(item.Id, vectors ? item.Vector : null, item.Metadata);
         }
         return JsonAnswer.Ok(new ItemQueryResponse(items, page.Next), GatewayJsonContext.Default.ItemQueryResponse);
     }
@@ -169,7 +169,7 @@ public static class ItemsApi
         for (int i = 0; i < items.Length; i++)
         {
             IndexItem item = page.Items[i];
-            items[i] = new ItemResponse(item.Id, vectors == true ? item.Vector : null, RawJson.FromStored(item.Metadata));
+            items[i] = new ItemResponse(item.Id, vectors == true ? item.Vector : null, item.Metadata);
         }
         return TypedResults.Ok(new ItemListResponse(items, page.Next));
     }
@@ -178,7 +178,7 @@ public static class ItemsApi
     {
         IndexItem item = await indexes.Index(name).GetItemAsync(id ?? "")
             ?? throw new ItemNotFoundException(id ?? "");
-        return JsonAnswer.Ok(new ItemResponse(item.Id, item.Vector, RawJson.FromStored(item.Metadata)), GatewayJsonContext.Default.ItemResponse);
+        return JsonAnswer.Ok(new ItemResponse(item.Id, item.Vector, item.Metadata), GatewayJsonContext.Default.ItemResponse);
     }
 
     internal static async Task<NoContent> DeleteAsync(string name, string? id, IndexGrains indexes)
@@ -245,7 +245,7 @@ public static class ItemsApi
         for (int i = 0; i < hits.Length; i++)
         {
             SearchHit hit = hits[i];
-            results[i] = new SearchResult(hit.Id, float.IsNaN(hit.Distance) ? null : hit.Distance, RawJson.FromStored(hit.Metadata), hit.Score);
+            results[i] = new SearchResult(hit.Id, float.IsNaN(hit.Distance) ? null : hit.Distance, hit.Metadata, hit.Score);
         }
         return results;
     }

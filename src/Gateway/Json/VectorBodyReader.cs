@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 
 namespace Vectord.Gateway.Json;
@@ -20,8 +20,6 @@ namespace Vectord.Gateway.Json;
 /// </summary>
 internal ref partial struct VectorBodyReader
 {
-    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     private readonly ReadOnlySpan<byte> _json;
     private Utf8JsonReader _reader;
     private int _offset;   // where the current reader's input starts in _json
@@ -131,7 +129,7 @@ internal ref partial struct VectorBodyReader
         item = null;
         string? id = null;
         float[]? vector = null;
-        RawJson? metadata = null;
+        ItemMetadata? metadata = null;
         bool seenId = false, seenVector = false, seenMetadata = false;
         while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -191,9 +189,10 @@ internal ref partial struct VectorBodyReader
         return _reader.Read() && _reader.TokenType == JsonTokenType.EndArray;
     }
 
-    /// <summary>Item <paramref name="position"/>'s metadata value, kept as its exact text (<see cref="RawJson"/>);
-    /// refused before it is copied when it is larger than an item may carry.</summary>
-    private RawJson ReadRawValue(int position)
+    /// <summary>Item <paramref name="position"/>'s metadata value, kept as its exact bytes (parsed here, so known to be
+    /// well-formed); refused before it is copied when it is larger than an item may carry.</summary>
+    /// <exception cref="ArgumentException">The value is not valid UTF-8: the serializer then reads the body and says so.</exception>
+    private ItemMetadata ReadRawValue(int position)
     {
         _reader.Read();
         int start = _offset + (int)_reader.TokenStartIndex;
@@ -203,7 +202,12 @@ internal ref partial struct VectorBodyReader
         {
             throw new InvalidIndexArgumentException($"items[{position}]: {large}");
         }
-        return new RawJson(s_strictUtf8.GetString(_json[start..end]));
+        ReadOnlySpan<byte> value = _json[start..end];
+        if (!Utf8.IsValid(value))
+        {
+            throw new ArgumentException("metadata is not valid UTF-8");
+        }
+        return ItemMetadata.Own(value.ToArray(), wellFormed: true);
     }
 
     /// <summary>The value after a property name as a <see cref="JsonElement"/> of its own (a filter, read later with

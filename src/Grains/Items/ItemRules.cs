@@ -1,6 +1,6 @@
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
-using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 using Vectord.Hnsw;
 using Vectord.Hnsw.Filtering;
@@ -14,8 +14,6 @@ internal static class ItemRules
     /// <summary>Deepest nesting of metadata: every answer that carries an item (search, get, listing) wraps it in at
     /// most three more levels, and stays within the 64 levels JSON writers accept by default.</summary>
     public const int MaxMetadataDepth = 32;
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Checks a whole batch and converts it; nothing is returned unless every item is acceptable.</summary>
     /// <exception cref="InvalidIndexArgumentException">The first bad item, as <c>items[j]: what</c>.</exception>
@@ -41,16 +39,9 @@ internal static class ItemRules
         if (ItemIds.Check(item.Id) is { } badId) { return badId; }
         var problem = options.CheckVector(item.Vector ?? []);
         if (problem is not null) { return problem; }
-        byte[]? metadata = null;
-        if (item.Metadata is not null)
-        {
-            metadata = EncodeMetadata(item.Metadata, out var depth);
-            if (metadata is null) { return "metadata is not valid JSON"; }
-            if (ItemLimits.CheckMetadata(metadata.Length) is { } large) { return large; }
-            if (depth > MaxMetadataDepth) { return $"metadata nests {depth} levels deep (at most {MaxMetadataDepth})"; }
-            if (FilterableProblem(metadata) is { } unseen) { return unseen; }
-        }
-        converted = new VectorItem(item.Id, item.Vector!.ToArray(), metadata);
+        if (item.Metadata is { } metadata && CheckMetadata(metadata.Utf8.Span) is { } bad) { return bad; }
+        // The metadata's array is kept as it is: no one can change it (ItemMetadata copies what it is given).
+        converted = new VectorItem(item.Id, item.Vector!.ToArray(), item.Metadata?.Array);
         return null;
     }
 
@@ -94,41 +85,36 @@ internal static class ItemRules
     /// <summary>The page size a listing uses.</summary>
     public static int EffectiveLimit(int limit) => limit <= 0 ? 100 : Math.Min(limit, IndexLimits.MaxPage);
 
-    /// <summary>The UTF-8 of <paramref name="json"/> when it is one well-formed JSON value, else null; with the
-    /// value's nesting depth (a scalar 0, <c>{"a":1}</c> 1, <c>{"a":[1]}</c> 2).</summary>
-    public static byte[]? EncodeMetadata(string json, out int depth)
+    /// <summary>What is wrong with <paramref name="metadata"/> as an item's metadata, or null: it must be one
+    /// well-formed JSON value in UTF-8, within the size and nesting limits, that filters can see whole. One pass of a
+    /// reader over the bytes, one of the payload extractor.</summary>
+    public static string? CheckMetadata(ReadOnlySpan<byte> metadata)
     {
-        depth = 0;
-        byte[] bytes;
+        if (ItemLimits.CheckMetadata(metadata.Length) is { } large) { return large; }
+        if (!Utf8.IsValid(metadata)) { return "metadata is not valid UTF-8"; }
+        int depth = 0;
         try
         {
-            bytes = StrictUtf8.GetBytes(json);
-        }
-        catch (EncoderFallbackException)
-        {
-            return null;
-        }
-        try
-        {
-            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 1024 });
-            if (!reader.Read()) { return null; }
+            var reader = new Utf8JsonReader(metadata, new JsonReaderOptions { MaxDepth = 1024 });
+            if (!reader.Read()) { return "metadata is not valid JSON"; }
             do
             {
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) { depth = Math.Max(depth, reader.CurrentDepth + 1); }
             }
             while (reader.Read());
-            return bytes;
         }
         catch (JsonException)
         {
-            return null;
+            return "metadata is not valid JSON";
         }
+        if (depth > MaxMetadataDepth) { return $"metadata nests {depth} levels deep (at most {MaxMetadataDepth})"; }
+        return FilterableProblem(metadata);
     }
 
     /// <summary>What keeps filters from seeing all of <paramref name="metadata"/> (valid JSON), or null: a key or
     /// string with an unpaired surrogate (JSON can write one, <c>"\ud83d"</c>), or more values than the payload index
     /// keeps. Such an item would be indexed in part, and a filter could not tell what the rest holds.</summary>
-    private static string? FilterableProblem(byte[] metadata) => PayloadDocument.Extract(metadata, []) switch
+    private static string? FilterableProblem(ReadOnlySpan<byte> metadata) => PayloadDocument.Extract(metadata, []) switch
     {
         PayloadExtraction.Unreadable => "metadata holds a key or string that is not valid Unicode text (an unpaired surrogate)",
         PayloadExtraction.Truncated =>
@@ -136,16 +122,15 @@ internal static class ItemRules
         _ => null,
     };
 
-    /// <summary>Stored metadata as the contract's text.</summary>
-    public static string? DecodeMetadata(byte[]? metadata) => metadata is null ? null : Encoding.UTF8.GetString(metadata);
+    /// <summary>Stored metadata as the contract's, without a copy (the engine never changes an item's array).</summary>
+    public static ItemMetadata? Stored(byte[]? metadata) => metadata is null ? null : ItemMetadata.Own(metadata, wellFormed: true);
 
     /// <summary>An engine item as a contract item, with or without its vector.</summary>
     public static IndexItem ToContract(VectorItem item, bool includeVector) =>
-        new(item.Id, includeVector ? item.Vector : [], DecodeMetadata(item.Metadata));
+        new(item.Id, includeVector ? item.Vector : [], Stored(item.Metadata));
 
     /// <summary>A contract item already checked by <see cref="Check"/> as an engine item.</summary>
-    public static VectorItem FromChecked(IndexItem item) =>
-        new(item.Id, item.Vector, item.Metadata is null ? null : Encoding.UTF8.GetBytes(item.Metadata));
+    public static VectorItem FromChecked(IndexItem item) => new(item.Id, item.Vector, item.Metadata?.Array);
 
     /// <summary>A hash of an item's content (vector and metadata), to tell whether it changed.</summary>
     public static ulong Fingerprint(VectorItem item)

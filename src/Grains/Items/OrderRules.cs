@@ -44,7 +44,7 @@ internal static class OrderRules
         var keys = ToEngine(query.OrderBy!);
         var scratch = new List<PayloadEntry>();
         var all = perPart.SelectMany(p => p.Items)
-            .Select(item => (Item: item, Values: PayloadOrder.ValuesOf(item.Metadata is null ? [] : Encoding.UTF8.GetBytes(item.Metadata), keys, scratch)))
+            .Select(item => (Item: item, Values: PayloadOrder.ValuesOf(item.Metadata is null ? [] : item.Metadata.Utf8.Span, keys, scratch)))
             .ToList();
         all.Sort((a, b) => PayloadOrder.Compare(a.Values, a.Item.Id, b.Values, b.Item.Id, keys));
         return new ItemPage([.. all.Skip(query.Offset).Take(query.Limit).Select(e => e.Item)], null);
