@@ -105,7 +105,7 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
         Guard(() => Durably(() =>
         {
             var path = Resolve(key);
-            EnsureDirectory(Path.GetDirectoryName(path)!);
+            var created = CreateDirectories(Path.GetDirectoryName(path)!);
             using var gate = AcquireLock(path);
             var current = ReadDocument(path)?.ETag;
             if (!string.Equals(current, expectedETag, StringComparison.Ordinal))
@@ -114,6 +114,7 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
             }
             var etag = Guid.NewGuid().ToString("N");
             var temp = TempPath(path);
+            var moved = false;
             try
             {
                 using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -126,11 +127,12 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
                     fs.Flush(flushToDisk: true);
                 }
                 File.Move(temp, path, overwrite: true);
-                PosixFiles.FlushDirectory(Path.GetDirectoryName(path)!);
+                moved = true;
+                FlushEntries(Path.GetDirectoryName(path)!, created);
             }
             finally
             {
-                File.Delete(temp);
+                if (!moved) { File.Delete(temp); }
             }
             return etag;
         }, cancellationToken));
@@ -158,7 +160,7 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
     {
         var path = Resolve(key);
         if (File.Exists(path)) { return null; }
-        EnsureDirectory(Path.GetDirectoryName(path)!);
+        var created = CreateDirectories(Path.GetDirectoryName(path)!);
         var temp = TempPath(path);
         try
         {
@@ -170,12 +172,12 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
                 length = fs.Length;
             }
             if (!PosixFiles.TryMoveNoReplace(temp, path)) { return null; }
-            PosixFiles.FlushDirectory(Path.GetDirectoryName(path)!);
+            FlushEntries(Path.GetDirectoryName(path)!, created);
             return length;
         }
         finally
         {
-            File.Delete(temp);
+            File.Delete(temp);   // the name left beside the link (or the whole file when another create won)
         }
     }
 
@@ -251,15 +253,31 @@ public sealed class FileIndexBlobStore : IIndexBlobStore
         }
     }
 
-    /// <summary>Creates a directory and the missing ones above it, flushing each new entry to disk.</summary>
-    private void EnsureDirectory(string dir)
+    /// <summary>Creates a directory and the missing ones above it; returns the directories that gained an entry (the
+    /// parent of each one created), deepest first, or null when it existed. Their entries are flushed by
+    /// <see cref="FlushEntries"/> after the file written there: a name is durable only once every directory on its
+    /// path is, and the order of those flushes does not matter as long as all come before the write is acknowledged.
+    /// Flushed last, they usually cost nothing more, the file's own flush having committed the new directories with it
+    /// on a journaling filesystem.</summary>
+    private List<string>? CreateDirectories(string dir)
     {
-        if (Directory.Exists(dir)) { return; }
-        var parent = Path.GetDirectoryName(dir)!;
-        if (parent.Length > root.Length) { EnsureDirectory(parent); }
-        else { Directory.CreateDirectory(parent); }
+        if (Directory.Exists(dir)) { return null; }
+        var gained = new List<string>();
+        for (var level = dir; level.Length > root.Length && !Directory.Exists(level); level = Path.GetDirectoryName(level)!)
+        {
+            gained.Add(Path.GetDirectoryName(level)!);
+        }
         Directory.CreateDirectory(dir);
-        PosixFiles.FlushDirectory(parent);
+        return gained;
+    }
+
+    /// <summary>Flushes the entry of a file just written into <paramref name="dir"/>, then those of the directories
+    /// <see cref="CreateDirectories"/> made for it.</summary>
+    private static void FlushEntries(string dir, List<string>? created)
+    {
+        PosixFiles.FlushDirectory(dir);
+        if (created is null) { return; }
+        foreach (var parent in created) { PosixFiles.FlushDirectory(parent); }
     }
 
     private void DeleteEmptyParents(string dir)
