@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging;
-using Vectord.Grains.Items;
-using Vectord.Grains.Parts;
 using Vectord.Storage.Log;
 using Vectord.Grains.Replicas;
 using Vectord.Grains.Shards;
 using Vectord.Grains.Snapshots;
 using Vectord.Storage;
+using Vectord.Storage.Items;
+using Vectord.Storage.Parts;
 
 namespace Vectord.Grains;
 

@@ -14,6 +14,8 @@ using Vectord.Grains.Shards;
 using Vectord.Grains.Snapshots;
 using Vectord.Storage;
 using Vectord.Hnsw;
+using Vectord.Storage.Items;
+using Vectord.Storage.Parts;
 
 namespace Vectord.Grains;
 

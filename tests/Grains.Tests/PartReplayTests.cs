@@ -1,8 +1,8 @@
-using Vectord.Grains.Parts;
 using Vectord.Storage.Log;
 using Vectord.Storage;
 using Vectord.Hnsw;
 using Vectord.Testing;
+using Vectord.Storage.Parts;
 
 namespace Vectord.Grains.Tests;
 

@@ -1,8 +1,8 @@
-using Vectord.Grains.Parts;
 using Vectord.Storage.Log;
 using Vectord.Storage;
 using Vectord.Hnsw;
 using Vectord.Testing;
+using Vectord.Storage.Parts;
 
 namespace Vectord.Grains.Tests;
 
@@ -145,7 +145,7 @@ public sealed class ReplicaFollowTests : IDisposable
         var shard = new Shards.ShardContext(_location.Index, _location.Generation, new IndexSpec(4, Distance: IndexDistance.Euclidean), _location.Shard!.Value);
         using var cache = new TempDirectory("vectord-follow-cache");
         var storage = new Hosting.VectordStorageOptions { Path = cache.Path, SnapshotLogRatio = 0.01, SnapshotMinLogBytes = 600 };
-        var loader = new Shards.ShardPartLoader(racing, storage, new VectorCache(Microsoft.Extensions.Options.Options.Create(storage),
+        var loader = new Shards.ShardPartLoader(racing, storage, new VectorCache(storage.VectorCachePath,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<VectorCache>.Instance));
 
         var replica = await loader.LoadFollowingAsync(shard);
@@ -157,7 +157,7 @@ public sealed class ReplicaFollowTests : IDisposable
         var once = new CompactingBeforeRead(_store, (await _store.ListAsync(_location.SnapshotPrefix, TestContext.Current.CancellationToken)).Single().Key,
             () => WriteAndCompactAsync(6));
         await Assert.ThrowsAsync<IndexCorruptException>(() => new Shards.ShardPartLoader(once, storage, new VectorCache(
-            Microsoft.Extensions.Options.Options.Create(storage), Microsoft.Extensions.Logging.Abstractions.NullLogger<VectorCache>.Instance)).LoadAsync(shard));
+            storage.VectorCachePath, Microsoft.Extensions.Logging.Abstractions.NullLogger<VectorCache>.Instance)).LoadAsync(shard));
     }
 
     private async Task<PartLog?> ContinueAsync(IndexPart replica, SnapshotPolicy policy) =>

@@ -1,6 +1,6 @@
 using System.Text;
-using Vectord.Grains.Items;
 using Vectord.Hnsw.Filtering;
+using Vectord.Storage.Items;
 
 namespace Vectord.Bench.Modes;
 

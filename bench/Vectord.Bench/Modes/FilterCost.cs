@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Vectord.Bench.Common;
-using Vectord.Grains.Items;
 using Vectord.Hnsw;
+using Vectord.Storage.Items;
 
 namespace Vectord.Bench.Modes;
 

@@ -8,7 +8,7 @@ namespace Vectord.Grains.Diagnostics;
 /// (observable gauges tagged <c>index</c> and <c>shard</c>), so summing a series over the nodes of a cluster gives
 /// the truth with no double counting. Also counts items added, log bytes written and times searches and snapshots.
 /// </summary>
-public sealed class IndexMetrics
+public sealed class IndexMetrics : Vectord.Storage.Parts.IPartMetrics
 {
     /// <summary>Name of the meter (shared with the gateway's request instruments).</summary>
     public const string MeterName = "Vectord";
@@ -61,7 +61,7 @@ public sealed class IndexMetrics
     public void ForgetPart(string index, int shard) => _parts.TryRemove((index, shard), out _);
 
     /// <summary>Records the part a grain of this silo holds now: its size, or none (null).</summary>
-    internal void Holding(string index, int shard, Parts.IndexPart? part)
+    internal void Holding(string index, int shard, Storage.Parts.IndexPart? part)
     {
         if (part is null) { ForgetPart(index, shard); }
         else { ReportPart(index, shard, part.Count, part.MemoryBytes); }

@@ -6,6 +6,8 @@ using Orleans.Runtime;
 using Orleans.Runtime.Hosting;
 using Vectord.Grains.Diagnostics;
 using Vectord.Storage;
+using Vectord.Storage.Parts;
+using Microsoft.Extensions.Logging;
 
 namespace Vectord.Grains.Hosting;
 
@@ -63,7 +65,8 @@ public static class VectordSiloBuilderExtensions
         services.Configure<GrainDirectoryOptions>(o => o.RangeLeaseDuration = TimeSpan.Zero);
         services.AddSingleton<Parts.LocalParts>();
         services.AddSingleton<Shards.CopyRegistry>();
-        services.AddSingleton<Parts.VectorCache>();
+        services.AddSingleton(sp => new VectorCache(sp.GetRequiredService<IOptions<VectordStorageOptions>>().Value.VectorCachePath,
+            sp.GetRequiredService<ILogger<VectorCache>>()));
         services.AddMetrics();
         services.AddSingleton<IndexMetrics>();
         services.AddSingleton<ISiloStatsServiceClient, SiloStatsServiceClient>();

@@ -53,10 +53,10 @@ public sealed class VectordStorageOptions
 
     /// <summary>Most bytes of vectors (items × dimension × 4) one index part may hold; a write beyond it is refused
     /// with 507. The default is the engine's own limit, about 8 GiB.</summary>
-    public long MaxPartVectorBytes { get; set; } = Parts.PartCapacity.EngineMaxVectorBytes;
+    public long MaxPartVectorBytes { get; set; } = Storage.Parts.PartCapacity.EngineMaxVectorBytes;
 
     /// <summary>What one part may hold, from <see cref="MaxPartVectorBytes"/>.</summary>
-    internal Parts.PartCapacity PartCapacity => new(MaxPartVectorBytes);
+    internal Storage.Parts.PartCapacity PartCapacity => new(MaxPartVectorBytes);
 
     /// <summary>When parts write snapshots, from <see cref="SnapshotLogRatio"/> and <see cref="SnapshotMinLogBytes"/>.</summary>
     internal SnapshotPolicy SnapshotPolicy => new(SnapshotLogRatio, SnapshotMinLogBytes);

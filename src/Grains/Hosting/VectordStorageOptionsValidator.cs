@@ -18,9 +18,9 @@ internal sealed class VectordStorageOptionsValidator : IValidateOptions<VectordS
         if (!(options.IdleMinutes > 1) || double.IsInfinity(options.IdleMinutes)) { failures.Add($"Storage:IdleMinutes must be more than 1 (minutes), not {options.IdleMinutes}"); }
         if (!(options.SnapshotLogRatio > 0) || double.IsInfinity(options.SnapshotLogRatio)) { failures.Add($"Storage:SnapshotLogRatio must be a positive number, not {options.SnapshotLogRatio}"); }
         if (options.SnapshotMinLogBytes < 0) { failures.Add($"Storage:SnapshotMinLogBytes must not be negative, not {options.SnapshotMinLogBytes}"); }
-        if (options.MaxPartVectorBytes is < 4096 or > Parts.PartCapacity.EngineMaxVectorBytes)
+        if (options.MaxPartVectorBytes is < 4096 or > Storage.Parts.PartCapacity.EngineMaxVectorBytes)
         {
-            failures.Add($"Storage:MaxPartVectorBytes must be between 4096 and {Parts.PartCapacity.EngineMaxVectorBytes}, not {options.MaxPartVectorBytes}");
+            failures.Add($"Storage:MaxPartVectorBytes must be between 4096 and {Storage.Parts.PartCapacity.EngineMaxVectorBytes}, not {options.MaxPartVectorBytes}");
         }
         if (string.IsNullOrWhiteSpace(options.CachePath) && string.IsNullOrWhiteSpace(options.Path)) { failures.Add("Storage:CachePath (or Storage:Path, under which it defaults) must be set"); }
         if (options.PreloadParallelism < 1) { failures.Add($"Storage:PreloadParallelism must be at least 1, not {options.PreloadParallelism}"); }

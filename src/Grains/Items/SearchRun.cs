@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Vectord.Grains.Diagnostics;
 using Vectord.Grains.Shards;
 using Vectord.Hnsw;
+using Vectord.Storage.Items;
 
 namespace Vectord.Grains.Items;
 

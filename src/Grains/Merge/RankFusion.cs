@@ -1,4 +1,4 @@
-using Vectord.Grains.Items;
+using Vectord.Storage.Items;
 
 namespace Vectord.Grains.Merge;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Vectord.Storage.Parts;
 
 namespace Vectord.Grains.Parts;
 

@@ -1,6 +1,8 @@
 using Vectord.Grains.Diagnostics;
 using Vectord.Grains.Items;
 using Vectord.Hnsw;
+using Vectord.Storage.Items;
+using Vectord.Storage.Parts;
 
 namespace Vectord.Grains.Parts;
 

@@ -4,6 +4,8 @@ using Vectord.Grains.Items;
 using Vectord.Storage.Log;
 using Vectord.Storage;
 using Vectord.Hnsw;
+using Vectord.Storage.Items;
+using Vectord.Storage.Parts;
 
 namespace Vectord.Grains.Parts;
 

@@ -6,6 +6,7 @@ using Vectord.Grains.Diagnostics;
 using Vectord.Grains.Hosting;
 using Vectord.Grains.Items;
 using Vectord.Grains.Shards;
+using Vectord.Storage.Items;
 
 namespace Vectord.Grains.Replicas;
 

@@ -1,6 +1,7 @@
 using Vectord.Grains.Items;
 using Vectord.Grains.Parts;
 using Vectord.Grains.Shards;
+using Vectord.Storage.Items;
 
 namespace Vectord.Grains.Replicas;
 

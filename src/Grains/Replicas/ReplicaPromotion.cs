@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Vectord.Grains.Hosting;
-using Vectord.Grains.Parts;
 using Vectord.Storage.Log;
 using Vectord.Grains.Shards;
 using Vectord.Storage;
+using Vectord.Storage.Parts;
 
 namespace Vectord.Grains.Replicas;
 

@@ -8,6 +8,7 @@ using Vectord.Grains.Parts;
 using Vectord.Storage.Log;
 using Vectord.Grains.Shards;
 using Vectord.Storage;
+using Vectord.Storage.Parts;
 
 namespace Vectord.Grains.Replicas;
 

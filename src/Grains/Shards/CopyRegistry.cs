@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Vectord.Grains.Parts;
+using Vectord.Storage.Parts;
 
 namespace Vectord.Grains.Shards;
 

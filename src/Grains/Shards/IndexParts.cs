@@ -2,6 +2,8 @@ using Vectord.Grains.Items;
 using Vectord.Grains.Merge;
 using Vectord.Grains.Parts;
 using Vectord.Hnsw;
+using Vectord.Storage.Items;
+using Vectord.Storage.Parts;
 
 namespace Vectord.Grains.Shards;
 

@@ -3,6 +3,8 @@ using Vectord.Grains.Items;
 using Vectord.Grains.Parts;
 using Vectord.Storage.Log;
 using Vectord.Storage;
+using Vectord.Storage.Items;
+using Vectord.Storage.Parts;
 
 namespace Vectord.Grains.Shards;
 

@@ -9,6 +9,8 @@ using Vectord.Storage.Log;
 using Vectord.Grains.Replicas;
 using Vectord.Storage;
 using Vectord.Hnsw;
+using Vectord.Storage.Items;
+using Vectord.Storage.Parts;
 
 namespace Vectord.Grains.Shards;
 

@@ -1,10 +1,10 @@
-using Vectord.Grains.Items;
-using Vectord.Grains.Parts;
 using Vectord.Storage.Log;
 using Vectord.Grains.Shards;
 using Vectord.Storage;
 using Vectord.Hnsw;
 using Vectord.Storage.Snapshots;
+using Vectord.Storage.Items;
+using Vectord.Storage.Parts;
 
 namespace Vectord.Grains.Snapshots;
 

@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
 using Microsoft.Extensions.DependencyInjection;
 using Vectord.Grains.Hosting;
-using Vectord.Grains.Items;
 using Vectord.Storage;
 using Vectord.Storage.Snapshots;
 

@@ -1,6 +1,6 @@
 using Vectord.Hnsw;
 
-namespace Vectord.Grains.Parts;
+namespace Vectord.Storage.Parts;
 
 /// <summary>
 /// How much one index part may hold, checked before a write is logged so that a write which cannot be applied is

@@ -1,7 +1,7 @@
 using System.Text;
 using Vectord.Hnsw.Filtering;
 
-namespace Vectord.Grains.Items;
+namespace Vectord.Storage.Items;
 
 /// <summary>What an ordered query of items must be, and how the parts' ordered pages become the index's: each part
 /// sends its first offset + limit items in the order (see <see cref="PayloadOrder"/>), which are merged in the same

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Vectord.Grains.Diagnostics;
 using Vectord.Storage.Log;
 
-namespace Vectord.Grains.Parts;
+namespace Vectord.Storage.Parts;
 
 /// <summary>
 /// The lifecycle of the part a grain activation holds: loaded from storage on first use (once, however many calls
@@ -21,7 +20,7 @@ namespace Vectord.Grains.Parts;
 /// <remarks>A part whose vector file turns out damaged (a search, a get, a write, a freeze or a snapshot finds vectors
 /// that changed underneath, or a file cut short) is given up like a stale one: no snapshot is written from it, and the next activation loads it again
 /// from storage, where every acknowledged write is.</remarks>
-internal sealed partial class PartHost(ILogger logger, IndexMetrics metrics, Action deactivate, Action<IndexPart?> holding, VectorCache cache)
+internal sealed partial class PartHost(ILogger logger, IPartMetrics metrics, Action deactivate, Action<IndexPart?> holding, VectorCache cache)
 {
     private IndexPart? _part;
     private Task<IndexPart>? _loading;

@@ -1,12 +1,10 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Vectord.Grains.Hosting;
 using Vectord.Storage.Log;
 
-namespace Vectord.Grains.Parts;
+namespace Vectord.Storage.Parts;
 
 /// <summary>
-/// The node's vector files (<see cref="VectordStorageOptions.CachePath"/>): the parts of <c>on_disk</c> indexes keep
+/// The node's vector files (the storage options' vector cache directory): the parts of <c>on_disk</c> indexes keep
 /// their float vectors there, mapped into memory, instead of on the managed heap (see
 /// <see cref="Hnsw.HnswIndex.VectorFile"/>).
 /// </summary>
@@ -18,12 +16,14 @@ namespace Vectord.Grains.Parts;
 /// a fresh name per activation, so a new activation never truncates a file an old one may still map; deleting a
 /// mapped file is safe (the mapping keeps its pages until it is dropped).
 /// </remarks>
-public sealed partial class VectorCache(IOptions<VectordStorageOptions> options, ILogger<VectorCache> logger)
+/// <param name="root">The cache directory.</param>
+/// <param name="logger">Where files left behind are logged.</param>
+public sealed partial class VectorCache(string root, ILogger<VectorCache> logger)
 {
     private const string Extension = ".vectors";
 
     /// <summary>The cache directory.</summary>
-    public string Root { get; } = Path.GetFullPath(options.Value.VectorCachePath);
+    public string Root { get; } = Path.GetFullPath(root);
 
     /// <summary>A new vector file for <paramref name="part"/> when its index keeps vectors on disk (null: on the heap),
     /// after deleting the files earlier activations of the part on this node left.</summary>

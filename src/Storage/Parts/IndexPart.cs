@@ -1,9 +1,9 @@
-using Vectord.Grains.Items;
+using Vectord.Storage.Items;
 using Vectord.Storage.Log;
 using Vectord.Hnsw;
 using SearchHit = Vectord.SearchHit;
 
-namespace Vectord.Grains.Parts;
+namespace Vectord.Storage.Parts;
 
 /// <summary>
 /// One part of an index in memory: its HNSW graph and its log. A write is appended to the log first and applied in
@@ -196,8 +196,8 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
         Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>
-    /// A search by a caller outside the activation that owns the part (the index grain of the same silo, see
-    /// <see cref="LocalParts"/>), run on the calling thread beside the owner's writes like any other read (the engine
+    /// A search by a caller outside the activation that owns the part (the index grain of the same silo, through
+    /// the silo's table of local parts), run on the calling thread beside the owner's writes like any other read (the engine
     /// lets reads run beside its one writer). Null once the part is stale: the caller then asks the owner.
     /// </summary>
     /// <param name="queries">The checked queries.</param>

@@ -1,6 +1,6 @@
 using Vectord.Hnsw;
 
-namespace Vectord.Grains.Items;
+namespace Vectord.Storage.Items;
 
 /// <summary>The rules of an index's parameters: what a create may ask for, the defaults, and the engine options
 /// they become.</summary>

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Vectord.Hnsw;
 using Vectord.Hnsw.Filtering;
 
-namespace Vectord.Grains.Items;
+namespace Vectord.Storage.Items;
 
 /// <summary>What an item and a query must be, and the mapping between the contract's items and the engine's.
 /// The vector rule itself is the engine's (<see cref="HnswOptions.CheckVector"/>); ids and metadata are checked here.</summary>

@@ -1,6 +1,6 @@
 using Vectord.Hnsw;
 
-namespace Vectord.Grains.Items;
+namespace Vectord.Storage.Items;
 
 /// <summary>What the keyword half of a search and the <c>match.text</c> conditions of a filter must be: words within
 /// <see cref="IndexLimits.MaxText"/>, on the index's text fields, and a fusion that can be carried out.</summary>

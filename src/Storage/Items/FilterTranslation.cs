@@ -1,6 +1,6 @@
 using Vectord.Hnsw.Filtering;
 
-namespace Vectord.Grains.Items;
+namespace Vectord.Storage.Items;
 
 /// <summary>Maps the contract's filters (checked by <see cref="FilterRules"/>) to the engine's, which evaluates them
 /// over its payload index: must is all of, should any of (when not empty), must_not none of.</summary>
