@@ -1,3 +1,4 @@
+using Vectord.Storage.Tests;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

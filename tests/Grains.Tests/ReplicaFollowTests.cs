@@ -1,3 +1,4 @@
+using Vectord.Storage.Tests;
 using Vectord.Storage.Log;
 using Vectord.Storage;
 using Vectord.Hnsw;

@@ -4,7 +4,7 @@ using Vectord.Hnsw;
 using Vectord.Testing;
 using Vectord.Storage.Parts;
 
-namespace Vectord.Grains.Tests;
+namespace Vectord.Storage.Tests;
 
 /// <summary>A part's replay of its log needs no more memory than the index it ends with: the index is grown once, to
 /// the items the log's adds hold, before the records are applied, instead of doubling on the way.</summary>
@@ -26,9 +26,10 @@ public sealed class PartReplayTests : IDisposable
         var part = new IndexPart(empty, log, new PartCapacity(PartCapacity.EngineMaxVectorBytes), revision: 0);
         for (var b = 0; b < 5; b++)
         {
-            await part.AddAsync([.. TestData.Items(100, 8, seed: b, prefix: $"b{b}-").Select(i => new VectorItem(i.Id, i.Vector, null))]);
+            var random = new Random(b);
+            await part.AddAsync([.. Enumerable.Range(0, 100).Select(i => new VectorItem($"b{b}-{i:D4}", [.. Enumerable.Range(0, 8).Select(_ => random.NextSingle() - 0.5f)]))]);
         }
-        await part.DeleteAsync([TestData.Items(100, 8, seed: 0, prefix: "b0-")[1].Id]);
+        await part.DeleteAsync(["b0-0001"]);
 
         var (index, replayed) = await PartLog.RecoverAsync(store, location, checkpoint, Never, Options);
         Assert.Equal((499, 6L), (index.Count, replayed.Seq));

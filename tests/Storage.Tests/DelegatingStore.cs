@@ -1,6 +1,6 @@
 using Vectord.Storage;
 
-namespace Vectord.Grains.Tests;
+namespace Vectord.Storage.Tests;
 
 /// <summary>A store that passes every call to <paramref name="inner"/>; a test store overrides only the calls it
 /// changes.</summary>

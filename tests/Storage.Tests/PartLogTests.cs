@@ -4,7 +4,7 @@ using Vectord.Hnsw;
 using Vectord.Testing;
 using Vectord.Storage.Parts;
 
-namespace Vectord.Grains.Tests;
+namespace Vectord.Storage.Tests;
 
 /// <summary>The durability protocol of one part (<see cref="PartLog"/>) on a real <see cref="FileIndexBlobStore"/> in a
 /// temporary directory, with no cluster: crashes between storage calls, fencing, corruption.</summary>
