@@ -153,12 +153,13 @@ public sealed class ServiceModeTests
     public async Task Http_measures_search_and_ingest_over_kestrel()
     {
         using var dir = new TempDirectory();
-        var (text, row) = await RunAsync(o => new HttpMode(o), dir, "--limit", "1000", "--queries", "60", "--rounds", "3");
+        var (text, row) = await RunAsync(o => new HttpMode(o), dir, "--limit", "1000", "--queries", "60", "--rounds", "3", "--metadata", "300");
 
-        Assert.Equal(["mode", "dataset", "distance", "n", "dim", "batch", "queries", "ef", "rounds", "http_qps_1", "http_mean_ms_1", "http_qps_2",
+        Assert.Equal(["mode", "dataset", "distance", "n", "dim", "batch", "metadata_bytes", "queries", "ef", "rounds", "http_qps_1", "http_mean_ms_1", "http_qps_2",
             "http_mean_ms_2", "engine_qps", "search_ratio", "search_ratio_rounds", "search_goal", "search_goal_met", "grain_vectors_per_second",
             "http_vectors_per_second", "ingest_ratio", "ingest_goal", "ingest_goal_met", "load_average"], Fields(row));
         Assert.Equal(3, row.GetProperty("rounds").GetInt32());
+        Assert.Equal(300, row.GetProperty("metadata_bytes").GetInt32());
         Assert.True(row.GetProperty("http_qps_1").GetDouble() > 0 && row.GetProperty("http_qps_2").GetDouble() > 0 && row.GetProperty("engine_qps").GetDouble() > 0);
         // The ratio is the median of the rounds' ratios, each printed with its own figures.
         double[] ratios = [.. row.GetProperty("search_ratio_rounds").EnumerateArray().Select(r => r.GetDouble())];
