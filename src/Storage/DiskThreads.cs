@@ -9,7 +9,7 @@ namespace Vectord.Storage;
 /// as long as the process.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
-    Justification = "One instance for the life of the process; its semaphore is never released.")]
+    Justification = "One instance for the life of the process; its semaphore is never disposed.")]
 internal sealed class DiskThreads : TaskScheduler
 {
     /// <summary>Calls waiting for the disk at once: enough for the filesystem to commit several together, few enough that
