@@ -22,10 +22,3 @@ public sealed class IndexManifest
     /// in manifests written before sharding, whose indexes have one part.</summary>
     public string? ShardScheme { get; set; }
 }
-
-/// <summary>One persisted bucket of the catalog of index names (<see cref="Catalog.IndexCatalogGrain"/>).</summary>
-public sealed class CatalogState
-{
-    /// <summary>The bucket's registered names (unordered).</summary>
-    public List<string> Names { get; set; } = [];
-}

@@ -1,48 +1,31 @@
 namespace Vectord.Grains;
 
 /// <summary>
-/// The writes of an index's manifest that make the index exist, change its spec or end it, with its entry in the
-/// catalog of names. Each leaves the manifest held in memory as it was when storage refuses it. A false answer means
+/// The writes of an index's manifest that make the index exist, change its spec or end it; the catalog of names is
+/// told after each. Each leaves the manifest held in memory as it was when storage refuses it. A false answer means
 /// another activation of the index wrote the manifest first (a version conflict): the caller's copy is stale.
 /// </summary>
 /// <remarks>
-/// What survives a crash between the storage calls: a create or restore writes the manifest, then the catalog entry,
-/// and takes the manifest back when the catalog refuses; a crash between the two leaves an index that works but is not
-/// listed until it is created again (which answers 409) or dropped. A drop removes the catalog entry first, so a crash
-/// leaves an index that works but is not listed, never a listed name without an index. A new spec is one manifest
-/// write: either the old spec holds or the new one does.
+/// What survives a crash between the storage calls: the manifest is the one record that the index exists, and a create,
+/// a new spec and a drop are each one write of it (or its deletion): either the index is as before or as after. The
+/// catalog reads its names from the manifests (<see cref="Catalog.IndexCatalogGrain"/>), so a catalog that was not told
+/// of a change (the call failed, or the silo died first) learns it at its next read from storage.
 /// </remarks>
 /// <param name="manifest">The index's manifest, read.</param>
 /// <param name="catalog">The catalog of index names.</param>
 /// <param name="name">The index's name.</param>
 internal sealed class IndexManifestWrites(DeferredGrainState<IndexManifest> manifest, IIndexCatalogGrain catalog, string name)
 {
-    /// <summary>Makes the index exist as <paramref name="state"/> says: the manifest, then its catalog entry.</summary>
+    /// <summary>Makes the index exist as <paramref name="state"/> says, then tells the catalog.</summary>
     /// <returns>False when another activation wrote the manifest first (nothing was written).</returns>
-    /// <exception cref="StorageUnavailableException">Storage refused (nothing was written, or it was taken back).</exception>
+    /// <exception cref="StorageUnavailableException">Storage refused (nothing was written).</exception>
     public async Task<bool> TryCreateAsync(IndexManifest state)
     {
         var previous = manifest.State;
         manifest.State = state;
         if (!await TryWriteAsync(() => manifest.State = previous)) { return false; }
-        try
-        {
-            await catalog.RegisterAsync(name);
-        }
-        catch (StorageUnavailableException)
-        {
-            await UndoCreateAsync(previous);
-            throw;
-        }
+        await TellCatalogAsync(() => catalog.RegisterAsync(name));
         return true;
-    }
-
-    /// <summary>Takes back a manifest whose catalog entry was refused (best effort: a manifest left behind is met by the
-    /// next create or drop of the name).</summary>
-    private async Task UndoCreateAsync(IndexManifest previous)
-    {
-        await GrainStateWrites.TryAsync(manifest.ClearStateAsync);
-        manifest.State = previous;
     }
 
     /// <summary>Writes <paramref name="spec"/> as the index's spec.</summary>
@@ -55,13 +38,28 @@ internal sealed class IndexManifestWrites(DeferredGrainState<IndexManifest> mani
         return TryWriteAsync(() => manifest.State.Spec = previous);
     }
 
-    /// <summary>Ends the index: its catalog entry, then its manifest.</summary>
+    /// <summary>Ends the index: its manifest, then the catalog is told.</summary>
     /// <returns>False when another activation wrote the manifest first.</returns>
     /// <exception cref="StorageUnavailableException">Storage refused.</exception>
     public async Task<bool> TryDropAsync()
     {
-        await catalog.UnregisterAsync(name);
-        return await GrainStateWrites.TryAsync(manifest.ClearStateAsync);
+        if (!await GrainStateWrites.TryAsync(manifest.ClearStateAsync)) { return false; }
+        await TellCatalogAsync(() => catalog.UnregisterAsync(name));
+        return true;
+    }
+
+    /// <summary>Tells the catalog of a change already durable in the manifest. A failure (the catalog's silo is gone,
+    /// or storage refused its first read) is not the change's: the catalog reads the manifests when it next loads.</summary>
+    private static async Task TellCatalogAsync(Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (Exception e) when (e is StorageUnavailableException or OrleansException or TimeoutException)
+        {
+            // Read from the manifests at the catalog's next read.
+        }
     }
 
     /// <summary>Writes the manifest held; on a refusal or a conflict, <paramref name="undo"/> restores what it held.</summary>

@@ -48,9 +48,12 @@ public static class StorageKeys
     /// <summary>A snapshot file being uploaded for a restore, by the upload's id.</summary>
     public static string Upload(Guid id) => $"uploads/{id:N}";
 
+    /// <summary>The persisted states of every grain of one type: each grain's under <c>{key segment}/</c>.</summary>
+    public static string GrainStates(string grainType) => $"grains/{Segment(grainType)}/";
+
     /// <summary>The key of a grain's persisted state.</summary>
     public static string GrainState(string grainType, string grainKey, string stateName) =>
-        $"grains/{Segment(grainType)}/{Segment(grainKey)}/{Segment(stateName)}";
+        $"{GrainStates(grainType)}{Segment(grainKey)}/{Segment(stateName)}";
 
     /// <summary>Parses the sequence number at the end of a log or snapshot key; false when it is not one.</summary>
     public static bool TryParseSeq(string key, out long seq)

@@ -1,52 +1,51 @@
-using System.IO.Hashing;
-using System.Text;
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using Orleans.Storage;
 using Vectord.Grains.Hosting;
+using Vectord.Storage;
 
 namespace Vectord.Grains.Catalog;
 
 /// <summary>
-/// The cluster's list of index names (key 0), persisted in <c>storaged</c> as <see cref="BucketCount"/> buckets
-/// (<c>catalog-00</c> … <c>catalog-3f</c>, a name's bucket chosen by the XxHash64 of its UTF-8 bytes). A create or a
-/// drop rewrites one bucket, about 1/64 of the names, and the changes that arrive together share that write: the cost
-/// of registering a name does not grow with the fleet. The grain is reentrant so that registrations for different
-/// buckets, and listings, proceed while a bucket is being written.
+/// The cluster's list of index names (key 0). An index exists exactly when its manifest does (a create writes it, a
+/// drop deletes it), so the names are read from storage, as the keys of the manifests: when the catalog activates, and
+/// again when it is asked after <see cref="VectordStorageOptions.CatalogRefreshSeconds"/>. Between, it follows the
+/// creates and drops it is told of, in memory. It writes nothing: a create costs its manifest's write alone, and a
+/// crash between a manifest's write or deletion and the call that tells the catalog is mended by the next read.
 /// </summary>
-/// <remarks>A catalog kept whole in one document (<c>catalog</c>, before buckets) is moved into the buckets by the
-/// first activation that reads it, then deleted; a move cut short is repeated, adding names that are already there.</remarks>
+/// <remarks>Reentrant: listings and changes go on while a read is under way; the changes made during a read are
+/// applied again on top of what it found, so none is lost to a listing taken before it. Catalog documents that
+/// earlier versions wrote (one document, then 64 buckets) are no longer read, and are deleted by the first read.</remarks>
 [Reentrant]
 public sealed class IndexCatalogGrain(
-    [FromKeyedServices(VectordStorageOptions.ProviderName)] IGrainStorage storage) : Grain, IIndexCatalogGrain
+    [FromKeyedServices(VectordStorageOptions.ProviderName)] IIndexBlobStore store,
+    IOptions<VectordStorageOptions> options) : Grain, IIndexCatalogGrain
 {
-    /// <summary>How many buckets the names are spread over; part of the storage layout, never changed.</summary>
-    public const int BucketCount = 64;
+    private const string ManifestStateName = "manifest";
 
-    private const string WholeCatalogStateName = "catalog";
-    private CatalogBucket[] _buckets = [];
-    private Task? _loading;
-
-    /// <inheritdoc/>
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        // Read by the first call, so that a storage outage surfaces as StorageUnavailableException.
-        var id = this.GetGrainId();
-        _buckets = [.. Enumerable.Range(0, BucketCount).Select(b => new CatalogBucket(storage, BucketStateName(b), id))];
-        return base.OnActivateAsync(cancellationToken);
-    }
-
-    /// <summary>The grain state that holds bucket <paramref name="bucket"/>.</summary>
-    public static string BucketStateName(int bucket) => $"catalog-{bucket:x2}";
-
-    /// <summary>The bucket a name belongs to.</summary>
-    public static int BucketOf(string name) => (int)(XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(name)) % BucketCount);
+    private readonly TimeSpan _refresh = TimeSpan.FromSeconds(options.Value.CatalogRefreshSeconds);
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private List<(string Name, bool Present)>? _changedDuringRead;
+    private Task? _reading;
+    private long _readStarted;
+    private bool _read;
 
     /// <inheritdoc/>
     public async Task<string[]> ListNamesAsync()
     {
-        await LoadAsync();
-        var names = _buckets.SelectMany(b => b.Names).ToArray();
+        if (!_read || Stopwatch.GetElapsedTime(_readStarted) >= _refresh)
+        {
+            try
+            {
+                await ReadAsync();
+            }
+            catch (StorageUnavailableException) when (_read)
+            {
+                // The names known are still the best answer; the next listing tries storage again.
+            }
+        }
+        var names = _names.ToArray();
         Array.Sort(names, StringComparer.Ordinal);
         return names;
     }
@@ -55,43 +54,90 @@ public sealed class IndexCatalogGrain(
     public async Task RegisterAsync(string name)
     {
         IndexNames.ThrowIfInvalid(name);
-        await LoadAsync();
-        await _buckets[BucketOf(name)].ChangeAsync(name, present: true);
+        if (!_read) { await ReadAsync(); }
+        Change(name, present: true);
     }
 
     /// <inheritdoc/>
     public async Task UnregisterAsync(string name)
     {
-        await LoadAsync();
-        await _buckets[BucketOf(name)].ChangeAsync(name, present: false);
+        if (!_read) { await ReadAsync(); }
+        Change(name, present: false);
     }
 
-    /// <summary>Reads every bucket, and moves a whole-document catalog into them; once per activation, again after a
-    /// failure.</summary>
-    private async Task LoadAsync()
+    private void Change(string name, bool present)
     {
-        _loading ??= ReadAllAsync();
+        if (present) { _names.Add(name); }
+        else { _names.Remove(name); }
+        _changedDuringRead?.Add((name, present));
+    }
+
+    /// <summary>Reads the names from storage, or waits for the read under way.</summary>
+    private async Task ReadAsync()
+    {
+        var reading = _reading ??= ReadManifestsAsync();
         try
         {
-            await _loading;
+            await reading;
         }
-        catch (Exception)
+        finally
         {
-            _loading = null;
-            throw;
+            if (_reading == reading) { _reading = null; }
         }
     }
 
-    private async Task ReadAllAsync()
+    private async Task ReadManifestsAsync()
     {
-        var whole = new DeferredGrainState<CatalogState>(storage, WholeCatalogStateName, this.GetGrainId());
-        await Task.WhenAll(_buckets.Select(b => b.EnsureReadAsync()).Append(whole.EnsureReadAsync()));
-        if (whole.State.Names.Count == 0) { return; }
-
-        await Task.WhenAll(whole.State.Names.Select(name => _buckets[BucketOf(name)].ChangeAsync(name, present: true)));
-        if (!await GrainStateWrites.TryAsync(whole.ClearStateAsync))
+        var started = Stopwatch.GetTimestamp();
+        _changedDuringRead = [];
+        try
         {
-            throw new StorageUnavailableException("the catalog was changed while it was being moved into buckets; retry");
+            var listed = await ManifestNamesAsync();
+            if (!_read) { await DeleteEarlierCatalogAsync(); }
+            _names.Clear();
+            _names.UnionWith(listed);
+            foreach (var (name, present) in _changedDuringRead)
+            {
+                if (present) { _names.Add(name); }
+                else { _names.Remove(name); }
+            }
+            _readStarted = started;
+            _read = true;
+        }
+        finally
+        {
+            _changedDuringRead = null;
         }
     }
+
+    /// <summary>The names of the indexes whose manifest is stored.</summary>
+    private async Task<List<string>> ManifestNamesAsync()
+    {
+        var prefix = StorageKeys.GrainStates(GrainTypeOf(GrainFactory.GetGrain<IVectorIndexGrain>("any")));
+        var suffix = "/" + ManifestStateName;
+        var names = new List<string>();
+        foreach (var stored in await store.ListAsync(prefix))
+        {
+            if (!stored.Key.EndsWith(suffix, StringComparison.Ordinal)) { continue; }
+            var name = stored.Key[prefix.Length..^suffix.Length];
+            if (IndexNames.IsValid(name)) { names.Add(name); }
+        }
+        return names;
+    }
+
+    /// <summary>Removes what earlier versions kept as the catalog (under this grain's own states); best effort.</summary>
+    private async Task DeleteEarlierCatalogAsync()
+    {
+        var id = this.GetGrainId();
+        try
+        {
+            await store.DeletePrefixAsync(StorageKeys.GrainStates(id.Type.ToString()!) + StorageKeys.Segment(id.Key.ToString()!) + "/");
+        }
+        catch (StorageUnavailableException)
+        {
+            // Left for the next activation: nothing reads it.
+        }
+    }
+
+    private static string GrainTypeOf(IAddressable grain) => grain.GetGrainId().Type.ToString()!;
 }

@@ -51,6 +51,10 @@ public sealed class VectordStorageOptions
     /// <summary>Indexes loaded at once during start-up.</summary>
     public int PreloadParallelism { get; set; } = 4;
 
+    /// <summary>Seconds after which the catalog of index names reads them from storage again (the indexes' manifests)
+    /// when it is next asked; between, it follows the creates and drops it is told of.</summary>
+    public double CatalogRefreshSeconds { get; set; } = 30;
+
     /// <summary>Most bytes of vectors (items × dimension × 4) one index part may hold; a write beyond it is refused
     /// with 507. The default is the engine's own limit, about 8 GiB.</summary>
     public long MaxPartVectorBytes { get; set; } = Storage.Parts.PartCapacity.EngineMaxVectorBytes;

@@ -23,6 +23,10 @@ internal sealed class VectordStorageOptionsValidator : IValidateOptions<VectordS
             failures.Add($"Storage:MaxPartVectorBytes must be between 4096 and {Storage.Parts.PartCapacity.EngineMaxVectorBytes}, not {options.MaxPartVectorBytes}");
         }
         if (string.IsNullOrWhiteSpace(options.CachePath) && string.IsNullOrWhiteSpace(options.Path)) { failures.Add("Storage:CachePath (or Storage:Path, under which it defaults) must be set"); }
+        if (!(options.CatalogRefreshSeconds > 0) || double.IsInfinity(options.CatalogRefreshSeconds))
+        {
+            failures.Add($"Storage:CatalogRefreshSeconds must be a positive number, not {options.CatalogRefreshSeconds}");
+        }
         if (options.PreloadParallelism < 1) { failures.Add($"Storage:PreloadParallelism must be at least 1, not {options.PreloadParallelism}"); }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
