@@ -49,7 +49,7 @@ internal sealed class IndexManifestWrites(DeferredGrainState<IndexManifest> mani
     }
 
     /// <summary>Tells the catalog of a change already durable in the manifest. A failure (the catalog's silo is gone,
-    /// or storage refused its first read) is not the change's: the catalog reads the manifests when it next loads.</summary>
+    /// or storage refused its first read) is not the change's: the catalog reads the manifests at its next read from storage.</summary>
     private static async Task TellCatalogAsync(Func<Task> call)
     {
         try

@@ -16,6 +16,7 @@ public sealed class StorageOptionsTests
     [InlineData("Storage:IdleMinutes", "-1", "Storage:IdleMinutes must be more than 1 (minutes), not -1")]
     [InlineData("Storage:IdleMinutes", "1", "Storage:IdleMinutes must be more than 1 (minutes), not 1")]
     [InlineData("Storage:PreloadParallelism", "0", "Storage:PreloadParallelism must be at least 1, not 0")]
+    [InlineData("Storage:CatalogRefreshSeconds", "0", "Storage:CatalogRefreshSeconds must be a positive number, not 0")]
     [InlineData("Storage:Provider", "s3", "Storage:Provider must be 'file' or 'azureblob', not 's3'")]
     [InlineData("Storage:SnapshotMinLogBytes", "-5", "Storage:SnapshotMinLogBytes must not be negative, not -5")]
     public async Task Nonsense_stops_the_silo_at_start_up(string key, string value, string message)

@@ -57,7 +57,7 @@ public static class VectordSiloBuilderExtensions
         // shards that other silos hold, about a third of them on three silos). Orleans marks it as under evaluation
         // (ORLEANSEXP003); it is the directory its documentation describes. Its safety lease, which holds a dead
         // silo's grains off for half a minute in case the silo is still running, is off: every grain that writes here is
-        // fenced by its storage (a log record is created only where none exists, manifests and catalogs are written
+        // fenced by its storage (a log record is created only where none exists, manifests are written
         // against their ETag), so a silo wrongly declared dead loses its next write instead of corrupting data.
 #pragma warning disable ORLEANSEXP003
         builder.AddDistributedGrainDirectory();
