@@ -12,18 +12,20 @@ namespace Vectord;
 /// <see cref="ItemLimits.MaxMetadataBytes"/> bytes). Immutable; equal when the bytes are. Text converts to it
 /// implicitly (<c>new IndexItem("a", vector, """{"price":3}""")</c>) and <see cref="ToString"/> gives the text back.
 /// In JSON it is the value itself: absent means no metadata, an explicit <c>null</c> is the metadata <c>null</c>.
+/// Between silos and clients it is sent as a string is (<see cref="ItemMetadataCodec"/>), so a peer built when
+/// metadata was a <see cref="string"/> reads and writes the same fields.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("vectord.ItemMetadata")]
+[Immutable, Alias("vectord.ItemMetadata")]
 [JsonConverter(typeof(ItemMetadataJsonConverter))]
 public sealed class ItemMetadata : IEquatable<ItemMetadata>
 {
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    [Id(0)] private readonly byte[] _utf8;
+    private readonly byte[] _utf8;
 
     /// <summary>True when the bytes are known to be one well-formed JSON value (they were parsed or checked in this
     /// process), so writing them into an answer needs no second check. Not sent with the value.</summary>
-    [NonSerialized] private readonly bool _wellFormed;
+    private readonly bool _wellFormed;
 
     private ItemMetadata(byte[] utf8, bool wellFormed)
     {

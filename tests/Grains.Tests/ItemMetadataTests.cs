@@ -13,6 +13,14 @@ public sealed class ItemMetadataTests
 
     private sealed record Holder(ItemMetadata? M);
 
+    /// <summary>The item and hit as a peer built when metadata was a string has them (same field ids).</summary>
+    [GenerateSerializer, Alias("test.LegacyIndexItem")]
+    internal sealed record LegacyIndexItem([property: Id(0)] string Id, [property: Id(1)] float[] Vector, [property: Id(2)] string? Metadata = null);
+
+    [GenerateSerializer, Alias("test.LegacySearchHit")]
+    internal sealed record LegacySearchHit([property: Id(0)] string Id, [property: Id(1)] float Distance, [property: Id(2)] string? Metadata,
+        [property: Id(3)] float? Score = null);
+
     [Fact]
     public void Text_becomes_its_utf8_and_back_and_values_are_equal_by_their_bytes()
     {
@@ -81,5 +89,28 @@ public sealed class ItemMetadataTests
         Assert.Equal(Json, copy.Metadata!.ToString());
         var hit = serializer.Deserialize<SearchHit>(serializer.SerializeToArray(new SearchHit("a", 0.5f, null)))!;
         Assert.Null(hit.Metadata);
+    }
+
+    [Fact]
+    public void On_the_wire_metadata_is_a_string_so_peers_built_when_it_was_one_read_and_write_the_same_fields()
+    {
+        using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+        var serializer = services.GetRequiredService<Serializer>();
+
+        // Written by this build, read by the earlier one: the same text, in a batch where one value appears twice.
+        ItemMetadata shared = Json;
+        IndexItem[] items = [new("a", [1, 2], shared), new("b", [3], null), new("c", [4], shared), new("d", [5], "[]")];
+        var legacy = serializer.Deserialize<LegacyIndexItem[]>(serializer.SerializeToArray(items))!;
+        Assert.Equal([Json, null, Json, "[]"], legacy.Select(i => i.Metadata));
+        Assert.Equal([1f, 2f], legacy[0].Vector);
+        var legacyHit = serializer.Deserialize<LegacySearchHit>(serializer.SerializeToArray(new SearchHit("h", 0.25f, Json, 1.5f)))!;
+        Assert.Equal(("h", 0.25f, Json, (float?)1.5f), (legacyHit.Id, legacyHit.Distance, legacyHit.Metadata, legacyHit.Score));
+
+        // Written by the earlier build, read by this one.
+        LegacyIndexItem[] old = [new("a", [1], Json), new("b", [2], null), new("c", [3], "\"caf\u00e9\"")];
+        var read = serializer.Deserialize<IndexItem[]>(serializer.SerializeToArray(old))!;
+        Assert.Equal(new ItemMetadata?[] { Json, null, "\"caf\u00e9\"" }, read.Select(i => i.Metadata));
+        var hit = serializer.Deserialize<SearchHit>(serializer.SerializeToArray(new LegacySearchHit("h", 0.5f, Json)))!;
+        Assert.Equal(Json, hit.Metadata!.ToString());
     }
 }
