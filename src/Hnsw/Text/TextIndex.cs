@@ -71,8 +71,9 @@ public sealed class TextIndex
     /// <summary>The fields and the scoring parameters.</summary>
     public TextOptions Options { get; }
 
-    /// <summary>Managed bytes held by the fields' indexes.</summary>
-    public long MemoryBytes => _ordered.Sum(f => f.MemoryBytes);
+    /// <summary>Managed bytes held by the fields' indexes and by the score arrays kept for searches (one per search
+    /// that ran at once, each as long as the slots it scored).</summary>
+    public long MemoryBytes => _ordered.Sum(f => f.MemoryBytes) + _scores.Sum(s => s.MemoryBytes);
 
     /// <summary>Whether <paramref name="path"/> is a text field.</summary>
     public bool HasField(string path) => _fields.ContainsKey(path);
@@ -221,6 +222,9 @@ public sealed class TextIndex
         private float[] _bySlot = [];
         private int[] _touched = new int[256];
         private int _count;
+
+        /// <summary>Bytes of the two arrays and the object.</summary>
+        public long MemoryBytes => 48 + 24 + (4L * _bySlot.Length) + 24 + (4L * _touched.Length);
 
         public void Add(int slot, float score)
         {

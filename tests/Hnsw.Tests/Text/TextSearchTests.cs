@@ -24,6 +24,16 @@ public sealed class TextSearchTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    [Fact]
+    public void The_score_arrays_kept_for_searches_are_counted_in_the_index_memory()
+    {
+        var index = Index(new TextOptions([new TextField("body")]),
+            [.. Enumerable.Range(0, 5000).Select(i => Item($"d{i}", $$"""{"body":"common word{{i}}"}""", i))]);
+        long before = index.TextMemoryBytes;
+        Assert.Equal(10, Find(index, "common", 10).Length);   // scores every one of the 5,000 slots
+        Assert.True(index.TextMemoryBytes - before >= 4 * 5000, $"{before} bytes before the search, {index.TextMemoryBytes} after");
+    }
+
     private static TextHit[] Find(HnswIndex index, string query, int k, IReadOnlyList<string>? fields = null, PayloadFilter? filter = null) =>
         index.SearchText(query, k, fields, filter, Ct);
 
