@@ -67,9 +67,14 @@ public sealed class IndexCatalogGrain(
 
     private void Change(string name, bool present)
     {
+        Apply(name, present);
+        _changedDuringRead?.Add((name, present));
+    }
+
+    private void Apply(string name, bool present)
+    {
         if (present) { _names.Add(name); }
         else { _names.Remove(name); }
-        _changedDuringRead?.Add((name, present));
     }
 
     /// <summary>Reads the names from storage, or waits for the read under way.</summary>
@@ -96,11 +101,7 @@ public sealed class IndexCatalogGrain(
             if (!_read) { await DeleteEarlierCatalogAsync(); }
             _names.Clear();
             _names.UnionWith(listed);
-            foreach (var (name, present) in _changedDuringRead)
-            {
-                if (present) { _names.Add(name); }
-                else { _names.Remove(name); }
-            }
+            foreach (var (name, present) in _changedDuringRead) { Apply(name, present); }
             _readStarted = started;
             _read = true;
         }
