@@ -54,7 +54,15 @@ public sealed record HnswOptions(
     /// are the int8 estimates (their ranges lie within the trained vectors'), all far below float's 3.4e38.</summary>
     public const double MaxSquaredNorm = 1e36;
 
-    /// <summary>The one rule for a vector an index of these options accepts: as many components as
+    /// <summary>What an index of dimension 0 says of a vector given to it: its items carry none.</summary>
+    public const string NoVectors = "the index has no vectors: its items carry metadata only, and it is searched by words or read by filter";
+
+    /// <summary>The rule for a query vector: as <see cref="CheckVector"/>, except that an index of dimension 0 takes
+    /// no query vector at all (it has no graph to search).</summary>
+    public string? CheckQuery(ReadOnlySpan<float> query) => Dimension == 0 ? NoVectors : CheckVector(query);
+
+    /// <summary>The one rule for a vector an index of these options accepts: none at dimension 0 (an index whose items
+    /// carry metadata only), else as many components as
     /// <see cref="Dimension"/>, all finite, a squared norm (in double) of at most <see cref="MaxSquaredNorm"/>, and
     /// under cosine a non-zero norm (a stored vector and a query alike: a zero vector has no direction, and every cosine
     /// distance to it would be 1). Under cosine any such vector, however small (subnormal components included), has a finite unit
@@ -64,6 +72,10 @@ public sealed record HnswOptions(
     /// <c>zero vector under cosine distance</c>.</summary>
     public string? CheckVector(ReadOnlySpan<float> vector)
     {
+        if (Dimension == 0)
+        {
+            return vector.Length == 0 ? null : NoVectors;
+        }
         if (vector.Length != Dimension)
         {
             return string.Create(CultureInfo.InvariantCulture, $"dim mismatch (index={Dimension}, got={vector.Length})");

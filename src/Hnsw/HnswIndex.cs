@@ -89,9 +89,13 @@ public sealed partial class HnswIndex
     public HnswIndex(HnswOptions options, string? vectorFile = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Dimension < 1)
+        if (options.Dimension < 0)
         {
-            throw new ArgumentException($"dimension must be positive (got {options.Dimension})", nameof(options));
+            throw new ArgumentException($"dimension must not be negative (got {options.Dimension})", nameof(options));
+        }
+        if (options.Dimension == 0 && (options.Quantization != QuantizationKind.None || vectorFile is not null))
+        {
+            throw new ArgumentException("an index without vectors has nothing to quantize or keep in a file", nameof(options));
         }
         if (!Enum.IsDefined(options.Distance))
         {
@@ -113,7 +117,7 @@ public sealed partial class HnswIndex
         _kind = options.Distance;
         _m = m;
         _m0 = 2 * m;
-        _stride0 = 1 + _m0;
+        _stride0 = LinkStride0(_dim, m);
         _codeStride = CodeStride(_dim);
         if (!Enum.IsDefined(options.Quantization))
         {
@@ -128,11 +132,15 @@ public sealed partial class HnswIndex
     /// <summary>The effective options (defaults applied).</summary>
     public HnswOptions Options => _options;
 
+    /// <summary>False for an index of dimension 0: its items carry metadata only, it has no graph, and it is searched by
+    /// words (<see cref="SearchText"/>) or read by filter, never by vector.</summary>
+    public bool HasVectors => _dim > 0;
+
     /// <summary>Number of live (not deleted) items.</summary>
     public int Count => _liveCount;
 
     /// <summary>Most items the index can hold: its vector, code and link arrays cannot outgrow <see cref="Array.MaxLength"/>.</summary>
-    public int MaxCount => Math.Min(Math.Min(Array.MaxLength / _dim, Array.MaxLength / _stride0),
+    public int MaxCount => Math.Min(Math.Min(Array.MaxLength / Math.Max(_dim, 1), Array.MaxLength / _stride0),
         _options.Quantization == QuantizationKind.Int8 ? Array.MaxLength / _codeStride : int.MaxValue);
 
     /// <summary>
@@ -176,6 +184,10 @@ public sealed partial class HnswIndex
             return bytes;
         }
     }
+
+    /// <summary>Ints a node's layer-0 block takes: its link count then room for 2·M links; the count alone in an index
+    /// without vectors (dimension 0), which has no graph.</summary>
+    internal static int LinkStride0(int dimension, int m) => dimension == 0 ? 1 : 1 + (2 * m);
 
     private long CountUpperArrays()
     {

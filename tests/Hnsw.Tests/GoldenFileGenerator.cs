@@ -3,8 +3,9 @@ using System.Text;
 namespace Vectord.Hnsw.Tests;
 
 /// <summary>
-/// Builds the indexes stored in Golden/v1-euclidean-50x8.vhnsw and Golden/v2-int8-euclidean-300x8.vhnsw. Not run
-/// by the tests: the files were written once by <see cref="Write"/> and <see cref="WriteQuantized"/> and are kept as
+/// Builds the indexes stored in Golden/v1-euclidean-50x8.vhnsw, Golden/v2-int8-euclidean-300x8.vhnsw and
+/// Golden/v1-novectors-50.vhnsw. Not run by the tests: the files were written once by <see cref="Write"/>,
+/// <see cref="WriteQuantized"/> and <see cref="WriteNoVectors"/> and are kept as
 /// committed, so a change to the format or to the build algorithm cannot silently rewrite them. Regenerating one is
 /// a deliberate format change.
 /// </summary>
@@ -75,5 +76,25 @@ internal static class GoldenFileGenerator
     {
         using FileStream file = File.Create(path);
         BuildQuantized().Save(file);
+    }
+
+    /// <summary>The 50 ids and metadata of <see cref="Build"/> in an index without vectors (dimension 0, M 4), the same
+    /// four deleted, then g03 added again (its tombstone reused) with metadata <c>{"again":true}</c>.</summary>
+    public static HnswIndex BuildNoVectors()
+    {
+        var index = new HnswIndex(new HnswOptions(0, DistanceKind.Euclidean, M: 4, EfConstruction: 32, EfSearch: 64, Seed: 7));
+        index.AddBatch(Enumerable.Range(0, Count).Select(i => new VectorItem(Id(i), [], Metadata(i))).ToArray(), 1);
+        foreach (int i in Deleted)
+        {
+            index.Delete(Id(i));
+        }
+        index.AddBatch([new VectorItem(Id(3), [], "{\"again\":true}"u8.ToArray())], 1);
+        return index;
+    }
+
+    public static void WriteNoVectors(string path)
+    {
+        using FileStream file = File.Create(path);
+        BuildNoVectors().Save(file);
     }
 }

@@ -95,7 +95,7 @@ public sealed class ValidationTests
     [Fact]
     public void BadOptionsAreRejected()
     {
-        Assert.Throws<ArgumentException>(() => new HnswIndex(new HnswOptions(0)));
+        Assert.Throws<ArgumentException>(() => new HnswIndex(new HnswOptions(-1)));
         Assert.Throws<ArgumentException>(() => new HnswIndex(new HnswOptions(4, (DistanceKind)9)));
         Assert.Throws<ArgumentException>(() => new HnswIndex(new HnswOptions(4, M: 1)));
         Assert.Throws<ArgumentException>(() => new HnswIndex(new HnswOptions(4, EfSearch: -1)));

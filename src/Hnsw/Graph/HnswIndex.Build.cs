@@ -133,9 +133,9 @@ public sealed partial class HnswIndex
             PublishNew(fresh, reused, first, added);
         }
 
-        if (_linksGiven)
+        if (_linksGiven || _dim == 0)
         {
-            return;   // a follower: the writer's link lists follow (HnswIndex.Follow.cs)
+            return;   // a follower: the writer's link lists follow (HnswIndex.Follow.cs); or no vectors, no graph
         }
         int next = first;
         if (added > 0 && _entryPoint < 0)
@@ -168,7 +168,7 @@ public sealed partial class HnswIndex
             _live.Add(slot);
             SetMetadata(slot, item.Metadata);
             StoreVector(slot, item.Vector);
-            int level = DrawLevel(item.Id);
+            int level = _dim == 0 ? 0 : DrawLevel(item.Id);
             _levels[slot] = (byte)level;
             _links0[slot * _stride0] = 0;
             if (level > 0)

@@ -9,6 +9,10 @@ public sealed partial class HnswIndex
 {
     private void ReplaceVector(int slot, float[] vector)
     {
+        if (_dim == 0)
+        {
+            return;   // no vectors, no graph
+        }
         if (_kind == DistanceKind.Euclidean)
         {
             ReplaceVector<L2Space>(slot, vector);

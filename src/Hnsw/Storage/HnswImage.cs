@@ -32,7 +32,7 @@ public sealed class HnswImage
     {
         _options = options;
         _m = options.M;
-        _stride0 = 1 + (2 * options.M);
+        _stride0 = HnswIndex.LinkStride0(options.Dimension, options.M);
         _slots = slots;
         Count = liveCount;
         _entryPoint = entryPoint;

@@ -67,16 +67,17 @@ public sealed record HnswImageHeader(HnswOptions Options, int Slots, int Count)
         {
             throw new HnswFormatException("checksum mismatch in header");
         }
-        if (dim < 1 || !Enum.IsDefined((DistanceKind)kind) || m is < 2 or > 256 || efc < 1 || efs < 1
+        if (dim < 0 || (dim == 0 && quantization != 0) || !Enum.IsDefined((DistanceKind)kind) || m is < 2 or > 256 || efc < 1 || efs < 1
             || !Enum.IsDefined((QuantizationKind)quantization) || (version >= HnswIndex.QuantizedFormatVersion) != (quantization != 0))
         {
             throw new HnswFormatException($"invalid parameters in header (dimension={dim}, distance={kind}, M={m}, efConstruction={efc}, efSearch={efs}, quantization={quantization})");
         }
-        if (slots < 0 || live < 0 || live > slots || (long)slots * dim > Array.MaxLength || (long)slots * (1 + (2 * m)) > Array.MaxLength)
+        int stride0 = HnswIndex.LinkStride0(dim, m);
+        if (slots < 0 || live < 0 || live > slots || (long)slots * dim > Array.MaxLength || (long)slots * stride0 > Array.MaxLength)
         {
             throw new HnswFormatException($"invalid counts in header (slots={slots}, live={live})");
         }
-        long needed = (long)slots * ((dim * sizeof(float)) + 1 + ((1 + (2 * m)) * sizeof(int)));
+        long needed = (long)slots * ((dim * sizeof(float)) + 1 + (stride0 * sizeof(int)));
         if (length is { } bytes && needed > bytes)
         {
             throw new HnswFormatException($"truncated: the header claims {slots} slots ({needed} bytes of vectors and graph) but the input holds {bytes} bytes");

@@ -16,6 +16,8 @@ namespace Vectord.Hnsw;
 ///               | per slot with level L > 0: L blocks of 1 + M int32
 /// footer   "VEND"
 /// </code>
+/// An index without vectors (dimension 0) is written in version 1 too: its vectors section is empty, every level 0,
+/// and each layer-0 block its count alone (0), one int32; entry point and top level are −1.
 /// Format version 2, written for indexes with quantization (<see cref="QuantizationKind.Int8"/>): the header holds an
 /// int32 quantization after the seed, and two sections follow the graph:
 /// <code>
@@ -304,6 +306,45 @@ public sealed partial class HnswIndex
         {
             throw new HnswFormatException("tombstones without live items");
         }
+        if (_dim == 0)
+        {
+            ValidateNoGraph(entry, maxLevel);
+        }
+        else
+        {
+            ValidateGraph(entry, maxLevel);
+        }
+        _entryPoint = entry;
+        _maxLevel = maxLevel;
+        _liveCount -= QuarantineRefused();
+        for (int i = _slotCount - 1; i >= 0; i--)
+        {
+            if (_deleted[i] && !_quarantined.Contains(i))
+            {
+                _free.Enqueue(i, i);
+            }
+        }
+    }
+
+    /// <summary>An index without vectors has no graph: every slot on layer 0 without links, and no entry point.</summary>
+    private void ValidateNoGraph(int entry, int maxLevel)
+    {
+        for (int i = 0; i < _slotCount; i++)
+        {
+            if (_levels[i] != 0 || _links0[i] != 0)
+            {
+                throw new HnswFormatException($"slot {i} of an index without vectors has links or a level");
+            }
+        }
+        if (entry != -1 || maxLevel != -1)
+        {
+            throw new HnswFormatException($"entry point {entry} (max level {maxLevel}) set on an index without vectors");
+        }
+    }
+
+    /// <summary>Every link within range and to a node on its layer, and the entry point on the top layer.</summary>
+    private void ValidateGraph(int entry, int maxLevel)
+    {
         int highest = 0;
         for (int i = 0; i < _slotCount; i++)
         {
@@ -328,16 +369,6 @@ public sealed partial class HnswIndex
         if ((uint)entry >= (uint)_slotCount || maxLevel != highest || _levels[entry] != maxLevel)
         {
             throw new HnswFormatException($"invalid entry point {entry} (max level {maxLevel})");
-        }
-        _entryPoint = entry;
-        _maxLevel = maxLevel;
-        _liveCount -= QuarantineRefused();
-        for (int i = _slotCount - 1; i >= 0; i--)
-        {
-            if (_deleted[i] && !_quarantined.Contains(i))
-            {
-                _free.Enqueue(i, i);
-            }
         }
     }
 }
