@@ -48,8 +48,8 @@ public sealed partial class VectordClient
 
     /// <summary>Creates an index.</summary>
     /// <param name="name">1–128 characters of <c>A-Z a-z 0-9 . _ -</c>, first a letter or digit.</param>
-    /// <param name="spec">Dimension, links, beam width, distance, shard count and copies of each shard (0 = the
-    /// default), quantization and on-disk vectors.</param>
+    /// <param name="spec">Dimension (0: items carry no vector, only metadata), links, beam width, distance, shard count
+    /// and copies of each shard (0 = the default), quantization and on-disk vectors.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The effective parameters, length 0.</returns>
     /// <exception cref="IndexAlreadyExistsException">The name is taken (409).</exception>
@@ -59,9 +59,11 @@ public sealed partial class VectordClient
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(spec);
-        var body = new CreateIndexRequest(name, spec.Dimension, spec.M, spec.EfSearch, DistanceNames.Format(spec.Distance), spec.Shards,
+        // Dimension 0, an index whose items carry no vector, is "vectors": {} on the wire.
+        var body = new CreateIndexRequest(name, spec.Dimension == 0 ? null : spec.Dimension, spec.M, spec.EfSearch, DistanceNames.Format(spec.Distance), spec.Shards,
             QuantizationNames.Format(spec.Quantization), spec.OnDisk, spec.Replicas == 0 ? null : spec.Replicas,
-            TextFieldNames.FromSpec(spec.TextFields), spec.Bm25K1 is null && spec.Bm25B is null ? null : new Bm25Params(spec.Bm25K1, spec.Bm25B));
+            TextFieldNames.FromSpec(spec.TextFields), spec.Bm25K1 is null && spec.Bm25B is null ? null : new Bm25Params(spec.Bm25K1, spec.Bm25B),
+            spec.Dimension == 0 ? CreateIndexRequest.NoVectors : null);
         IndexResponse answer = await SendAsync(HttpMethod.Post, "vectors/index",
             Json(body, GatewayJsonContext.Default.CreateIndexRequest), Retry.Never, GatewayJsonContext.Default.IndexResponse, cancellationToken)
             .ConfigureAwait(false);

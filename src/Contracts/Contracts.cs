@@ -18,11 +18,18 @@ namespace Vectord.Contracts;
 /// omitted or 0 = 1.</param>
 /// <param name="TextFields">Metadata fields searchable by words (BM25): keys, or <c>{"key","language"}</c> objects.</param>
 /// <param name="Bm25">BM25's parameters of the text fields; omitted = k1 1.2, b 0.75.</param>
+/// <param name="Vectors">In place of <paramref name="Dimension"/>, <c>{}</c>: an index whose items carry no vector,
+/// only metadata, searched by words or read by filter (its <c>params</c> say dimension 0).</param>
 public sealed record CreateIndexRequest(string? Name, int? Dimension, int? M, int? EfSearch, string? Distance, int? Shards,
     string? Quantization = null, bool? OnDisk = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Replicas = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TextFieldSpec?[]? TextFields = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Bm25Params? Bm25 = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Bm25Params? Bm25 = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Vectors = null)
+{
+    /// <summary>The <c>vectors</c> value that creates an index without vectors.</summary>
+    public static JsonElement NoVectors { get; } = JsonElement.Parse("{}");
+}
 
 /// <summary>Body of <c>POST /vectors/index/{name}/text_fields</c>.</summary>
 /// <param name="TextFields">Metadata fields to make searchable by words: keys, or <c>{"key","language"}</c> objects; a
@@ -31,7 +38,7 @@ public sealed record AddTextFieldsRequest(TextFieldSpec?[]? TextFields);
 
 /// <summary>An index's effective parameters.</summary>
 /// <param name="Name">Index name.</param>
-/// <param name="Dimension">Vector length.</param>
+/// <param name="Dimension">Vector length; 0 for an index whose items carry no vector.</param>
 /// <param name="M">HNSW max links per node.</param>
 /// <param name="EfSearch">Default search beam width.</param>
 /// <param name="Distance"><c>cosine</c>, <c>euclidean</c> or <c>dot</c>.</param>

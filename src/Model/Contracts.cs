@@ -42,7 +42,8 @@ public sealed record IndexTextField(
     [property: Id(1)] IndexTextLanguage Language = IndexTextLanguage.None);
 
 /// <summary>What to create.</summary>
-/// <param name="Dimension">Vector length, 1–65536.</param>
+/// <param name="Dimension">Vector length, 1–65536; 0: an index whose items carry no vector, only metadata, searched by
+/// words (its text fields) or read by filter, never by vector.</param>
 /// <param name="M">Max links per node, 2–128; 0 = default (16).</param>
 /// <param name="EfSearch">Default search beam width, 1–10000; 0 = default.</param>
 /// <param name="Distance">Distance function.</param>

@@ -9,7 +9,8 @@ namespace Vectord.VectorData;
 /// <summary>
 /// Maps records (POCOs or dynamic dictionaries, through the collection's model) to items and back: the key to the
 /// item id (<see cref="ItemIds"/>), the data properties to the metadata JSON object keyed by storage name (a null
-/// value is written as JSON <c>null</c>), the one vector property to the item's vector.
+/// value is written as JSON <c>null</c>), the one vector property to the item's vector (a model without one: items
+/// without a vector).
 /// </summary>
 internal sealed class RecordMapper<TRecord>(CollectionModel model)
     where TRecord : class
@@ -31,6 +32,10 @@ internal sealed class RecordMapper<TRecord>(CollectionModel model)
         {
             throw new InvalidOperationException($"key property '{keyProperty.ModelName}' of a {typeof(TRecord).Name} is null");
         }
+        if (model.VectorProperties.Count == 0)
+        {
+            return new IndexItem(ItemIds.Format(key), [], WriteMetadata(record));   // a model without vectors
+        }
         var vectorProperty = model.VectorProperty;
         var vector = (generated is null ? vectorProperty.GetValueAsObject(record) : generated) switch
         {
@@ -49,7 +54,7 @@ internal sealed class RecordMapper<TRecord>(CollectionModel model)
     {
         var record = model.CreateRecord<TRecord>();
         model.KeyProperty.SetValueAsObject(record, ItemIds.Parse(id, model.KeyProperty.Type));
-        if (vector is not null)
+        if (vector is not null && model.VectorProperties.Count > 0)
         {
             var property = model.VectorProperty;
             var type = Nullable.GetUnderlyingType(property.Type) ?? property.Type;

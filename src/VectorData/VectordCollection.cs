@@ -42,9 +42,10 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
         _model = model;
         _mapper = new RecordMapper<TRecord>(model);
         Name = name;
-        var vector = model.VectorProperty;
+        // A model without a vector property is an index whose items carry none (dimension 0).
+        var vector = model.VectorProperties.Count == 0 ? null : model.VectorProperty;
         IndexTextField[] textFields = [.. model.DataProperties.Where(p => p.IsFullTextIndexed).Select(p => new IndexTextField(p.StorageName))];
-        _spec = new IndexSpec(vector.Dimensions, Distance: Distances.ToIndex(vector.DistanceFunction), Shards: shards,
+        _spec = new IndexSpec(vector?.Dimensions ?? 0, Distance: Distances.ToIndex(vector?.DistanceFunction), Shards: shards,
             Replicas: replicas, TextFields: textFields.Length == 0 ? null : textFields);
         _metadata = new VectorStoreCollectionMetadata { VectorStoreSystemName = StoreErrors.SystemName, CollectionName = name };
     }
@@ -177,8 +178,8 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
         var list = records as IReadOnlyList<TRecord> ?? [.. records];
         if (list.Count == 0) { return; }
         IReadOnlyList<Embedding<float>>? generated = null;
-        var vectorProperty = _model.VectorProperty;
-        if (!VectordModelBuilder.IsNativeVectorType(vectorProperty.Type))
+        var vectorProperty = _model.VectorProperties.Count == 0 ? null : _model.VectorProperty;
+        if (vectorProperty is not null && !VectordModelBuilder.IsNativeVectorType(vectorProperty.Type))
         {
             generated = (GeneratedEmbeddings<Embedding<float>>)await vectorProperty.GenerateEmbeddingsAsync(
                 list.Select(vectorProperty.GetValueAsObject), cancellationToken).ConfigureAwait(false);

@@ -5,11 +5,11 @@ using Microsoft.Extensions.VectorData.ProviderServices;
 
 namespace Vectord.VectorData;
 
-/// <summary>Builds and checks a collection's model: one key of a type <see cref="ItemIds"/> maps, exactly one
-/// vector (an index holds one vector per item), data properties that JSON metadata can carry.</summary>
+/// <summary>Builds and checks a collection's model: one key of a type <see cref="ItemIds"/> maps, at most one
+/// vector (an index holds one vector per item, or none), data properties that JSON metadata can carry.</summary>
 internal sealed class VectordModelBuilder() : CollectionModelBuilder(new CollectionModelBuildingOptions
 {
-    RequiresAtLeastOneVector = true,
+    RequiresAtLeastOneVector = false,
     SupportsMultipleVectors = false,
 })
 {

@@ -32,6 +32,27 @@ public sealed class IndexRoutesTests(NodeFixture node)
     }
 
     [Fact]
+    public async Task An_index_without_vectors_takes_items_with_metadata_only_and_refuses_a_vector()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string name = NodeFixture.NewName("novec");
+        IndexInfo created = await _client.CreateIndexAsync(name, new IndexSpec(0, TextFields: [new IndexTextField("body")]), ct);
+        Assert.Equal(0, created.Dimension);
+        await _client.AddAsync(name, [new IndexItem("a", [], """{"body":"red apple"}"""), new IndexItem("b", [], """{"body":"green pear"}""")], ct);
+        Assert.Equal(2, (await _client.GetIndexAsync(name, ct)).Length);
+        IndexItem? a = await _client.GetItemAsync(name, "a", ct);
+        Assert.NotNull(a);
+        Assert.Empty(a.Vector);
+        Assert.Equal("""{"body":"red apple"}""", a.Metadata?.ToString());
+        Assert.Equal(["b"], (await _client.SearchTextAsync(name, new TextQuery("pear"), cancellationToken: ct)).Select(h => h.Id));
+
+        var refused = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => _client.AddAsync(name, [new IndexItem("c", [1f])], ct));
+        Assert.StartsWith("items[0]: the index has no vectors", refused.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => _client.SearchAsync(name, new SearchQuery([1f]), ct));
+        Assert.Equal(2, (await _client.GetIndexAsync(name, ct)).Length);
+    }
+
+    [Fact]
     public async Task Text_fields_added_to_an_index_are_searchable_by_words_and_a_wrong_one_is_its_typed_error()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -106,7 +127,7 @@ public sealed class IndexRoutesTests(NodeFixture node)
         Assert.Equal(409, exists.Status);
 
         var invalid = await Assert.ThrowsAsync<InvalidIndexArgumentException>(
-            () => _client.CreateIndexAsync(NodeFixture.NewName("bad"), new IndexSpec(0), ct));
+            () => _client.CreateIndexAsync(NodeFixture.NewName("bad"), new IndexSpec(-1), ct));
         Assert.Equal(400, invalid.Status);
         Assert.Contains("dimension", invalid.Message, StringComparison.Ordinal);
 

@@ -209,6 +209,40 @@ public sealed class DashboardTests(AuthSiloFixture fixture, Browser browser) : I
     }
 
     [Fact]
+    public async Task An_index_without_vectors_is_created_through_the_form_and_searched_by_words_only()
+    {
+        string name = Names.New("novec");
+        await using var tab = await browser.OpenAsync(Silo.BaseAddress);
+        await tab.SignInAsync(Silo.AdminToken);
+        var page = tab.Page;
+        await page.GotoAsync("/dashboard/#/indexes");
+        var form = page.Locator("#create-index");
+        await form.Locator("input[name=name]").FillAsync(name);
+        await form.Locator("input[name=no_vectors]").CheckAsync();
+        await Expect(form.Locator("input[name=dimension]")).ToBeDisabledAsync();
+        await form.Locator("button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#indexes-message")).ToContainTextAsync($"Created {name}");
+        var created = await Silo.Api.GetFromJsonAsync<JsonElement>($"vectors/index/{name}", TestContext.Current.CancellationToken);
+        Assert.Equal(0, created.GetProperty("params").GetProperty("dimension").GetInt32());
+
+        using (var fields = await Silo.Api.PostAsJsonAsync($"vectors/index/{name}/text_fields",
+            new { text_fields = new[] { "body" } }, TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, fields.StatusCode);
+        }
+        await Silo.AddAsync(name,
+            new { id = "fox", metadata = new { body = "A quick fox" } },
+            new { id = "dog", metadata = new { body = "The lazy dog" } });
+        await page.GotoAsync($"/dashboard/#/index/{name}");
+        await Expect(page.Locator("#item-table tbody tr")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#item-table .find-similar")).ToHaveCountAsync(0);
+        await page.Locator("#text-query").FillAsync("lazy");
+        await page.Locator("#text-search-button").ClickAsync();
+        await Expect(page.Locator("#neighbours tbody tr .neighbour-id")).ToHaveTextAsync(["dog"]);
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
     public async Task Deleting_an_item_with_an_awkward_id_deletes_that_item_only()
     {
         string name = Names.New("awkward");

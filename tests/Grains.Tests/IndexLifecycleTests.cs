@@ -100,8 +100,8 @@ public sealed class IndexLifecycleTests(FileClusterFixture fixture)
     }
 
     [Theory]
-    [InlineData(0, 0, 0, IndexDistance.Cosine, "dimension must be between 1 and 65536")]
-    [InlineData(65537, 0, 0, IndexDistance.Cosine, "dimension must be between 1 and 65536")]
+    [InlineData(-1, 0, 0, IndexDistance.Cosine, "dimension must be between 1 and 65536, or 0 for an index without vectors")]
+    [InlineData(65537, 0, 0, IndexDistance.Cosine, "dimension must be between 1 and 65536, or 0 for an index without vectors")]
     [InlineData(4, 1, 0, IndexDistance.Cosine, "m must be 0 (default) or between 2 and 128")]
     [InlineData(4, 129, 0, IndexDistance.Cosine, "m must be 0 (default) or between 2 and 128")]
     [InlineData(4, -3, 0, IndexDistance.Cosine, "m must be 0 (default) or between 2 and 128")]

@@ -24,22 +24,24 @@ public sealed class PartLogTests : IDisposable
 
     private static readonly PartCapacity Unbounded = new(PartCapacity.EngineMaxVectorBytes);
 
-    private static async Task<IndexPart> OpenAsync(IIndexBlobStore store, PartLocation location, SnapshotPolicy? policy = null, PartCapacity? capacity = null)
+    private static async Task<IndexPart> OpenAsync(IIndexBlobStore store, PartLocation location, SnapshotPolicy? policy = null, PartCapacity? capacity = null,
+        HnswOptions? options = null)
     {
         var checkpoint = await DocumentCheckpoint.ReadAsync(store, location.Checkpoint, location.ToString());
-        var (index, log) = await PartLog.RecoverAsync(store, location, checkpoint, policy ?? EveryFewWrites, Options);
+        var (index, log) = await PartLog.RecoverAsync(store, location, checkpoint, policy ?? EveryFewWrites, options ?? Options);
         return new IndexPart(index, log, capacity ?? Unbounded, revision: 0);
     }
 
     /// <summary>The workload: adds, upserts and deletes, with a snapshot whenever the policy says so.</summary>
-    private static IEnumerable<Func<IndexPart, Task>> Workload()
+    private static IEnumerable<Func<IndexPart, Task>> Workload(Func<string, float, VectorItem>? make = null)
     {
+        var item = make ?? Item;
         for (var i = 0; i < 12; i++)
         {
             var round = i;
             yield return round % 4 == 3
                 ? part => part.DeleteAsync([$"a{round - 1}", $"b{round - 2}"])
-                : part => part.AddAsync([Item($"a{round}", round), Item($"b{round}", -round), Item("same", round)]);
+                : part => part.AddAsync([item($"a{round}", round), item($"b{round}", -round), item("same", round)]);
         }
     }
 
@@ -91,6 +93,28 @@ public sealed class PartLogTests : IDisposable
         Assert.Equal(part.Log.Seq, again.Log.Seq);
         Assert.Equal(part.Log.LogBytes, again.Log.LogBytes);
         Assert.Equal(part.Index.Search([1, 1, 2, 3], 5).Select(h => (h.Id, h.Distance)), again.Index.Search([1, 1, 2, 3], 5).Select(h => (h.Id, h.Distance)));
+    }
+
+    [Fact]
+    public async Task A_part_without_vectors_recovers_its_items_and_metadata_through_snapshots_and_log()
+    {
+        var options = new HnswOptions(0);
+        var part = await OpenAsync(_store, _location, options: options);
+        var snapshots = new BackgroundSnapshots();
+        foreach (var step in Workload((id, x) => Item(id, x) with { Vector = [] })) { await step(part); await snapshots.AfterWriteAsync(part); }
+        await snapshots.FinishAsync(part);
+        Assert.True(snapshots.Written > 0, "no snapshot was written");
+
+        var again = await OpenAsync(_store, _location, options: options);
+        Assert.Equal(part.Index.GetIds(), again.Index.GetIds());
+        foreach (var id in again.Index.GetIds())
+        {
+            Assert.True(again.Index.TryGet(id, out var item));
+            Assert.Empty(item.Vector);
+            Assert.True(part.Index.TryGet(id, out var written));
+            Assert.Equal(written.Metadata, item.Metadata);
+        }
+        Assert.Equal(part.Log.Seq, again.Log.Seq);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vectord.Gateway.Infrastructure;
 using Vectord.Gateway.Json;
@@ -44,15 +45,34 @@ public static class IndexesApi
         {
             throw new InvalidIndexArgumentException("name is required");
         }
-        if (body.Dimension is not { } dimension)
-        {
-            throw new InvalidIndexArgumentException("dimension is required");
-        }
-        var spec = new IndexSpec(dimension, body.M ?? 0, body.EfSearch ?? 0, DistanceNames.Parse(body.Distance), body.Shards ?? 0,
+        var spec = new IndexSpec(Dimension(body), body.M ?? 0, body.EfSearch ?? 0, DistanceNames.Parse(body.Distance), body.Shards ?? 0,
             QuantizationNames.Parse(body.Quantization), body.OnDisk ?? false, body.Replicas ?? 0,
             TextFieldNames.ToSpec(body.TextFields), body.Bm25?.K1, body.Bm25?.B);
         IndexInfo info = await indexes.Index(body.Name).CreateAsync(spec);
         return JsonAnswer.Created($"/vectors/index/{Uri.EscapeDataString(info.Name)}", ToResponse(info), GatewayJsonContext.Default.IndexResponse);
+    }
+
+    /// <summary>The dimension a create asks for: its <c>dimension</c> (1 or more: the index's own rule checks the rest),
+    /// or 0 for <c>"vectors": {}</c>, an index without vectors.</summary>
+    private static int Dimension(CreateIndexRequest body)
+    {
+        if (body.Vectors is not { } vectors)
+        {
+            return body.Dimension switch
+            {
+                null => throw new InvalidIndexArgumentException("dimension is required (or \"vectors\": {} for an index whose items carry no vector)"),
+                < 1 and var bad => throw new InvalidIndexArgumentException(
+                    $"dimension must be between 1 and {IndexLimits.MaxDimension} (got {bad}); \"vectors\": {{}} creates an index whose items carry no vector"),
+                var dimension => dimension.Value,
+            };
+        }
+        if (body.Dimension is not null) { throw new InvalidIndexArgumentException("dimension and vectors are exclusive: give one"); }
+        if (vectors.ValueKind != JsonValueKind.Object) { throw new InvalidIndexArgumentException("vectors must be an object"); }
+        if (vectors.EnumerateObject().Any())
+        {
+            throw new InvalidIndexArgumentException("vectors: named vectors are not served yet; {} creates an index whose items carry no vector");
+        }
+        return 0;
     }
 
     internal static async Task<JsonOk<IndexListResponse>> ListAsync(IGrainFactory grains)

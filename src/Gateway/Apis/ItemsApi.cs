@@ -63,8 +63,8 @@ public static class ItemsApi
         for (int j = 0; j < items.Length; j++)
         {
             AddItem item = items[j] ?? throw Invalid($"items[{j}]: must be an object");
-            float[] vector = item.Vector ?? throw Invalid($"items[{j}]: vector is required");
-            batch[j] = new IndexItem(item.Id ?? "", vector, item.Metadata);
+            // A missing vector is an empty one: the index says whether its items carry vectors (ItemRules).
+            batch[j] = new IndexItem(item.Id ?? "", item.Vector ?? [], item.Metadata);
         }
         AddResult result = await indexes.Index(name).AddAsync(batch);
         return JsonAnswer.Ok(new AddResponse(result.Added, result.Length), GatewayJsonContext.Default.AddResponse);

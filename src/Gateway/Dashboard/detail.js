@@ -1,6 +1,7 @@
 // One index: its parameters, each copy of each shard (where it lives, its role, how far it has followed the shard's
 // log), an item browser paged with `next`, metadata pretty-printed, "find similar" from any item, and item deletion.
-// An index with text fields also gets a box for words: searched alone (BM25), or with "find similar" (hybrid).
+// An index with text fields also gets a box for words: searched alone (BM25), or with "find similar" (hybrid). An
+// index without vectors (dimension 0) has no "find similar".
 import { get, post, enc } from "./api.js";
 import { h, errorBox, fmt, pretty } from "./ui.js";
 
@@ -32,6 +33,8 @@ export async function detail({ main, onStop }, name) {
   const params = Object.entries(index.params).map(([k, v]) =>
     h("tr", {}, h("th", {}, k), h("td", {}, typeof v === "object" && v !== null ? JSON.stringify(v) : String(v))));
   words.hidden = !index.params.text_fields;
+  const vectors = index.params.dimension > 0;
+  if (!vectors) words.lastChild.hidden = true;   // no "find similar" to pair the words with
   info.replaceChildren(h("table", { id: "params" }, h("tbody", {}, params,
     h("tr", {}, h("th", {}, "length"), h("td", { id: "index-length" }, fmt(index.length))))));
 
@@ -65,7 +68,7 @@ export async function detail({ main, onStop }, name) {
     const rows = page.items.map((item) => h("tr", { "data-id": item.id },
       h("td", { class: "item-id" }, item.id),
       h("td", {}, item.metadata === undefined ? h("span", { class: "muted" }, "no metadata") : h("pre", { class: "metadata" }, pretty(item.metadata))),
-      h("td", { class: "actions" }, h("button", { class: "find-similar", onclick: () => findSimilar(item.id) }, "Find similar"), " ",
+      h("td", { class: "actions" }, vectors ? h("button", { class: "find-similar", onclick: () => findSimilar(item.id) }, "Find similar") : null, " ",
         h("button", { class: "danger write delete-item", onclick: () => remove(item.id) }, "Delete"))));
     items.replaceChildren(
       h("div", { class: "pager" },

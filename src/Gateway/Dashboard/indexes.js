@@ -64,6 +64,9 @@ function createForm(message, reload) {
   const name = h("input", { name: "name", required: true, placeholder: "name", pattern: "[A-Za-z0-9][A-Za-z0-9._-]{0,127}" });
   const dimension = h("input", { name: "dimension", type: "number", min: 1, max: 65536, required: true, value: 3 });
   const distance = h("select", { name: "distance" }, ["cosine", "euclidean", "dot"].map((d) => h("option", { value: d }, d)));
+  // Items with metadata only: "vectors": {} in place of a dimension.
+  const noVectors = h("input", { name: "no_vectors", type: "checkbox",
+    onchange: () => { dimension.disabled = distance.disabled = noVectors.checked; } });
   const m = h("input", { name: "m", type: "number", min: 0, max: 128, placeholder: "16" });
   const ef = h("input", { name: "ef_search", type: "number", min: 0, max: 10000, placeholder: "default" });
   const shards = h("input", { name: "shards", type: "number", min: 0, max: 64, placeholder: "1" });
@@ -71,7 +74,8 @@ function createForm(message, reload) {
     title: "Copies of each shard, each on another silo (at most the cluster's silo count)" });
   return h("form", { class: "inline write", id: "create-index", onsubmit: async (ev) => {
     ev.preventDefault();
-    const body = { name: name.value.trim(), dimension: Number(dimension.value), distance: distance.value };
+    const body = noVectors.checked ? { name: name.value.trim(), vectors: {} }
+      : { name: name.value.trim(), dimension: Number(dimension.value), distance: distance.value };
     if (m.value) body.m = Number(m.value);
     if (ef.value) body.ef_search = Number(ef.value);
     if (shards.value && Number(shards.value) > 1) body.shards = Number(shards.value);
@@ -87,6 +91,6 @@ function createForm(message, reload) {
       message.replaceChildren(errorBox(e, `Creating ${body.name}`));
     }
   } },
-  field("Name", name), field("Dimension", dimension), field("Distance", distance), field("m", m), field("ef_search", ef),
+  field("Name", name), field("Dimension", dimension), field("No vectors", noVectors), field("Distance", distance), field("m", m), field("ef_search", ef),
   field("Shards", shards), field("Replicas", replicas), h("button", { class: "primary", type: "submit" }, "Create index"));
 }

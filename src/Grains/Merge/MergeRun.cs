@@ -25,7 +25,7 @@ internal static class MergeRun
 
         var from = grains.GetGrain<IVectorIndexMergeGrain>(source);
         var to = grains.GetGrain<IVectorIndexMergeGrain>(destination);
-        var pageSize = Math.Clamp((1 << 20) / sourceInfo.Dimension, 1, 512);
+        var pageSize = Math.Clamp((1 << 20) / Math.Max(sourceInfo.Dimension, 1), 1, 512);
         int merged = 0, skipped = 0, failed = 0;
         string? firstError = null;
         string? after = null;

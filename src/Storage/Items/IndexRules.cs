@@ -11,7 +11,11 @@ internal static class IndexRules
     public static IndexSpec Effective(IndexSpec? spec)
     {
         if (spec is null) { throw new InvalidIndexArgumentException("spec must be set"); }
-        if (spec.Dimension is < 1 or > IndexLimits.MaxDimension) { throw new InvalidIndexArgumentException($"dimension must be between 1 and {IndexLimits.MaxDimension}"); }
+        if (spec.Dimension is < 0 or > IndexLimits.MaxDimension) { throw new InvalidIndexArgumentException($"dimension must be between 1 and {IndexLimits.MaxDimension}, or 0 for an index without vectors"); }
+        if (spec.Dimension == 0 && (spec.Quantization != IndexQuantization.None || spec.OnDisk))
+        {
+            throw new InvalidIndexArgumentException("an index without vectors has no vectors to quantize or keep on disk");
+        }
         if (spec.M != 0 && spec.M is < IndexLimits.MinM or > IndexLimits.MaxM) { throw new InvalidIndexArgumentException($"m must be 0 (default) or between {IndexLimits.MinM} and {IndexLimits.MaxM}"); }
         if (spec.EfSearch != 0 && spec.EfSearch is < 1 or > IndexLimits.MaxEf) { throw new InvalidIndexArgumentException($"ef_search must be 0 (default) or between 1 and {IndexLimits.MaxEf}"); }
         if (!Enum.IsDefined(spec.Distance)) { throw new InvalidIndexArgumentException("unknown distance"); }

@@ -37,11 +37,12 @@ internal static class ItemRules
     {
         converted = null;
         if (ItemIds.Check(item.Id) is { } badId) { return badId; }
-        var problem = options.CheckVector(item.Vector ?? []);
+        // An item without a vector, to an index that has them: said as such, not as a dimension of 0.
+        var problem = item.Vector is null or [] && options.Dimension > 0 ? "vector is required" : options.CheckVector(item.Vector ?? []);
         if (problem is not null) { return problem; }
         if (item.Metadata is { } metadata && CheckMetadata(metadata.Utf8.Span) is { } bad) { return bad; }
         // The metadata's array is kept as it is: no one can change it (ItemMetadata copies what it is given).
-        converted = new VectorItem(item.Id, item.Vector!.ToArray(), item.Metadata?.Array);
+        converted = new VectorItem(item.Id, item.Vector is null or [] ? [] : item.Vector.ToArray(), item.Metadata?.Array);
         return null;
     }
 
@@ -73,7 +74,7 @@ internal static class ItemRules
     /// <exception cref="InvalidIndexArgumentException">What is wrong with it.</exception>
     public static void CheckQuery(float[]? vector, HnswOptions options)
     {
-        if (options.CheckVector(vector ?? []) is { } problem) { throw new InvalidIndexArgumentException($"vector: {problem}"); }
+        if (options.CheckQuery(vector ?? []) is { } problem) { throw new InvalidIndexArgumentException($"vector: {problem}"); }
     }
 
     /// <summary>The k a search uses: ≤ 0 means the default, more than the maximum means the maximum.</summary>

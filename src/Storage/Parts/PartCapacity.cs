@@ -55,14 +55,16 @@ internal sealed record PartCapacity(long MaxVectorBytes)
     /// <exception cref="IndexFullException">The limit and the count.</exception>
     public void CheckRestore(int dimension, long items)
     {
-        var maxItems = MaxItems(dimension, Array.MaxLength / dimension);
+        var maxItems = MaxItems(dimension, Array.MaxLength / Math.Max(dimension, 1));
         if (items > maxItems)
         {
             throw new IndexFullException($"an index part holds at most {maxItems} vectors of dimension {dimension}; the snapshot puts {items} in one");
         }
     }
 
-    private long MaxItems(int dimension, long engineMax) => Math.Min(engineMax, MaxVectorBytes / (4L * dimension));
+    /// <summary>Most items of <paramref name="dimension"/> a part may hold: the engine's most, and within the vector
+    /// bytes allowed (an index without vectors, of dimension 0, holds none).</summary>
+    private long MaxItems(int dimension, long engineMax) => dimension == 0 ? engineMax : Math.Min(engineMax, MaxVectorBytes / (4L * dimension));
 
     private static long FreeMemory(bool collect) =>
         GC.GetGCMemoryInfo().TotalAvailableMemoryBytes - GC.GetTotalMemory(forceFullCollection: collect);
