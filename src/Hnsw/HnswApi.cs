@@ -28,7 +28,9 @@ public enum QuantizationKind
 
 /// <summary>Build and search parameters of one index. Zero means "the default" for M, EfConstruction, EfSearch.
 /// <see cref="Text"/>, the fields made searchable by words, is not saved with the index: a loaded index has none
-/// until <see cref="HnswIndex.IndexText"/> is called (the constructor calls it when they are given).</summary>
+/// until <see cref="HnswIndex.IndexText"/> is called (the constructor calls it when they are given). An index with
+/// named vectors has <see cref="Vectors"/>, and its <see cref="Dimension"/>, <see cref="Distance"/> and
+/// <see cref="Quantization"/> are those of the first of them (<see cref="ForVectors"/>).</summary>
 public sealed record HnswOptions(
     int Dimension,
     DistanceKind Distance = DistanceKind.Cosine,
@@ -37,8 +39,33 @@ public sealed record HnswOptions(
     int EfSearch = 0,
     int Seed = 42,
     QuantizationKind Quantization = QuantizationKind.None,
-    Text.TextOptions? Text = null)
+    Text.TextOptions? Text = null,
+    VectorSpaces? Vectors = null)
 {
+    /// <summary>The options of an index with the named vectors <paramref name="vectors"/>.</summary>
+    public static HnswOptions ForVectors(VectorSpaces vectors, int m = 0, int efConstruction = 0, int efSearch = 0, int seed = 42,
+        Text.TextOptions? text = null)
+    {
+        ArgumentNullException.ThrowIfNull(vectors);
+        return new(vectors[0].Dimension, vectors[0].Distance, m, efConstruction, efSearch, seed, vectors[0].Quantization, text, vectors);
+    }
+
+    /// <summary>The length of the vector an item gives the engine: <see cref="Dimension"/>, or with named vectors the
+    /// length of their concatenation.</summary>
+    public int VectorLength => Vectors?.Length ?? Dimension;
+
+    /// <summary>The options of named vector <paramref name="space"/> alone, as its own graph takes them (space 0 of an
+    /// index without named vectors: these options without text).</summary>
+    public HnswOptions Space(int space)
+    {
+        if (Vectors is not { } vectors)
+        {
+            return space == 0 ? this with { Text = null } : throw new ArgumentOutOfRangeException(nameof(space));
+        }
+        VectorSpace named = vectors[space];
+        return new(named.Dimension, named.Distance, M, EfConstruction, EfSearch, Seed, named.Quantization);
+    }
+
     /// <summary>Default maximum links per node on layers above 0 (layer 0 keeps 2·M).</summary>
     public const int DefaultM = 16;
     /// <summary>Default beam width while building.</summary>
@@ -61,8 +88,9 @@ public sealed record HnswOptions(
     /// no query vector at all (it has no graph to search).</summary>
     public string? CheckQuery(ReadOnlySpan<float> query) => Dimension == 0 ? NoVectors : CheckVector(query);
 
-    /// <summary>The one rule for a vector an index of these options accepts: none at dimension 0 (an index whose items
-    /// carry metadata only), else as many components as
+    /// <summary>The one rule for a vector an index of these options accepts: with named vectors, the concatenation of
+    /// one of each, each by its own rule (<c>vectors.title: ...</c>); none at dimension 0 (an index whose items
+    /// carry metadata only); else as many components as
     /// <see cref="Dimension"/>, all finite, a squared norm (in double) of at most <see cref="MaxSquaredNorm"/>, and
     /// under cosine a non-zero norm (a stored vector and a query alike: a zero vector has no direction, and every cosine
     /// distance to it would be 1). Under cosine any such vector, however small (subnormal components included), has a finite unit
@@ -72,6 +100,10 @@ public sealed record HnswOptions(
     /// <c>zero vector under cosine distance</c>.</summary>
     public string? CheckVector(ReadOnlySpan<float> vector)
     {
+        if (Vectors is { } vectors)
+        {
+            return vectors.Check(vector, this);
+        }
         if (Dimension == 0)
         {
             return vector.Length == 0 ? null : NoVectors;

@@ -39,6 +39,8 @@ public sealed partial class HnswIndex
     private const int LockStripes = 1 << 12;
 
     private HnswOptions _options;
+    /// <summary>The options of this index's own graph: <see cref="_options"/>, or with named vectors those of the first.</summary>
+    private readonly HnswOptions _own;
     private readonly int _dim;
     private readonly DistanceKind _kind;
     private readonly int _m;
@@ -127,6 +129,8 @@ public sealed partial class HnswIndex
         _levelMultiplier = 1.0 / Math.Log(m);
         _vectors = Storage.VectorBuffer.Empty(vectorFile);
         _text = options.Text is null ? null : new Text.TextIndex(options.Text);
+        _own = _options.Space(0);
+        _companions = Companions(_options, vectorFile);
     }
 
     /// <summary>The effective options (defaults applied).</summary>
@@ -140,8 +144,9 @@ public sealed partial class HnswIndex
     public int Count => _liveCount;
 
     /// <summary>Most items the index can hold: its vector, code and link arrays cannot outgrow <see cref="Array.MaxLength"/>.</summary>
-    public int MaxCount => Math.Min(Math.Min(Array.MaxLength / Math.Max(_dim, 1), Array.MaxLength / _stride0),
-        _options.Quantization == QuantizationKind.Int8 ? Array.MaxLength / _codeStride : int.MaxValue);
+    public int MaxCount => Math.Min(Math.Min(Math.Min(Array.MaxLength / Math.Max(_dim, 1), Array.MaxLength / _stride0),
+        _options.Quantization == QuantizationKind.Int8 ? Array.MaxLength / _codeStride : int.MaxValue),
+        _companions.Length == 0 ? int.MaxValue : _companions.Min(c => c.MaxCount));
 
     /// <summary>
     /// Bytes the index would allocate at once to take <paramref name="newItems"/> more items now: 0 while they fit
@@ -155,11 +160,14 @@ public sealed partial class HnswIndex
         long capacity = Math.Min(Math.Max(needed, (long)_capacity * 2), MaxCount);
         const int ObjectRef = 8;
         long codes = _options.Quantization == QuantizationKind.Int8 ? _codeStride : 0;
-        return capacity * ((4L * _dim) + (4L * _stride0) + (3L * ObjectRef) + 2 + codes);
+        return (capacity * ((4L * _dim) + (4L * _stride0) + (3L * ObjectRef) + 2 + codes)) + _companions.Sum(c => c.GrowthBytes(newItems));
     }
 
-    /// <summary>Approximate bytes held by the index (vectors, codes, graph, ids, metadata).</summary>
-    public long MemoryBytes
+    /// <summary>Approximate bytes held by the index (vectors, codes, graph, ids, metadata), its named vectors' graphs
+    /// included.</summary>
+    public long MemoryBytes => OwnMemoryBytes + CompanionMemoryBytes();
+
+    private long OwnMemoryBytes
     {
         get
         {
@@ -202,7 +210,8 @@ public sealed partial class HnswIndex
         return n;
     }
 
-    /// <summary>Checks one vector against <see cref="HnswOptions.CheckVector"/>: null when it is acceptable, else what is wrong.</summary>
+    /// <summary>Checks one vector (with named vectors, the concatenation of one of each) against
+    /// <see cref="HnswOptions.CheckVector"/>: null when it is acceptable, else what is wrong.</summary>
     public string? ValidateVector(ReadOnlySpan<float> vector) => _options.CheckVector(vector);
 
     internal static int FirstNonFinite(ReadOnlySpan<float> vector)

@@ -4,8 +4,8 @@ namespace Vectord.Hnsw.Tests;
 
 /// <summary>
 /// Builds the indexes stored in Golden/v1-euclidean-50x8.vhnsw, Golden/v2-int8-euclidean-300x8.vhnsw and
-/// Golden/v1-novectors-50.vhnsw. Not run by the tests: the files were written once by <see cref="Write"/>,
-/// <see cref="WriteQuantized"/> and <see cref="WriteNoVectors"/> and are kept as
+/// Golden/v1-novectors-50.vhnsw and Golden/v3-named-50.vhnsw. Not run by the tests: the files were written once by
+/// <see cref="Write"/>, <see cref="WriteQuantized"/>, <see cref="WriteNoVectors"/> and <see cref="WriteNamed"/> and are kept as
 /// committed, so a change to the format or to the build algorithm cannot silently rewrite them. Regenerating one is
 /// a deliberate format change.
 /// </summary>
@@ -96,5 +96,33 @@ internal static class GoldenFileGenerator
     {
         using FileStream file = File.Create(path);
         BuildNoVectors().Save(file);
+    }
+
+    /// <summary>The named vectors of <see cref="BuildNamed"/>: "body" as <see cref="Vector"/> (euclidean), "thumb"
+    /// its first three components reversed, plus 1 (cosine, int8).</summary>
+    public static readonly VectorSpaces NamedSpaces = new([
+        new VectorSpace("body", Dim, DistanceKind.Euclidean),
+        new VectorSpace("thumb", 3, DistanceKind.Cosine, QuantizationKind.Int8),
+    ]);
+
+    public static float[] Thumb(int i) => [Vector(i)[2] + 1, Vector(i)[1] + 1, Vector(i)[0] + 1];
+
+    /// <summary>The 50 items of <see cref="Build"/> with a second named vector (<see cref="NamedSpaces"/>), M 4, the
+    /// same four deleted.</summary>
+    public static HnswIndex BuildNamed()
+    {
+        var index = new HnswIndex(HnswOptions.ForVectors(NamedSpaces, m: 4, efConstruction: 32, efSearch: 64, seed: 7));
+        index.AddBatch(Enumerable.Range(0, Count).Select(i => new VectorItem(Id(i), NamedSpaces.Concat([Vector(i), Thumb(i)]), Metadata(i))).ToArray(), 1);
+        foreach (int i in Deleted)
+        {
+            index.Delete(Id(i));
+        }
+        return index;
+    }
+
+    public static void WriteNamed(string path)
+    {
+        using FileStream file = File.Create(path);
+        BuildNamed().Save(file);
     }
 }

@@ -243,9 +243,9 @@ public sealed class PersistenceTests
     {
         byte[] bytes = Save(Sample().Index);
         Assert.Equal(1, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(5)));
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(5), 3);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(5), 4);
         var e = Assert.Throws<HnswFormatException>(() => Load(bytes));
-        Assert.Equal("unsupported format version 3", e.Message);
+        Assert.Equal("unsupported format version 4", e.Message);
     }
 
     [Fact]

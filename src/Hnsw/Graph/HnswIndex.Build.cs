@@ -14,9 +14,22 @@ public sealed partial class HnswIndex
     /// Large batches are inserted in parallel on up to <paramref name="maxDegreeOfParallelism"/> threads (-1 = all cores).</summary>
     /// <returns>The number of items applied.</returns>
     /// <exception cref="ArgumentException">An item is bad; the message starts with <c>items[j]: </c>.</exception>
+    /// <remarks>With named vectors each item's vector is the concatenation of one of each
+    /// (<see cref="VectorSpaces.Concat"/>): each goes to its own graph.</remarks>
     public int AddBatch(IReadOnlyList<VectorItem> items, int maxDegreeOfParallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(items);
+        if (_companions.Length == 0 && _options.Vectors is null)
+        {
+            return AddOwn(items, maxDegreeOfParallelism);
+        }
+        CheckBatch(items, _options);
+        return AddSpaced(items, maxDegreeOfParallelism);
+    }
+
+    /// <summary>Throws for the first bad item of <paramref name="items"/> under <paramref name="rule"/>.</summary>
+    private static void CheckBatch(IReadOnlyList<VectorItem> items, HnswOptions rule)
+    {
         for (int j = 0; j < items.Count; j++)
         {
             string? problem = items[j] switch
@@ -24,13 +37,19 @@ public sealed partial class HnswIndex
                 null => "missing item",
                 { Id: null or "" } => "empty id",
                 { Vector: null } => "missing vector",
-                var item => ValidateVector(item.Vector),
+                var item => rule.CheckVector(item.Vector),
             };
             if (problem is not null)
             {
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"items[{j}]: {problem}"));
             }
         }
+    }
+
+    /// <summary>Adds or replaces items in this index's own graph, their vectors its own (see <see cref="AddBatch"/>).</summary>
+    private int AddOwn(IReadOnlyList<VectorItem> items, int maxDegreeOfParallelism)
+    {
+        CheckBatch(items, _own);
         if (items.Count == 0)
         {
             return 0;

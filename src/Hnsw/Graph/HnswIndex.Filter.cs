@@ -43,7 +43,7 @@ public sealed partial class HnswIndex
             plan = new FilterPlan(FilterStrategy.Unfiltered, Count);
             return Search(query, k, ef);
         }
-        if (_options.CheckQuery(query) is { } problem)
+        if (_own.CheckQuery(query) is { } problem)
         {
             throw new ArgumentException(problem, nameof(query));
         }

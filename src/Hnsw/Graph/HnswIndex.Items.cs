@@ -5,10 +5,23 @@ namespace Vectord.Hnsw;
 /// <summary>Items by id: looking one up, listing the ids, deleting one (and forgetting the graph once none is left).</summary>
 public sealed partial class HnswIndex
 {
-    /// <summary>Deletes an item; returns false when the id is not present.</summary>
+    /// <summary>Deletes an item (from the graph of each named vector too); returns false when the id is not present.</summary>
     public bool Delete(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
+        if (!DeleteOwn(id))
+        {
+            return false;
+        }
+        foreach (HnswIndex companion in _companions)
+        {
+            companion.DeleteOwn(id);
+        }
+        return true;
+    }
+
+    private bool DeleteOwn(string id)
+    {
         using var writing = Exclusive();
         _vectors.CheckLength();
         if (!_slots.Remove(id, out int slot))
@@ -63,7 +76,8 @@ public sealed partial class HnswIndex
         return _slots.ContainsKey(id);
     }
 
-    /// <summary>Looks an item up by id (a quarantined one is not found). The vector is as stored (unit-normalised under cosine).</summary>
+    /// <summary>Looks an item up by id (a quarantined one is not found). The vector is as stored (unit-normalised under
+    /// cosine); with named vectors, the concatenation of one of each.</summary>
     public bool TryGet(string id, [NotNullWhen(true)] out VectorItem? item)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -75,7 +89,7 @@ public sealed partial class HnswIndex
         }
         _vectors.CheckLength();
         CheckVectorSum(slot);
-        item = new VectorItem(id, VectorOf(slot).ToArray(), _metadata[slot]);
+        item = new VectorItem(id, _companions.Length == 0 ? VectorOf(slot).ToArray() : AllVectors(id, VectorOf(slot)), _metadata[slot]);
         return true;
     }
 

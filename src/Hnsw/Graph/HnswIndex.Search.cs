@@ -12,7 +12,7 @@ public sealed partial class HnswIndex
     /// <exception cref="ArgumentException">The query has the wrong dimension or a non-finite component.</exception>
     public SearchHit[] Search(ReadOnlySpan<float> query, int k, int ef = 0)
     {
-        if (_options.CheckQuery(query) is { } problem)
+        if (_own.CheckQuery(query) is { } problem)
         {
             throw new ArgumentException(problem, nameof(query));
         }

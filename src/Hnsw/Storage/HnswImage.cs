@@ -24,12 +24,19 @@ public sealed class HnswImage
     private readonly int[] _links0;
     private readonly int[]?[] _upper;
     private readonly QuantizedImage _quantized;
+    private readonly HnswImage[] _companions;
+    private readonly bool _withMetadata;
 
     /// <summary>Holds the arrays given: the caller either copied them or keeps them unchanged while this is saved.
-    /// Only the first <paramref name="slots"/> entries (and blocks) of each are read.</summary>
+    /// Only the first <paramref name="slots"/> entries (and blocks) of each are read. With named vectors,
+    /// <paramref name="companions"/> are the images of the graphs of all but the first, saved without metadata
+    /// (<paramref name="withMetadata"/> false): they hold the first's.</summary>
     internal HnswImage(HnswOptions options, int slots, int liveCount, int entryPoint, int maxLevel,
-        string?[] ids, byte[]?[] metadata, Storage.VectorBuffer vectors, byte[] levels, int[] links0, int[]?[] upper, QuantizedImage quantized)
+        string?[] ids, byte[]?[] metadata, Storage.VectorBuffer vectors, byte[] levels, int[] links0, int[]?[] upper, QuantizedImage quantized,
+        HnswImage[]? companions = null, bool withMetadata = true)
     {
+        _companions = companions ?? [];
+        _withMetadata = withMetadata;
         _options = options;
         _m = options.M;
         _stride0 = HnswIndex.LinkStride0(options.Dimension, options.M);
@@ -57,6 +64,45 @@ public sealed class HnswImage
     {
         ArgumentNullException.ThrowIfNull(stream);
         var writer = new Storage.SectionWriter(stream);
+        if (_options.Vectors is { } vectors)
+        {
+            WriteSpaces(writer, vectors);
+            SaveSpace(writer);
+            foreach (HnswImage companion in _companions)
+            {
+                companion.SaveSpace(writer);
+            }
+            writer.WriteBytes(HnswIndex.Footer);
+        }
+        else
+        {
+            SaveSpace(writer);
+        }
+        writer.Flush();
+    }
+
+    /// <summary>The header of an image with named vectors (format version 3): their names and parameters.</summary>
+    private static void WriteSpaces(Storage.SectionWriter writer, VectorSpaces vectors)
+    {
+        writer.WriteBytes(HnswIndex.Magic);
+        writer.WriteInt32(HnswIndex.NamedFormatVersion);
+        writer.WriteInt32(vectors.Count);
+        foreach (VectorSpace space in vectors)
+        {
+            byte[] name = Encoding.UTF8.GetBytes(space.Name);
+            writer.WriteInt32(name.Length);
+            writer.WriteBytes(name);
+            writer.WriteInt32(space.Dimension);
+            writer.WriteInt32((int)space.Distance);
+            writer.WriteInt32((int)space.Quantization);
+        }
+        writer.EndSection();
+    }
+
+    /// <summary>Writes one graph's image, from its magic to its footer (format version 1 or 2).</summary>
+    private void SaveSpace(Storage.SectionWriter writer)
+    {
+        writer.StartHash();
         int slots = _slots;
         int dim = _options.Dimension;
 
@@ -106,14 +152,14 @@ public sealed class HnswImage
         writer.EndSection();
 
         long metadataLength = 4L * slots;
-        for (int i = 0; i < slots; i++)
+        for (int i = 0; i < slots && _withMetadata; i++)
         {
             metadataLength += _metadata[i]?.Length ?? 0;
         }
         writer.BeginSection(Storage.SectionTag.Metadata, metadataLength);
         for (int i = 0; i < slots; i++)
         {
-            byte[]? metadata = _metadata[i];
+            byte[]? metadata = _withMetadata ? _metadata[i] : null;
             writer.WriteInt32(metadata?.Length ?? -1);
             if (metadata is not null)
             {
@@ -147,6 +193,5 @@ public sealed class HnswImage
             _quantized.Save(writer, slots, dim);
         }
         writer.WriteBytes(HnswIndex.Footer);
-        writer.Flush();
     }
 }

@@ -12,10 +12,25 @@ namespace Vectord.Hnsw;
 /// <param name="Count">Live items in the image.</param>
 public sealed record HnswImageHeader(HnswOptions Options, int Slots, int Count)
 {
-    /// <summary>Most bytes a header takes (format version 2; version 1 takes 4 fewer).</summary>
-    public const int MaxLength = 5 + (13 * 4) + 8;
+    /// <summary>Most bytes a header takes: that of format version 3 (named vectors) with the most vectors and longest
+    /// names <see cref="HnswImageHeader"/> reads, then the header of its first vector's image (version 2; version 1
+    /// takes 4 fewer). A header without named vectors takes at most its last 65.</summary>
+    public const int MaxLength = 5 + 4 + 4 + (MaxNamedVectors * (4 + MaxNameBytes + 12)) + 8 + SpaceLength;
 
+    /// <summary>Most bytes the header of one graph's image takes (format version 2).</summary>
+    private const int SpaceLength = 5 + (13 * 4) + 8;
+
+    /// <summary>Most named vectors an image may declare.</summary>
+    internal const int MaxNamedVectors = 64;
+
+    /// <summary>Longest name (UTF-8 bytes) of a named vector an image may declare.</summary>
+    internal const int MaxNameBytes = 256;
+
+    /// <summary>The format version of the (first) graph's image: 1 or 2.</summary>
     internal int Version { get; private init; }
+
+    /// <summary>True for an image with named vectors (format version 3): the other vectors' images follow the first's.</summary>
+    internal bool IsNamed => Options.Vectors is not null;
 
     internal int EntryPoint { get; private init; }
 
@@ -41,6 +56,8 @@ public sealed record HnswImageHeader(HnswOptions Options, int Slots, int Count)
 
     internal static HnswImageHeader Read(SectionReader reader, long? length)
     {
+        reader.Part = "header";
+        reader.StartHash();
         Span<byte> magic = stackalloc byte[5];
         reader.ReadBytes(magic);
         if (!magic.SequenceEqual(HnswIndex.Magic))
@@ -48,6 +65,16 @@ public sealed record HnswImageHeader(HnswOptions Options, int Slots, int Count)
             throw new HnswFormatException("bad magic");
         }
         int version = reader.ReadInt32();
+        if (version == HnswIndex.NamedFormatVersion)
+        {
+            var vectors = ReadSpaces(reader);
+            var first = Read(reader, length);
+            if (first.IsNamed || (first.Options.Dimension, first.Options.Distance, first.Options.Quantization) != (vectors[0].Dimension, vectors[0].Distance, vectors[0].Quantization))
+            {
+                throw new HnswFormatException("the first named vector's image has other parameters than the header says");
+            }
+            return first with { Options = first.Options with { Vectors = vectors } };
+        }
         if (version is not (HnswIndex.FormatVersion or HnswIndex.QuantizedFormatVersion))
         {
             throw new HnswFormatException($"unsupported format version {version}");
@@ -84,5 +111,46 @@ public sealed record HnswImageHeader(HnswOptions Options, int Slots, int Count)
         }
         var options = new HnswOptions(dim, (DistanceKind)kind, m, efc, efs, seed, (QuantizationKind)quantization);
         return new HnswImageHeader(options, slots, live) { Version = version, EntryPoint = entry, MaxLevel = maxLevel };
+    }
+
+    /// <summary>The named vectors of a version-3 header, after its version; checked against its checksum.</summary>
+    private static VectorSpaces ReadSpaces(SectionReader reader)
+    {
+        int count = reader.ReadInt32();
+        if (count is < 1 or > MaxNamedVectors)
+        {
+            throw new HnswFormatException($"invalid count of named vectors in header ({count})");
+        }
+        var spaces = new VectorSpace[count];
+        Span<byte> name = stackalloc byte[MaxNameBytes];
+        string?[] names = new string?[count];
+        var parameters = new (int Dimension, int Distance, int Quantization)[count];
+        for (int i = 0; i < count; i++)
+        {
+            int bytes = reader.ReadInt32();
+            if (bytes is < 1 or > MaxNameBytes)
+            {
+                throw new HnswFormatException($"invalid name length {bytes} of named vector {i} in header");
+            }
+            reader.ReadBytes(name[..bytes]);
+            names[i] = System.Text.Encoding.UTF8.GetString(name[..bytes]);
+            parameters[i] = (reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
+        }
+        if (!reader.EndSection())
+        {
+            throw new HnswFormatException("checksum mismatch in header");
+        }
+        for (int i = 0; i < count; i++)
+        {
+            spaces[i] = new VectorSpace(names[i]!, parameters[i].Dimension, (DistanceKind)parameters[i].Distance, (QuantizationKind)parameters[i].Quantization);
+        }
+        try
+        {
+            return new VectorSpaces(spaces);
+        }
+        catch (ArgumentException e)
+        {
+            throw new HnswFormatException($"invalid named vectors in header: {e.Message}", e);
+        }
     }
 }

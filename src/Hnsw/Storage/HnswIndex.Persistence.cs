@@ -16,6 +16,16 @@ namespace Vectord.Hnsw;
 ///               | per slot with level L > 0: L blocks of 1 + M int32
 /// footer   "VEND"
 /// </code>
+/// Format version 3, written for indexes with named vectors (<see cref="HnswOptions.Vectors"/>): a header naming them,
+/// then one image per named vector in order, each in version 1 or 2 from its magic to its footer (each header hashed
+/// from its own magic); the first holds the items' metadata, the others none (they hold the same items in the same
+/// slots, and take the first's metadata when loaded):
+/// <code>
+/// header   "VHNSW" | int32 3 | int32 count | per vector: int32 utf-8 length, utf-8 name, int32 dimension, distance,
+///          quantization | uint64 xxhash64 of all header bytes
+/// images   count images, as above
+/// footer   "VEND"
+/// </code>
 /// An index without vectors (dimension 0) is written in version 1 too: its vectors section is empty, every level 0,
 /// and each layer-0 block its count alone (0), one int32; entry point and top level are −1.
 /// Format version 2, written for indexes with quantization (<see cref="QuantizationKind.Int8"/>): the header holds an
@@ -29,6 +39,7 @@ public sealed partial class HnswIndex
 {
     internal const int FormatVersion = 1;
     internal const int QuantizedFormatVersion = 2;
+    internal const int NamedFormatVersion = 3;
     internal static ReadOnlySpan<byte> Magic => "VHNSW"u8;
     internal static ReadOnlySpan<byte> Footer => "VEND"u8;
 
@@ -56,15 +67,29 @@ public sealed partial class HnswIndex
         return Image(copy: true);
     }
 
+    /// <summary>The image of the index (copied, or of its arrays as they are), with its companions' when it has named
+    /// vectors: each taken inside its own gate, as a read.</summary>
     private HnswImage Image(bool copy)
+    {
+        HnswImage[] companions = new HnswImage[_companions.Length];
+        for (int c = 0; c < companions.Length; c++)
+        {
+            HnswIndex companion = _companions[c];
+            using var reading = companion._gate.Read();
+            companions[c] = companion.OwnImage(copy, companion._own, [], withMetadata: false);
+        }
+        return OwnImage(copy, _options, companions, withMetadata: true);
+    }
+
+    private HnswImage OwnImage(bool copy, HnswOptions options, HnswImage[] companions, bool withMetadata)
     {
         int slots = _slotCount;
         _vectors.CheckLength();
         CheckVectorSums();
         if (!copy)
         {
-            return new HnswImage(_options, slots, _liveCount + _quarantined.Count, _entryPoint, _maxLevel, _ids, _metadata, _vectors, _levels, _links0, _upper,
-                new QuantizedImage(_quantizer, _trainedOn, _codes, _codeStride));
+            return new HnswImage(options, slots, _liveCount + _quarantined.Count, _entryPoint, _maxLevel, _ids, _metadata, _vectors, _levels, _links0, _upper,
+                new QuantizedImage(_quantizer, _trainedOn, _codes, _codeStride), companions, withMetadata);
         }
         var upper = new int[]?[slots];
         for (int i = 0; i < slots; i++)
@@ -74,10 +99,11 @@ public sealed partial class HnswIndex
                 upper[i] = _upper[i].AsSpan(0, _levels[i] * (_m + 1)).ToArray();
             }
         }
-        return new HnswImage(_options, slots, _liveCount + _quarantined.Count, _entryPoint, _maxLevel,
+        return new HnswImage(options, slots, _liveCount + _quarantined.Count, _entryPoint, _maxLevel,
             _ids.AsSpan(0, slots).ToArray(), _metadata.AsSpan(0, slots).ToArray(), _vectors.Copy(slots * _dim),
             _levels.AsSpan(0, slots).ToArray(), _links0.AsSpan(0, slots * _stride0).ToArray(), upper,
-            new QuantizedImage(_quantizer, _trainedOn, _codes.AsSpan(0, _quantizer is null ? 0 : slots * _codeStride).ToArray(), _codeStride));
+            new QuantizedImage(_quantizer, _trainedOn, _codes.AsSpan(0, _quantizer is null ? 0 : slots * _codeStride).ToArray(), _codeStride),
+            companions, withMetadata);
     }
 
     /// <summary>Reads an index written by <see cref="Save"/> (any supported format version) without rebuilding the graph.</summary>
@@ -126,22 +152,52 @@ public sealed partial class HnswIndex
         var header = HnswImageHeader.Read(reader, available);
         accept?.Invoke(header);
         var index = new HnswIndex(header.Options, vectorFile);
+        index.ReadBody(reader, header);
+        foreach (HnswIndex companion in index._companions)
+        {
+            var own = HnswImageHeader.Read(reader, available);
+            if (own.Options != companion._own || own.Slots != header.Slots || own.IsNamed)
+            {
+                throw new HnswFormatException($"a named vector's image has other parameters or slots than its header says (dimension {own.Options.Dimension}, {own.Slots} slots)");
+            }
+            companion.ReadBody(reader, own);
+            companion.ShareMetadata(index);
+        }
+        if (header.IsNamed)
+        {
+            ReadFooter(reader);
+        }
+        if (!reader.AtEnd())
+        {
+            throw new HnswFormatException("unexpected data after the footer");
+        }
+        return index;
+    }
+
+    /// <summary>Reads one graph's sections and footer after its header, and checks what they hold.</summary>
+    private void ReadBody(SectionReader reader, HnswImageHeader header)
+    {
         if (header.Slots > 0)
         {
-            index.EnsureCapacity(header.Slots);   // the final size in one step: no doubling, no copies
+            EnsureCapacity(header.Slots);   // the final size in one step: no doubling, no copies
         }
-        index._slotCount = header.Slots;
+        _slotCount = header.Slots;
 
-        ReadSection(reader, SectionTag.Ids, "ids", index.ReadIds);
-        ReadSection(reader, SectionTag.Metadata, "metadata", index.ReadMetadata);
-        ReadSection(reader, SectionTag.Vectors, "vectors", index.ReadVectors);
-        ReadSection(reader, SectionTag.Graph, "graph", index.ReadGraph);
+        ReadSection(reader, SectionTag.Ids, "ids", ReadIds);
+        ReadSection(reader, SectionTag.Metadata, "metadata", ReadMetadata);
+        ReadSection(reader, SectionTag.Vectors, "vectors", ReadVectors);
+        ReadSection(reader, SectionTag.Graph, "graph", ReadGraph);
         if (header.Version >= QuantizedFormatVersion)
         {
-            ReadSection(reader, SectionTag.Quantizer, "quantizer", index.ReadQuantizer);
-            ReadSection(reader, SectionTag.Codes, "codes", index.ReadCodes);
+            ReadSection(reader, SectionTag.Quantizer, "quantizer", ReadQuantizer);
+            ReadSection(reader, SectionTag.Codes, "codes", ReadCodes);
         }
+        ReadFooter(reader);
+        ValidateLoaded(header.Count, header.EntryPoint, header.MaxLevel);
+    }
 
+    private static void ReadFooter(SectionReader reader)
+    {
         reader.Part = "footer";
         Span<byte> footer = stackalloc byte[4];
         reader.ReadBytes(footer);
@@ -149,13 +205,27 @@ public sealed partial class HnswIndex
         {
             throw new HnswFormatException("bad footer");
         }
-        if (!reader.AtEnd())
-        {
-            throw new HnswFormatException("unexpected data after the footer");
-        }
+    }
 
-        index.ValidateLoaded(header.Count, header.EntryPoint, header.MaxLevel);
-        return index;
+    /// <summary>A loaded companion takes the metadata of the index it belongs to, which holds the same items in the
+    /// same slots (its own image holds none).</summary>
+    private void ShareMetadata(HnswIndex first)
+    {
+        if (_slotCount != first._slotCount || _liveCount != first._liveCount)
+        {
+            throw new HnswFormatException("a named vector's image holds other items than the first's");
+        }
+        for (int slot = 0; slot < _slotCount; slot++)
+        {
+            if (_ids[slot] != first._ids[slot] || _deleted[slot] != first._deleted[slot])
+            {
+                throw new HnswFormatException($"a named vector's image holds another item than the first's in slot {slot}");
+            }
+            if (!_deleted[slot] && first._metadata[slot] is { } metadata)
+            {
+                SetMetadata(slot, metadata);
+            }
+        }
     }
 
     /// <summary>Reads one section. A structural problem is reported only when the checksum matches;

@@ -33,6 +33,10 @@ public sealed partial class HnswIndex
     public int AddLogged(IReadOnlyList<VectorItem> items)
     {
         ArgumentNullException.ThrowIfNull(items);
+        if (_options.Vectors is not null)
+        {
+            return AddBatch(items, maxDegreeOfParallelism: 1);   // named vectors came with the present rule: none to quarantine
+        }
         var last = new Dictionary<string, int>(items.Count, StringComparer.Ordinal);
         for (int j = 0; j < items.Count; j++)
         {
@@ -101,7 +105,7 @@ public sealed partial class HnswIndex
         var refused = new List<int>();
         for (int i = 0; i < _slotCount; i++)
         {
-            if (_options.CheckVector(VectorOf(i)) is not null)
+            if (_own.CheckVector(VectorOf(i)) is not null)
             {
                 refused.Add(i);
             }

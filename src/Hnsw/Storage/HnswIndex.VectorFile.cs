@@ -38,6 +38,10 @@ public sealed partial class HnswIndex
         ArgumentOutOfRangeException.ThrowIfNegative(newItems);
         _vectors.CheckLength();
         EnsureCapacity(_slotCount + Math.Max(0, newItems - _free.Count));
+        foreach (HnswIndex companion in _companions)
+        {
+            companion.Reserve(newItems);
+        }
     }
 
     /// <summary>Records the checksum of a slot's stored vector (vectors in a file only).</summary>

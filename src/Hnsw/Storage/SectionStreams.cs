@@ -33,6 +33,13 @@ internal sealed class SectionWriter(Stream stream)
         _hash.Reset();
     }
 
+    /// <summary>Restarts the checksum at the current position (an image's header is hashed from its start).</summary>
+    public void StartHash()
+    {
+        _hashStart = _position;
+        _hash.Reset();
+    }
+
     public void WriteByte(byte value)
     {
         Reserve(1);
