@@ -160,11 +160,11 @@ public sealed partial class VectordClient
         ArgumentNullException.ThrowIfNull(query);
         bool keyword = query.Text is not null && (query.Vector is null || query.Vector.Length == 0);
         return new SearchRequest(keyword ? null : query.Vector, query.K, query.Ef, FilterElement(query.Filter), ConsistencyNames.Format(query.Consistency),
-            query.Text is { } text ? new TextSearch(text.Query, text.Fields) : null, FusionNames.Format(query.Fusion), query.Alpha);
+            query.Text is { } text ? new TextSearch(text.Query, text.Fields) : null, FusionNames.Format(query.Fusion), query.Alpha, query.Using);
     }
 
     private static SearchHit[] ToHits(SearchResult[] results) =>
         [.. results.Select(r => new SearchHit(r.Id, r.Distance ?? float.NaN, r.Metadata, r.Score))];
 
-    private static IndexItem ToItem(ItemResponse item) => new(item.Id, item.Vector ?? [], item.Metadata);
+    private static IndexItem ToItem(ItemResponse item) => new(item.Id, item.Vector ?? [], item.Metadata, item.Vectors);
 }

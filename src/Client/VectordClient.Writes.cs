@@ -30,7 +30,7 @@ public sealed partial class VectordClient
         for (int i = 0; i < wire.Length; i++)
         {
             IndexItem item = items[i] ?? throw new ArgumentException($"items[{i}] is null", nameof(items));
-            wire[i] = new AddItem(item.Id, item.Vector, item.Metadata);
+            wire[i] = new AddItem(item.Id, item.Vector is [] && item.Vectors is not null ? null : item.Vector, item.Metadata, item.Vectors);
         }
         string path = IndexPath(index) + "/add";
         int added = 0;

@@ -18,18 +18,15 @@ namespace Vectord.Contracts;
 /// omitted or 0 = 1.</param>
 /// <param name="TextFields">Metadata fields searchable by words (BM25): keys, or <c>{"key","language"}</c> objects.</param>
 /// <param name="Bm25">BM25's parameters of the text fields; omitted = k1 1.2, b 0.75.</param>
-/// <param name="Vectors">In place of <paramref name="Dimension"/>, <c>{}</c>: an index whose items carry no vector,
+/// <param name="Vectors">In place of <paramref name="Dimension"/>: named vectors, <c>{"title": {"dimension", "distance"?,
+/// "quantization"?}, ...}</c>, each item carrying one of each; or <c>{}</c>, an index whose items carry no vector,
 /// only metadata, searched by words or read by filter (its <c>params</c> say dimension 0).</param>
 public sealed record CreateIndexRequest(string? Name, int? Dimension, int? M, int? EfSearch, string? Distance, int? Shards,
     string? Quantization = null, bool? OnDisk = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Replicas = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TextFieldSpec?[]? TextFields = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Bm25Params? Bm25 = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Vectors = null)
-{
-    /// <summary>The <c>vectors</c> value that creates an index without vectors.</summary>
-    public static JsonElement NoVectors { get; } = JsonElement.Parse("{}");
-}
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, VectorParams?>? Vectors = null);
 
 /// <summary>Body of <c>POST /vectors/index/{name}/text_fields</c>.</summary>
 /// <param name="TextFields">Metadata fields to make searchable by words: keys, or <c>{"key","language"}</c> objects; a
@@ -48,10 +45,13 @@ public sealed record AddTextFieldsRequest(TextFieldSpec?[]? TextFields);
 /// <param name="Replicas">Copies of each shard.</param>
 /// <param name="TextFields">The text fields, each with its language; omitted when the index has none.</param>
 /// <param name="Bm25">BM25's parameters; omitted when the index has no text fields.</param>
+/// <param name="Vectors">The named vectors, in order; omitted when the index has none (its dimension is then that of
+/// its one vector, or 0 for an index without vectors).</param>
 public sealed record IndexParams(string Name, int Dimension, int M, int EfSearch, string Distance, int Shards, string Quantization,
     bool OnDisk, int Replicas = 1,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TextFieldSpec[]? TextFields = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Bm25Params? Bm25 = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Bm25Params? Bm25 = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, VectorParams>? Vectors = null);
 
 /// <summary>One copy of a part of an index.</summary>
 /// <param name="Shard">The part's number.</param>
@@ -87,10 +87,12 @@ public sealed record IndexListResponse(string[] Names, int Count);
 /// <param name="Id">Item id, non-empty, at most 1 KiB of UTF-8.</param>
 /// <param name="Vector">Components; as many as the index's dimension, all finite.</param>
 /// <param name="Metadata">Any JSON value of at most 64 KiB, stored byte for byte; absent = no metadata.</param>
+/// <param name="Vectors">In an index with named vectors, one of each by name, in place of <paramref name="Vector"/>.</param>
 public sealed record AddItem(
     string? Id,
     [property: JsonConverter(typeof(FiniteFloatArrayConverter))] float[]? Vector,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ItemMetadata? Metadata);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ItemMetadata? Metadata,
+    [property: JsonConverter(typeof(NamedVectorsConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, float[]>? Vectors = null);
 
 /// <summary>Body of <c>POST /vectors/index/{name}/add</c>.</summary>
 /// <param name="Items">The batch, applied whole or not at all; at most 10,000 items.</param>
@@ -113,6 +115,7 @@ public sealed record AddResponse(int Added, int Length);
 /// <param name="Fusion">How a hybrid search fuses its two lists: <c>rrf</c> (default, reciprocal rank) or
 /// <c>weighted</c> (min–max scaled scores, <c>alpha</c> · vector + (1 − alpha) · keyword).</param>
 /// <param name="Alpha">The vector list's weight in weighted fusion, 0–1; omitted = 0.5.</param>
+/// <param name="Using">The named vector searched, in an index with named vectors (required there).</param>
 public sealed record SearchRequest(
     [property: JsonConverter(typeof(FiniteFloatArrayConverter))] float[]? Vector,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? K,
@@ -121,7 +124,8 @@ public sealed record SearchRequest(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Consistency = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TextSearch? Text = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Fusion = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float? Alpha = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float? Alpha = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Using = null);
 
 /// <summary>The keyword half of a hybrid search body.</summary>
 /// <param name="Query">The words, scored by BM25.</param>
@@ -220,10 +224,13 @@ public sealed record SearchResponse(SearchResult[] Results);
 /// <param name="Id">Item id.</param>
 /// <param name="Vector">Components (omitted in listings without vectors).</param>
 /// <param name="Metadata">The item's metadata; omitted when it has none.</param>
+/// <param name="Vectors">In an index with named vectors, one of each by name, in place of <paramref name="Vector"/>
+/// (omitted in listings without vectors).</param>
 public sealed record ItemResponse(
     string Id,
     [property: JsonConverter(typeof(FiniteFloatArrayConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float[]? Vector,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ItemMetadata? Metadata);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ItemMetadata? Metadata,
+    [property: JsonConverter(typeof(NamedVectorsConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, float[]>? Vectors = null);
 
 /// <summary>A page of items.</summary>
 /// <param name="Items">Items in id order.</param>

@@ -63,6 +63,10 @@ public sealed record IndexTextField(
 /// <param name="Revision">How many times text fields were added to the index after its create
 /// (<c>IVectorIndexGrain.AddTextFieldsAsync</c>); ignored by a create. Each copy of a part holds the text fields
 /// of the highest revision it was called with, so a copy never answers with fewer fields than its caller checked.</param>
+/// <param name="Vectors">Named vectors, at most <see cref="IndexLimits.MaxNamedVectors"/>, in place of
+/// <paramref name="Dimension"/> (then 0), <paramref name="Distance"/> and <paramref name="Quantization"/> (then those
+/// of the first): every item carries one of each, each searched in its own graph (<see cref="SearchQuery.Using"/>).
+/// Not with <paramref name="OnDisk"/>.</param>
 [GenerateSerializer, Immutable, Alias("vectord.IndexSpec")]
 public sealed record IndexSpec(
     [property: Id(0)] int Dimension,
@@ -76,7 +80,8 @@ public sealed record IndexSpec(
     [property: Id(8)] IndexTextField[]? TextFields = null,
     [property: Id(9)] double? Bm25K1 = null,
     [property: Id(10)] double? Bm25B = null,
-    [property: Id(11)] int Revision = 0);
+    [property: Id(11)] int Revision = 0,
+    [property: Id(12)] NamedVector[]? Vectors = null);
 
 /// <summary>An index's effective parameters, its number of items and its shard count; <c>Quarantined</c> counts the
 /// items stored before the vector rule refused what they hold: not searchable, not in <c>Length</c>, deletable by id.</summary>
@@ -95,7 +100,8 @@ public sealed record IndexInfo(
     [property: Id(10)] int Replicas = 1,
     [property: Id(11)] IndexTextField[]? TextFields = null,
     [property: Id(12)] double? Bm25K1 = null,
-    [property: Id(13)] double? Bm25B = null);
+    [property: Id(13)] double? Bm25B = null,
+    [property: Id(14)] NamedVector[]? Vectors = null);
 
 /// <summary>Where one copy of a part of an index lives, how many items it holds and how far it has followed the part's log.</summary>
 /// <param name="Shard">The part's number, 0 to shards − 1.</param>
@@ -144,12 +150,26 @@ public enum ReadConsistency
 }
 
 /// <summary>One item. <paramref name="Metadata"/> is one JSON value kept byte for byte (text converts to it
-/// implicitly); null means no metadata.</summary>
+/// implicitly); null means no metadata. In an index with named vectors the item carries one of each in
+/// <paramref name="Vectors"/>, by name, and its <paramref name="Vector"/> is empty.</summary>
 [GenerateSerializer, Immutable, Alias("vectord.IndexItem")]
 public sealed record IndexItem(
     [property: Id(0)] string Id,
     [property: Id(1)] float[] Vector,
-    [property: Id(2)] ItemMetadata? Metadata = null);
+    [property: Id(2)] ItemMetadata? Metadata = null,
+    [property: Id(3)] Dictionary<string, float[]>? Vectors = null);
+
+/// <summary>One named vector of an index (<see cref="IndexSpec.Vectors"/>).</summary>
+/// <param name="Name">Its name (<see cref="VectorNames"/>), unique in the index.</param>
+/// <param name="Dimension">Its length, 1–65536; the named vectors of an index add up to at most 65536.</param>
+/// <param name="Distance">Its distance function.</param>
+/// <param name="Quantization">How its search compresses it.</param>
+[GenerateSerializer, Immutable, Alias("vectord.NamedVector")]
+public sealed record NamedVector(
+    [property: Id(0)] string Name,
+    [property: Id(1)] int Dimension,
+    [property: Id(2)] IndexDistance Distance = IndexDistance.Cosine,
+    [property: Id(3)] IndexQuantization Quantization = IndexQuantization.None);
 
 /// <summary>One search result: <paramref name="Distance"/> is 1 − cos under cosine, the L2 distance under
 /// euclidean, −(q·v) under dot. A keyword or hybrid search also gives <paramref name="Score"/> (higher is better): the

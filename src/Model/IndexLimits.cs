@@ -7,8 +7,11 @@ namespace Vectord;
 /// </summary>
 public static class IndexLimits
 {
-    /// <summary>Longest vector.</summary>
+    /// <summary>Longest vector; with named vectors, most components of one of each together.</summary>
     public const int MaxDimension = 65_536;
+
+    /// <summary>Most named vectors of an index.</summary>
+    public const int MaxNamedVectors = 16;
 
     /// <summary>Fewest links per node an index may ask for (0 means the default).</summary>
     public const int MinM = 2;

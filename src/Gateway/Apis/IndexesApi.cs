@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vectord.Gateway.Infrastructure;
 using Vectord.Gateway.Json;
@@ -45,34 +44,35 @@ public static class IndexesApi
         {
             throw new InvalidIndexArgumentException("name is required");
         }
-        var spec = new IndexSpec(Dimension(body), body.M ?? 0, body.EfSearch ?? 0, DistanceNames.Parse(body.Distance), body.Shards ?? 0,
+        var (dimension, named) = Vectors(body);
+        var spec = new IndexSpec(dimension, body.M ?? 0, body.EfSearch ?? 0, DistanceNames.Parse(body.Distance), body.Shards ?? 0,
             QuantizationNames.Parse(body.Quantization), body.OnDisk ?? false, body.Replicas ?? 0,
-            TextFieldNames.ToSpec(body.TextFields), body.Bm25?.K1, body.Bm25?.B);
+            TextFieldNames.ToSpec(body.TextFields), body.Bm25?.K1, body.Bm25?.B, Vectors: named);
         IndexInfo info = await indexes.Index(body.Name).CreateAsync(spec);
         return JsonAnswer.Created($"/vectors/index/{Uri.EscapeDataString(info.Name)}", ToResponse(info), GatewayJsonContext.Default.IndexResponse);
     }
 
-    /// <summary>The dimension a create asks for: its <c>dimension</c> (1 or more: the index's own rule checks the rest),
-    /// or 0 for <c>"vectors": {}</c>, an index without vectors.</summary>
-    private static int Dimension(CreateIndexRequest body)
+    /// <summary>The vectors a create asks for: its <c>dimension</c> (1 or more: the index's own rule checks the rest),
+    /// or its named vectors, or for <c>"vectors": {}</c> dimension 0, an index without vectors.</summary>
+    private static (int Dimension, NamedVector[]? Named) Vectors(CreateIndexRequest body)
     {
         if (body.Vectors is not { } vectors)
         {
             return body.Dimension switch
             {
-                null => throw new InvalidIndexArgumentException("dimension is required (or \"vectors\": {} for an index whose items carry no vector)"),
+                null => throw new InvalidIndexArgumentException("dimension is required (or \"vectors\": named vectors, or {} for an index whose items carry no vector)"),
                 < 1 and var bad => throw new InvalidIndexArgumentException(
                     $"dimension must be between 1 and {IndexLimits.MaxDimension} (got {bad}); \"vectors\": {{}} creates an index whose items carry no vector"),
-                var dimension => dimension.Value,
+                var dimension => (dimension.Value, null),
             };
         }
         if (body.Dimension is not null) { throw new InvalidIndexArgumentException("dimension and vectors are exclusive: give one"); }
-        if (vectors.ValueKind != JsonValueKind.Object) { throw new InvalidIndexArgumentException("vectors must be an object"); }
-        if (vectors.EnumerateObject().Any())
+        if (vectors.Count == 0) { return (0, null); }
+        if (body.Distance is not null || body.Quantization is not null)
         {
-            throw new InvalidIndexArgumentException("vectors: named vectors are not served yet; {} creates an index whose items carry no vector");
+            throw new InvalidIndexArgumentException("with named vectors, distance and quantization are given for each of them");
         }
-        return 0;
+        return (0, NamedVectorNames.ToSpec(vectors));
     }
 
     internal static async Task<JsonOk<IndexListResponse>> ListAsync(IGrainFactory grains)
@@ -123,5 +123,5 @@ public static class IndexesApi
     internal static IndexParams ToParams(IndexInfo info) =>
         new(info.Name, info.Dimension, info.M, info.EfSearch, DistanceNames.Format(info.Distance), info.Shards,
             QuantizationNames.Format(info.Quantization), info.OnDisk, info.Replicas, TextFieldNames.FromSpec(info.TextFields),
-            info.TextFields is { Length: > 0 } ? new Bm25Params(info.Bm25K1, info.Bm25B) : null);
+            info.TextFields is { Length: > 0 } ? new Bm25Params(info.Bm25K1, info.Bm25B) : null, NamedVectorNames.FromSpec(info.Vectors));
 }

@@ -64,7 +64,7 @@ public static class ItemsApi
         {
             AddItem item = items[j] ?? throw Invalid($"items[{j}]: must be an object");
             // A missing vector is an empty one: the index says whether its items carry vectors (ItemRules).
-            batch[j] = new IndexItem(item.Id ?? "", item.Vector ?? [], item.Metadata);
+            batch[j] = new IndexItem(item.Id ?? "", item.Vector ?? [], item.Metadata, item.Vectors);
         }
         AddResult result = await indexes.Index(name).AddAsync(batch);
         return JsonAnswer.Ok(new AddResponse(result.Added, result.Length), GatewayJsonContext.Default.AddResponse);
@@ -126,7 +126,7 @@ public static class ItemsApi
         for (int i = 0; i < items.Length; i++)
         {
             IndexItem item = page.Items[i];
-            items[i] = new ItemResponse(item.Id, vectors ? item.Vector : null, item.Metadata);
+            items[i] = ToResponse(item, vectors);
         }
         return JsonAnswer.Ok(new ItemQueryResponse(items, page.Next), GatewayJsonContext.Default.ItemQueryResponse);
     }
@@ -169,7 +169,7 @@ public static class ItemsApi
         for (int i = 0; i < items.Length; i++)
         {
             IndexItem item = page.Items[i];
-            items[i] = new ItemResponse(item.Id, vectors == true ? item.Vector : null, item.Metadata);
+            items[i] = ToResponse(item, vectors == true);
         }
         return TypedResults.Ok(new ItemListResponse(items, page.Next));
     }
@@ -178,7 +178,7 @@ public static class ItemsApi
     {
         IndexItem item = await indexes.Index(name).GetItemAsync(id ?? "")
             ?? throw new ItemNotFoundException(id ?? "");
-        return JsonAnswer.Ok(new ItemResponse(item.Id, item.Vector, item.Metadata), GatewayJsonContext.Default.ItemResponse);
+        return JsonAnswer.Ok(ToResponse(item, vectors: true), GatewayJsonContext.Default.ItemResponse);
     }
 
     internal static async Task<NoContent> DeleteAsync(string name, string? id, IndexGrains indexes)
@@ -218,7 +218,7 @@ public static class ItemsApi
             : null;
         float[] vector = body.Vector ?? (text is not null ? [] : throw Invalid(at.Length == 0 ? "vector is required" : $"{at}: vector is required"));
         return new SearchQuery(vector, body.K ?? 0, body.Ef, ReadFilter(body.Filter, $"{prefix}filter", budget),
-            ConsistencyNames.Parse(body.Consistency), text, FusionNames.Parse(body.Fusion, $"{prefix}fusion"), body.Alpha);
+            ConsistencyNames.Parse(body.Consistency), text, FusionNames.Parse(body.Fusion, $"{prefix}fusion"), body.Alpha, body.Using);
     }
 
     /// <summary>The text fields a keyword query names; null when it names none.</summary>
@@ -238,6 +238,12 @@ public static class ItemsApi
     private static ItemFilter? ReadFilter(JsonElement? element, string path, FilterBudget? budget = null) =>
         element is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } filter
             ? FilterJson.Read(filter, path, budget ?? new FilterBudget()) : null;
+
+    /// <summary>An item as the contract writes it: its vector, or with named vectors each by name, when asked for.</summary>
+    private static ItemResponse ToResponse(IndexItem item, bool vectors) =>
+        !vectors ? new ItemResponse(item.Id, null, item.Metadata)
+        : item.Vectors is { } named ? new ItemResponse(item.Id, null, item.Metadata, named)
+        : new ItemResponse(item.Id, item.Vector, item.Metadata);
 
     private static SearchResult[] ToResults(SearchHit[] hits)
     {

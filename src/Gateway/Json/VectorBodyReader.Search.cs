@@ -95,6 +95,10 @@ internal ref partial struct VectorBodyReader
                     return false;
                 }
             }
+            else if (_reader.ValueTextEquals("using"u8))
+            {
+                return false;   // a named vector: the serializer reads the body
+            }
             else if (_reader.ValueTextEquals("k"u8))
             {
                 if (!First(ref seenK) || !TryInt(out k))

@@ -147,6 +147,10 @@ internal ref partial struct VectorBodyReader
                     return false;
                 }
             }
+            else if (_reader.ValueTextEquals("vectors"u8))
+            {
+                return false;   // named vectors: the serializer reads the body
+            }
             else if (_reader.ValueTextEquals("metadata"u8))
             {
                 if (!First(ref seenMetadata))

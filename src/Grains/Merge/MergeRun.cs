@@ -22,10 +22,14 @@ internal static class MergeRun
         {
             throw new InvalidIndexArgumentException($"dimension mismatch (source={sourceInfo.Dimension}, dest={destInfo.Dimension})");
         }
+        if (!(sourceInfo.Vectors ?? []).Select(v => (v.Name, v.Dimension)).SequenceEqual((destInfo.Vectors ?? []).Select(v => (v.Name, v.Dimension))))
+        {
+            throw new InvalidIndexArgumentException($"named vectors mismatch (source={Names(sourceInfo)}, dest={Names(destInfo)})");
+        }
 
         var from = grains.GetGrain<IVectorIndexMergeGrain>(source);
         var to = grains.GetGrain<IVectorIndexMergeGrain>(destination);
-        var pageSize = Math.Clamp((1 << 20) / Math.Max(sourceInfo.Dimension, 1), 1, 512);
+        var pageSize = Math.Clamp((1 << 20) / Math.Max(sourceInfo.Dimension + (sourceInfo.Vectors?.Sum(v => v.Dimension) ?? 0), 1), 1, 512);
         int merged = 0, skipped = 0, failed = 0;
         string? firstError = null;
         string? after = null;
@@ -51,6 +55,9 @@ internal static class MergeRun
         var lengthSource = (await grains.GetGrain<IVectorIndexGrain>(source).GetInfoAsync()).Length;
         return new MergeResult(merged, skipped, failed, lengthDest, lengthSource, firstError);
     }
+
+    private static string Names(IndexInfo info) =>
+        info.Vectors is { Length: > 0 } named ? string.Join(",", named.Select(v => $"{v.Name}:{v.Dimension}")) : "none";
 
     private static async Task<IndexInfo> InfoAsync(IGrainFactory grains, string name, string notFound)
     {

@@ -47,7 +47,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     {
         var part = await PartAsync();
         return await host.ReadVectorsAsync(part, () =>
-            Task.FromResult(id is not null && part.Index.TryGet(id, out var item) ? ItemRules.ToContract(item, includeVector: true) : null));
+            Task.FromResult(id is not null && part.Index.TryGet(id, out var item) ? ItemRules.ToContract(item, includeVector: true, part.Index.Options.Vectors) : null));
     }
 
     /// <inheritdoc/>
@@ -69,7 +69,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
             var ids = await Task.Run(() => part.Index.OrderedIds(FilterTranslation.ToEngine(query.Filter), OrderRules.ToEngine(order),
                 query.Offset + query.Limit, cancellationToken));
             var found = await host.ReadVectorsAsync(part, () => Task.FromResult(ids
-                .Select(id => part.Index.TryGet(id, out var item) ? ItemRules.ToContract(item, query.IncludeVectors) : null)
+                .Select(id => part.Index.TryGet(id, out var item) ? ItemRules.ToContract(item, query.IncludeVectors, part.Index.Options.Vectors) : null)
                 .OfType<IndexItem>().ToArray()));
             return new ItemPage(found, null);
         }
@@ -77,7 +77,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
         // read on the activation's scheduler, like the writes that reset the part's sorted ids.
         var matches = query.Filter is { } filter ? await Task.Run(() => part.Matcher(filter, cancellationToken)) : null;
         var (items, next) = await host.ReadVectorsAsync(part, () => Task.FromResult(part.Page(query.After, query.Limit, query.IncludeVectors, matches)));
-        return new ItemPage([.. items.Select(i => ItemRules.ToContract(i, query.IncludeVectors))], next);
+        return new ItemPage([.. items.Select(i => ItemRules.ToContract(i, query.IncludeVectors, part.Index.Options.Vectors))], next);
     }
 
     /// <inheritdoc/>
@@ -102,7 +102,7 @@ internal sealed class PartCalls(PartHost host, Func<Task<IndexPart>> recover, Hn
     {
         var part = await PartAsync();
         var (items, next) = part.Page(after, limit, includeVectors: true);
-        return new MergePage([.. items.Select(i => ItemRules.ToContract(i, includeVector: true))], [.. items.Select(ItemRules.Fingerprint)], next);
+        return new MergePage([.. items.Select(i => ItemRules.ToContract(i, includeVector: true, part.Index.Options.Vectors))], [.. items.Select(ItemRules.Fingerprint)], next);
     }
 
     /// <inheritdoc/>

@@ -9,7 +9,7 @@ namespace Vectord.Grains.Shards;
 internal sealed class RemoteShard(IVectorShardGrain grain, ShardContext context) : IPartClient
 {
     public Task<PartWrite> AddAsync(VectorItem[] items) =>
-        grain.AddAsync(context, Array.ConvertAll(items, i => ItemRules.ToContract(i, includeVector: true)));
+        grain.AddAsync(context, Array.ConvertAll(items, i => ItemRules.ToWire(i)));
 
     public Task<PartWrite> DeleteAsync(string[] ids) => grain.DeleteAsync(context, ids);
 

@@ -104,7 +104,7 @@ internal static class SnapshotRestore
                     var head = new byte[HnswImageHeader.MaxLength];
                     var read = part.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
                     var image = check.Header(p, head.AsSpan(0, read));
-                    capacity.CheckRestore(image.Options.Dimension, image.Count);
+                    capacity.CheckRestore(image.Options.VectorLength, image.Count);
                     output.Write(head, 0, read);
                     part.CopyTo(output, 1 << 20);
                 }) ?? throw Exists(at(s));
@@ -134,8 +134,8 @@ internal static class SnapshotRestore
             }
         }
         SnapshotFile.ReadEnd(file);
-        foreach (var share in shares) { capacity.CheckRestore(target.Dimension, share.Count); }
         var options = IndexRules.ToOptions(target);
+        foreach (var share in shares) { capacity.CheckRestore(options.VectorLength, share.Count); }
         return [.. shares.Select(share =>
         {
             var index = new HnswIndex(options);
@@ -187,7 +187,8 @@ internal static class SnapshotRestore
         private void Accept(int p, HnswImageHeader header)
         {
             var actual = header.Options;
-            if ((actual.Dimension, actual.Distance, actual.M, actual.Quantization) != (options.Dimension, options.Distance, options.M, options.Quantization))
+            if ((actual.Dimension, actual.Distance, actual.M, actual.Quantization) != (options.Dimension, options.Distance, options.M, options.Quantization)
+                || !Equals(actual.Vectors, options.Vectors))
             {
                 throw new SnapshotFormatException(
                     $"part {p} is an index of dimension {actual.Dimension}, distance {Name(actual.Distance)}, m {actual.M}, quantization {Name(actual.Quantization)}; " +

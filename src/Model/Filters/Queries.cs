@@ -32,6 +32,7 @@ public sealed record TextQuery(
 /// <param name="Text">The keyword query, for a keyword or hybrid search; the index must have text fields.</param>
 /// <param name="Fusion">How a hybrid search fuses its lists.</param>
 /// <param name="Alpha">The vector list's weight in <see cref="FusionKind.Weighted"/> fusion, 0–1; null: 0.5.</param>
+/// <param name="Using">The named vector searched, in an index with named vectors (required there); null otherwise.</param>
 [GenerateSerializer, Immutable, Alias("vectord.SearchQuery")]
 public sealed record SearchQuery(
     [property: Id(0)] float[] Vector,
@@ -41,7 +42,8 @@ public sealed record SearchQuery(
     [property: Id(4)] ReadConsistency Consistency = ReadConsistency.Any,
     [property: Id(5)] TextQuery? Text = null,
     [property: Id(6)] FusionKind Fusion = FusionKind.Rrf,
-    [property: Id(7)] float? Alpha = null)
+    [property: Id(7)] float? Alpha = null,
+    [property: Id(8)] string? Using = null)
 {
     /// <summary>Most searches in one batch of searches.</summary>
     public const int MaxBatch = 1024;

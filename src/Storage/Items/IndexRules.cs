@@ -11,11 +11,42 @@ internal static class IndexRules
     public static IndexSpec Effective(IndexSpec? spec)
     {
         if (spec is null) { throw new InvalidIndexArgumentException("spec must be set"); }
+        if (spec.Vectors is { Length: > 0 } named) { return Effective(spec, named); }
         if (spec.Dimension is < 0 or > IndexLimits.MaxDimension) { throw new InvalidIndexArgumentException($"dimension must be between 1 and {IndexLimits.MaxDimension}, or 0 for an index without vectors"); }
         if (spec.Dimension == 0 && (spec.Quantization != IndexQuantization.None || spec.OnDisk))
         {
             throw new InvalidIndexArgumentException("an index without vectors has no vectors to quantize or keep on disk");
         }
+        return Common(spec with { Vectors = null });
+    }
+
+    /// <summary>A create of an index with named vectors: each checked, the index's distance and quantization those of
+    /// the first.</summary>
+    private static IndexSpec Effective(IndexSpec spec, NamedVector[] named)
+    {
+        if (spec.Dimension != 0) { throw new InvalidIndexArgumentException("dimension and vectors are exclusive: give one"); }
+        if (named.Length > IndexLimits.MaxNamedVectors) { throw new InvalidIndexArgumentException($"vectors: more than {IndexLimits.MaxNamedVectors} named vectors"); }
+        if (spec.OnDisk) { throw new InvalidIndexArgumentException("on_disk is not served for named vectors: they are kept in memory"); }
+        if (spec.Quantization != IndexQuantization.None) { throw new InvalidIndexArgumentException("with named vectors, quantization is given for each of them"); }
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        long total = 0;
+        foreach (var vector in named)
+        {
+            if (vector is null) { throw new InvalidIndexArgumentException("vectors: a named vector is required"); }
+            if (!VectorNames.IsValid(vector.Name)) { throw new InvalidIndexArgumentException($"vectors: {VectorNames.InvalidMessage}"); }
+            if (!names.Add(vector.Name)) { throw new InvalidIndexArgumentException($"vectors: '{vector.Name}' is named twice"); }
+            if (vector.Dimension is < 1 or > IndexLimits.MaxDimension) { throw new InvalidIndexArgumentException($"vectors.{vector.Name}: dimension must be between 1 and {IndexLimits.MaxDimension}"); }
+            if (!Enum.IsDefined(vector.Distance)) { throw new InvalidIndexArgumentException($"vectors.{vector.Name}: unknown distance"); }
+            if (!Enum.IsDefined(vector.Quantization)) { throw new InvalidIndexArgumentException($"vectors.{vector.Name}: unknown quantization"); }
+            total += vector.Dimension;
+        }
+        if (total > IndexLimits.MaxDimension) { throw new InvalidIndexArgumentException($"vectors: their dimensions add up to {total}, more than {IndexLimits.MaxDimension}"); }
+        return Common(spec with { Distance = named[0].Distance, Quantization = named[0].Quantization, Vectors = [.. named] });
+    }
+
+    /// <summary>The checks and defaults every create shares.</summary>
+    private static IndexSpec Common(IndexSpec spec)
+    {
         if (spec.M != 0 && spec.M is < IndexLimits.MinM or > IndexLimits.MaxM) { throw new InvalidIndexArgumentException($"m must be 0 (default) or between {IndexLimits.MinM} and {IndexLimits.MaxM}"); }
         if (spec.EfSearch != 0 && spec.EfSearch is < 1 or > IndexLimits.MaxEf) { throw new InvalidIndexArgumentException($"ef_search must be 0 (default) or between 1 and {IndexLimits.MaxEf}"); }
         if (!Enum.IsDefined(spec.Distance)) { throw new InvalidIndexArgumentException("unknown distance"); }
@@ -88,7 +119,7 @@ internal static class IndexRules
     /// <summary>What the contract tells of index <paramref name="name"/>: its parameters and <paramref name="length"/>.</summary>
     public static IndexInfo Info(string name, IndexSpec spec, int length) =>
         new(name, spec.Dimension, spec.M, spec.EfSearch, spec.Distance, length, ShardCount(spec), spec.Quantization, spec.OnDisk,
-            Replicas: ReplicaCount(spec), TextFields: spec.TextFields, Bm25K1: spec.Bm25K1, Bm25B: spec.Bm25B);
+            Replicas: ReplicaCount(spec), TextFields: spec.TextFields, Bm25K1: spec.Bm25K1, Bm25B: spec.Bm25B, Vectors: spec.Vectors);
 
     /// <summary>The shard count of a stored spec: specs written before sharding have none and mean one part.</summary>
     public static int ShardCount(IndexSpec spec) => Math.Max(1, spec.Shards);
@@ -101,18 +132,26 @@ internal static class IndexRules
     public static bool UsesShardGrains(IndexSpec spec) => ShardCount(spec) > 1 || ReplicaCount(spec) > 1;
 
     /// <summary>The engine options of an index.</summary>
-    public static HnswOptions ToOptions(IndexSpec spec) => new(
-        spec.Dimension,
-        spec.Distance switch
-        {
-            IndexDistance.Euclidean => DistanceKind.Euclidean,
-            IndexDistance.Dot => DistanceKind.Dot,
-            _ => DistanceKind.Cosine,
-        },
-        M: spec.M,
-        EfSearch: spec.EfSearch,
-        Quantization: spec.Quantization == IndexQuantization.Int8 ? QuantizationKind.Int8 : QuantizationKind.None,
-        Text: spec.TextFields is { Length: > 0 } fields
+    public static HnswOptions ToOptions(IndexSpec spec)
+    {
+        var text = spec.TextFields is { Length: > 0 } fields
             ? TextOf(fields, spec.Bm25K1 ?? Hnsw.Text.TextOptions.DefaultK1, spec.Bm25B ?? Hnsw.Text.TextOptions.DefaultB)
-            : null);
+            : null;
+        if (spec.Vectors is { Length: > 0 } named)
+        {
+            var spaces = new VectorSpaces(named.Select(v => new VectorSpace(v.Name, v.Dimension, ToEngine(v.Distance), ToEngine(v.Quantization))));
+            return HnswOptions.ForVectors(spaces, m: spec.M, efSearch: spec.EfSearch, text: text);
+        }
+        return new(spec.Dimension, ToEngine(spec.Distance), M: spec.M, EfSearch: spec.EfSearch, Quantization: ToEngine(spec.Quantization), Text: text);
+    }
+
+    private static DistanceKind ToEngine(IndexDistance distance) => distance switch
+    {
+        IndexDistance.Euclidean => DistanceKind.Euclidean,
+        IndexDistance.Dot => DistanceKind.Dot,
+        _ => DistanceKind.Cosine,
+    };
+
+    private static QuantizationKind ToEngine(IndexQuantization quantization) =>
+        quantization == IndexQuantization.Int8 ? QuantizationKind.Int8 : QuantizationKind.None;
 }

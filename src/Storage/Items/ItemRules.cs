@@ -37,14 +37,47 @@ internal static class ItemRules
     {
         converted = null;
         if (ItemIds.Check(item.Id) is { } badId) { return badId; }
-        // An item without a vector, to an index that has them: said as such, not as a dimension of 0.
-        var problem = item.Vector is null or [] && options.Dimension > 0 ? "vector is required" : options.CheckVector(item.Vector ?? []);
+        var problem = options.Vectors is { } named ? CheckNamed(item, named, options, out var vector) : CheckUnnamed(item, options, out vector);
         if (problem is not null) { return problem; }
         if (item.Metadata is { } metadata && CheckMetadata(metadata.Utf8.Span) is { } bad) { return bad; }
         // The metadata's array is kept as it is: no one can change it (ItemMetadata copies what it is given).
-        converted = new VectorItem(item.Id, item.Vector is null or [] ? [] : item.Vector.ToArray(), item.Metadata?.Array);
+        converted = new VectorItem(item.Id, vector!, item.Metadata?.Array);
         return null;
     }
+
+    private static string? CheckUnnamed(IndexItem item, HnswOptions options, out float[]? vector)
+    {
+        vector = null;
+        if (item.Vectors is { Count: > 0 }) { return "vectors: the index has no named vectors"; }
+        // An item without a vector, to an index that has them: said as such, not as a dimension of 0.
+        var problem = item.Vector is null or [] && options.Dimension > 0 ? "vector is required" : options.CheckVector(item.Vector ?? []);
+        if (problem is null) { vector = item.Vector is null or [] ? [] : item.Vector.ToArray(); }
+        return problem;
+    }
+
+    /// <summary>An item of an index with named vectors: one of each, by name, each by its own rule; the engine's vector
+    /// is their concatenation.</summary>
+    private static string? CheckNamed(IndexItem item, VectorSpaces named, HnswOptions options, out float[]? vector)
+    {
+        vector = null;
+        if (item.Vector is { Length: > 0 }) { return $"vector: the index has named vectors ({Names(named)}): give them in vectors"; }
+        if (item.Vectors is not { } given) { return $"vectors is required ({Names(named)})"; }
+        foreach (var name in given.Keys)
+        {
+            if (named.IndexOf(name) < 0) { return $"vectors: the index has no vector named '{name}' ({Names(named)})"; }
+        }
+        var parts = new float[named.Count][];
+        for (var i = 0; i < named.Count; i++)
+        {
+            if (!given.TryGetValue(named[i].Name, out var part) || part is null) { return $"vectors.{named[i].Name} is required"; }
+            if (options.Space(i).CheckVector(part) is { } problem) { return $"vectors.{named[i].Name}: {problem}"; }
+            parts[i] = part;
+        }
+        vector = named.Concat(parts);
+        return null;
+    }
+
+    private static string Names(VectorSpaces named) => string.Join(", ", named.Select(v => v.Name));
 
     /// <summary>Checks one search and returns it with its effective k and ef.</summary>
     /// <param name="query">The search.</param>
@@ -57,7 +90,8 @@ internal static class ItemRules
         if (query is null) { throw new InvalidIndexArgumentException($"{at ?? "search"}: missing search"); }
         try
         {
-            if (!TextRules.IsKeyword(query)) { CheckQuery(query.Vector, options); }
+            CheckUsing(query, options);
+            if (!TextRules.IsKeyword(query)) { CheckQuery(query.Vector, options, query.Using); }
         }
         catch (InvalidIndexArgumentException e) when (at is not null)
         {
@@ -70,11 +104,28 @@ internal static class ItemRules
     }
 
     /// <summary>Checks a query vector with the same rule, and in the same words, as stored vectors
-    /// (<see cref="HnswOptions.CheckVector"/>).</summary>
+    /// (<see cref="HnswOptions.CheckVector"/>): those of the named vector <paramref name="name"/> when the index has
+    /// named vectors (<see cref="CheckUsing"/> checked the name).</summary>
     /// <exception cref="InvalidIndexArgumentException">What is wrong with it.</exception>
-    public static void CheckQuery(float[]? vector, HnswOptions options)
+    public static void CheckQuery(float[]? vector, HnswOptions options, string? name = null)
     {
-        if (options.CheckQuery(vector ?? []) is { } problem) { throw new InvalidIndexArgumentException($"vector: {problem}"); }
+        var rule = options.Vectors is { } named && name is not null ? options.Space(named.IndexOf(name)) : options;
+        if (rule.CheckQuery(vector ?? []) is { } problem) { throw new InvalidIndexArgumentException($"vector: {problem}"); }
+    }
+
+    /// <summary>A search of an index with named vectors names one (<c>using</c>), even a keyword search, whose vector
+    /// half has none (so a search never depends on which vector is first); one of any other index names none.</summary>
+    /// <exception cref="InvalidIndexArgumentException">The name is missing, unknown, or given where there are none.</exception>
+    private static void CheckUsing(SearchQuery query, HnswOptions options)
+    {
+        if (options.Vectors is not { } named)
+        {
+            if (query.Using is not null) { throw new InvalidIndexArgumentException("using: the index has no named vectors"); }
+            return;
+        }
+        if (TextRules.IsKeyword(query) && query.Using is null) { return; }
+        if (query.Using is null) { throw new InvalidIndexArgumentException($"using is required: the index has named vectors ({Names(named)})"); }
+        if (named.IndexOf(query.Using) < 0) { throw new InvalidIndexArgumentException($"using: the index has no vector named '{query.Using}' ({Names(named)})"); }
     }
 
     /// <summary>The k a search uses: ≤ 0 means the default, more than the maximum means the maximum.</summary>
@@ -126,8 +177,19 @@ internal static class ItemRules
     /// <summary>Stored metadata as the contract's, without a copy (the engine never changes an item's array).</summary>
     public static ItemMetadata? Stored(byte[]? metadata) => metadata is null ? null : ItemMetadata.Own(metadata, wellFormed: true);
 
-    /// <summary>An engine item as a contract item, with or without its vector.</summary>
-    public static IndexItem ToContract(VectorItem item, bool includeVector) =>
+    /// <summary>An engine item as a contract item, with or without its vectors: with named vectors, one of each by
+    /// name (<paramref name="named"/>).</summary>
+    public static IndexItem ToContract(VectorItem item, bool includeVector, VectorSpaces? named)
+    {
+        if (named is null || !includeVector) { return ToWire(item, includeVector); }
+        var vectors = new Dictionary<string, float[]>(named.Count, StringComparer.Ordinal);
+        for (var i = 0; i < named.Count; i++) { vectors[named[i].Name] = named.Segment(item.Vector, i).ToArray(); }
+        return new(item.Id, [], Stored(item.Metadata), vectors);
+    }
+
+    /// <summary>An engine item as it goes to another part of the same index (a shard's grain): its vector as the engine
+    /// holds it (with named vectors, their concatenation), taken back by <see cref="FromChecked"/>.</summary>
+    public static IndexItem ToWire(VectorItem item, bool includeVector = true) =>
         new(item.Id, includeVector ? item.Vector : [], Stored(item.Metadata));
 
     /// <summary>A contract item already checked by <see cref="Check"/> as an engine item.</summary>

@@ -329,7 +329,10 @@ internal sealed class PartLog
                 throw Corrupt(location, $"snapshot {seq}: {e.Message}");
             }
         }
-        if (index.Options.Dimension != options.Dimension) { throw Corrupt(location, $"snapshot {seq} has dimension {index.Options.Dimension}"); }
+        if (index.Options.Dimension != options.Dimension || !Equals(index.Options.Vectors, options.Vectors))
+        {
+            throw Corrupt(location, $"snapshot {seq} has dimension {index.Options.Dimension}{(index.Options.Vectors is { } named ? $" and named vectors {string.Join(", ", named.Select(v => v.Name))}" : "")}");
+        }
         return index;
     }
 

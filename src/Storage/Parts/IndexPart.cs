@@ -226,7 +226,9 @@ internal sealed class IndexPart(HnswIndex index, PartLog log, PartCapacity capac
         : TextRules.IsKeyword(query)
             ? Array.ConvertAll(index.SearchText(query.Text!.Query, query.K, query.Text.Fields, FilterTranslation.ToEngine(query.Filter), cancellationToken),
                 h => new SearchHit(h.Id, float.NaN, ItemRules.Stored(h.Metadata), h.Score))
-            : Array.ConvertAll(index.Search(query.Vector, query.K, query.Ef ?? 0, FilterTranslation.ToEngine(query.Filter), cancellationToken),
+            : Array.ConvertAll(query.Using is { } vector
+                    ? index.Search(vector, query.Vector, query.K, query.Ef ?? 0, FilterTranslation.ToEngine(query.Filter), cancellationToken)
+                    : index.Search(query.Vector, query.K, query.Ef ?? 0, FilterTranslation.ToEngine(query.Filter), cancellationToken),
                 h => new SearchHit(h.Id, h.Distance, ItemRules.Stored(h.Metadata)));
 
     /// <summary>Searches this part has run since it was loaded, by its owner or directly (<see cref="TrySearchDirect"/>).</summary>

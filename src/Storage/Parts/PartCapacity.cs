@@ -21,7 +21,7 @@ internal sealed record PartCapacity(long MaxVectorBytes)
     {
         var fresh = batch.Select(item => item.Id).Where(id => !index.Contains(id)).Distinct(StringComparer.Ordinal).Count();
         if (fresh == 0) { return; }
-        var dimension = index.Options.Dimension;
+        var dimension = index.Options.VectorLength;
         var items = (long)index.Count + fresh;
         var maxItems = MaxItems(dimension, index.MaxCount);
         if (items > maxItems)

@@ -24,13 +24,16 @@ namespace Vectord.Storage.Snapshots;
 /// builds it from its items' metadata.</param>
 /// <param name="Bm25K1">BM25's k1 of the text fields; absent with them.</param>
 /// <param name="Bm25B">BM25's b of the text fields; absent with them.</param>
+/// <param name="Vectors">The index's named vectors (name, dimension, distance, quantization), in order; absent when it
+/// had none, as in snapshots taken before named vectors existed. <paramref name="Dimension"/> is then 0.</param>
 public sealed record SnapshotHeader(
     string Index, string Created, int Dimension, int M, int EfSearch, string Distance, int Parts, int[] Lengths, string ShardScheme,
     string? Quantization = null, bool OnDisk = false,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Replicas = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SnapshotTextField[]? TextFields = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Bm25K1 = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Bm25B = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Bm25B = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SnapshotVector[]? Vectors = null)
 {
     /// <summary>The header of a snapshot of the index <paramref name="index"/> with these parameters and part lengths,
     /// whose items were placed in the parts by <paramref name="shardScheme"/>.</summary>
@@ -42,7 +45,10 @@ public sealed record SnapshotHeader(
             lengths.Length, lengths, shardScheme, spec.Quantization.ToString().ToLowerInvariant(), spec.OnDisk,
             spec.Replicas > 1 ? spec.Replicas : null,
             spec.TextFields is { Length: > 0 } fields ? [.. fields.Select(f => new SnapshotTextField(f.Path, f.Language.ToString().ToLowerInvariant()))] : null,
-            spec.TextFields is { Length: > 0 } ? spec.Bm25K1 : null, spec.TextFields is { Length: > 0 } ? spec.Bm25B : null);
+            spec.TextFields is { Length: > 0 } ? spec.Bm25K1 : null, spec.TextFields is { Length: > 0 } ? spec.Bm25B : null,
+            spec.Vectors is { Length: > 0 } named
+                ? [.. named.Select(v => new SnapshotVector(v.Name, v.Dimension, v.Distance.ToString().ToLowerInvariant(), v.Quantization.ToString().ToLowerInvariant()))]
+                : null);
     }
 
     /// <summary>Items in the snapshot.</summary>
@@ -54,21 +60,18 @@ public sealed record SnapshotHeader(
     /// <exception cref="SnapshotFormatException">The header names a distance, quantization or language that is not one.</exception>
     public IndexSpec ToSpec(int shards)
     {
-        if (!Enum.TryParse<IndexDistance>(Distance, ignoreCase: true, out var distance) || !Enum.IsDefined(distance))
-        {
-            throw new SnapshotFormatException($"the header names an unknown distance \"{Distance}\"");
-        }
-        var quantization = IndexQuantization.None;
-        if (Quantization is not null && (!Enum.TryParse(Quantization, ignoreCase: true, out quantization) || !Enum.IsDefined(quantization)))
-        {
-            throw new SnapshotFormatException($"the header names an unknown quantization \"{Quantization}\"");
-        }
-        var textFields = TextFields?.Select(f => new IndexTextField(f.Key,
-            Enum.TryParse<IndexTextLanguage>(f.Language, ignoreCase: true, out var language) && Enum.IsDefined(language)
-                ? language
-                : throw new SnapshotFormatException($"the header names an unknown text language \"{f.Language}\""))).ToArray();
-        return new IndexSpec(Dimension, M, EfSearch, distance, shards, quantization, OnDisk, Replicas ?? 1, textFields, Bm25K1, Bm25B);
+        var distance = Parse<IndexDistance>(Distance, "distance");
+        var quantization = Quantization is null ? IndexQuantization.None : Parse<IndexQuantization>(Quantization, "quantization");
+        var textFields = TextFields?.Select(f => new IndexTextField(f.Key, Parse<IndexTextLanguage>(f.Language, "text language"))).ToArray();
+        var vectors = Vectors?.Select(v => new NamedVector(v.Name, v.Dimension, Parse<IndexDistance>(v.Distance, "distance"),
+            Parse<IndexQuantization>(v.Quantization, "quantization"))).ToArray();
+        return new IndexSpec(Dimension, M, EfSearch, distance, shards, quantization, OnDisk, Replicas ?? 1, textFields, Bm25K1, Bm25B, Vectors: vectors);
     }
+
+    private static T Parse<T>(string? text, string what) where T : struct, Enum =>
+        Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value)
+            ? value
+            : throw new SnapshotFormatException($"the header names an unknown {what} \"{text}\"");
 
     /// <summary>The time of <paramref name="created"/> as the header and the API write it.</summary>
     public static string Format(DateTimeOffset created) =>
@@ -79,6 +82,13 @@ public sealed record SnapshotHeader(
 /// <param name="Key">The field's path.</param>
 /// <param name="Language"><c>none</c> or <c>english</c>.</param>
 public sealed record SnapshotTextField(string Key, string Language);
+
+/// <summary>A named vector in a snapshot's header.</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="Dimension">Its length.</param>
+/// <param name="Distance"><c>cosine</c>, <c>euclidean</c> or <c>dot</c>.</param>
+/// <param name="Quantization"><c>none</c> or <c>int8</c>.</param>
+public sealed record SnapshotVector(string Name, int Dimension, string Distance, string Quantization);
 
 /// <summary>Serializer metadata of the snapshot header and the snapshot's description (snake_case).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
