@@ -74,7 +74,19 @@ public sealed class NamedVectorsConverter : JsonConverter<Dictionary<string, flo
         {
             string name = reader.GetString()!;
             reader.Read();
-            float[] vector = Vector.Read(ref reader, typeof(float[]), options) ?? throw new JsonException($"vectors.{name}: must be an array of numbers");
+            float[]? vector;
+            try
+            {
+                vector = Vector.Read(ref reader, typeof(float[]), options);
+            }
+            catch (JsonException e)
+            {
+                throw new JsonException($"vectors.{name}: {e.Message}", e);
+            }
+            if (vector is null)
+            {
+                throw new JsonException($"vectors.{name}: must be an array of numbers");
+            }
             if (!vectors.TryAdd(name, vector))
             {
                 throw new JsonException($"vectors.{name}: given twice");

@@ -251,7 +251,7 @@ public sealed class VectorBodyReaderTests
         static string[] Names<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) => [.. info.Properties.Select(p => p.Name)];
 
         string[] search = Names(GatewayJsonContext.Default.SearchRequest);
-        Assert.Equal(["vector", "k", "ef", "filter", "consistency", "text", "fusion", "alpha"], search);
+        Assert.Equal(["vector", "k", "ef", "filter", "consistency", "text", "fusion", "alpha", "using"], search);
         foreach (string name in search)
         {
             byte[] doubled = Encoding.UTF8.GetBytes($$"""{"{{name}}":null,"{{name}}":null}""");
