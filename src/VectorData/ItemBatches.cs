@@ -42,9 +42,11 @@ internal static class ItemBatches
     }
 
     /// <summary>An upper bound of the item's size as JSON: a character of the id other than printable ASCII may be
-    /// written as a six-character escape; the metadata is written as its bytes.</summary>
+    /// written as a six-character escape; the metadata is written as its bytes; a named vector takes its name (a
+    /// storage name, printable ASCII) and six characters of punctuation.</summary>
     public static long EstimateBytes(IndexItem item) =>
-        BytesPerItem + EscapedLength(item.Id) + (long)item.Vector.Length * BytesPerComponent + (item.Metadata?.Length ?? 0);
+        BytesPerItem + EscapedLength(item.Id) + (long)item.Vector.Length * BytesPerComponent + (item.Metadata?.Length ?? 0)
+        + (item.Vectors?.Sum(v => 6 + EscapedLength(v.Key) + ((long)v.Value.Length * BytesPerComponent)) ?? 0);
 
     private static long EscapedLength(string text)
     {

@@ -9,17 +9,19 @@ namespace Vectord.VectorData;
 /// <summary>
 /// Maps records (POCOs or dynamic dictionaries, through the collection's model) to items and back: the key to the
 /// item id (<see cref="ItemIds"/>), the data properties to the metadata JSON object keyed by storage name (a null
-/// value is written as JSON <c>null</c>), the one vector property to the item's vector (a model without one: items
-/// without a vector).
+/// value is written as JSON <c>null</c>), the one vector property to the item's vector, several to its named vectors
+/// by storage name (a model without one: items without a vector).
 /// </summary>
 internal sealed class RecordMapper<TRecord>(CollectionModel model)
     where TRecord : class
 {
     private static readonly JsonSerializerOptions JsonOptions = JsonSerializerOptions.Default;
 
-    /// <summary>The item for <paramref name="record"/>; <paramref name="generated"/> is its vector when the collection
-    /// generates embeddings. A Guid key marked auto-generated and left empty gets a new Guid, set on the record.</summary>
-    public IndexItem ToItem(TRecord record, Embedding<float>? generated)
+    /// <summary>The item for <paramref name="record"/>: its vector, or with several vector properties one of each by
+    /// storage name (an index with named vectors), or none. <paramref name="generated"/> gives a vector property's
+    /// generated embedding, or null where the property holds its vector. A Guid key marked auto-generated and left
+    /// empty gets a new Guid, set on the record.</summary>
+    public IndexItem ToItem(TRecord record, Func<VectorPropertyModel, Embedding<float>?> generated)
     {
         var keyProperty = model.KeyProperty;
         var key = keyProperty.GetValueAsObject(record);
@@ -32,42 +34,55 @@ internal sealed class RecordMapper<TRecord>(CollectionModel model)
         {
             throw new InvalidOperationException($"key property '{keyProperty.ModelName}' of a {typeof(TRecord).Name} is null");
         }
-        if (model.VectorProperties.Count == 0)
+        var id = ItemIds.Format(key);
+        return model.VectorProperties.Count switch
         {
-            return new IndexItem(ItemIds.Format(key), [], WriteMetadata(record));   // a model without vectors
-        }
-        var vectorProperty = model.VectorProperty;
-        var vector = (generated is null ? vectorProperty.GetValueAsObject(record) : generated) switch
+            0 => new IndexItem(id, [], WriteMetadata(record)),
+            1 => new IndexItem(id, VectorOf(record, model.VectorProperty, generated), WriteMetadata(record)),
+            _ => new IndexItem(id, [], WriteMetadata(record),
+                model.VectorProperties.ToDictionary(p => p.StorageName, p => VectorOf(record, p, generated), StringComparer.Ordinal)),
+        };
+    }
+
+    private static float[] VectorOf(TRecord record, VectorPropertyModel property, Func<VectorPropertyModel, Embedding<float>?> generated) =>
+        ((object?)generated(property) ?? property.GetValueAsObject(record)) switch
         {
             float[] array => array,
             ReadOnlyMemory<float> memory => ToArray(memory),
             Embedding<float> embedding => ToArray(embedding.Vector),
-            null => throw new InvalidOperationException($"vector property '{vectorProperty.ModelName}' of a {typeof(TRecord).Name} is null"),
+            null => throw new InvalidOperationException($"vector property '{property.ModelName}' of a {typeof(TRecord).Name} is null"),
             var other => throw new InvalidOperationException(
-                $"vector property '{vectorProperty.ModelName}' holds a {other.GetType().Name}; Vectord stores {VectordModelBuilder.SupportedVectorTypes}"),
+                $"vector property '{property.ModelName}' holds a {other.GetType().Name}; Vectord stores {VectordModelBuilder.SupportedVectorTypes}"),
         };
-        return new IndexItem(ItemIds.Format(key), vector, WriteMetadata(record));
-    }
 
-    /// <summary>The record an item stands for; its vector property is set only when <paramref name="vector"/> is given.</summary>
-    public TRecord FromItem(string id, float[]? vector, ItemMetadata? metadata)
+    /// <summary>The record an item stands for; its vector properties are set only when <paramref name="vectors"/> is
+    /// given (the item as read with its vectors).</summary>
+    public TRecord FromItem(string id, IndexItem? vectors, ItemMetadata? metadata)
     {
         var record = model.CreateRecord<TRecord>();
         model.KeyProperty.SetValueAsObject(record, ItemIds.Parse(id, model.KeyProperty.Type));
-        if (vector is not null && model.VectorProperties.Count > 0)
+        if (vectors is not null)
         {
-            var property = model.VectorProperty;
-            var type = Nullable.GetUnderlyingType(property.Type) ?? property.Type;
-            property.SetValueAsObject(record,
-                type == typeof(ReadOnlyMemory<float>) ? new ReadOnlyMemory<float>(vector)
-                : type == typeof(Embedding<float>) ? new Embedding<float>(vector)
-                : vector);
+            foreach (var property in model.VectorProperties)
+            {
+                var vector = model.VectorProperties.Count == 1 ? vectors.Vector : vectors.Vectors?.GetValueOrDefault(property.StorageName);
+                if (vector is { Length: > 0 }) { SetVector(record, property, vector); }
+            }
         }
         if (metadata is not null)
         {
             ReadMetadata(record, metadata);
         }
         return record;
+    }
+
+    private static void SetVector(TRecord record, VectorPropertyModel property, float[] vector)
+    {
+        var type = Nullable.GetUnderlyingType(property.Type) ?? property.Type;
+        property.SetValueAsObject(record,
+            type == typeof(ReadOnlyMemory<float>) ? new ReadOnlyMemory<float>(vector)
+            : type == typeof(Embedding<float>) ? new Embedding<float>(vector)
+            : vector);
     }
 
     private ItemMetadata WriteMetadata(TRecord record)

@@ -42,11 +42,15 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
         _model = model;
         _mapper = new RecordMapper<TRecord>(model);
         Name = name;
-        // A model without a vector property is an index whose items carry none (dimension 0).
-        var vector = model.VectorProperties.Count == 0 ? null : model.VectorProperty;
+        // A model without a vector property is an index whose items carry none (dimension 0); one with several, an
+        // index with named vectors, named by their storage names.
+        var vector = model.VectorProperties.Count == 1 ? model.VectorProperty : null;
         IndexTextField[] textFields = [.. model.DataProperties.Where(p => p.IsFullTextIndexed).Select(p => new IndexTextField(p.StorageName))];
+        NamedVector[]? named = model.VectorProperties.Count > 1
+            ? [.. model.VectorProperties.Select(p => new NamedVector(p.StorageName, p.Dimensions, Distances.ToIndex(p.DistanceFunction)))]
+            : null;
         _spec = new IndexSpec(vector?.Dimensions ?? 0, Distance: Distances.ToIndex(vector?.DistanceFunction), Shards: shards,
-            Replicas: replicas, TextFields: textFields.Length == 0 ? null : textFields);
+            Replicas: replicas, TextFields: textFields.Length == 0 ? null : textFields, Vectors: named);
         _metadata = new VectorStoreCollectionMetadata { VectorStoreSystemName = StoreErrors.SystemName, CollectionName = name };
     }
 
@@ -88,7 +92,7 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
             var items = await ItemsByIdAsync(chunk, vectors, cancellationToken).ConfigureAwait(false);
             foreach (var item in items)
             {
-                yield return _mapper.FromItem(item.Id, vectors ? item.Vector : null, item.Metadata);
+                yield return _mapper.FromItem(item.Id, vectors ? item : null, item.Metadata);
             }
         }
     }
@@ -120,7 +124,7 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
                 var page = await Run("Query", () => _transport.QueryAsync(Name, ordered, cancellationToken)).ConfigureAwait(false);
                 foreach (var item in page.Items)
                 {
-                    yield return _mapper.FromItem(item.Id, vectors ? item.Vector : null, item.Metadata);
+                    yield return _mapper.FromItem(item.Id, vectors ? item : null, item.Metadata);
                 }
                 if (page.Items.Length < ordered.Limit) { yield break; }
             }
@@ -135,7 +139,7 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
             foreach (var item in page.Items)
             {
                 if (skip > 0) { skip--; continue; }
-                yield return _mapper.FromItem(item.Id, vectors ? item.Vector : null, item.Metadata);
+                yield return _mapper.FromItem(item.Id, vectors ? item : null, item.Metadata);
                 if (--left == 0) { yield break; }
             }
             after = page.Next;
@@ -177,14 +181,13 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
         ArgumentNullException.ThrowIfNull(records);
         var list = records as IReadOnlyList<TRecord> ?? [.. records];
         if (list.Count == 0) { return; }
-        IReadOnlyList<Embedding<float>>? generated = null;
-        var vectorProperty = _model.VectorProperties.Count == 0 ? null : _model.VectorProperty;
-        if (vectorProperty is not null && !VectordModelBuilder.IsNativeVectorType(vectorProperty.Type))
+        var generated = new Dictionary<VectorPropertyModel, GeneratedEmbeddings<Embedding<float>>>();
+        foreach (var vectorProperty in _model.VectorProperties.Where(p => !VectordModelBuilder.IsNativeVectorType(p.Type)))
         {
-            generated = (GeneratedEmbeddings<Embedding<float>>)await vectorProperty.GenerateEmbeddingsAsync(
+            generated[vectorProperty] = (GeneratedEmbeddings<Embedding<float>>)await vectorProperty.GenerateEmbeddingsAsync(
                 list.Select(vectorProperty.GetValueAsObject), cancellationToken).ConfigureAwait(false);
         }
-        IndexItem[] items = [.. list.Select((record, i) => _mapper.ToItem(record, generated?[i]))];
+        IndexItem[] items = [.. list.Select((record, i) => _mapper.ToItem(record, p => generated.TryGetValue(p, out var embeddings) ? embeddings[i] : null))];
         await Run("Upsert", () => _transport.AddAsync(Name, items, cancellationToken)).ConfigureAwait(false);
     }
 
@@ -199,7 +202,7 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
         var vectorProperty = _model.GetVectorPropertyOrSingle(options);
         var vector = await SearchVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
         var filter = options.Filter is null ? null : new FilterTranslator().Translate(options.Filter, _model);
-        var query = new SearchQuery(vector, top + options.Skip, Filter: filter);
+        var query = new SearchQuery(vector, top + options.Skip, Filter: filter, Using: Using(vectorProperty));
         var hits = (await Run("Search", () => _transport.SearchAsync(Name, query, cancellationToken)).ConfigureAwait(false))
             .Skip(options.Skip)
             .Select(hit => (Hit: hit, Score: Distances.ToScore(vectorProperty.DistanceFunction, hit.Distance)))
@@ -231,7 +234,7 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
         var filter = options.Filter is null ? null : new FilterTranslator().Translate(options.Filter, _model);
         var words = string.Join(' ', keywords.Where(k => !string.IsNullOrWhiteSpace(k)));
         var query = new SearchQuery(vector, top + options.Skip, Filter: filter,
-            Text: words.Length == 0 ? null : new TextQuery(words, [textProperty.StorageName]));
+            Text: words.Length == 0 ? null : new TextQuery(words, [textProperty.StorageName]), Using: Using(vectorProperty));
         var hits = (await Run("HybridSearch", () => _transport.SearchAsync(Name, query, cancellationToken)).ConfigureAwait(false))
             .Skip(options.Skip)
             .Select(hit => (Hit: hit, Score: hit.Score is { } fused ? (double)fused : Distances.ToScore(vectorProperty.DistanceFunction, hit.Distance)))
@@ -261,7 +264,7 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
     {
         var withVectors = vectors && hits.Length > 0
             ? (await ItemsByIdAsync([.. hits.Select(h => h.Hit.Id)], true, cancellationToken).ConfigureAwait(false))
-                .ToDictionary(item => item.Id, item => item.Vector, StringComparer.Ordinal)
+                .ToDictionary(item => item.Id, StringComparer.Ordinal)
             : null;
         foreach (var (hit, score) in hits)
         {
@@ -286,6 +289,10 @@ public class VectordCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRec
         var query = new ItemQuery(ItemFilter.All(Where.HasId(ids)), ids.Length, After: null, IncludeVectors: vectors);
         return (await Run("Get", () => _transport.QueryAsync(Name, query, cancellationToken)).ConfigureAwait(false)).Items;
     }
+
+    /// <summary>The named vector a search by <paramref name="property"/> uses: its storage name when the index has
+    /// named vectors (a model with several vector properties), else none.</summary>
+    private string? Using(VectorPropertyModel property) => _model.VectorProperties.Count > 1 ? property.StorageName : null;
 
     private bool WantVectors(bool includeVectors) =>
         includeVectors && _model.EmbeddingGenerationRequired

@@ -5,12 +5,13 @@ using Microsoft.Extensions.VectorData.ProviderServices;
 
 namespace Vectord.VectorData;
 
-/// <summary>Builds and checks a collection's model: one key of a type <see cref="ItemIds"/> maps, at most one
-/// vector (an index holds one vector per item, or none), data properties that JSON metadata can carry.</summary>
+/// <summary>Builds and checks a collection's model: one key of a type <see cref="ItemIds"/> maps, any number of vectors
+/// (one: the index's vector; several: its named vectors; none: items without a vector), data properties that JSON
+/// metadata can carry.</summary>
 internal sealed class VectordModelBuilder() : CollectionModelBuilder(new CollectionModelBuildingOptions
 {
     RequiresAtLeastOneVector = false,
-    SupportsMultipleVectors = false,
+    SupportsMultipleVectors = true,
 })
 {
     /// <summary>The vector types stored natively; others need an embedding generator.</summary>
