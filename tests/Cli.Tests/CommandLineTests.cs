@@ -187,6 +187,30 @@ public sealed class CommandLineTests(NodeFixture node)
     }
 
     [Fact]
+    public async Task Search_uses_a_named_vector_and_info_shows_them()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var index = "named-" + Guid.NewGuid().ToString("N")[..12];
+        await node.Client.CreateIndexAsync(index, new IndexSpec(0, Vectors: [new("title", 2, IndexDistance.Euclidean), new("image", 3, IndexDistance.Euclidean)]), ct);
+        await node.Client.AddAsync(index, [
+            new IndexItem("fox", [], """{"n":1}""", new() { ["title"] = [0, 0], ["image"] = [9, 9, 9] }),
+            new IndexItem("dog", [], """{"n":2}""", new() { ["title"] = [5, 5], ["image"] = [0, 0, 1] })], ct);
+
+        var byTitle = await node.RunAsync("search", index, "--vector", "[0.1,0]", "--using", "title", "-k", "1");
+        var byImage = await node.RunAsync("search", index, "--id", "dog", "--using", "image", "-k", "1");
+        var noUsing = await node.RunAsync("search", index, "--id", "dog");
+        var info = await node.RunAsync("info", index);
+
+        Assert.True(byTitle.Exit == ExitCodes.Success, byTitle.ToString());
+        Assert.Matches(@"1\s*│\s*fox\s*│", byTitle.Output);
+        Assert.True(byImage.Exit == ExitCodes.Success, byImage.ToString());
+        Assert.Matches(@"1\s*│\s*dog\s*│\s*0\s", byImage.Output);
+        Assert.True(noUsing.Exit == ExitCodes.Failure, noUsing.ToString());
+        Assert.Contains("the index has named vectors (title, image): give --using", noUsing.Output, StringComparison.Ordinal);
+        Assert.Matches(@"named vectors\s+title \(2, euclidean, none\), image \(3, euclidean, none\)", info.Output);
+    }
+
+    [Fact]
     public async Task Text_fields_makes_fields_of_an_index_searchable_and_info_shows_them()
     {
         var ct = TestContext.Current.CancellationToken;

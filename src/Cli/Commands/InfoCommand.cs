@@ -35,6 +35,9 @@ internal sealed class InfoCommand(CliContext context) : ServiceCommand<InfoSetti
                      ("text fields", p.TextFields is { Length: > 0 } fields
                          ? string.Join(", ", fields.Select(f => $"{f.Path} ({TextFieldNames.Format(f.Language)})"))
                          : "none"),
+                     ("named vectors", p.Vectors is { Length: > 0 } named
+                         ? string.Join(", ", named.Select(v => $"{v.Name} ({v.Dimension}, {DistanceNames.Format(v.Distance)}, {QuantizationNames.Format(v.Quantization)})"))
+                         : "none"),
                  })
         {
             grid.AddRow($"[bold]{key}[/]", Markup.Escape(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""));

@@ -63,6 +63,11 @@ internal sealed class SearchSettings : ServiceSettings
     [Description("The vector list's weight in weighted fusion, 0 to 1 (default 0.5)")]
     public float? Alpha { get; init; }
 
+    /// <summary>The named vector searched, in an index with named vectors.</summary>
+    [CommandOption("--using <NAME>")]
+    [Description("The named vector to search by, in an index with named vectors (with --id, that vector of the item)")]
+    public string? Using { get; init; }
+
     /// <summary>Which copies of a replicated index may answer.</summary>
     [CommandOption("--consistency <C>")]
     [Description("any (default: any ready copy of each shard, at most one acknowledged write batch behind) or primary (the primaries: every acknowledged write)")]
@@ -160,15 +165,21 @@ internal sealed class SearchCommand(CliContext context) : ServiceCommand<SearchS
         {
             var vector = settings.Vector is not null
                 ? SearchSettings.ParseVector(settings.Vector)!
-                : (await client.GetItemAsync(settings.Name, settings.Id!, cancellationToken).ConfigureAwait(false)
-                    ?? throw new CliException($"index {settings.Name} has no item {settings.Id}")).Vector;
+                : VectorOf(await client.GetItemAsync(settings.Name, settings.Id!, cancellationToken).ConfigureAwait(false)
+                    ?? throw new CliException($"index {settings.Name} has no item {settings.Id}"), settings.Using);
             var query = new SearchQuery(vector, settings.K, settings.Ef, filter, consistency, text, FusionNames.Parse(settings.Fusion, "--fusion"),
-                settings.Alpha);
+                settings.Alpha, settings.Using);
             hits = await client.SearchAsync(settings.Name, query, cancellationToken).ConfigureAwait(false);
         }
         Console.Write(Table(hits, scored: text is not null));
         return ExitCodes.Success;
     }
+
+    /// <summary>The vector of a stored item to search near: its one vector, or its named vector <paramref name="name"/>.</summary>
+    private static float[] VectorOf(IndexItem item, string? name) =>
+        item.Vectors is not { } named ? item.Vector
+        : name is null ? throw new CliException($"the index has named vectors ({string.Join(", ", named.Keys)}): give --using")
+        : named.GetValueOrDefault(name) ?? throw new CliException($"the index has no vector named '{name}' ({string.Join(", ", named.Keys)})");
 
     /// <summary>The hits as a table: rank, id, the score when words were searched, the distance (blank for an item
     /// found by its words only), metadata.</summary>
