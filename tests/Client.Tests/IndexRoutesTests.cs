@@ -53,6 +53,30 @@ public sealed class IndexRoutesTests(NodeFixture node)
     }
 
     [Fact]
+    public async Task An_index_with_named_vectors_round_trips_its_vectors_and_searches_by_name()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string name = NodeFixture.NewName("named");
+        NamedVector[] vectors = [new("title", 2, IndexDistance.Euclidean), new("image", 3, IndexDistance.Dot, IndexQuantization.Int8)];
+        IndexInfo created = await _client.CreateIndexAsync(name, new IndexSpec(0, Vectors: vectors), ct);
+        Assert.Equal(vectors, created.Vectors);
+        Assert.Equal(vectors, (await _client.GetIndexAsync(name, ct)).Vectors);
+        await _client.AddAsync(name, [
+            new IndexItem("a", [], null, new() { ["title"] = [0, 0], ["image"] = [1, 0, 0] }),
+            new IndexItem("b", [], null, new() { ["title"] = [3, 0], ["image"] = [0, 2, 0] })], ct);
+
+        IndexItem? b = await _client.GetItemAsync(name, "b", ct);
+        Assert.Equal([3f, 0f], b!.Vectors!["title"]);
+        Assert.Equal([0f, 2f, 0f], b.Vectors["image"]);
+        Assert.Equal("a", (await _client.SearchAsync(name, new SearchQuery([0.5f, 0], K: 1, Using: "title"), ct))[0].Id);
+        Assert.Equal("b", (await _client.SearchAsync(name, new SearchQuery([0, 1, 0], K: 1, Using: "image"), ct))[0].Id);
+        var page = await _client.QueryItemsAsync(name, new ItemQuery(IncludeVectors: true), ct);
+        Assert.Equal([1f, 0f, 0f], page.Items[0].Vectors!["image"]);
+        var missing = await Assert.ThrowsAsync<InvalidIndexArgumentException>(() => _client.SearchAsync(name, new SearchQuery([0, 1, 0]), ct));
+        Assert.Equal(400, missing.Status);
+    }
+
+    [Fact]
     public async Task Text_fields_added_to_an_index_are_searchable_by_words_and_a_wrong_one_is_its_typed_error()
     {
         var ct = TestContext.Current.CancellationToken;
