@@ -243,6 +243,37 @@ public sealed class DashboardTests(AuthSiloFixture fixture, Browser browser) : I
     }
 
     [Fact]
+    public async Task Find_similar_searches_by_the_named_vector_chosen()
+    {
+        string name = Names.New("named");
+        using (var created = await Silo.Api.PostAsJsonAsync("vectors/index",
+            new { name, vectors = new { title = new { dimension = 2, distance = "euclidean" }, image = new { dimension = 2, distance = "euclidean" } } },
+            TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        // By title a is nearest b; by image a is nearest c.
+        await Silo.AddAsync(name,
+            new { id = "a", vectors = new { title = new[] { 0f, 0f }, image = new[] { 0f, 0f } } },
+            new { id = "b", vectors = new { title = new[] { 1f, 0f }, image = new[] { 9f, 0f } } },
+            new { id = "c", vectors = new { title = new[] { 9f, 0f }, image = new[] { 1f, 0f } } });
+
+        await using var tab = await browser.OpenAsync(Silo.BaseAddress);
+        await tab.SignInAsync(Silo.AdminToken);
+        var page = tab.Page;
+        await page.GotoAsync($"/dashboard/#/index/{name}");
+        await Expect(page.Locator("#params")).ToContainTextAsync("\"image\"");
+        var neighbours = page.Locator("#neighbours tbody tr .neighbour-id");
+        await page.Locator("#using").SelectOptionAsync("title");
+        await page.Locator("#item-table tbody tr[data-id='a'] .find-similar").ClickAsync();
+        await Expect(neighbours).ToHaveTextAsync(["a", "b", "c"]);
+        await page.Locator("#using").SelectOptionAsync("image");
+        await page.Locator("#item-table tbody tr[data-id='a'] .find-similar").ClickAsync();
+        await Expect(neighbours).ToHaveTextAsync(["a", "c", "b"]);
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
     public async Task Deleting_an_item_with_an_awkward_id_deletes_that_item_only()
     {
         string name = Names.New("awkward");

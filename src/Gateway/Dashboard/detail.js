@@ -1,7 +1,7 @@
 // One index: its parameters, each copy of each shard (where it lives, its role, how far it has followed the shard's
 // log), an item browser paged with `next`, metadata pretty-printed, "find similar" from any item, and item deletion.
 // An index with text fields also gets a box for words: searched alone (BM25), or with "find similar" (hybrid). An
-// index without vectors (dimension 0) has no "find similar".
+// index without vectors (dimension 0) has no "find similar"; one with named vectors a choice of the vector it uses.
 import { get, post, enc } from "./api.js";
 import { h, errorBox, fmt, pretty } from "./ui.js";
 
@@ -21,7 +21,9 @@ export async function detail({ main, onStop }, name) {
     h("input", { id: "text-query", type: "search", placeholder: "words in the text fields", size: 40 }), " ",
     h("button", { id: "text-search-button", type: "submit" }, "Search words"),
     h("span", { class: "muted" }, " — with words here, “Find similar” is a hybrid search"));
-  main.replaceChildren(h("h1", {}, `Index ${name}`), message, info, shards, words, similar, h("h2", {}, "Items"), items);
+  const vectorChoice = h("select", { id: "using", title: "The named vector “Find similar” searches by" });
+  const usingRow = h("p", { id: "using-row", hidden: true }, h("label", { for: "using" }, "Find similar by "), vectorChoice);
+  main.replaceChildren(h("h1", {}, `Index ${name}`), message, info, shards, words, usingRow, similar, h("h2", {}, "Items"), items);
 
   let index;
   try {
@@ -33,7 +35,10 @@ export async function detail({ main, onStop }, name) {
   const params = Object.entries(index.params).map(([k, v]) =>
     h("tr", {}, h("th", {}, k), h("td", {}, typeof v === "object" && v !== null ? JSON.stringify(v) : String(v))));
   words.hidden = !index.params.text_fields;
-  const vectors = index.params.dimension > 0;
+  const named = index.params.vectors ? Object.keys(index.params.vectors) : [];
+  vectorChoice.replaceChildren(...named.map((v) => h("option", { value: v }, v)));
+  usingRow.hidden = named.length === 0;
+  const vectors = index.params.dimension > 0 || named.length > 0;
   if (!vectors) words.lastChild.hidden = true;   // no "find similar" to pair the words with
   info.replaceChildren(h("table", { id: "params" }, h("tbody", {}, params,
     h("tr", {}, h("th", {}, "length"), h("td", { id: "index-length" }, fmt(index.length))))));
@@ -85,7 +90,9 @@ export async function detail({ main, onStop }, name) {
     similar.replaceChildren(h("p", { class: "muted" }, `Searching near ${id}…`));
     try {
       const item = await get(`${base}/items/${enc(id)}`);
-      const found = await post(`${base}/search`, text ? { vector: item.vector, k: 10, text: { query: text } } : { vector: item.vector, k: 10 });
+      const by = usingRow.hidden ? {} : { using: vectorChoice.value };
+      const vector = usingRow.hidden ? item.vector : item.vectors[vectorChoice.value];
+      const found = await post(`${base}/search`, text ? { vector, k: 10, text: { query: text }, ...by } : { vector, k: 10, ...by });
       showResults(text ? `Nearest to ${id} and matching “${text}”` : `Nearest to ${id}`, found.results, !!text);
     } catch (e) {
       similar.replaceChildren(errorBox(e, `Finding items similar to ${id}`));
