@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using Vectord.Bench.Common;
 using Vectord.Bench.Modes;
 
-IBenchMode[] modes = [new AnnMode(), new StorageMode(), new IngestMode(), new RestartMode(), new ConcurrentMode(), new HttpMode(), new ImportMode(), new ShardsMode(), new MixedMode(), new FilterMode(), new SnapshotMode(), new TenantsMode(), new FailoverMode(), new HybridMode()];
+IBenchMode[] modes = [new AnnMode(), new StorageMode(), new IngestMode(), new RestartMode(), new ConcurrentMode(), new HttpMode(), new ImportMode(), new ShardsMode(), new MixedMode(), new FilterMode(), new SnapshotMode(), new TenantsMode(), new FailoverMode(), new HybridMode(), new NamedMode()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {

@@ -30,10 +30,18 @@ internal sealed class SearchMeasurement
 
     /// <summary>Warms up (at least 200 untimed queries and 0.3 s, see <see cref="Timing.WarmUp"/>), then runs every
     /// query once on the calling thread, timing each and the whole pass.</summary>
-    public static SearchMeasurement Run(HnswIndex index, float[][] queries, int k, int ef, CancellationToken cancellationToken)
+    public static SearchMeasurement Run(HnswIndex index, float[][] queries, int k, int ef, CancellationToken cancellationToken) =>
+        Run(query => index.Search(query, k, ef), queries, cancellationToken);
+
+    /// <summary>As <see cref="Run(HnswIndex, float[][], int, int, CancellationToken)"/>, by the named vector
+    /// <paramref name="vector"/> of an index with named vectors.</summary>
+    public static SearchMeasurement Run(HnswIndex index, string vector, float[][] queries, int k, int ef, CancellationToken cancellationToken) =>
+        Run(query => index.Search(vector, query, k, ef, null, CancellationToken.None), queries, cancellationToken);
+
+    private static SearchMeasurement Run(Func<float[], Hnsw.SearchHit[]> search, float[][] queries, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfZero(queries.Length);
-        Timing.WarmUp(q => index.Search(queries[q], k, ef), queries.Length, minCalls: 200, minSeconds: 0.3);
+        Timing.WarmUp(q => search(queries[q]), queries.Length, minCalls: 200, minSeconds: 0.3);
         var hits = new Hnsw.SearchHit[queries.Length][];
         var latencies = new double[queries.Length];
         var start = Stopwatch.GetTimestamp();
@@ -41,7 +49,7 @@ internal sealed class SearchMeasurement
         {
             cancellationToken.ThrowIfCancellationRequested();
             var before = Stopwatch.GetTimestamp();
-            hits[q] = index.Search(queries[q], k, ef);
+            hits[q] = search(queries[q]);
             latencies[q] = Stopwatch.GetElapsedTime(before).TotalSeconds;
         }
         return new SearchMeasurement(hits, latencies, Stopwatch.GetElapsedTime(start).TotalSeconds);
