@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Vectord;
@@ -14,12 +13,10 @@ public static class IndexNames
     /// <summary>The message for a name that breaks the rule.</summary>
     public const string InvalidMessage = "invalid index name: 1-128 characters of A-Z a-z 0-9 . _ -, the first a letter or digit";
 
-    private static readonly SearchValues<char> Allowed =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+    private static readonly NameRule Rule = new(MaxLength, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
 
     /// <summary>True when <paramref name="name"/> follows the rule.</summary>
-    public static bool IsValid([NotNullWhen(true)] string? name) =>
-        name is { Length: > 0 and <= MaxLength } && char.IsAsciiLetterOrDigit(name[0]) && !name.AsSpan().ContainsAnyExcept(Allowed);
+    public static bool IsValid([NotNullWhen(true)] string? name) => Rule.IsValid(name);
 
     /// <summary>Refuses a name that breaks the rule.</summary>
     /// <exception cref="InvalidIndexArgumentException">With <see cref="InvalidMessage"/>.</exception>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Vectord;
@@ -13,10 +12,8 @@ public static class VectorNames
     /// <summary>The message for a name that breaks the rule.</summary>
     public const string InvalidMessage = "a vector name is 1-64 characters of A-Z a-z 0-9 _ -, the first a letter or digit";
 
-    private static readonly SearchValues<char> Allowed =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+    private static readonly NameRule Rule = new(MaxLength, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 
     /// <summary>True when <paramref name="name"/> follows the rule.</summary>
-    public static bool IsValid([NotNullWhen(true)] string? name) =>
-        name is { Length: > 0 and <= MaxLength } && char.IsAsciiLetterOrDigit(name[0]) && !name.AsSpan().ContainsAnyExcept(Allowed);
+    public static bool IsValid([NotNullWhen(true)] string? name) => Rule.IsValid(name);
 }

@@ -200,8 +200,10 @@ public sealed class CommandLineTests(NodeFixture node)
         var byImage = await node.RunAsync("search", index, "--id", "dog", "--using", "image", "-k", "1");
         var noUsing = await node.RunAsync("search", index, "--id", "dog");
         var info = await node.RunAsync("info", index);
+        var indexes = await node.RunAsync("indexes");
 
         Assert.True(byTitle.Exit == ExitCodes.Success, byTitle.ToString());
+        Assert.Matches($@"{index}\s*│\s*title:2 image:3\s*│\s*euclidean", indexes.Output);
         Assert.Matches(@"1\s*│\s*fox\s*│", byTitle.Output);
         Assert.True(byImage.Exit == ExitCodes.Success, byImage.ToString());
         Assert.Matches(@"1\s*│\s*dog\s*│\s*0\s", byImage.Output);

@@ -21,7 +21,11 @@ internal sealed class IndexesCommand(CliContext context) : ServiceCommand<Servic
             {
                 continue;
             }
-            table.AddRow(Markup.Escape(name), Figures.Number(index.Dimension), DistanceNames.Format(index.Distance),
+            // Named vectors show as their names and dimensions (title:384 image:512).
+            var dimension = index.Vectors is { Length: > 0 } named
+                ? Markup.Escape(string.Join(" ", named.Select(v => $"{v.Name}:{Figures.Number(v.Dimension)}")))
+                : Figures.Number(index.Dimension);
+            table.AddRow(Markup.Escape(name), dimension, DistanceNames.Format(index.Distance),
                 Figures.Number(index.Shards), Figures.Number(index.Replicas), Figures.Number(index.Length));
         }
         Console.Write(table);
