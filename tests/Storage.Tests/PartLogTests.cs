@@ -117,15 +117,22 @@ public sealed class PartLogTests : IDisposable
         Assert.Equal(part.Log.Seq, again.Log.Seq);
     }
 
+    /// <summary>The workload's 4-component vectors as two named vectors of 2 (the engine takes their concatenation).</summary>
+    private static readonly HnswOptions Named = HnswOptions.ForVectors(new VectorSpaces([
+        new VectorSpace("left", 2, DistanceKind.Euclidean), new VectorSpace("right", 2, DistanceKind.Euclidean)]));
+
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_crash_between_any_two_storage_calls_loses_no_acknowledged_write(bool callTookEffect)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task A_crash_between_any_two_storage_calls_loses_no_acknowledged_write(bool callTookEffect, bool named)
     {
         // Count the storage calls of a full run, then crash at each of them in turn: before the call takes effect,
         // or right after it did but before the caller heard back.
+        var options = named ? Named : Options;
         var counting = new CrashingStore(_store, crashAt: int.MaxValue, callTookEffect);
-        var reference = await OpenAsync(counting, _location);
+        var reference = await OpenAsync(counting, _location, options: options);
         var referenceSnapshots = new BackgroundSnapshots();
         foreach (var step in Workload()) { await step(reference); await referenceSnapshots.AfterWriteAsync(reference); }
         await referenceSnapshots.FinishAsync(reference);
@@ -140,7 +147,7 @@ public sealed class PartLogTests : IDisposable
             Dictionary<string, float[]>? inFlight = null;
             try
             {
-                var part = await OpenAsync(store, location);
+                var part = await OpenAsync(store, location, options: options);
                 var snapshots = new BackgroundSnapshots();
                 foreach (var step in Workload())
                 {
@@ -166,7 +173,7 @@ public sealed class PartLogTests : IDisposable
                 // crashed here
             }
 
-            var recovered = Contents((await OpenAsync(_store, location)).Index);
+            var recovered = Contents((await OpenAsync(_store, location, options: options)).Index);
             Assert.True(Same(recovered, acknowledged) || (inFlight is not null && Same(recovered, inFlight)),
                 $"crash at call {crashAt} ({(callTookEffect ? "after" : "before")} it took effect): recovered {recovered.Count} items, acknowledged {acknowledged.Count}");
         }
