@@ -103,6 +103,7 @@ public sealed class ReplicaTests
                 {
                     Assert.Equal(primary[i].Vector, replica[i].Vector);
                     Assert.Equal(primary[i].Metadata, replica[i].Metadata);
+                    Assert.Equal(primary[i].Vectors?.OrderBy(v => v.Key, StringComparer.Ordinal), replica[i].Vectors?.OrderBy(v => v.Key, StringComparer.Ordinal));
                 }
             }
         }
@@ -216,6 +217,52 @@ public sealed class ReplicaTests
         var hybrid = await cluster.GrainFactory.GetGrain<IVectorIndexGrain>(name).SearchAsync(new SearchQuery(vector, K: 10, Text: new TextQuery("fox river")), ct);
         Assert.Equal(10, hybrid.Length);
         Assert.All(hybrid, h => Assert.True(h.Score > 0));
+    }
+
+    [Fact]
+    public async Task Copies_of_an_index_with_named_vectors_agree_and_answer_a_search_by_each_vector_as_their_primary()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (cluster, directory) = await StartAsync();
+        try
+        {
+            var name = TestData.Name("replicated-named");
+            var grain = cluster.GrainFactory.GetGrain<IVectorIndexGrain>(name);
+            await grain.CreateAsync(new IndexSpec(0, Shards: 2, Replicas: 3,
+                Vectors: [new NamedVector("left", Dimension, IndexDistance.Euclidean), new NamedVector("right", 4, IndexDistance.Cosine)]));
+            var rights = TestData.Vectors(150, 4, seed: 5);
+            for (var b = 0; b < 3; b++)
+            {
+                var lefts = TestData.Items(50, Dimension, seed: b, prefix: $"b{b}-");
+                await grain.AddAsync([.. lefts.Select((item, i) => new IndexItem(item.Id, [], $$"""{"n":{{i}}}""",
+                    new() { ["left"] = item.Vector, ["right"] = rights[(b * 50) + i] }))]);
+            }
+            await grain.DeleteAsync([.. Enumerable.Range(0, 10).Select(i => $"b1-{i}")]);
+            await AssertCopiesAgreeAsync(cluster, name, replicas: 3);
+
+            SearchQuery[] queries =
+            [
+                new(TestData.Vectors(1, Dimension, seed: 98)[0], K: 20, Using: "left"),
+                new(TestData.Vectors(1, 4, seed: 99)[0], K: 20, Using: "right"),
+                new(TestData.Vectors(1, 4, seed: 97)[0], K: 20, Using: "right", Filter: ItemFilter.All(Where.Range("n", lt: 25))),
+            ];
+            foreach (var context in await ContextsAsync(cluster, name))
+            {
+                var primary = await cluster.GrainFactory.GetGrain<IVectorShardGrain>(ShardContext.Key(context.Index, context.Shard)).SearchAsync(context, queries, ct);
+                Assert.All(primary, hits => Assert.NotEmpty(hits));
+                for (var r = 1; r < 3; r++)
+                {
+                    var copy = cluster.GrainFactory.GetGrain<IVectorReplicaGrain>(CopyKeys.Key(context.Index, context.Shard, r));
+                    var answers = await ReadyAsync(() => copy.SearchAsync(context, queries, ct));
+                    for (var q = 0; q < queries.Length; q++) { Assert.Equal(primary[q], answers[q]); }
+                }
+            }
+        }
+        finally
+        {
+            await VectordCluster.StopAsync(cluster);
+            directory.Dispose();
+        }
     }
 
     [Fact]

@@ -146,11 +146,14 @@ public sealed class NamedVectorsTests
     public void A_follower_given_the_writers_links_holds_what_the_writer_holds()
     {
         var writer = NewIndex();
-        var follower = NewIndex();
+        // A follower that searched for neighbours itself would build other graphs with a beam this narrow: the same
+        // graphs, every one of them, show that it took the writer's lists instead.
+        var follower = new HnswIndex(HnswOptions.ForVectors(Spaces, m: 8, efConstruction: 8, efSearch: 200));
         for (int round = 0; round < 4; round++)
         {
             VectorItem[] batch = [.. Enumerable.Range(round * 50, 80).Select(Item)];
             writer.AddLogged(batch, out var changes);
+            Assert.Single(changes.Companions);
             follower.AddLinked(batch, LinkChanges.FromBytes(changes.ToBytes()));
             writer.Delete($"i{round * 50:D3}");
             follower.Delete($"i{round * 50:D3}");
@@ -161,6 +164,19 @@ public sealed class NamedVectorsTests
             Assert.Equal(Hits(writer.Search("image", Image(q), 8, 0, null, Ct)), Hits(follower.Search("image", Image(q), 8, 0, null, Ct)));
             Assert.Equal(Hits(writer.Search("title", Title(q), 8, 0, null, Ct)), Hits(follower.Search("title", Title(q), 8, 0, null, Ct)));
         }
+    }
+
+    [Fact]
+    public void Links_for_another_number_of_graphs_are_refused()
+    {
+        var writer = NewIndex();
+        VectorItem[] batch = [.. Enumerable.Range(0, 10).Select(Item)];
+        writer.AddLogged(batch, out var changes);
+        var single = new HnswIndex(new HnswOptions(7, DistanceKind.Euclidean, M: 8));
+        Assert.Throws<InvalidDataException>(() => single.AddLinked([.. Enumerable.Range(0, 10).Select(i => new VectorItem($"i{i:D3}", new float[7]))],
+            LinkChanges.FromBytes(changes.ToBytes())));
+        byte[] bytes = changes.ToBytes();
+        Assert.Throws<InvalidDataException>(() => LinkChanges.FromBytes(bytes.AsSpan(0, bytes.Length - 4)));
     }
 
     private static string[] Hits(SearchHit[] hits) =>

@@ -21,18 +21,30 @@ public sealed partial class HnswIndex
     /// <returns>The number of items applied, the quarantined ones included.</returns>
     public int AddLogged(IReadOnlyList<VectorItem> items, out LinkChanges changes)
     {
-        _touched = [];
+        foreach (HnswIndex graph in (HnswIndex[])[this, .. _companions])
+        {
+            graph._touched = [];
+        }
         try
         {
             int applied = AddLogged(items);
-            using var reading = _gate.Read();
-            changes = LinkChanges.Capture(_slotCount, _entryPoint, _maxLevel, _touched, (node, level) => LinkBlock(node, level));
+            changes = _companions.Length == 0 ? Noted() : LinkChanges.WithCompanions(Noted(), [.. _companions.Select(c => c.Noted())]);
             return applied;
         }
         finally
         {
-            _touched = null;
+            foreach (HnswIndex graph in (HnswIndex[])[this, .. _companions])
+            {
+                graph._touched = null;
+            }
         }
+    }
+
+    /// <summary>The link lists this graph noted, as they stand.</summary>
+    private LinkChanges Noted()
+    {
+        using var reading = _gate.Read();
+        return LinkChanges.Capture(_slotCount, _entryPoint, _maxLevel, _touched!, (node, level) => LinkBlock(node, level));
     }
 
     /// <summary>
@@ -47,16 +59,38 @@ public sealed partial class HnswIndex
     public int AddLinked(IReadOnlyList<VectorItem> items, LinkChanges changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Companions.Length != _companions.Length)
+        {
+            throw new InvalidDataException($"link changes for {1 + changes.Companions.Length} graphs do not fit an index of {1 + _companions.Length}");
+        }
+        HnswIndex[] graphs = [this, .. _companions];
         int applied;
-        _linksGiven = true;
+        foreach (HnswIndex graph in graphs)
+        {
+            graph._linksGiven = true;
+        }
         try
         {
             applied = AddLogged(items);
         }
         finally
         {
-            _linksGiven = false;
+            foreach (HnswIndex graph in graphs)
+            {
+                graph._linksGiven = false;
+            }
         }
+        SetLinks(changes);
+        for (int c = 0; c < _companions.Length; c++)
+        {
+            _companions[c].SetLinks(changes.Companions[c]);
+        }
+        return applied;
+    }
+
+    /// <summary>Writes the lists, entry point and top layer of <paramref name="changes"/> into this graph.</summary>
+    private void SetLinks(LinkChanges changes)
+    {
         if (_slotCount != changes.SlotCount || changes.EntryPoint >= _slotCount || changes.MaxLevel > MaxLevelCap)
         {
             throw new InvalidDataException($"link changes for {changes.SlotCount} slots do not fit an index of {_slotCount}");
@@ -74,13 +108,22 @@ public sealed partial class HnswIndex
         }
         _entryPoint = changes.EntryPoint;
         _maxLevel = changes.MaxLevel;
-        return applied;
     }
 
     /// <summary>The graph as searches read it: the entry point, the top layer, then per slot its layer and each of its
     /// lists (length, then nodes). Two indexes with the same outline answer every search alike (the slots of a list past
     /// its length, which searches never read, may differ).</summary>
     internal List<int> GraphOutline()
+    {
+        var outline = OwnOutline();
+        foreach (HnswIndex companion in _companions)
+        {
+            outline.AddRange(companion.OwnOutline());
+        }
+        return outline;
+    }
+
+    private List<int> OwnOutline()
     {
         using var reading = _gate.Read();
         var outline = new List<int> { _entryPoint, _maxLevel };

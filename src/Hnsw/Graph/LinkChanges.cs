@@ -8,14 +8,27 @@ namespace Vectord.Hnsw;
 /// after it. Another copy of the index that holds what this one held before the batch applies the same batch with
 /// them (<see cref="HnswIndex.AddLinked"/>) and ends with the same graph, without searching for neighbours.
 /// </summary>
-/// <remarks>Encoded as little-endian 32-bit integers: a version, the slot count, the entry point, the top layer, the
-/// number of lists, then per list its node, its layer, its length and its nodes.</remarks>
+/// <remarks>Encoded as little-endian 32-bit integers: a version (1), the slot count, the entry point, the top layer, the
+/// number of lists, then per list its node, its layer, its length and its nodes. The changes of an index with named
+/// vectors, one such set per graph, are version 2: the number of graphs, then each graph's set as its length in
+/// integers and its integers.</remarks>
 public sealed class LinkChanges
 {
     private const int Version = 1;
+    private const int NamedVersion = 2;
     private readonly int[] _data;
 
-    private LinkChanges(int[] data) => _data = data;
+    private LinkChanges(int[] data, LinkChanges[]? companions = null)
+    {
+        _data = data;
+        Companions = companions ?? [];
+    }
+
+    /// <summary>With named vectors, the changes of the graph of each vector but the first (which these are).</summary>
+    internal LinkChanges[] Companions { get; }
+
+    /// <summary>The changes of the first graph with those of the others.</summary>
+    internal static LinkChanges WithCompanions(LinkChanges first, LinkChanges[] companions) => new(first._data, companions);
 
     /// <summary>Slots the index has after the batch.</summary>
     public int SlotCount => _data[1];
@@ -60,10 +73,25 @@ public sealed class LinkChanges
     /// <summary>The encoding (see the remarks).</summary>
     public byte[] ToBytes()
     {
-        var bytes = new byte[_data.Length * sizeof(int)];
-        for (int i = 0; i < _data.Length; i++)
+        var ints = new List<int>(_data.Length + 2);
+        if (Companions.Length > 0)
         {
-            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * sizeof(int)), _data[i]);
+            ints.Add(NamedVersion);
+            ints.Add(1 + Companions.Length);
+            foreach (LinkChanges graph in (LinkChanges[])[this, .. Companions])
+            {
+                ints.Add(graph._data.Length);
+                ints.AddRange(graph._data);
+            }
+        }
+        else
+        {
+            ints.AddRange(_data);
+        }
+        var bytes = new byte[ints.Count * sizeof(int)];
+        for (int i = 0; i < ints.Count; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * sizeof(int)), ints[i]);
         }
         return bytes;
     }
@@ -81,9 +109,34 @@ public sealed class LinkChanges
         {
             data[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes.Slice(i * sizeof(int)));
         }
-        if (data[0] != Version)
+        if (data[0] != NamedVersion)
         {
-            throw new InvalidDataException($"link changes: version {data[0]} is not {Version}");
+            return Checked(data);
+        }
+        int graphs = data[1], next = 2;
+        var sets = new List<LinkChanges>();
+        for (int g = 0; g < graphs; g++)
+        {
+            if (graphs < 2 || next >= data.Length || data[next] < 5 || next + 1 + data[next] > data.Length)
+            {
+                throw new InvalidDataException($"link changes: graph {g} of {graphs} runs past the end");
+            }
+            sets.Add(Checked(data[(next + 1)..(next + 1 + data[next])]));
+            next += 1 + data[next];
+        }
+        if (next != data.Length)
+        {
+            throw new InvalidDataException("link changes: bytes after the last graph");
+        }
+        return new LinkChanges(sets[0]._data, [.. sets.Skip(1)]);
+    }
+
+    /// <summary>One graph's changes (version 1), their lists checked to lie within them.</summary>
+    private static LinkChanges Checked(int[] data)
+    {
+        if (data.Length < 5 || data[0] != Version)
+        {
+            throw new InvalidDataException($"link changes: version {data[0]} is not {Version} or {NamedVersion}");
         }
         int at = 5;
         for (int i = 0; i < data[4]; i++)
