@@ -54,6 +54,9 @@ public sealed partial class HnswIndex
     private object[]? _locks;
     private readonly object _entryLock = new();
     private readonly Graph.ReadWriteGate _gate = new();
+    /// <summary>True for the graph of a named vector other than the first (HnswIndex.Spaces.cs): it keeps the items'
+    /// metadata for its hits but no payload or text index.</summary>
+    private readonly bool _companion;
 
     private int _capacity;
     private int _slotCount;
@@ -236,25 +239,32 @@ public sealed partial class HnswIndex
         return sum;
     }
 
-    /// <summary>Sets a slot's metadata and its entries in the payload and text indexes (inside the writer's turn).</summary>
+    /// <summary>Sets a slot's metadata and its entries in the payload and text indexes (a companion has neither), inside
+    /// the writer's turn.</summary>
     private void SetMetadata(int slot, byte[]? metadata)
     {
         if (_metadata[slot] is { } old)
         {
             _metadataBytes -= old.Length;
             _metadataCount--;
-            var entries = Entries(old, out _);
-            _payload.Remove(slot, entries);
-            _text?.Remove(slot, entries);
+            if (!_companion)
+            {
+                var entries = Entries(old, out _);
+                _payload.Remove(slot, entries);
+                _text?.Remove(slot, entries);
+            }
         }
         _metadata[slot] = metadata;
         if (metadata is not null)
         {
             _metadataBytes += metadata.Length;
             _metadataCount++;
-            var entries = Entries(metadata, out bool partial);
-            _payload.Add(slot, entries, partial);
-            _text?.Add(slot, entries);
+            if (!_companion)
+            {
+                var entries = Entries(metadata, out bool partial);
+                _payload.Add(slot, entries, partial);
+                _text?.Add(slot, entries);
+            }
         }
     }
 

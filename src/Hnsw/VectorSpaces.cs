@@ -45,7 +45,11 @@ public sealed class VectorSpaces : IReadOnlyList<VectorSpace>, IEquatable<Vector
             {
                 throw new ArgumentException($"vector {space.Name}: invalid dimension, distance or quantization", nameof(spaces));
             }
-            _offsets[i + 1] = checked(_offsets[i] + space.Dimension);
+            if ((long)_offsets[i] + space.Dimension > Array.MaxLength)
+            {
+                throw new ArgumentException("the named vectors' dimensions add up to more than an array holds", nameof(spaces));
+            }
+            _offsets[i + 1] = _offsets[i] + space.Dimension;
         }
     }
 

@@ -155,6 +155,22 @@ public sealed class NamedVectorIndexTests(FileClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_index_whose_first_vector_is_quantized_restores_from_its_snapshot()
+    {
+        var name = TestData.Name("named-int8");
+        NamedVector[] vectors = [new("image", 3, IndexDistance.Cosine, IndexQuantization.Int8), new("title", 4, IndexDistance.Euclidean)];
+        var grain = Index(name);
+        var created = await grain.CreateAsync(new IndexSpec(0, Vectors: vectors));
+        Assert.Equal(IndexQuantization.Int8, created.Quantization);
+        await grain.AddAsync(Items(30));
+        var snapshot = await grain.CreateSnapshotAsync();
+        var file = await SnapshotTransfer.DownloadAsync(fixture.Grains, name, snapshot.Name);
+        var restored = await SnapshotTransfer.RestoreAsync(fixture.Grains, file, TestData.Name("named-int8-restored"));
+        Assert.Equal(vectors, restored.Vectors);
+        Assert.Equal(30, restored.Length);
+    }
+
+    [Fact]
     public async Task Sharded_copied_exported_restored_and_merged_it_keeps_every_vector()
     {
         var name = TestData.Name("named-shards");

@@ -179,6 +179,67 @@ public sealed class NamedVectorsTests
         Assert.Throws<InvalidDataException>(() => LinkChanges.FromBytes(bytes.AsSpan(0, bytes.Length - 4)));
     }
 
+    [Fact]
+    public void A_filtered_search_by_another_vector_is_filtered_by_the_first_graphs_payload_and_words()
+    {
+        var index = new HnswIndex(HnswOptions.ForVectors(Spaces, m: 8, efConstruction: 64, efSearch: 200,
+            text: new Vectord.Hnsw.Text.TextOptions([new Vectord.Hnsw.Text.TextField("body")])));
+        index.AddBatch([.. Enumerable.Range(0, 120).Select(i => Item(i) with
+            { Metadata = Encoding.UTF8.GetBytes($$"""{"i":{{i}},"body":"{{(i % 3 == 0 ? "red fox" : "blue owl")}}"}""") })]);
+        var foxes = index.Search("image", Image(10), 200, 400, new TextMatch("body", "fox"), Ct);
+        Assert.Equal(40, foxes.Length);
+        Assert.All(foxes, h => Assert.Equal(0, int.Parse(h.Id[1..], System.Globalization.CultureInfo.InvariantCulture) % 3));
+        var owls = index.Search("image", Image(10), 200, 400, new NotOf(new TextMatch("body", "fox")), Ct);
+        Assert.Equal(80, owls.Length);
+        var few = index.Search("image", Image(10), 5, 400, new AllOf([new TextMatch("body", "fox"), new NumberRange("i", null, null, 7, null)]), Ct);
+        Assert.Equal(["i000", "i003", "i006"], few.Select(h => h.Id).Order(StringComparer.Ordinal));
+        Assert.All(few, h => Assert.NotNull(h.Metadata));
+    }
+
+    [Fact]
+    public async Task Reads_beside_one_writer_find_an_item_with_all_its_vectors_or_not_at_all()
+    {
+        var index = NewIndex();
+        using var stop = new CancellationTokenSource();
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var reader = Task.Run(() =>
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (!stop.IsCancellationRequested && DateTime.UtcNow < deadline)
+            {
+                foreach (string id in index.GetIds())
+                {
+                    if (index.TryGet(id, out var item) && Spaces.Segment(item.Vector, 1).ToArray().All(x => x == 0))
+                    {
+                        failures.Enqueue($"{id} read without its image vector");
+                    }
+                }
+            }
+        }, Ct);
+        for (int batch = 0; batch < 40; batch++)
+        {
+            index.AddBatch([.. Enumerable.Range(batch * 50, 50).Select(Item)], 1);
+            index.Delete($"i{batch * 50:D3}");
+        }
+        stop.Cancel();
+        await reader;
+        Assert.Empty(failures);
+        Assert.Equal(40 * 49, index.Count);
+    }
+
+    [Fact]
+    public void An_image_whose_named_vector_is_itself_of_named_vectors_is_refused()
+    {
+        var index = NewIndex();
+        index.AddBatch([.. Enumerable.Range(0, 5).Select(Item)]);
+        byte[] saved = Saved(index);
+        // The header's first image starts after "VHNSW", the version and the spaces; put a version-3 header there.
+        int first = saved.AsSpan(5).IndexOf("VHNSW"u8) + 5;
+        byte[] nested = [.. saved[..first], .. saved[..first], .. saved[first..]];
+        Assert.Throws<HnswFormatException>(() => HnswIndex.Load(new MemoryStream(nested)));
+        Assert.Throws<ArgumentException>(() => new VectorSpaces([new VectorSpace("a", int.MaxValue), new VectorSpace("b", 5)]));
+    }
+
     private static string[] Hits(SearchHit[] hits) =>
         [.. hits.Select(h => $"{h.Id} {h.Distance} {(h.Metadata is null ? "-" : Encoding.UTF8.GetString(h.Metadata))}")];
 

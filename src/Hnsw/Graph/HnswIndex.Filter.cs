@@ -49,6 +49,13 @@ public sealed partial class HnswIndex
         }
         SlotSet matches = Select(filter, cancellationToken, out var reading);
         using var read = reading;
+        return SearchAmong(query, k, ef, matches, strategy, out plan);
+    }
+
+    /// <summary>The k nearest live items among <paramref name="matches"/>, slots of this index or of the index this one
+    /// is a companion of (the same slots, see HnswIndex.Spaces.cs); inside a read of this index's gate.</summary>
+    private SearchHit[] SearchAmong(ReadOnlySpan<float> query, int k, int ef, SlotSet matches, FilterStrategy? strategy, out FilterPlan plan)
+    {
         _vectors.CheckLength();
         int count = matches.Count;
         ef = Math.Max(ef <= 0 ? _options.EfSearch : ef, Math.Max(k, 1));

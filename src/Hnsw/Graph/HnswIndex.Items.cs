@@ -89,8 +89,9 @@ public sealed partial class HnswIndex
         }
         _vectors.CheckLength();
         CheckVectorSum(slot);
-        item = new VectorItem(id, _companions.Length == 0 ? VectorOf(slot).ToArray() : AllVectors(id, VectorOf(slot)), _metadata[slot]);
-        return true;
+        float[]? vector = _companions.Length == 0 ? VectorOf(slot).ToArray() : AllVectors(id, VectorOf(slot));
+        item = vector is null ? null : new VectorItem(id, vector, _metadata[slot]);
+        return item is not null;
     }
 
     /// <summary>The ids of live items, in internal order (stable between writes).</summary>

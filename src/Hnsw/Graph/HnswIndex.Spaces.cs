@@ -5,9 +5,13 @@ namespace Vectord.Hnsw;
 /// <summary>
 /// Named vectors (<see cref="HnswOptions.Vectors"/>): the index is the graph of the first, and holds one companion
 /// index for each other, with the same items in the same slots (every write goes to each in the same order, and
-/// slots are given out by the same rule) and the same metadata arrays, for its filters. The text index, quarantine
-/// and the items' reads by id, filter and words are the first's. A read beside a write may see an item's named
-/// vectors from before and after that write, as it may see part of a batch; once the write returns, all agree.
+/// slots are given out by the same rule) and the same metadata arrays, for its hits; a companion keeps no payload
+/// index. The payload and text indexes, quarantine and the items' reads by id, filter and words are the first's: a
+/// filtered search by another vector selects its slots there. An add reaches the companions first and the first graph
+/// last, a delete the first graph first: an item a read finds in the first graph is in every companion. A read beside
+/// an upsert may see an item's named vectors from before and after it, as it may see part of a batch; once the write
+/// returns, all agree. Quarantine (of items a later vector rule refuses) is not done per graph: every named vector was
+/// written under the present rule.
 /// </summary>
 public sealed partial class HnswIndex
 {
@@ -31,20 +35,26 @@ public sealed partial class HnswIndex
         var companions = new HnswIndex[vectors.Count - 1];
         for (int i = 1; i < vectors.Count; i++)
         {
-            companions[i - 1] = new HnswIndex(options.Space(i));
+            companions[i - 1] = new HnswIndex(options.Space(i), companion: true);
         }
         return companions;
     }
 
-    /// <summary>Applies a checked batch of concatenated vectors: each graph takes its own part of them.</summary>
+    private HnswIndex(HnswOptions options, bool companion)
+        : this(options)
+    {
+        _companion = companion;
+    }
+
+    /// <summary>Applies a checked batch of concatenated vectors: each graph takes its own part of them, the companions
+    /// first (see the remarks on this part of the class).</summary>
     private int AddSpaced(IReadOnlyList<VectorItem> items, int maxDegreeOfParallelism)
     {
-        int applied = AddOwn(Segments(items, 0), maxDegreeOfParallelism);
         for (int c = 0; c < _companions.Length; c++)
         {
             _companions[c].AddOwn(Segments(items, c + 1), maxDegreeOfParallelism);
         }
-        return applied;
+        return AddOwn(Segments(items, 0), maxDegreeOfParallelism);
     }
 
     private VectorItem[] Segments(IReadOnlyList<VectorItem> items, int space)
@@ -58,19 +68,21 @@ public sealed partial class HnswIndex
         return segments;
     }
 
-    /// <summary>Item <paramref name="id"/>'s vectors, concatenated: <paramref name="own"/> then each companion's.</summary>
-    private float[] AllVectors(string id, ReadOnlySpan<float> own)
+    /// <summary>Item <paramref name="id"/>'s vectors, concatenated: <paramref name="own"/> then each companion's; null
+    /// when a companion lacks it (never, by the order of writes; a read then reports the item missing rather than
+    /// invent a vector).</summary>
+    private float[]? AllVectors(string id, ReadOnlySpan<float> own)
     {
         var all = new float[_options.VectorLength];
         own.CopyTo(all);
         int at = own.Length;
         foreach (HnswIndex companion in _companions)
         {
-            // Written with this index, in the same call: present unless a write is removing it at this moment.
-            if (companion.TryGet(id, out var item))
+            if (!companion.TryGet(id, out var item))
             {
-                item.Vector.CopyTo(all, at);
+                return null;
             }
+            item.Vector.CopyTo(all, at);
             at += companion._dim;
         }
         return all;
@@ -90,9 +102,24 @@ public sealed partial class HnswIndex
         {
             throw new ArgumentException($"the index has no vector named '{vector}'", nameof(vector));
         }
-        return space == 0
-            ? Search(query, k, ef, filter, cancellationToken)
-            : _companions[space - 1].Search(query, k, ef, filter, cancellationToken);
+        if (space == 0)
+        {
+            return Search(query, k, ef, filter, cancellationToken);
+        }
+        HnswIndex companion = _companions[space - 1];
+        if (filter is null)
+        {
+            return companion.Search(query, k, ef);
+        }
+        if (companion._own.CheckQuery(query) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(query));
+        }
+        // The filter is the first graph's to evaluate (its payload and text indexes); its slots are the companion's.
+        SlotSet matches = Select(filter, cancellationToken, out var reading);
+        using var read = reading;
+        using var companionReading = companion._gate.Read();
+        return companion.SearchAmong(query, k, ef, matches, null, out _);
     }
 
     /// <summary>What the companions hold beyond the metadata they share with this index.</summary>

@@ -117,7 +117,7 @@ public sealed class LinkChanges
         var sets = new List<LinkChanges>();
         for (int g = 0; g < graphs; g++)
         {
-            if (graphs < 2 || next >= data.Length || data[next] < 5 || next + 1 + data[next] > data.Length)
+            if (graphs < 2 || next >= data.Length || data[next] < 5 || data[next] > data.Length - next - 1)
             {
                 throw new InvalidDataException($"link changes: graph {g} of {graphs} runs past the end");
             }

@@ -54,7 +54,11 @@ public sealed record HnswImageHeader(HnswOptions Options, int Slots, int Count)
         }
     }
 
-    internal static HnswImageHeader Read(SectionReader reader, long? length)
+    internal static HnswImageHeader Read(SectionReader reader, long? length) => Read(reader, length, named: true);
+
+    /// <summary>Reads a header; one of named vectors (version 3) only where <paramref name="named"/> allows it: the
+    /// image of one of its vectors is never one itself.</summary>
+    internal static HnswImageHeader Read(SectionReader reader, long? length, bool named)
     {
         reader.Part = "header";
         reader.StartHash();
@@ -65,11 +69,11 @@ public sealed record HnswImageHeader(HnswOptions Options, int Slots, int Count)
             throw new HnswFormatException("bad magic");
         }
         int version = reader.ReadInt32();
-        if (version == HnswIndex.NamedFormatVersion)
+        if (version == HnswIndex.NamedFormatVersion && named)
         {
             var vectors = ReadSpaces(reader);
-            var first = Read(reader, length);
-            if (first.IsNamed || (first.Options.Dimension, first.Options.Distance, first.Options.Quantization) != (vectors[0].Dimension, vectors[0].Distance, vectors[0].Quantization))
+            var first = Read(reader, length, named: false);
+            if ((first.Options.Dimension, first.Options.Distance, first.Options.Quantization) != (vectors[0].Dimension, vectors[0].Distance, vectors[0].Quantization))
             {
                 throw new HnswFormatException("the first named vector's image has other parameters than the header says");
             }

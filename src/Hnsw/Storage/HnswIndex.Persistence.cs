@@ -50,7 +50,24 @@ public sealed partial class HnswIndex
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var reading = _gate.Read();
-        Image(copy: false).Save(stream);
+        // The companions' arrays are written as they are too: each held as a read until the image is written.
+        var companions = new Graph.ReadWriteGate.ReadScope[_companions.Length];
+        int held = 0;
+        try
+        {
+            for (; held < companions.Length; held++)
+            {
+                companions[held] = _companions[held]._gate.Read();
+            }
+            Image(copy: false, companionsHeld: true).Save(stream);
+        }
+        finally
+        {
+            for (int c = 0; c < held; c++)
+            {
+                companions[c].Dispose();
+            }
+        }
     }
 
     /// <summary>
@@ -69,12 +86,17 @@ public sealed partial class HnswIndex
 
     /// <summary>The image of the index (copied, or of its arrays as they are), with its companions' when it has named
     /// vectors: each taken inside its own gate, as a read.</summary>
-    private HnswImage Image(bool copy)
+    private HnswImage Image(bool copy, bool companionsHeld = false)
     {
         HnswImage[] companions = new HnswImage[_companions.Length];
         for (int c = 0; c < companions.Length; c++)
         {
             HnswIndex companion = _companions[c];
+            if (companionsHeld)
+            {
+                companions[c] = companion.OwnImage(copy, companion._own, [], withMetadata: false);
+                continue;
+            }
             using var reading = companion._gate.Read();
             companions[c] = companion.OwnImage(copy, companion._own, [], withMetadata: false);
         }
@@ -155,8 +177,8 @@ public sealed partial class HnswIndex
         index.ReadBody(reader, header);
         foreach (HnswIndex companion in index._companions)
         {
-            var own = HnswImageHeader.Read(reader, available);
-            if (own.Options != companion._own || own.Slots != header.Slots || own.IsNamed)
+            var own = HnswImageHeader.Read(reader, available, named: false);
+            if (own.Options != companion._own || own.Slots != header.Slots)
             {
                 throw new HnswFormatException($"a named vector's image has other parameters or slots than its header says (dimension {own.Options.Dimension}, {own.Slots} slots)");
             }

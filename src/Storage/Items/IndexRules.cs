@@ -27,7 +27,11 @@ internal static class IndexRules
         if (spec.Dimension != 0) { throw new InvalidIndexArgumentException("dimension and vectors are exclusive: give one"); }
         if (named.Length > IndexLimits.MaxNamedVectors) { throw new InvalidIndexArgumentException($"vectors: more than {IndexLimits.MaxNamedVectors} named vectors"); }
         if (spec.OnDisk) { throw new InvalidIndexArgumentException("on_disk is not served for named vectors: they are kept in memory"); }
-        if (spec.Quantization != IndexQuantization.None) { throw new InvalidIndexArgumentException("with named vectors, quantization is given for each of them"); }
+        // The index's own quantization is that of the first (as a stored spec, or a snapshot's header, says it).
+        if (spec.Quantization != IndexQuantization.None && spec.Quantization != named[0]?.Quantization)
+        {
+            throw new InvalidIndexArgumentException("with named vectors, quantization is given for each of them");
+        }
         var names = new HashSet<string>(StringComparer.Ordinal);
         long total = 0;
         foreach (var vector in named)
