@@ -191,8 +191,8 @@ internal static class SnapshotRestore
                 || !Equals(actual.Vectors, options.Vectors))
             {
                 throw new SnapshotFormatException(
-                    $"part {p} is an index of dimension {actual.Dimension}, distance {Name(actual.Distance)}, m {actual.M}, quantization {Name(actual.Quantization)}; " +
-                    $"the header says dimension {options.Dimension}, distance {Name(options.Distance)}, m {options.M}, quantization {Name(options.Quantization)}");
+                    $"part {p} is an index of dimension {actual.Dimension}, distance {Name(actual.Distance)}, m {actual.M}, quantization {Name(actual.Quantization)}{Named(actual)}; " +
+                    $"the header says dimension {options.Dimension}, distance {Name(options.Distance)}, m {options.M}, quantization {Name(options.Quantization)}{Named(options)}");
             }
             if (header.Count != file.Lengths[p])
             {
@@ -201,6 +201,9 @@ internal static class SnapshotRestore
         }
 
         private static string Name<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+        private static string Named(HnswOptions options) =>
+            options.Vectors is { } named ? $", named vectors {string.Join(", ", named.Select(v => $"{v.Name} ({v.Dimension}, {Name(v.Distance)}, {Name(v.Quantization)})"))}" : "";
 
         private static SnapshotFormatException Damaged(int p, HnswFormatException e) => new($"part {p} is damaged: {e.Message}", e);
     }
