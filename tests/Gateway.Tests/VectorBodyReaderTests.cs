@@ -37,6 +37,9 @@ public sealed class VectorBodyReaderTests
         """{"vector":[1,2],"text":{"query":"red fox","fields":["title","body"]},"fusion":"weighted","alpha":0.25}""",
         """{"text":{"query":"only words"},"k":3,"fusion":null,"alpha":null,"text2":1}""",
         """{"vector":[1],"text":null,"fusion":"rrf"}""",
+        """{"vector":[1,2],"using":"title","k":3}""",
+        """{"using":null,"vector":[1]}""",
+        """{"using":"\u0069mage","vector":[0.5],"text":{"query":"fox"}}""",
     ];
 
     public static TheoryData<string> CommonAddBodies() =>
@@ -54,6 +57,9 @@ public sealed class VectorBodyReaderTests
         """{"items":null}""",
         """{}""",
         """{"extra":[1,2],"items":[{"id":"a","vector":[3],"skip":{"a":[1,2]}}],"more":true}""",
+        """{"items":[{"id":"a","vectors":{"title":[1,2],"image":[0.5,-1,3e2]},"metadata":{"n":1}}]}""",
+        """{"items":[{"vectors":{},"id":"b"},{"id":"c","vectors":null},{"id":"d","vectors":{"x":[]}}]}""",
+        """{"items":[{"id":"e","vectors":{"t\u00eftle":[1], "image" : [ 2 , 3 ]}}]}""",
     ];
 
     [Theory]
@@ -140,6 +146,10 @@ public sealed class VectorBodyReaderTests
         // Valid, but outside what the fast reader answers exactly: left to the serializer.
         """{"items":[{"id":"a","id":"b","vector":[1]}]}""",
         """{"items":[{"id":"a","vector":[1e-30]}]}""",
+        """{"items":[{"id":"a","vectors":{"x":[1],"x":[2]}}]}""",
+        """{"items":[{"id":"a","vectors":{"x":null}}]}""",
+        """{"items":[{"id":"a","vectors":[[1]]}]}""",
+        """{"items":[{"id":"a","vectors":{"x":[1]},"vectors":{}}]}""",
     ];
 
     [Theory]
@@ -161,6 +171,7 @@ public sealed class VectorBodyReaderTests
         [
             """{"vector":[1,-2.5,3e2,0],"k":4,"ef":32}""",
             """{"items":[{"id":"a","vector":[0.5,1],"metadata":{"t":[1,"x"]}},null]}""",
+            """{"items":[{"id":"a","vectors":{"t":[0.5,1],"u":[-2]}}],"using":"t","vector":[1]}""",
         ];
         byte[] alphabet = "{}[],:\"-+.0123456789eE \\nulltrueafsxk"u8.ToArray();
         var random = new Random(11);
@@ -382,6 +393,7 @@ public sealed class VectorBodyReaderTests
         Assert.Equal(expected.Text?.Fields, actual.Text?.Fields);
         Assert.Equal(expected.Fusion, actual.Fusion);
         Assert.Equal(expected.Alpha, actual.Alpha);
+        Assert.Equal(expected.Using, actual.Using);
     }
 
     private static void AssertSame(AddRequest expected, AddRequest actual)
@@ -405,6 +417,17 @@ public sealed class VectorBodyReaderTests
             Assert.Equal(e.Id, a.Id);
             AssertSameVector(e.Vector, a.Vector);
             Assert.Equal(e.Metadata, a.Metadata);
+            if (e.Vectors is null)
+            {
+                Assert.Null(a.Vectors);
+                continue;
+            }
+            Assert.NotNull(a.Vectors);
+            Assert.Equal(e.Vectors.Keys, a.Vectors.Keys);
+            foreach (var (name, vector) in e.Vectors)
+            {
+                AssertSameVector(vector, a.Vectors[name]);
+            }
         }
     }
 

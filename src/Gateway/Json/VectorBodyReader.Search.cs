@@ -81,11 +81,11 @@ internal ref partial struct VectorBodyReader
         float[]? vector = null;
         int? k = null, ef = null;
         JsonElement? filter = null;
-        string? consistency = null, fusion = null;
+        string? consistency = null, fusion = null, @using = null;
         TextSearch? text = null;
         float? alpha = null;
         bool seenVector = false, seenK = false, seenEf = false, seenFilter = false, seenConsistency = false;
-        bool seenText = false, seenFusion = false, seenAlpha = false;
+        bool seenText = false, seenFusion = false, seenAlpha = false, seenUsing = false;
         while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
             if (_reader.ValueTextEquals("vector"u8))
@@ -97,7 +97,10 @@ internal ref partial struct VectorBodyReader
             }
             else if (_reader.ValueTextEquals("using"u8))
             {
-                return false;   // a named vector: the serializer reads the body
+                if (!First(ref seenUsing) || !TryString(out @using))
+                {
+                    return false;
+                }
             }
             else if (_reader.ValueTextEquals("k"u8))
             {
@@ -169,7 +172,7 @@ internal ref partial struct VectorBodyReader
         {
             return false;
         }
-        request = new SearchRequest(vector, k, ef, filter, consistency, text, fusion, alpha);
+        request = new SearchRequest(vector, k, ef, filter, consistency, text, fusion, alpha, @using);
         return true;
     }
 }

@@ -129,8 +129,9 @@ internal ref partial struct VectorBodyReader
         item = null;
         string? id = null;
         float[]? vector = null;
+        Dictionary<string, float[]>? vectors = null;
         ItemMetadata? metadata = null;
-        bool seenId = false, seenVector = false, seenMetadata = false;
+        bool seenId = false, seenVector = false, seenMetadata = false, seenVectors = false;
         while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
             if (_reader.ValueTextEquals("id"u8))
@@ -149,7 +150,10 @@ internal ref partial struct VectorBodyReader
             }
             else if (_reader.ValueTextEquals("vectors"u8))
             {
-                return false;   // named vectors: the serializer reads the body
+                if (!First(ref seenVectors) || !TryNamedVectors(out vectors))
+                {
+                    return false;
+                }
             }
             else if (_reader.ValueTextEquals("metadata"u8))
             {
@@ -164,7 +168,38 @@ internal ref partial struct VectorBodyReader
                 SkipValue();
             }
         }
-        item = new AddItem(id, vector, metadata);
+        item = new AddItem(id, vector, metadata, vectors);
+        return true;
+    }
+
+    /// <summary>An item's named vectors after the property name: null, or an object of arrays of numbers, each scanned
+    /// as <see cref="TryVector"/> does; a name given twice, or a vector that is null, leaves the body to the serializer.</summary>
+    private bool TryNamedVectors(out Dictionary<string, float[]>? vectors)
+    {
+        vectors = null;
+        _reader.Read();
+        if (_reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+        if (_reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+        var named = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string name = _reader.GetString()!;
+            if (!TryVector(out float[]? vector) || vector is null || !named.TryAdd(name, vector))
+            {
+                return false;
+            }
+        }
+        if (_reader.TokenType != JsonTokenType.EndObject)
+        {
+            return false;
+        }
+        vectors = named;
         return true;
     }
 
