@@ -66,7 +66,7 @@ public sealed partial class VectordClient
             inVectors ? null : DistanceNames.Format(spec.Distance), spec.Shards,
             inVectors ? null : QuantizationNames.Format(spec.Quantization), spec.OnDisk, spec.Replicas == 0 ? null : spec.Replicas,
             TextFieldNames.FromSpec(spec.TextFields), spec.Bm25K1 is null && spec.Bm25B is null ? null : new Bm25Params(spec.Bm25K1, spec.Bm25B),
-            inVectors ? NamedVectorNames.FromSpec(spec.Vectors)?.ToDictionary(v => v.Key, VectorParams? (v) => v.Value, StringComparer.Ordinal) ?? [] : null);
+            inVectors ? NamedVectorNames.FromSpec(spec.Vectors) ?? [] : null);
         IndexResponse answer = await SendAsync(HttpMethod.Post, "vectors/index",
             Json(body, GatewayJsonContext.Default.CreateIndexRequest), Retry.Never, GatewayJsonContext.Default.IndexResponse, cancellationToken)
             .ConfigureAwait(false);
@@ -240,7 +240,7 @@ public sealed partial class VectordClient
         IndexParams p = answer.Params;
         return new IndexInfo(p.Name, p.Dimension, p.M, p.EfSearch, DistanceNames.Parse(p.Distance), answer.Length, p.Shards,
             QuantizationNames.Parse(p.Quantization), p.OnDisk, answer.Quarantined, p.Replicas, TextFieldNames.ToSpec(p.TextFields),
-            p.Bm25?.K1, p.Bm25?.B, p.Vectors is { } vectors ? NamedVectorNames.ToSpec(vectors.ToDictionary(v => v.Key, VectorParams? (v) => v.Value, StringComparer.Ordinal)) : null);
+            p.Bm25?.K1, p.Bm25?.B, p.Vectors is { } vectors ? NamedVectorNames.ToSpec(vectors) : null);
     }
 
     /// <summary>Whether the standard resilience handler may repeat a request.</summary>

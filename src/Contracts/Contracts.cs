@@ -51,7 +51,7 @@ public sealed record IndexParams(string Name, int Dimension, int M, int EfSearch
     bool OnDisk, int Replicas = 1,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TextFieldSpec[]? TextFields = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Bm25Params? Bm25 = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, VectorParams>? Vectors = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, VectorParams?>? Vectors = null);
 
 /// <summary>One copy of a part of an index.</summary>
 /// <param name="Shard">The part's number.</param>

@@ -34,9 +34,9 @@ public static class NamedVectorNames
     }
 
     /// <summary>The contract's form of an index's named vectors, in order; null when it has none.</summary>
-    public static Dictionary<string, VectorParams>? FromSpec(NamedVector[]? vectors) =>
+    public static Dictionary<string, VectorParams?>? FromSpec(NamedVector[]? vectors) =>
         vectors is { Length: > 0 }
-            ? vectors.ToDictionary(v => v.Name, v => new VectorParams(v.Dimension, DistanceNames.Format(v.Distance), QuantizationNames.Format(v.Quantization)), StringComparer.Ordinal)
+            ? vectors.ToDictionary(v => v.Name, VectorParams? (v) => new VectorParams(v.Dimension, DistanceNames.Format(v.Distance), QuantizationNames.Format(v.Quantization)), StringComparer.Ordinal)
             : null;
 
     private static T Prefixed<T>(string at, Func<T> parse)

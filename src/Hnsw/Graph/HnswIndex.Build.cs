@@ -19,12 +19,8 @@ public sealed partial class HnswIndex
     public int AddBatch(IReadOnlyList<VectorItem> items, int maxDegreeOfParallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(items);
-        if (_companions.Length == 0 && _options.Vectors is null)
-        {
-            return AddOwn(items, maxDegreeOfParallelism);
-        }
-        CheckBatch(items, _options);
-        return AddSpaced(items, maxDegreeOfParallelism);
+        CheckBatch(items, _options);   // with named vectors, each part by its own vector's rule
+        return _options.Vectors is null ? AddOwn(items, maxDegreeOfParallelism) : AddSpaced(items, maxDegreeOfParallelism);
     }
 
     /// <summary>Throws for the first bad item of <paramref name="items"/> under <paramref name="rule"/>.</summary>
@@ -46,10 +42,9 @@ public sealed partial class HnswIndex
         }
     }
 
-    /// <summary>Adds or replaces items in this index's own graph, their vectors its own (see <see cref="AddBatch"/>).</summary>
+    /// <summary>Adds or replaces checked items in this index's own graph, their vectors its own (see <see cref="AddBatch"/>).</summary>
     private int AddOwn(IReadOnlyList<VectorItem> items, int maxDegreeOfParallelism)
     {
-        CheckBatch(items, _own);
         if (items.Count == 0)
         {
             return 0;

@@ -78,14 +78,27 @@ public sealed partial class HnswIndex
         int at = own.Length;
         foreach (HnswIndex companion in _companions)
         {
-            if (!companion.TryGet(id, out var item))
+            if (!companion.TryCopyVector(id, all.AsSpan(at, companion._dim)))
             {
                 return null;
             }
-            item.Vector.CopyTo(all, at);
             at += companion._dim;
         }
         return all;
+    }
+
+    /// <summary>Copies item <paramref name="id"/>'s vector in this graph into <paramref name="target"/>, as a read;
+    /// false when the graph does not hold the item.</summary>
+    private bool TryCopyVector(string id, Span<float> target)
+    {
+        using var reading = _gate.Read();
+        if (!_slots.TryGetValue(id, out int slot) || _deleted[slot])
+        {
+            return false;
+        }
+        CheckVectorSum(slot);
+        VectorOf(slot).CopyTo(target);
+        return true;
     }
 
     /// <summary>The k nearest live items to <paramref name="query"/> by the named vector <paramref name="vector"/>
