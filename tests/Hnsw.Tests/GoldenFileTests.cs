@@ -9,13 +9,9 @@ namespace Vectord.Hnsw.Tests;
 /// </summary>
 public sealed class GoldenFileTests
 {
-    private static readonly string GoldenPath = Path.Combine(AppContext.BaseDirectory, "Golden", "v1-euclidean-50x8.vhnsw");
+    private static readonly string GoldenPath = GoldenFiles.Path("v1-euclidean-50x8.vhnsw");
 
-    private static HnswIndex LoadGolden()
-    {
-        using FileStream file = File.OpenRead(GoldenPath);
-        return HnswIndex.Load(file);
-    }
+    private static HnswIndex LoadGolden() => GoldenFiles.Load(GoldenPath);
 
     /// <summary>Component j of item i, as the file was generated (written out here independently of the generator).</summary>
     private static float Component(int i, int j) => j == 0 ? (i - 25) / 4f : ((((i * 13) + (j * 7) + (i * j * 3)) % 29) - 14) / 4f;

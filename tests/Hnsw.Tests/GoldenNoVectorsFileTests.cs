@@ -10,13 +10,9 @@ namespace Vectord.Hnsw.Tests;
 /// </summary>
 public sealed class GoldenNoVectorsFileTests
 {
-    private static readonly string GoldenPath = Path.Combine(AppContext.BaseDirectory, "Golden", "v1-novectors-50.vhnsw");
+    private static readonly string GoldenPath = GoldenFiles.Path("v1-novectors-50.vhnsw");
 
-    private static HnswIndex LoadGolden()
-    {
-        using FileStream file = File.OpenRead(GoldenPath);
-        return HnswIndex.Load(file);
-    }
+    private static HnswIndex LoadGolden() => GoldenFiles.Load(GoldenPath);
 
     [Fact]
     public void OptionsIdsAndMetadataAreAsWritten()

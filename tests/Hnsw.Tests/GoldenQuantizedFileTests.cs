@@ -8,13 +8,9 @@ namespace Vectord.Hnsw.Tests;
 /// </summary>
 public sealed class GoldenQuantizedFileTests
 {
-    private static readonly string GoldenPath = Path.Combine(AppContext.BaseDirectory, "Golden", "v2-int8-euclidean-300x8.vhnsw");
+    private static readonly string GoldenPath = GoldenFiles.Path("v2-int8-euclidean-300x8.vhnsw");
 
-    private static HnswIndex LoadGolden()
-    {
-        using FileStream file = File.OpenRead(GoldenPath);
-        return HnswIndex.Load(file);
-    }
+    private static HnswIndex LoadGolden() => GoldenFiles.Load(GoldenPath);
 
     /// <summary>Component j of item i, as the file was generated (written out here independently of the generator).</summary>
     private static float[] Vector(int i) =>
